@@ -1,0 +1,110 @@
+# benchlab — build, test and benchmark without Nix.
+#
+#   make deps      install every Debian package the project needs (idempotent)
+#   make           build build/benchlab-server, build/benchlab-load, build/benchlab
+#   make check     every test (unit, integration against a private stack, short fuzz)
+#   make asan      the same tests built with AddressSanitizer + UBSan
+#   make bench     full study + report + paper   (QUICK=1 for the quick plan, RESULTS=DIR)
+#   make paper     the PDF from results/reference (or RESULTS=DIR)
+#
+# Sources are found by wildcard: a new .c file under src/<program>/ joins that
+# program; a new tests/unit/<program>/test_*.c becomes a test binary.
+
+CC       ?= cc
+BUILD    ?= build
+OPT      ?= -O2
+SANITIZE ?=
+CFLAGS   ?=
+LDFLAGS  ?=
+
+PKGS := libulfius libmicrohttpd libpq hiredis jansson libjwt libcurl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# ulfius' .pc file omits yder and orcania, which it needs at link time here.
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lyder -lorcania -lev -lcrypt -lpthread -lm
+
+ALL_CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g $(OPT) $(SANITIZE) \
+               -MMD -MP -Isrc $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS := $(SANITIZE) $(LDFLAGS)
+
+COMMON_SRC := $(wildcard src/common/*.c)
+SERVER_SRC := $(wildcard src/server/*.c src/server/*/*.c)
+LOAD_SRC   := $(wildcard src/load/*.c)
+LAB_SRC    := $(wildcard src/lab/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+# Each program's objects without its main.o: what its unit tests link against.
+lib_objs = $(filter-out %/main.o,$(call obj,$(1)))
+
+COMMON_OBJ := $(call obj,$(COMMON_SRC))
+SERVER_LIB := $(call lib_objs,$(SERVER_SRC))
+LOAD_LIB   := $(call lib_objs,$(LOAD_SRC))
+LAB_LIB    := $(call lib_objs,$(LAB_SRC))
+
+PROGRAMS := $(BUILD)/benchlab-server $(BUILD)/benchlab-load $(BUILD)/benchlab
+
+# Tests: tests/unit/<prog>/test_*.c and tests/integration/<prog>/test_*.c link
+# with <prog>'s objects; tests/support/*.c are standalone helper programs.
+UNIT_SRC    := $(wildcard tests/unit/*/test_*.c)
+INTEG_SRC   := $(wildcard tests/integration/*/test_*.c)
+SUPPORT_SRC := $(wildcard tests/support/*.c)
+TEST_BINS   := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRC) $(INTEG_SRC))
+SUPPORT_BINS:= $(patsubst %.c,$(BUILD)/%,$(SUPPORT_SRC))
+
+.PHONY: all deps check test asan fuzz bench bench-server bench-driver paper format format-check clean
+all: $(PROGRAMS) $(TEST_BINS) $(SUPPORT_BINS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/benchlab-server: $(call obj,$(SERVER_SRC)) $(COMMON_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(BUILD)/benchlab-load: $(call obj,$(LOAD_SRC)) $(COMMON_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(BUILD)/benchlab: $(call obj,$(LAB_SRC)) $(COMMON_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+prog_lib = $(if $(filter server,$(1)),$(SERVER_LIB),$(if $(filter load,$(1)),$(LOAD_LIB),$(if $(filter lab,$(1)),$(LAB_LIB),)))
+test_prog = $(word 3,$(subst /, ,$(1)))
+
+.SECONDEXPANSION:
+$(BUILD)/tests/%: tests/%.c $$(call prog_lib,$$(call test_prog,tests/$$*)) $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+
+deps:
+	bash ci/deps.sh
+
+check: all
+	BUILD=$(BUILD) bash tests/run.sh
+
+test: check
+
+asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" check
+
+fuzz:
+	BUILD=$(BUILD) FUZZ_SECONDS=$${FUZZ_SECONDS:-300} bash tests/fuzz/run.sh
+
+bench: all
+	bash ci/bench.sh
+
+bench-server: all
+	bash bench/server.sh
+
+bench-driver: all
+	bash bench/driver.sh
+
+paper: all
+	bash ci/paper.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
