@@ -1,0 +1,13 @@
+/* The subcommands of `benchlab`; each lives in its own cmd_*.c file. */
+#ifndef BENCHLAB_LAB_COMMANDS_H
+#define BENCHLAB_LAB_COMMANDS_H
+
+/* argv[0] is the subcommand name. Return the process exit code
+ * (0 ok, 2 usage error, 1 other failure). */
+int cmd_up(int argc, char **argv);     /* cmd_stack.c */
+int cmd_down(int argc, char **argv);   /* cmd_stack.c */
+int cmd_run(int argc, char **argv);    /* cmd_run.c */
+int cmd_report(int argc, char **argv); /* cmd_report.c */
+int cmd_claims(int argc, char **argv); /* cmd_claims.c */
+
+#endif
