@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${FUZZ_SECONDS:-10}
-out=build-fuzz
+out=${BUILD:-build}-fuzz
 mkdir -p "$out"
 if ! command -v clang >/dev/null; then
     echo "fuzz: clang missing (make deps installs it)" >&2
