@@ -1,0 +1,352 @@
+/* Box backends without root: CPU lists, the files the cgroup v1 and v2
+ * backends write (into fake cgroup trees in a temp dir, via
+ * BENCHLAB_CGROUP_ROOT), the stats they read, and the docker/podman command
+ * line (a fake `docker` on PATH records what it is asked). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lab/box.h"
+
+static char tmp[256];
+
+static void put(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void get(const char *path, char *buf, size_t len) {
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_msg("missing %s", path);
+    size_t n = fread(buf, 1, len - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+}
+
+static void mk(const char *fmt, const char *a) {
+    char p[512];
+    snprintf(p, sizeof p, fmt, tmp, a);
+    assert_int_equal(mkdir(p, 0755), 0);
+}
+
+static int setup_tmp(void **state) {
+    (void)state;
+    snprintf(tmp, sizeof tmp, "/tmp/benchlab-test-box.XXXXXX");
+    assert_non_null(mkdtemp(tmp));
+    setenv("BENCHLAB_CGROUP_ROOT", tmp, 1);
+    return 0;
+}
+
+static int teardown_tmp(void **state) {
+    (void)state;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    assert_int_equal(system(cmd), 0);
+    unsetenv("BENCHLAB_CGROUP_ROOT");
+    return 0;
+}
+
+static void test_cpulist(void **state) {
+    (void)state;
+    assert_int_equal(box_cpulist_count("1"), 1);
+    assert_int_equal(box_cpulist_count("0-3,6"), 5);
+    assert_int_equal(box_cpulist_count("2,4-5"), 3);
+    assert_int_equal(box_cpulist_count(""), -1);
+    assert_int_equal(box_cpulist_count("3-1"), -1);
+    assert_int_equal(box_cpulist_count("1,"), -1);
+    assert_int_equal(box_cpulist_count("a"), -1);
+    assert_int_equal(box_cpulist_valid("0-1", 2), 1);
+    assert_int_equal(box_cpulist_valid("0-2", 2), 0);
+    assert_int_equal(box_cpulist_valid("x", 2), 0);
+}
+
+static void test_backend_names(void **state) {
+    (void)state;
+    box_backend_t b;
+    assert_int_equal(box_backend_parse("cgroup-v1", &b), 0);
+    assert_int_equal(b, BOX_CGROUP_V1);
+    assert_int_equal(box_backend_parse("podman", &b), 0);
+    assert_int_equal(b, BOX_PODMAN);
+    assert_int_equal(box_backend_parse("lxc", &b), -1);
+    assert_string_equal(box_backend_name(BOX_DOCKER), "docker");
+}
+
+static void test_bad_cpuset_refused(void **state) {
+    (void)state;
+    char err[256];
+    box_limits_t lim = {.cpuset = "1-"};
+    assert_null(box_create(BOX_NONE, "x", &lim, err, sizeof err));
+    assert_non_null(strstr(err, "bad cpuset '1-'"));
+}
+
+static void test_v1_writes_limits_and_reads_stats(void **state) {
+    (void)state;
+    const char *ctrls[] = {"cpu", "cpuacct", "cpuset", "memory"};
+    char p[512], buf[256], err[512];
+    for (int i = 0; i < 4; i++)
+        mk("%s/%s", ctrls[i]);
+    snprintf(p, sizeof p, "%s/cpu/cpu.cfs_quota_us", tmp);
+    put(p, "-1\n");
+    snprintf(p, sizeof p, "%s/memory/memory.limit_in_bytes", tmp);
+    put(p, "9223372036854771712\n");
+    snprintf(p, sizeof p, "%s/cpuset/cpuset.mems", tmp);
+    put(p, "0\n");
+    snprintf(p, sizeof p, "%s/cpuset/cpuset.cpus", tmp);
+    put(p, "0-1\n");
+    assert_int_equal(box_detect(buf, sizeof buf), BOX_CGROUP_V1);
+
+    box_limits_t lim = {.cpus = 0.5, .cpuset = "1", .mem_bytes = 64ll << 20};
+    box_t *b = box_create(BOX_NATIVE, "server", &lim, err, sizeof err);
+    if (!b)
+        fail_msg("%s", err);
+    assert_int_equal(box_backend(b), BOX_CGROUP_V1);
+    char expect[128];
+    snprintf(expect, sizeof expect, "benchlab-%ld-server-", (long)getpid());
+    assert_memory_equal(box_name(b), expect, strlen(expect));
+
+    snprintf(p, sizeof p, "%s/cpu/%s/cpu.cfs_quota_us", tmp, box_name(b));
+    get(p, buf, sizeof buf);
+    assert_string_equal(buf, "50000");
+    snprintf(p, sizeof p, "%s/cpu/%s/cpu.cfs_period_us", tmp, box_name(b));
+    get(p, buf, sizeof buf);
+    assert_string_equal(buf, "100000");
+    snprintf(p, sizeof p, "%s/cpuset/%s/cpuset.cpus", tmp, box_name(b));
+    get(p, buf, sizeof buf);
+    assert_string_equal(buf, "1");
+    snprintf(p, sizeof p, "%s/cpuset/%s/cpuset.mems", tmp, box_name(b));
+    get(p, buf, sizeof buf);
+    assert_string_equal(buf, "0\n"); /* copied from the parent */
+    snprintf(p, sizeof p, "%s/memory/%s/memory.limit_in_bytes", tmp, box_name(b));
+    get(p, buf, sizeof buf);
+    assert_string_equal(buf, "67108864");
+
+    /* stats as the kernel would show them */
+    snprintf(p, sizeof p, "%s/cpuacct/%s/cpuacct.usage_user", tmp, box_name(b));
+    put(p, "1500000000\n");
+    snprintf(p, sizeof p, "%s/cpuacct/%s/cpuacct.usage_sys", tmp, box_name(b));
+    put(p, "250000000\n");
+    snprintf(p, sizeof p, "%s/cpu/%s/cpu.stat", tmp, box_name(b));
+    put(p, "nr_periods 40\nnr_throttled 12\nthrottled_time 600000000\n");
+    snprintf(p, sizeof p, "%s/memory/%s/memory.max_usage_in_bytes", tmp, box_name(b));
+    put(p, "12345678\n");
+    snprintf(p, sizeof p, "%s/memory/%s/memory.oom_control", tmp, box_name(b));
+    put(p, "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
+    box_stats_t st;
+    assert_int_equal(box_stats(b, &st), 0);
+    assert_true(st.available);
+    assert_true(st.cpu_user_s > 1.49 && st.cpu_user_s < 1.51);
+    assert_true(st.cpu_sys_s > 0.249 && st.cpu_sys_s < 0.251);
+    assert_int_equal(st.nr_throttled, 12);
+    assert_true(st.throttled_s > 0.59 && st.throttled_s < 0.61);
+    assert_int_equal(st.memory_peak_bytes, 12345678);
+    assert_int_equal(st.oom_kills, 2);
+
+    box_stats_t before = st;
+    before.cpu_user_s = 1.0;
+    before.oom_kills = 2;
+    box_stats_t d = box_stats_sub(&st, &before);
+    assert_true(d.cpu_user_s > 0.49 && d.cpu_user_s < 0.51);
+    assert_int_equal(d.oom_kills, 0);
+    assert_int_equal(d.memory_peak_bytes, 12345678);
+
+    box_reset_peak(b);
+    get(p, buf, sizeof buf); /* p is still the oom_control path: unchanged */
+    snprintf(p, sizeof p, "%s/memory/%s/memory.max_usage_in_bytes", tmp, box_name(b));
+    get(p, buf, sizeof buf);
+    assert_string_equal(buf, "0");
+    box_destroy(b);
+}
+
+static void test_v2_writes_limits_and_reads_stats(void **state) {
+    (void)state;
+    char p[512], buf[256], err[512];
+    snprintf(p, sizeof p, "%s/cgroup.controllers", tmp);
+    put(p, "cpuset cpu io memory pids\n");
+    snprintf(p, sizeof p, "%s/cgroup.subtree_control", tmp);
+    put(p, "");
+    assert_int_equal(box_detect(buf, sizeof buf), BOX_CGROUP_V2);
+    box_limits_t lim = {.cpus = 0.25, .cpuset = "1", .mem_bytes = 1ll << 30};
+    box_t *b = box_create(BOX_NATIVE, "postgres", &lim, err, sizeof err);
+    if (!b)
+        fail_msg("%s", err);
+    assert_int_equal(box_backend(b), BOX_CGROUP_V2);
+    snprintf(p, sizeof p, "%s/cgroup.subtree_control", tmp);
+    get(p, buf, sizeof buf);
+    assert_true(buf[0] == '+'); /* controllers were enabled in the parent */
+    const char *dir = box_cgroup_dir(b, 0);
+    assert_non_null(dir);
+    assert_null(box_cgroup_dir(b, 1));
+    snprintf(p, sizeof p, "%s/cpu.max", dir);
+    get(p, buf, sizeof buf);
+    assert_string_equal(buf, "25000 100000");
+    snprintf(p, sizeof p, "%s/cpuset.cpus", dir);
+    get(p, buf, sizeof buf);
+    assert_string_equal(buf, "1");
+    snprintf(p, sizeof p, "%s/memory.max", dir);
+    get(p, buf, sizeof buf);
+    assert_string_equal(buf, "1073741824");
+    snprintf(p, sizeof p, "%s/memory.oom.group", dir);
+    get(p, buf, sizeof buf);
+    assert_string_equal(buf, "1");
+
+    snprintf(p, sizeof p, "%s/cpu.stat", dir);
+    put(p, "usage_usec 3000000\nuser_usec 2000000\nsystem_usec 1000000\nnr_periods 10\n"
+           "nr_throttled 4\nthrottled_usec 250000\n");
+    snprintf(p, sizeof p, "%s/memory.peak", dir);
+    put(p, "4096\n");
+    snprintf(p, sizeof p, "%s/memory.events", dir);
+    put(p, "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n");
+    box_stats_t st;
+    assert_int_equal(box_stats(b, &st), 0);
+    assert_true(st.cpu_user_s > 1.99 && st.cpu_user_s < 2.01);
+    assert_true(st.cpu_sys_s > 0.99 && st.cpu_sys_s < 1.01);
+    assert_int_equal(st.nr_throttled, 4);
+    assert_true(st.throttled_s > 0.24 && st.throttled_s < 0.26);
+    assert_int_equal(st.memory_peak_bytes, 4096);
+    assert_int_equal(st.oom_kills, 1);
+    box_destroy(b);
+}
+
+static void test_v2_missing_controller_is_explained(void **state) {
+    (void)state;
+    char p[512], err[512];
+    snprintf(p, sizeof p, "%s/cgroup.controllers", tmp);
+    put(p, "cpu io memory\n");
+    box_limits_t lim = {.cpus = 1};
+    assert_null(box_create(BOX_CGROUP_V2, "server", &lim, err, sizeof err));
+    assert_non_null(strstr(err, "'cpuset' is not available"));
+}
+
+/* A fake engine: logs its arguments; `inspect` answers "<pid> <oomkilled>". */
+static void fake_engine(const char *name) {
+    char p[512], script[1024];
+    snprintf(p, sizeof p, "%s/%s", tmp, name);
+    snprintf(script, sizeof script,
+             "#!/bin/sh\necho \"$*\" >> '%s/engine.log'\n"
+             "if [ \"$1\" = inspect ]; then echo '0 true'; fi\nexit 0\n",
+             tmp);
+    put(p, script);
+    assert_int_equal(chmod(p, 0755), 0);
+}
+
+static void test_docker_command_line(void **state) {
+    (void)state;
+    char err[512], path[1024], buf[4096];
+    fake_engine("docker");
+    const char *old = getenv("PATH");
+    char *saved = strdup(old ? old : "");
+    snprintf(path, sizeof path, "%s:%s", tmp, saved);
+    setenv("PATH", path, 1);
+
+    box_limits_t lim = {.cpus = 2, .cpuset = "2-3", .mem_bytes = 2ll << 30};
+    box_t *b = box_create(BOX_DOCKER, "server", &lim, err, sizeof err);
+    if (!b)
+        fail_msg("%s", err);
+    char *argv[] = {"benchlab-server", "--listen", "127.0.0.1:8080", NULL};
+    char **cmd = box_command(b, argv);
+    assert_non_null(cmd);
+    const char *want[] = {"docker",
+                          "run",
+                          "--rm",
+                          "--name",
+                          box_name(b),
+                          "--network",
+                          "host",
+                          "--cpus",
+                          "2",
+                          "--cpuset-cpus",
+                          "2-3",
+                          "--memory",
+                          "2147483648b",
+                          "--memory-swap",
+                          "2147483648b",
+                          "benchlab-server",
+                          "benchlab-server",
+                          "--listen",
+                          "127.0.0.1:8080"};
+    size_t n = 0;
+    while (cmd[n])
+        n++;
+    assert_int_equal(n, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(cmd[i], want[i]);
+    box_free_argv(cmd);
+    assert_int_equal(box_enter(b), 0); /* the limits live in the container */
+
+    box_stats_t st;
+    assert_int_equal(box_stats(b, &st), 0);
+    assert_int_equal(st.oom_kills, 1); /* from `inspect`: OOMKilled true */
+    char name[128];
+    snprintf(name, sizeof name, "%s", box_name(b));
+    box_destroy(b);
+    snprintf(path, sizeof path, "%s/engine.log", tmp);
+    get(path, buf, sizeof buf);
+    char rm[256];
+    snprintf(rm, sizeof rm, "rm -f %s\n", name);
+    assert_non_null(strstr(buf, rm));
+    assert_non_null(strstr(buf, "inspect --format"));
+
+    /* podman is the same command with another engine; an explicit image wins */
+    fake_engine("podman");
+    box_limits_t lim2 = {.cpus = 0.5, .image = "localhost/benchlab-redis:dev", .user = "redis"};
+    b = box_create(BOX_PODMAN, "redis", &lim2, err, sizeof err);
+    assert_non_null(b);
+    char *argv2[] = {"redis-server", NULL};
+    cmd = box_command(b, argv2);
+    assert_string_equal(cmd[0], "podman");
+    n = 0;
+    while (cmd[n])
+        n++;
+    assert_string_equal(cmd[n - 2], "localhost/benchlab-redis:dev");
+    assert_string_equal(cmd[n - 3], "redis");
+    assert_string_equal(cmd[n - 4], "--user");
+    box_free_argv(cmd);
+    box_destroy(b);
+
+    setenv("PATH", "/nonexistent", 1);
+    assert_null(box_create(BOX_DOCKER, "server", &lim, err, sizeof err));
+    assert_non_null(strstr(err, "'docker' is not on PATH"));
+    setenv("PATH", saved, 1);
+    free(saved);
+}
+
+static void test_native_command_is_unchanged(void **state) {
+    (void)state;
+    char err[128];
+    box_limits_t lim = {0};
+    box_t *b = box_create(BOX_NONE, "load", &lim, err, sizeof err);
+    assert_non_null(b);
+    char *argv[] = {"/bin/true", "x", NULL};
+    char **cmd = box_command(b, argv);
+    assert_string_equal(cmd[0], "/bin/true");
+    assert_string_equal(cmd[1], "x");
+    assert_null(cmd[2]);
+    box_free_argv(cmd);
+    box_destroy_all();
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup_tmp, teardown_tmp)
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cpulist),
+        cmocka_unit_test(test_backend_names),
+        cmocka_unit_test(test_bad_cpuset_refused),
+        T(test_v1_writes_limits_and_reads_stats),
+        T(test_v2_writes_limits_and_reads_stats),
+        T(test_v2_missing_controller_is_explained),
+        T(test_docker_command_line),
+        cmocka_unit_test(test_native_command_is_unchanged),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
