@@ -1,0 +1,1 @@
+"""benchlab's FastAPI peer: the API contract of docs/peers.md, served by uvicorn."""

@@ -1,0 +1,38 @@
+"""The FastAPI application: routers, error format, pools opened at startup."""
+import logging
+
+from fastapi import FastAPI
+
+from . import cache, db, errors
+from .routers import (aggregation, auth, basic, bulk, columns, nplusone, server_config,
+                      transactions, users)
+from .routers import cache as cache_routes
+from .settings import settings
+
+_LEVELS = {"off": logging.CRITICAL + 1, "error": logging.ERROR, "warn": logging.WARNING,
+           "warning": logging.WARNING, "info": logging.INFO, "debug": logging.DEBUG}
+logging.getLogger("benchlab.peer").setLevel(_LEVELS.get(settings.log_level, logging.ERROR))
+if settings.log_level not in ("off",):
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+# No /docs, /redoc or /openapi.json: the benchmarked app serves the contract only.
+app = FastAPI(title="benchlab peer (FastAPI)", docs_url=None, redoc_url=None,
+              openapi_url=None)
+errors.install(app)
+for module in (basic, users, columns, nplusone, bulk, transactions, cache_routes, auth,
+               aggregation, server_config):
+    app.include_router(module.router)
+
+
+@app.on_event("startup")
+async def startup() -> None:
+    await db.open_pool()
+    cache.open_client()
+    basic.open_http_client()
+
+
+@app.on_event("shutdown")
+async def shutdown() -> None:
+    await basic.close_http_client()
+    await cache.close_client()
+    await db.close_pool()
