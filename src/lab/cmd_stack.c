@@ -11,14 +11,15 @@
 
 static const char up_usage[] =
     "usage: benchlab up --dir DIR [--port N] [--implementation NAME] [--server-arg ARG]...\n"
-    "                   [--upstream-delay-ms N]\n"
+    "                   [--upstream-delay-ms N] [--no-seed]\n"
     "Starts PostgreSQL, Redis, the mock upstream and benchlab-server with data in DIR,\n"
     "seeds the data set, prints BENCHLAB_URL=, BENCHLAB_PG=, BENCHLAB_REDIS=,\n"
     "BENCHLAB_UPSTREAM= and returns with everything running (stop: benchlab down).\n"
     "  --port N              server port (default: a free one)\n"
     "  --implementation NAME the server's --name (default c-ulfius)\n"
     "  --server-arg ARG      append ARG to the server's command line (repeatable)\n"
-    "  --upstream-delay-ms N the mock upstream's delay (default 100)\n";
+    "  --upstream-delay-ms N the mock upstream's delay (default 100)\n"
+    "  --no-seed             leave the database empty (faster; for /health-only use)\n";
 
 static int usage_error(const char *text) {
     fputs(text, stderr);
@@ -29,6 +30,7 @@ int cmd_up(int argc, char **argv) {
     const char *dir = NULL;
     long port = 0, delay = 100;
     lab_server_opts_t so = {0};
+    bool no_seed = false;
     char **server_args = calloc((size_t)argc + 1, sizeof *server_args);
     if (!server_args)
         return 1;
@@ -39,6 +41,10 @@ int cmd_up(int argc, char **argv) {
             fputs(up_usage, stdout);
             rc = 0;
             goto out;
+        }
+        if (strcmp(a, "--no-seed") == 0) {
+            no_seed = true;
+            continue;
         }
         bool known = strcmp(a, "--dir") == 0 || strcmp(a, "--port") == 0 ||
                      strcmp(a, "--implementation") == 0 || strcmp(a, "--server-arg") == 0 ||
@@ -97,6 +103,7 @@ int cmd_up(int argc, char **argv) {
         goto out;
     }
     st->upstream_delay_ms = (int)delay;
+    st->skip_seed = no_seed;
     /* Ctrl-C or SIGTERM while starting: finish the step, then stop everything
      * (the children unblock these signals before exec). */
     sigset_t stop, pending;

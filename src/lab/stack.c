@@ -404,7 +404,7 @@ static void stop_all(lab_stack_t *st) {
 
 int lab_stack_up(lab_stack_t *st, const lab_server_opts_t *server_opts) {
     int rc = lab_stack_start_postgres(st);
-    if (rc == 0)
+    if (rc == 0 && !st->skip_seed)
         rc = lab_stack_seed(st);
     if (rc == 0)
         rc = lab_stack_start_redis(st);

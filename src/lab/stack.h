@@ -18,6 +18,7 @@
 #define BENCHLAB_LAB_STACK_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -53,6 +54,7 @@ typedef struct lab_stack {
     lab_hook_t hooks[LAB_SVC_COUNT];
     int upstream_delay_ms; /* the mock upstream's delay; default 100 */
     int ready_timeout_ms;  /* how long a start may take to answer; default 60000 */
+    bool skip_seed;        /* lab_stack_up: create nothing in the database */
 
     /* Filled in by the start functions (and by lab_stack_open). */
     pid_t pid[LAB_SVC_COUNT]; /* 0 = not running */
@@ -106,7 +108,8 @@ int lab_stack_seed(lab_stack_t *st);
  * unknown name is an error naming it. */
 int lab_stack_reset(lab_stack_t *st, const char *const *names, int n);
 
-/* Starts everything (postgres, redis, upstream, server), seeds, and returns
+/* Starts everything (postgres, redis, upstream, server), seeds (unless
+ * st->skip_seed), and returns
  * with it all running; on failure stops whatever it started and says which
  * service failed (st->err). */
 int lab_stack_up(lab_stack_t *st, const lab_server_opts_t *server_opts);
