@@ -1,0 +1,61 @@
+/* Plans (scenarios/plans/NAME.json): which scenarios, under which server
+ * configurations and loads, how many times.
+ *
+ *   {"description": "...",
+ *    "defaults": {"runs": 10, "vus": 10, "duration": "30s", "warmup": "10s"},
+ *    "entries": [{"scenarios": ["basic/0[1-4]-*", "server-config/io-sleep"],
+ *                 "threading": ["epoll", "pool"], "workers": [1, 2],
+ *                 "server_cpus": [0.25, 1, 2], "vus": [10, 200]}]}
+ *
+ * Keys of "defaults" and of an entry: runs, vus, duration, warmup, rate,
+ * max_vus, threading, workers, server_cpus, db_pool. A list in an entry means
+ * every value (the entry is the product of its lists). Scenario patterns are
+ * shell globs over scenario ids (the file's path under scenarios/ without
+ * ".json"). Units are ordered so the server restarts as rarely as possible. */
+#ifndef BENCHLAB_LAB_PLAN_H
+#define BENCHLAB_LAB_PLAN_H
+
+#include <jansson.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct plan_unit {
+    char scenario[128];           /* "basic/01-lightweight" */
+    char scenario_path[PATH_MAX]; /* the file */
+    char config[192];             /* "c-ulfius-epoll", "c-ulfius-pool-w2-cpu0.25-vu200" */
+    int runs;
+    int vus;
+    double duration_s;
+    double warmup_s; /* 0 = none */
+    double rate;     /* 0 = closed model */
+    int max_vus;     /* 0 = the driver's default */
+    char threading[32];
+    int workers;
+    double server_cpus; /* 0 = the profile's */
+    int db_pool;        /* 0 = the server's default */
+    bool server_flags;  /* threading/workers were given by the plan (pass them on) */
+} plan_unit_t;
+
+typedef struct plan {
+    char name[64];
+    char path[PATH_MAX];
+    plan_unit_t *units;
+    int nunits;
+    json_t *json;
+} plan_t;
+
+/* Loads NAME (scenarios_dir/plans/NAME.json) or a path, expands it for the
+ * implementation (the config names start with it). 0, or -1 with a message
+ * naming the file and field in err. */
+int plan_load(const char *name, const char *scenarios_dir, const char *implementation, plan_t *out,
+              char *err, size_t err_len);
+void plan_free(plan_t *p);
+
+/* "30s", "500ms", "2m", "1h" or a plain number of seconds; -1 when malformed. */
+double plan_parse_duration(const char *s);
+
+/* True when two units need the same server (threading, workers, CPUs, pool). */
+bool plan_same_server(const plan_unit_t *a, const plan_unit_t *b);
+
+#endif

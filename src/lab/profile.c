@@ -1,0 +1,220 @@
+/* Loading and checking profiles (see profile.h). */
+#include "lab/profile.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *profile_default_name(int host_cpus) {
+    return host_cpus <= 5 ? "local-2core" : "study";
+}
+
+long long profile_parse_size(const char *s) {
+    if (!s || !isdigit((unsigned char)*s))
+        return -1;
+    char *end;
+    double v = strtod(s, &end);
+    double mult = 1;
+    switch (toupper((unsigned char)*end)) {
+    case '\0':
+        break;
+    case 'K':
+        mult = 1024.0;
+        break;
+    case 'M':
+        mult = 1024.0 * 1024;
+        break;
+    case 'G':
+        mult = 1024.0 * 1024 * 1024;
+        break;
+    case 'T':
+        mult = 1024.0 * 1024 * 1024 * 1024;
+        break;
+    default:
+        return -1;
+    }
+    if (*end) {
+        end++;
+        if (toupper((unsigned char)*end) == 'B') /* "512MB" */
+            end++;
+    }
+    if (*end || v <= 0 || !isfinite(v))
+        return -1;
+    return (long long)(v * mult);
+}
+
+static int bad(char *err, size_t len, const char *file, const char *field, const char *what) {
+    snprintf(err, len, "%s: %s: %s", file, field, what);
+    return -1;
+}
+
+static int load_box(const char *file, const char *svc, json_t *o, profile_box_t *b, int ncpu,
+                    char *err, size_t len) {
+    char field[96];
+    snprintf(field, sizeof field, "boxes.%s", svc);
+    if (!json_is_object(o))
+        return bad(err, len, file, field, "expected an object");
+    const char *key;
+    json_t *v;
+    b->boxed = true;
+    json_object_foreach(o, key, v) {
+        snprintf(field, sizeof field, "boxes.%s.%s", svc, key);
+        if (strcmp(key, "cpus") == 0) {
+            if (!json_is_number(v) || json_number_value(v) <= 0)
+                return bad(err, len, file, field, "expected a number of CPUs > 0");
+            b->cpus = json_number_value(v);
+        } else if (strcmp(key, "cpuset") == 0) {
+            if (!json_is_string(v) || box_cpulist_count(json_string_value(v)) <= 0)
+                return bad(err, len, file, field, "expected a CPU list like \"1\" or \"0-3,6\"");
+            if (!box_cpulist_valid(json_string_value(v), ncpu)) {
+                char msg[256];
+                snprintf(msg, sizeof msg, "CPU list \"%s\" names a CPU this host (%d CPUs) lacks",
+                         json_string_value(v), ncpu);
+                return bad(err, len, file, field, msg);
+            }
+            snprintf(b->cpuset, sizeof b->cpuset, "%s", json_string_value(v));
+        } else if (strcmp(key, "memory") == 0) {
+            if (!json_is_string(v) || (b->mem_bytes = profile_parse_size(json_string_value(v))) < 0)
+                return bad(err, len, file, field, "expected a size like \"512M\" or \"2G\"");
+        } else if (strcmp(key, "image") == 0 && json_is_string(v)) {
+            snprintf(b->image, sizeof b->image, "%s", json_string_value(v));
+        } else if (strcmp(key, "user") == 0 && json_is_string(v)) {
+            snprintf(b->user, sizeof b->user, "%s", json_string_value(v));
+        } else {
+            return bad(err, len, file, field,
+                       "unknown key or wrong type (cpus, cpuset, memory, image, user)");
+        }
+    }
+    return 0;
+}
+
+/* Every CPU below ncpu that no box is pinned to, as a CPU list. */
+static void rest_cpus(const profile_t *p, int ncpu, char *out, size_t len) {
+    char used[1024] = {0};
+    for (int s = 0; s < LAB_SVC_COUNT; s++) {
+        const char *l = p->boxes[s].cpuset;
+        while (*l) {
+            long a = strtol(l, (char **)&l, 10), b = a;
+            if (*l == '-')
+                b = strtol(l + 1, (char **)&l, 10);
+            for (long c = a; c <= b && c < 1024; c++)
+                used[c] = 1;
+            if (*l == ',')
+                l++;
+        }
+    }
+    size_t n = 0;
+    out[0] = '\0';
+    for (int c = 0; c < ncpu && c < 1024; c++)
+        if (!used[c] && n + 8 < len)
+            n += (size_t)snprintf(out + n, len - n, "%s%d", n ? "," : "", c);
+}
+
+static int load(const char *name, const char *scenarios_dir, int host_cpus, profile_t *out,
+                char *err, size_t err_len) {
+    memset(out, 0, sizeof *out);
+    if (strchr(name, '/') || strstr(name, ".json"))
+        snprintf(out->path, sizeof out->path, "%s", name);
+    else
+        snprintf(out->path, sizeof out->path, "%s/profiles/%s.json", scenarios_dir, name);
+    const char *base = strrchr(out->path, '/') ? strrchr(out->path, '/') + 1 : out->path;
+    snprintf(out->name, sizeof out->name, "%.*s", (int)strcspn(base, "."), base);
+    json_error_t je;
+    json_t *root = json_load_file(out->path, 0, &je);
+    if (!root) {
+        snprintf(err, err_len, "%s: line %d: %s", out->path, je.line, je.text);
+        return -1;
+    }
+    out->json = root;
+    out->backend = BOX_NATIVE;
+    out->min_cpus = 1;
+    const char *file = out->path, *key;
+    json_t *v;
+    if (!json_is_object(root))
+        return bad(err, err_len, file, "$", "expected an object");
+    json_t *driver = NULL, *boxes = NULL;
+    json_object_foreach(root, key, v) {
+        if (strcmp(key, "description") == 0 && json_is_string(v)) {
+        } else if (strcmp(key, "min_cpus") == 0 && json_is_integer(v) &&
+                   json_integer_value(v) > 0) {
+            out->min_cpus = (int)json_integer_value(v);
+        } else if (strcmp(key, "backend") == 0 && json_is_string(v)) {
+            if (box_backend_parse(json_string_value(v), &out->backend) != 0)
+                return bad(err, err_len, file, "backend",
+                           "expected native, cgroup-v1, cgroup-v2, docker, podman or none");
+        } else if (strcmp(key, "driver") == 0 && json_is_object(v)) {
+            driver = v;
+        } else if (strcmp(key, "boxes") == 0 && json_is_object(v)) {
+            boxes = v;
+        } else {
+            return bad(err, err_len, file, key,
+                       "unknown key or wrong type (description, min_cpus, backend, driver, boxes)");
+        }
+    }
+    if (host_cpus < out->min_cpus) {
+        snprintf(err, err_len,
+                 "profile '%s' needs at least %d CPUs; this host has %d (try --profile "
+                 "local-2core)",
+                 out->name, out->min_cpus, host_cpus);
+        return -1;
+    }
+    if (boxes) {
+        json_object_foreach(boxes, key, v) {
+            int svc = -1;
+            for (int s = 0; s < LAB_SVC_COUNT; s++)
+                if (strcmp(key, lab_service_name((lab_service_t)s)) == 0)
+                    svc = s;
+            if (svc < 0) {
+                char field[96];
+                snprintf(field, sizeof field, "boxes.%s", key);
+                return bad(err, err_len, file, field,
+                           "unknown service (postgres, redis, upstream, server)");
+            }
+            if (load_box(file, key, v, &out->boxes[svc], host_cpus, err, err_len) != 0)
+                return -1;
+        }
+    }
+    if (driver) {
+        json_object_foreach(driver, key, v) {
+            if (strcmp(key, "cpuset") == 0 && json_is_string(v)) {
+                const char *cs = json_string_value(v);
+                if (strcmp(cs, "rest") == 0) {
+                    rest_cpus(out, host_cpus, out->driver_cpuset, sizeof out->driver_cpuset);
+                    if (!*out->driver_cpuset)
+                        return bad(err, err_len, file, "driver.cpuset",
+                                   "\"rest\" leaves no CPU for the driver on this host");
+                } else if (box_cpulist_count(cs) > 0 && box_cpulist_valid(cs, host_cpus)) {
+                    snprintf(out->driver_cpuset, sizeof out->driver_cpuset, "%s", cs);
+                } else {
+                    return bad(err, err_len, file, "driver.cpuset",
+                               "expected \"rest\" or a CPU list of this host");
+                }
+            } else if (strcmp(key, "threads") == 0 && json_is_integer(v) &&
+                       json_integer_value(v) > 0) {
+                out->driver_threads = (int)json_integer_value(v);
+            } else {
+                char field[96];
+                snprintf(field, sizeof field, "driver.%s", key);
+                return bad(err, err_len, file, field,
+                           "unknown key or wrong type (cpuset, threads)");
+            }
+        }
+    }
+    return 0;
+}
+
+int profile_load(const char *name, const char *scenarios_dir, int host_cpus, profile_t *out,
+                 char *err, size_t err_len) {
+    if (load(name, scenarios_dir, host_cpus, out, err, err_len) == 0)
+        return 0;
+    profile_free(out);
+    return -1;
+}
+
+void profile_free(profile_t *p) {
+    if (p->json)
+        json_decref(p->json);
+    p->json = NULL;
+}

@@ -1,0 +1,55 @@
+/* Profiles (scenarios/profiles/NAME.json): how much CPU and memory each
+ * service's box gets, which CPUs it is pinned to, and where the driver runs.
+ *
+ *   {"description": "...", "min_cpus": 2, "backend": "native",
+ *    "driver": {"cpuset": "0" | "rest", "threads": 1},
+ *    "boxes": {"server": {"cpus": 1, "cpuset": "1", "memory": "2G", "image": "...", "user": "..."},
+ *              "postgres": {...}, "redis": {...}, "upstream": {...}}}
+ *
+ * "rest" means every CPU of the host that no box is pinned to. */
+#ifndef BENCHLAB_LAB_PROFILE_H
+#define BENCHLAB_LAB_PROFILE_H
+
+#include <jansson.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lab/box.h"
+#include "lab/stack.h"
+
+typedef struct profile_box {
+    bool boxed; /* listed in "boxes" */
+    double cpus;
+    char cpuset[128];
+    long long mem_bytes;
+    char image[128];
+    char user[64];
+} profile_box_t;
+
+typedef struct profile {
+    char name[64];
+    char path[PATH_MAX];
+    int min_cpus;
+    box_backend_t backend;
+    char driver_cpuset[256]; /* resolved; "" = not pinned */
+    int driver_threads;      /* 0 = the driver's default */
+    profile_box_t boxes[LAB_SVC_COUNT];
+    json_t *json; /* the file as loaded, for the manifest */
+} profile_t;
+
+/* The profile used without --profile: local-2core up to 5 CPUs, study above. */
+const char *profile_default_name(int host_cpus);
+
+/* Loads NAME (scenarios_dir/profiles/NAME.json) or a path (contains '/' or
+ * ends in .json) and checks it against a host with host_cpus CPUs. 0, or -1
+ * with a message naming the file and field (or the CPU shortfall) in err. */
+int profile_load(const char *name, const char *scenarios_dir, int host_cpus, profile_t *out,
+                 char *err, size_t err_len);
+void profile_free(profile_t *p);
+
+/* "512M", "2G", "1.5G", "1048576" (bytes; K/M/G/T are powers of 1024).
+ * -1 when malformed. */
+long long profile_parse_size(const char *s);
+
+#endif

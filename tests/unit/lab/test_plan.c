@@ -1,0 +1,215 @@
+/* Plans and profiles: the committed files load and expand as documented, and
+ * bad files or hosts get messages naming the file and field. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lab/plan.h"
+#include "lab/profile.h"
+
+static char scen[512];
+static char err[1024];
+
+static int count_scenario_files(void) {
+    char cmd[700];
+    snprintf(cmd, sizeof cmd,
+             "find '%s' -mindepth 2 -maxdepth 2 -name '*.json' -not -path '*/plans/*' "
+             "-not -path '*/profiles/*' | wc -l",
+             scen);
+    FILE *p = popen(cmd, "r");
+    int n = -1;
+    if (p) {
+        if (fscanf(p, "%d", &n) != 1)
+            n = -1;
+        pclose(p);
+    }
+    return n;
+}
+
+static void test_durations_and_sizes(void **state) {
+    (void)state;
+    assert_true(plan_parse_duration("30s") == 30);
+    assert_true(plan_parse_duration("500ms") == 0.5);
+    assert_true(plan_parse_duration("2m") == 120);
+    assert_true(plan_parse_duration("1.5") == 1.5);
+    assert_true(plan_parse_duration("3 s") < 0);
+    assert_true(plan_parse_duration("x") < 0);
+    assert_int_equal(profile_parse_size("512M"), 512ll << 20);
+    assert_int_equal(profile_parse_size("2G"), 2ll << 30);
+    assert_int_equal(profile_parse_size("1.5G"), 3ll << 29);
+    assert_int_equal(profile_parse_size("4096"), 4096);
+    assert_int_equal(profile_parse_size("2GB"), 2ll << 30);
+    assert_int_equal(profile_parse_size("2X"), -1);
+    assert_int_equal(profile_parse_size("-1"), -1);
+}
+
+static void test_quick_plan_has_every_scenario_once(void **state) {
+    (void)state;
+    plan_t p;
+    if (plan_load("quick", scen, "c-ulfius", &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    int files = count_scenario_files();
+    assert_true(files >= 28);
+    assert_int_equal(p.nunits, files);
+    for (int i = 0; i < p.nunits; i++) {
+        assert_int_equal(p.units[i].runs, 1);
+        assert_string_equal(p.units[i].config, "c-ulfius-epoll");
+        assert_true(p.units[i].duration_s <= 5);
+        for (int j = 0; j < i; j++)
+            assert_string_not_equal(p.units[i].scenario, p.units[j].scenario);
+    }
+    assert_string_equal(p.name, "quick");
+    plan_free(&p);
+}
+
+static void test_full_plan_is_the_study(void **state) {
+    (void)state;
+    plan_t p;
+    if (plan_load("full", scen, "c-ulfius", &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_true(p.nunits >= 28);
+    assert_int_equal(p.units[0].runs, 10);
+    assert_int_equal(p.units[0].vus, 10);
+    assert_true(p.units[0].duration_s == 30);
+    assert_true(p.units[0].warmup_s > 0);
+    plan_free(&p);
+}
+
+static void test_server_config_matrix(void **state) {
+    (void)state;
+    plan_t p;
+    if (plan_load("server-config", scen, "c-ulfius", &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    /* 3 scenarios x 2 threading x 3 workers x 3 CPU limits x 3 VU counts */
+    assert_int_equal(p.nunits, 162);
+    assert_string_equal(p.units[0].config, "c-ulfius-epoll-cpu0.25-vu10");
+    assert_string_equal(p.units[1].config, "c-ulfius-epoll-cpu0.25-vu50");
+    assert_true(p.units[0].server_flags);
+    /* the server changes only between blocks of 3 scenarios x 3 VU counts */
+    int restarts = 0;
+    for (int i = 1; i < p.nunits; i++)
+        restarts += !plan_same_server(&p.units[i - 1], &p.units[i]);
+    assert_int_equal(restarts, 162 / 9 - 1);
+    int found = 0;
+    for (int i = 0; i < p.nunits; i++)
+        found += strcmp(p.units[i].config, "c-ulfius-pool-w4-cpu2-vu200") == 0;
+    assert_int_equal(found, 3);
+    plan_free(&p);
+}
+
+static void test_open_model_rates(void **state) {
+    (void)state;
+    plan_t p;
+    if (plan_load("open-model", scen, "c-ulfius", &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_true(p.nunits > 0);
+    for (int i = 0; i < p.nunits; i++) {
+        assert_true(p.units[i].rate > 0);
+        assert_non_null(strstr(p.units[i].config, "-r"));
+    }
+    plan_free(&p);
+}
+
+static void write_tmp(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_bad_plans_are_named(void **state) {
+    (void)state;
+    char path[] = "/tmp/benchlab-test-plan-XXXXXX.json";
+    int fd = mkstemps(path, 5);
+    assert_true(fd >= 0);
+    close(fd);
+    plan_t p;
+    write_tmp(path, "{\"entries\": [{\"scenarios\": [\"basic/*\"], \"vus\": 0}]}");
+    assert_int_equal(plan_load(path, scen, "c", &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "entries[0].vus: expected an integer >= 1"));
+    write_tmp(path, "{\"entries\": [{\"scenarios\": [\"nope/*\"]}]}");
+    assert_int_equal(plan_load(path, scen, "c", &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "'nope/*' matches no file"));
+    write_tmp(path, "{\"defaults\": {\"durration\": \"3s\"}, \"entries\": [{\"scenarios\": "
+                    "[\"basic/*\"]}]}");
+    assert_int_equal(plan_load(path, scen, "c", &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "defaults.durration: unknown key"));
+    write_tmp(path, "{\"entries\": [{\"scenarios\": [\"basic/02-json\"], \"threading\": "
+                    "[\"epoll\", \"fork\"]}]}");
+    assert_int_equal(plan_load(path, scen, "c", &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "entries[0].threading[]: expected select, epoll"));
+    write_tmp(path, "{\"entries\": [{\"scenarios\": [\"basic/02-json\"]}, {\"scenarios\": "
+                    "[\"basic/02-*\"]}]}");
+    assert_int_equal(plan_load(path, scen, "c", &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "appears twice"));
+    write_tmp(path, "{\"entries\": [");
+    assert_int_equal(plan_load(path, scen, "c", &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "line 1"));
+    unlink(path);
+}
+
+static void test_profiles(void **state) {
+    (void)state;
+    profile_t p;
+    if (profile_load("local-2core", scen, 2, &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_string_equal(p.driver_cpuset, "0");
+    assert_true(p.boxes[LAB_SVC_SERVER].boxed);
+    assert_string_equal(p.boxes[LAB_SVC_SERVER].cpuset, "1");
+    assert_int_equal(p.boxes[LAB_SVC_SERVER].mem_bytes, 2ll << 30);
+    assert_int_equal(p.boxes[LAB_SVC_REDIS].mem_bytes, 512ll << 20);
+    assert_int_equal(p.backend, BOX_NATIVE);
+    profile_free(&p);
+
+    assert_int_equal(profile_load("study", scen, 2, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "profile 'study' needs at least 6 CPUs; this host has 2"));
+    if (profile_load("study", scen, 8, &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_string_equal(p.driver_cpuset, "5,6,7");
+    assert_true(p.boxes[LAB_SVC_POSTGRES].cpus == 2);
+    profile_free(&p);
+
+    assert_string_equal(profile_default_name(2), "local-2core");
+    assert_string_equal(profile_default_name(16), "study");
+
+    char path[] = "/tmp/benchlab-test-profile-XXXXXX.json";
+    int fd = mkstemps(path, 5);
+    assert_true(fd >= 0);
+    close(fd);
+    write_tmp(path, "{\"boxes\": {\"server\": {\"cpus\": 1, \"memory\": \"lots\"}}}");
+    assert_int_equal(profile_load(path, scen, 2, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "boxes.server.memory: expected a size"));
+    write_tmp(path, "{\"boxes\": {\"server\": {\"cpuset\": \"3\"}}}");
+    assert_int_equal(profile_load(path, scen, 2, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "names a CPU this host (2 CPUs) lacks"));
+    write_tmp(path, "{\"boxes\": {\"nginx\": {}}}");
+    assert_int_equal(profile_load(path, scen, 2, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "boxes.nginx: unknown service"));
+    write_tmp(path, "{\"driver\": {\"cpuset\": \"rest\"}, \"boxes\": {\"server\": {\"cpuset\": "
+                    "\"0-1\"}}}");
+    assert_int_equal(profile_load(path, scen, 2, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "leaves no CPU for the driver"));
+    unlink(path);
+}
+
+int main(void) {
+    const char *root = getenv("BENCHLAB_ROOT");
+    snprintf(scen, sizeof scen, "%s/scenarios", root && *root ? root : ".");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_durations_and_sizes),
+        cmocka_unit_test(test_quick_plan_has_every_scenario_once),
+        cmocka_unit_test(test_full_plan_is_the_study),
+        cmocka_unit_test(test_server_config_matrix),
+        cmocka_unit_test(test_open_model_rates),
+        cmocka_unit_test(test_bad_plans_are_named),
+        cmocka_unit_test(test_profiles),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
