@@ -161,19 +161,35 @@ static bool wait_gone(pid_t pid, int timeout_ms) {
     }
 }
 
+/* spawn_process makes each child the leader of its own process group. Once
+ * the leader is gone, whatever is left in that group (workers a killed server
+ * could not stop) gets SIGKILL too. A group id cannot be reused while any
+ * member lives, so this never reaches an unrelated process. */
+static void kill_leftover_group(pid_t pid) {
+    kill(-pid, SIGKILL);
+}
+
 int spawn_stop(pid_t pid, int timeout_ms) {
     if (pid <= 0)
         return 0;
-    if (reap(pid))
-        return 0;
-    if (kill(pid, SIGTERM) != 0 && errno == ESRCH) {
-        reap(pid);
+    if (reap(pid)) {
+        kill_leftover_group(pid);
         return 0;
     }
-    if (wait_gone(pid, timeout_ms))
+    /* SIGTERM to the leader only: a server drains and stops its own workers. */
+    if (kill(pid, SIGTERM) != 0 && errno == ESRCH) {
+        reap(pid);
+        kill_leftover_group(pid);
         return 0;
-    kill(pid, SIGKILL);
-    return wait_gone(pid, 5000) ? 0 : -1;
+    }
+    if (!wait_gone(pid, timeout_ms)) {
+        kill(getpgid(pid) == pid ? -pid : pid, SIGKILL);
+        kill(pid, SIGKILL);
+        if (!wait_gone(pid, 5000))
+            return -1;
+    }
+    kill_leftover_group(pid);
+    return 0;
 }
 
 const char *spawn_default_user(void) {
