@@ -1,0 +1,568 @@
+# The stand-in package set for one system (nixpkgs.legacyPackages.${system}):
+# stdenv.mkDerivation, callPackage, the trivial builders, mkShell, dockerTools,
+# texlive and the packages the flake names, with nixpkgs' argument names.
+# Versions are indicative; what matters is names, signatures and systems.
+{ lib, system }:
+let
+  inherit (builtins)
+    attrNames
+    concatStringsSep
+    filter
+    getContext
+    head
+    isFunction
+    isList
+    isString
+    toJSON
+    ;
+
+  isLinux = lib.hasSuffix "-linux" system;
+  isDarwin = lib.hasSuffix "-darwin" system;
+  hostPlatform = {
+    inherit system isLinux isDarwin;
+    isAarch64 = lib.hasPrefix "aarch64-" system;
+    isx86_64 = lib.hasPrefix "x86_64-" system;
+  };
+
+  # Every derivation of this set carries its system at the end of its store
+  # name, so the image builders can tell from a string's context which system
+  # a referenced derivation was built for.
+  storeName = name: "${name}-${system}";
+  unbuildable = [
+    "-c"
+    "echo 'ci/nix-stub: a stand-in derivation for evaluation only; build with real nixpkgs' >&2; exit 1"
+  ];
+
+  # nixpkgs' check-meta: a package whose meta.platforms lacks this system throws
+  # when its drvPath or outPath is needed.
+  checkPlatform =
+    name: meta: x:
+    if meta ? platforms && !(builtins.elem system meta.platforms) then
+      throw "Package ‘${name}’ is not available on the requested hostPlatform: ${system} (meta.platforms = [ ${toString meta.platforms} ])"
+    else
+      x;
+
+  mkDerivation =
+    argsOrFun:
+    let
+      args = if isFunction argsOrFun then lib.fix argsOrFun else argsOrFun;
+      name =
+        args.name or (
+          if args ? pname && args ? version then
+            "${args.pname}-${args.version}"
+          else
+            throw "stdenv.mkDerivation: needs `name`, or `pname` and `version`"
+        );
+      meta = args.meta or { };
+      passthru = args.passthru or { };
+      outputs = args.outputs or [ "out" ];
+      drv = derivation (
+        builtins.removeAttrs args [
+          "meta"
+          "passthru"
+          "env"
+        ]
+        // (args.env or { })
+        // {
+          name = storeName name;
+          inherit system outputs;
+          builder = "/bin/sh";
+          args = unbuildable;
+        }
+      );
+      checked = checkPlatform name meta;
+      checkedOutput =
+        o:
+        drv.${o}
+        // {
+          drvPath = checked drv.${o}.drvPath;
+          outPath = checked drv.${o}.outPath;
+        };
+    in
+    drv
+    // lib.genAttrs outputs checkedOutput
+    // passthru
+    // {
+      inherit name meta passthru;
+      drvPath = checked drv.drvPath;
+      outPath = checked drv.outPath;
+      overrideAttrs =
+        f:
+        let
+          o = f args;
+        in
+        mkDerivation (args // (if isFunction o then o args else o));
+    };
+
+  stdenv = {
+    inherit mkDerivation hostPlatform system isLinux isDarwin;
+    buildPlatform = hostPlatform;
+    targetPlatform = hostPlatform;
+    shell = "${bashInteractive}/bin/bash";
+  };
+
+  leaf =
+    pname:
+    {
+      version,
+      outputs ? [ "out" ],
+      mainProgram ? null,
+      platforms ? lib.platforms.unix,
+      passthru ? { },
+    }:
+    mkDerivation {
+      inherit
+        pname
+        version
+        outputs
+        passthru
+        ;
+      meta = {
+        inherit platforms;
+      }
+      // lib.optionalAttrs (mainProgram != null) { inherit mainProgram; };
+    };
+
+  bashInteractive = leaf "bash-interactive" {
+    version = "5.2p37";
+    outputs = [
+      "out"
+      "dev"
+      "man"
+      "doc"
+      "info"
+    ];
+    mainProgram = "bash";
+  };
+
+  runCommand =
+    name: env: buildCommand:
+    mkDerivation (
+      {
+        inherit name buildCommand;
+        passAsFile = [ "buildCommand" ];
+      }
+      // env
+    );
+
+  # trivial-builders' writeShellApplication, with its full argument list. The
+  # script it would write is kept in the derivation (scriptText) so that
+  # ci/check-flake can run shellcheck on it, as the real one does when built.
+  writeShellApplication =
+    {
+      name,
+      text,
+      runtimeInputs ? [ ],
+      runtimeEnv ? null,
+      meta ? { },
+      passthru ? { },
+      checkPhase ? null,
+      excludeShellChecks ? [ ],
+      extraShellCheckFlags ? [ ],
+      bashOptions ? [
+        "errexit"
+        "nounset"
+        "pipefail"
+      ],
+      derivationArgs ? { },
+      inheritPath ? true,
+    }:
+    assert isString text || throw "writeShellApplication ${name}: `text` must be a string";
+    assert isList runtimeInputs || throw "writeShellApplication ${name}: `runtimeInputs` must be a list";
+    let
+      scriptText = ''
+        #!${bashInteractive}/bin/bash
+        ${concatStringsSep "\n" (map (o: "set -o ${o}") bashOptions)}
+        ${lib.optionalString (runtimeEnv != null) (
+          concatStringsSep "\n" (
+            map (n: "export ${n}='${toString runtimeEnv.${n}}'") (attrNames runtimeEnv)
+          )
+        )}
+        ${lib.optionalString (runtimeInputs != [ ]) ''
+          export PATH="${lib.makeBinPath runtimeInputs}${lib.optionalString inheritPath ":$PATH"}"
+        ''}
+        ${text}
+      '';
+    in
+    runCommand name (
+      {
+        inherit scriptText;
+        shellcheckExcludes = concatStringsSep "," excludeShellChecks;
+        shellcheckFlags = extraShellCheckFlags;
+        passthru = passthru;
+        meta = {
+          mainProgram = name;
+        }
+        // meta;
+      }
+      // derivationArgs
+    ) "";
+
+  mkShell =
+    {
+      name ? "nix-shell",
+      packages ? [ ],
+      inputsFrom ? [ ],
+      buildInputs ? [ ],
+      nativeBuildInputs ? [ ],
+      propagatedBuildInputs ? [ ],
+      propagatedNativeBuildInputs ? [ ],
+      ...
+    }@attrs:
+    let
+      from = attr: builtins.concatLists (map (d: d.${attr} or [ ]) inputsFrom);
+      rest = builtins.removeAttrs attrs [
+        "name"
+        "packages"
+        "inputsFrom"
+        "buildInputs"
+        "nativeBuildInputs"
+        "propagatedBuildInputs"
+        "propagatedNativeBuildInputs"
+      ];
+    in
+    mkDerivation (
+      {
+        inherit name;
+        buildInputs = buildInputs ++ from "buildInputs";
+        nativeBuildInputs = nativeBuildInputs ++ packages ++ from "nativeBuildInputs";
+        propagatedBuildInputs = propagatedBuildInputs ++ from "propagatedBuildInputs";
+        propagatedNativeBuildInputs = propagatedNativeBuildInputs ++ from "propagatedNativeBuildInputs";
+      }
+      // rest
+    );
+
+  # dockerTools: only on Linux. On darwin the stand-in refuses it, because an
+  # image made from darwin packages cannot run in a Linux container.
+  defaultArchitecture = if hostPlatform.isAarch64 then "arm64" else "amd64";
+  foreignRefs =
+    value:
+    filter (r: lib.hasSuffix ".drv" r && !(lib.hasSuffix "-${system}.drv" r)) (
+      attrNames (getContext (toJSON value))
+    );
+  linuxDockerTools = {
+    fakeNss = leaf "fake-nss" { version = "1.0"; };
+    streamLayeredImage =
+      {
+        name,
+        tag ? null,
+        fromImage ? null,
+        contents ? [ ],
+        config ? { },
+        architecture ? defaultArchitecture,
+        created ? "1970-01-01T00:00:01Z",
+        mtime ? "1970-01-01T00:00:01Z",
+        uid ? 0,
+        gid ? 0,
+        uname ? "root",
+        gname ? "root",
+        maxLayers ? 100,
+        extraCommands ? "",
+        fakeRootCommands ? "",
+        enableFakechroot ? false,
+        includeStorePaths ? true,
+        includeNixDB ? false,
+        passthru ? { },
+        meta ? { },
+        layeringPipeline ? null,
+        debug ? false,
+      }:
+      let
+        contentsList = if isList contents then contents else [ contents ];
+        conf = toJSON {
+          inherit
+            config
+            architecture
+            created
+            uid
+            gid
+            uname
+            gname
+            ;
+          os = "linux";
+          contents = map toString contentsList;
+          from_image = if fromImage == null then null else toString fromImage;
+          extra_commands = extraCommands;
+          fake_root_commands = fakeRootCommands;
+        };
+        foreign = foreignRefs conf;
+      in
+      assert
+        maxLayers > 1
+        || throw "the maxLayers argument of dockerTools.buildLayeredImage function must be greather than 1 (current value: ${toString maxLayers})";
+      if foreign != [ ] then
+        throw "dockerTools.streamLayeredImage: image '${name}' for ${system} refers to ${head foreign}, which is built for another system; build images from the Linux package set they run on (an image built from darwin packages cannot run)"
+      else
+        runCommand "stream-${baseNameOf name}" {
+          imageName = name;
+          inherit conf meta;
+          passthru = passthru // {
+            imageTag = if tag != null then tag else "<output hash>";
+            isExe = true;
+          };
+        } "";
+  };
+  darwinDockerTools =
+    let
+      refuse =
+        what:
+        throw "dockerTools.${what} from the ${system} package set: an image built from darwin packages cannot run in a Linux container; use the aarch64-linux package set (a linux builder builds it)";
+    in
+    {
+      fakeNss = refuse "fakeNss";
+      streamLayeredImage = args: refuse "streamLayeredImage";
+    };
+
+  # TeX Live: texliveSmall.withPackages (ps: [ ps.acmart ... ]). ps holds the
+  # TeX Live packages the flake may name (all real tlpdb names).
+  texPackageNames = [
+    "acmart"
+    "amsfonts"
+    "amsmath"
+    "booktabs"
+    "caption"
+    "cmap"
+    "comment"
+    "draftwatermark"
+    "environ"
+    "etoolbox"
+    "float"
+    "fontaxes"
+    "geometry"
+    "graphics"
+    "hyperref"
+    "hyperxmp"
+    "ifmtarg"
+    "iftex"
+    "inconsolata"
+    "kastrup"
+    "latexmk"
+    "libertine"
+    "microtype"
+    "multirow"
+    "mweights"
+    "natbib"
+    "ncctools"
+    "newtx"
+    "pgf"
+    "pgfplots"
+    "preprint"
+    "refcount"
+    "setspace"
+    "siunitx"
+    "textcase"
+    "tools"
+    "totpages"
+    "trimspaces"
+    "txfonts"
+    "upquote"
+    "xcolor"
+    "xkeyval"
+    "xstring"
+    "zref"
+  ];
+  texPkgs = lib.genAttrs texPackageNames (
+    n:
+    leaf "texlive-${n}" {
+      version = "2025";
+      passthru = {
+        tlType = "run";
+        pname = n;
+      };
+    }
+  );
+  texliveSmall =
+    (leaf "texlive-small" { version = "2025"; })
+    // {
+      withPackages =
+        f:
+        let
+          chosen = f texPkgs;
+          bad = filter (p: !(p ? tlType)) chosen;
+        in
+        if !(isList chosen) then
+          throw "texliveSmall.withPackages: the function must return a list of TeX Live packages"
+        else if bad != [ ] then
+          throw "texliveSmall.withPackages: not a TeX Live package: ${(head bad).name or "<value>"}"
+        else
+          mkDerivation {
+            pname = "texlive-small-with-packages";
+            version = "2025";
+            requiredTeXPackages = map (p: p.pname) chosen;
+            meta.platforms = lib.platforms.unix;
+          };
+    };
+
+  pkgs = {
+    inherit
+      lib
+      stdenv
+      runCommand
+      writeShellApplication
+      mkShell
+      bashInteractive
+      texliveSmall
+      ;
+    stdenvNoCC = stdenv;
+    callPackage =
+      fn: overrides:
+      let
+        f = if isFunction fn then fn else import fn;
+      in
+      f (builtins.intersectAttrs (builtins.functionArgs f) pkgs // overrides);
+    dockerTools = if isLinux then linuxDockerTools else darwinDockerTools;
+
+    # build tools
+    pkg-config = leaf "pkg-config-wrapper" {
+      version = "0.29.2";
+      mainProgram = "pkg-config";
+    };
+    makeWrapper = leaf "make-shell-wrapper-hook" { version = "1"; };
+    gnumake = leaf "gnumake" {
+      version = "4.4.1";
+      outputs = [
+        "out"
+        "man"
+        "info"
+      ];
+      mainProgram = "make";
+    };
+    clang = leaf "clang-wrapper" {
+      version = "19.1.7";
+      mainProgram = "clang";
+    };
+    clang-tools = leaf "clang-tools" { version = "19.1.7"; };
+    valgrind = leaf "valgrind" {
+      version = "3.24.0";
+      outputs = [
+        "out"
+        "dev"
+        "man"
+        "doc"
+      ];
+      # not on aarch64-darwin
+      platforms = lib.platforms.linux ++ [ "x86_64-darwin" ];
+    };
+
+    # libraries
+    ulfius = leaf "ulfius" { version = "2.7.15"; };
+    orcania = leaf "orcania" { version = "2.3.3"; };
+    yder = leaf "yder" { version = "1.4.20"; };
+    libmicrohttpd = leaf "libmicrohttpd" {
+      version = "1.0.1";
+      outputs = [
+        "out"
+        "dev"
+        "devdoc"
+        "info"
+      ];
+    };
+    postgresql = leaf "postgresql" {
+      version = "17.6";
+      outputs = [
+        "out"
+        "dev"
+        "doc"
+        "lib"
+        "man"
+      ];
+      mainProgram = "postgres";
+    };
+    hiredis = leaf "hiredis" { version = "1.2.0"; };
+    jansson = leaf "jansson" {
+      version = "2.14.1";
+      outputs = [
+        "out"
+        "dev"
+      ];
+    };
+    libjwt = leaf "libjwt" { version = "1.18.1"; };
+    curl = leaf "curl" {
+      version = "8.14.1";
+      outputs = [
+        "bin"
+        "dev"
+        "out"
+        "man"
+        "devdoc"
+      ];
+      mainProgram = "curl";
+    };
+    libev = leaf "libev" { version = "4.33"; };
+    libxcrypt = leaf "libxcrypt" {
+      version = "4.4.38";
+      outputs = [
+        "out"
+        "man"
+      ];
+    };
+    cmocka = leaf "cmocka" { version = "1.1.7"; };
+
+    # runtime tools
+    redis = leaf "redis" {
+      version = "8.0.3";
+      mainProgram = "redis-cli";
+    };
+    coreutils = leaf "coreutils" {
+      version = "9.7";
+      outputs = [
+        "out"
+        "info"
+      ];
+    };
+    util-linux = leaf "util-linux" {
+      version = "2.41";
+      outputs = [
+        "bin"
+        "dev"
+        "out"
+        "lib"
+        "man"
+        "login"
+        "swap"
+      ];
+    };
+    gnuplot = leaf "gnuplot" {
+      version = "6.0.3";
+      mainProgram = "gnuplot";
+    };
+    docker-client = leaf "docker" {
+      version = "28.3.2";
+      mainProgram = "docker";
+    };
+    cacert = leaf "nss-cacert" {
+      version = "3.115";
+      outputs = [
+        "out"
+        "unbundled"
+        "p11kit"
+        "hashed"
+      ];
+    };
+    jq = leaf "jq" {
+      version = "1.8.1";
+      outputs = [
+        "bin"
+        "doc"
+        "man"
+        "dev"
+        "lib"
+        "out"
+      ];
+      mainProgram = "jq";
+    };
+    wrk = leaf "wrk" {
+      version = "4.2.0";
+      mainProgram = "wrk";
+    };
+    nginx = leaf "nginx" {
+      version = "1.28.0";
+      outputs = [
+        "out"
+        "doc"
+      ];
+      mainProgram = "nginx";
+    };
+  };
+in
+pkgs

@@ -1,0 +1,161 @@
+# OCI images (dockerTools.streamLayeredImage: `$(nix build --print-out-paths
+# .#image-server) | docker load`), always from a Linux package set. Names are
+# benchlab-<what>:latest, which is what the lab's docker backend runs.
+#   image-server    benchlab-server as nobody (arguments as on the command line)
+#   image-postgres  PostgreSQL: initdb on first start (user benchlab, database
+#                   benchlab, trust auth), then postgres on $BENCHLAB_PG_PORT (5432)
+#   image-redis     redis-server without persistence
+#   image-load      the study inside the Linux VM: benchlab + benchlab-load, the
+#                   scenarios and the docker CLI; it runs `ci/bench.sh` with the
+#                   docker backend against the Docker socket it is given and
+#                   writes to /results (used by `nix run .#bench` on macOS)
+{
+  lib,
+  dockerTools,
+  writeShellApplication,
+  bashInteractive,
+  coreutils,
+  postgresql,
+  redis,
+  docker-client,
+  cacert,
+  programs,
+  src,
+  version,
+}:
+let
+  nobody = "65534:65534"; # dockerTools.fakeNss's nobody
+  certs = "SSL_CERT_FILE=${cacert}/etc/ssl/certs/ca-bundle.crt";
+
+  postgresEntrypoint = writeShellApplication {
+    name = "benchlab-postgres";
+    runtimeInputs = [
+      postgresql
+      coreutils
+    ];
+    text = ''
+      export PGDATA=''${PGDATA:-/var/lib/postgresql/data}
+      if [ ! -s "$PGDATA/PG_VERSION" ]; then
+        initdb --username=benchlab --auth=trust --encoding=UTF8 --no-locale -D "$PGDATA" >/dev/null
+        echo "CREATE DATABASE benchlab;" | postgres --single -D "$PGDATA" postgres >/dev/null
+      fi
+      exec postgres -D "$PGDATA" -k /tmp \
+        -c listen_addresses="''${BENCHLAB_PG_LISTEN:-*}" -c port="''${BENCHLAB_PG_PORT:-5432}" "$@"
+    '';
+  };
+
+  studyInVm = writeShellApplication {
+    name = "benchlab-study";
+    runtimeInputs = [
+      programs.lab
+      coreutils
+      docker-client
+    ];
+    text = ''
+      quick=0
+      for a in "$@"; do
+        case "$a" in
+          --quick) quick=1 ;;
+          *) echo "benchlab-study: unknown argument '$a'" >&2; exit 2 ;;
+        esac
+      done
+      [ -S /var/run/docker.sock ] || {
+        echo "benchlab-study: mount the Docker socket: -v /var/run/docker.sock:/var/run/docker.sock" >&2
+        exit 2
+      }
+      ${import ./workdir.nix {
+        inherit src;
+        inherit (programs) lab;
+      }}
+      cd "$work"
+      BUILD=build-nix QUICK=$quick RESULTS=''${RESULTS:-/results} BENCHLAB_BOX_BACKEND=docker SKIP_PAPER=1 \
+        bash ci/bench.sh
+    '';
+  };
+in
+{
+  image-server = dockerTools.streamLayeredImage {
+    name = "benchlab-server";
+    tag = "latest";
+    contents = [
+      programs.server
+      dockerTools.fakeNss
+    ];
+    config = {
+      Entrypoint = [ (lib.getExe programs.server) ];
+      Env = [ certs ];
+      User = nobody;
+      ExposedPorts."8080/tcp" = { };
+    };
+  };
+
+  image-postgres = dockerTools.streamLayeredImage {
+    name = "benchlab-postgres";
+    tag = "latest";
+    contents = [
+      postgresEntrypoint
+      dockerTools.fakeNss
+    ];
+    fakeRootCommands = ''
+      mkdir -p ./tmp ./var/lib/postgresql
+      chmod 1777 ./tmp
+      chown ${nobody} ./var/lib/postgresql
+    '';
+    enableFakechroot = false;
+    config = {
+      Entrypoint = [ (lib.getExe postgresEntrypoint) ];
+      User = nobody;
+      ExposedPorts."5432/tcp" = { };
+    };
+  };
+
+  image-redis = dockerTools.streamLayeredImage {
+    name = "benchlab-redis";
+    tag = "latest";
+    contents = [
+      redis
+      dockerTools.fakeNss
+    ];
+    config = {
+      Entrypoint = [ "${redis}/bin/redis-server" ];
+      Cmd = [
+        "--save"
+        ""
+        "--appendonly"
+        "no"
+        "--protected-mode"
+        "no"
+      ];
+      User = nobody;
+      ExposedPorts."6379/tcp" = { };
+    };
+  };
+
+  image-load = dockerTools.streamLayeredImage {
+    name = "benchlab-load";
+    tag = "latest";
+    contents = [
+      studyInVm
+      programs.lab
+      bashInteractive
+      coreutils
+      docker-client
+      dockerTools.fakeNss
+    ];
+    fakeRootCommands = ''
+      mkdir -p ./tmp ./results
+      chmod 1777 ./tmp
+    '';
+    config = {
+      # root: it drives the VM's Docker daemon through the mounted socket.
+      Entrypoint = [ (lib.getExe studyInVm) ];
+      Env = [
+        certs
+        "TMPDIR=/tmp"
+      ];
+      WorkingDir = "/tmp";
+      Volumes."/results" = { };
+      Labels."org.opencontainers.image.version" = version;
+    };
+  };
+}
