@@ -1,11 +1,28 @@
-/* Placeholder until its issue lands. */
+/* `benchlab claims RESULTS_DIR`: which claims of the original study hold on
+ * these results. Exit 0 when none fails, 1 when one fails (or on error). */
 #include <stdio.h>
 
 #include "lab/commands.h"
+#include "lab/report_cli.h"
 
 int cmd_claims(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "benchlab claims: not implemented\n");
-    return 2;
+    report_cli_t cli;
+    int rc = report_cli_parse(&cli, argc, argv, 0);
+    if (rc != 0)
+        return rc;
+    rc = report_cli_load(&cli, "claims");
+    if (rc == 0) {
+        if (cli.results.nruns == 0)
+            printf("no runs under %s/raw: nothing is measured\n", cli.results_dir);
+        for (size_t i = 0; i < cli.claims.n; i++) {
+            const claim_result_t *c = &cli.claims.items[i];
+            printf("%-12s %-22s %s\n", claim_status_name(c->status), c->id, c->claim);
+            printf("%-12s %-22s theirs: %s | ours: %s\n", "", "", c->their, c->ours);
+        }
+        printf("claims: %zu hold, %zu fail, %zu not measured (of %zu)\n", cli.claims.holds,
+               cli.claims.fails, cli.claims.not_measured, cli.claims.n);
+        rc = cli.claims.fails > 0 ? 1 : 0;
+    }
+    report_cli_free(&cli);
+    return rc;
 }

@@ -1,0 +1,254 @@
+/* Evaluating the study's claims against a computed report. */
+#include "lab/claims.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lab/latex.h"
+
+const char *claim_status_name(claim_status_t s) {
+    return s == CLAIM_HOLDS ? "holds" : s == CLAIM_FAILS ? "fails" : "not measured";
+}
+
+static int compare(double x, const char *op, double t, bool *ok) {
+    if (!strcmp(op, ">="))
+        *ok = x >= t;
+    else if (!strcmp(op, ">"))
+        *ok = x > t;
+    else if (!strcmp(op, "<="))
+        *ok = x <= t;
+    else if (!strcmp(op, "<"))
+        *ok = x < t;
+    else if (!strcmp(op, "=="))
+        *ok = x == t;
+    else
+        return -1;
+    return 0;
+}
+
+/* Appends printf-style text to a growing string. */
+static void appendf(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void appendf(char **s, const char *fmt, ...) {
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    size_t old = *s ? strlen(*s) : 0;
+    char *grown = realloc(*s, old + strlen(buf) + 1);
+    if (!grown)
+        return;
+    memcpy(grown + old, buf, strlen(buf) + 1);
+    *s = grown;
+}
+
+/* Evaluates one rule: returns its status and appends our number to *ours. */
+static int eval_rule(const json_t *rule, const char *where, const report_t *rep, claim_status_t *st,
+                     char **ours, char *err, size_t errlen) {
+    json_t *op = json_object_get(rule, "op"), *th = json_object_get(rule, "threshold");
+    if (!json_is_string(op) || !json_is_number(th)) {
+        snprintf(err, errlen, "%s: needs \"op\" (>=, >, <=, <, ==) and a number \"threshold\"",
+                 where);
+        return -1;
+    }
+    double t = json_number_value(th);
+    const char *o = json_string_value(op);
+    bool ok = false;
+    char a[64], b[64], c[64];
+    json_t *cmp = json_object_get(rule, "comparison"), *val = json_object_get(rule, "value"),
+           *pre = json_object_get(rule, "comparisons_prefix");
+    if (json_is_string(cmp)) {
+        const report_ratio_t *r = report_find_ratio(rep, json_string_value(cmp));
+        if (!r) {
+            snprintf(err, errlen, "%s.comparison: no comparison \"%s\" in %s", where,
+                     json_string_value(cmp), rep->cfg.path);
+            return -1;
+        }
+        if (isnan(r->ratio)) {
+            *st = CLAIM_NOT_MEASURED;
+            appendf(ours, "%s%s: not measured", *ours ? "; " : "", r->id);
+            return 0;
+        }
+        if (compare(r->ratio, o, t, &ok) != 0)
+            goto bad_op;
+        appendf(ours, "%s%sx [%s, %s]", *ours ? "; " : "", latex_sig3(r->ratio, a, sizeof a),
+                latex_sig3(r->ci.lo, b, sizeof b), latex_sig3(r->ci.hi, c, sizeof c));
+    } else if (json_is_string(val)) {
+        const report_value_t *v = report_find_value(rep, json_string_value(val));
+        if (!v) {
+            snprintf(err, errlen, "%s.value: no value \"%s\" in %s", where, json_string_value(val),
+                     rep->cfg.path);
+            return -1;
+        }
+        if (v->s.n == 0) {
+            *st = CLAIM_NOT_MEASURED;
+            appendf(ours, "%s%s: not measured", *ours ? "; " : "", v->id);
+            return 0;
+        }
+        if (compare(v->s.median, o, t, &ok) != 0)
+            goto bad_op;
+        const char *unit = metric_unit(&v->spec);
+        appendf(ours, "%s%s%s%s", *ours ? "; " : "", latex_sig3(v->s.median, a, sizeof a),
+                *unit ? " " : "", unit);
+    } else if (json_is_string(pre)) {
+        size_t plen = strlen(json_string_value(pre)), n = 0, passing = 0;
+        double worst = NAN;
+        ok = true;
+        for (size_t i = 0; i < rep->nratios; i++) {
+            const report_ratio_t *r = &rep->ratios[i];
+            if (strncmp(r->id, json_string_value(pre), plen) != 0 || isnan(r->ratio))
+                continue;
+            bool one;
+            if (compare(r->ratio, o, t, &one) != 0)
+                goto bad_op;
+            n++;
+            passing += one;
+            ok = ok && one;
+            /* the ratio closest to breaking the rule */
+            bool upper = o[0] == '<';
+            if (isnan(worst) || (upper ? r->ratio > worst : r->ratio < worst))
+                worst = r->ratio;
+        }
+        if (n == 0) {
+            *st = CLAIM_NOT_MEASURED;
+            appendf(ours, "%s%s*: not measured", *ours ? "; " : "", json_string_value(pre));
+            return 0;
+        }
+        appendf(ours, "%s%zu of %zu, worst %sx", *ours ? "; " : "", passing, n,
+                latex_sig3(worst, a, sizeof a));
+    } else {
+        snprintf(err, errlen, "%s: needs \"comparison\", \"value\" or \"comparisons_prefix\"",
+                 where);
+        return -1;
+    }
+    if (*st != CLAIM_NOT_MEASURED && !ok)
+        *st = CLAIM_FAILS;
+    return 0;
+bad_op:
+    snprintf(err, errlen, "%s.op: \"%s\" is not one of >=, >, <=, <, ==", where, o);
+    return -1;
+}
+
+static const json_t *published_row(const report_t *rep, const char *id) {
+    size_t i;
+    json_t *row;
+    json_array_foreach(json_object_get(rep->published, "rows"), i, row) {
+        json_t *rid = json_object_get(row, "id");
+        if (json_is_string(rid) && !strcmp(json_string_value(rid), id))
+            return row;
+    }
+    return NULL;
+}
+
+/* "min-max" of the study's numbers (ratios num/den across implementations, or
+ * one row's values); NULL when the published data lacks them. */
+static char *their_from_published(const report_t *rep, const json_t *spec) {
+    json_t *num = json_object_get(spec, "num"), *den = json_object_get(spec, "den"),
+           *val = json_object_get(spec, "value");
+    const json_t *rn = json_is_string(num)   ? published_row(rep, json_string_value(num))
+                       : json_is_string(val) ? published_row(rep, json_string_value(val))
+                                             : NULL;
+    const json_t *rd = json_is_string(den) ? published_row(rep, json_string_value(den)) : NULL;
+    if (!rn || (json_is_string(den) && !rd))
+        return NULL;
+    json_t *an = json_object_get(rn, "rps"), *ad = rd ? json_object_get(rd, "rps") : NULL;
+    double lo = INFINITY, hi = -INFINITY;
+    size_t n = json_array_size(an);
+    for (size_t i = 0; i < n; i++) {
+        double x = json_number_value(json_array_get(an, i));
+        if (ad) {
+            double d = json_number_value(json_array_get(ad, i));
+            x = d != 0 ? x / d : NAN;
+        }
+        if (isfinite(x)) {
+            lo = x < lo ? x : lo;
+            hi = x > hi ? x : hi;
+        }
+    }
+    if (!(lo <= hi))
+        return NULL;
+    char a[64], b[64], *out = NULL;
+    if (ad) {
+        appendf(&out, "%s-%sx (%zu frameworks)", latex_sig3(lo, a, sizeof a),
+                latex_sig3(hi, b, sizeof b), n);
+    } else {
+        /* published values are whole requests per second */
+        appendf(&out, "%.0f-%.0f RPS (%zu frameworks)", lo, hi, n);
+    }
+    return out;
+}
+
+int claims_evaluate(claims_t *out, const json_t *root, const char *path, const report_t *rep,
+                    char *err, size_t errlen) {
+    memset(out, 0, sizeof *out);
+    json_t *list = json_object_get(root, "claims");
+    if (!json_is_array(list)) {
+        snprintf(err, errlen, "%s: needs a \"claims\" array", path);
+        return -1;
+    }
+    size_t n = json_array_size(list), i;
+    out->items = n ? calloc(n, sizeof *out->items) : NULL;
+    json_t *c;
+    json_array_foreach(list, i, c) {
+        char where[256];
+        snprintf(where, sizeof where, "%s: claims[%zu]", path, i);
+        json_t *id = json_object_get(c, "id"), *text = json_object_get(c, "claim"),
+               *their = json_object_get(c, "their"), *tp = json_object_get(c, "their_published"),
+               *rules = json_object_get(c, "rules");
+        if (!json_is_string(id) || !json_is_string(text) || !json_is_array(rules) ||
+            json_array_size(rules) == 0 || (!json_is_string(their) && !json_is_object(tp))) {
+            snprintf(err, errlen,
+                     "%s: needs \"id\", \"claim\", \"their\" (or \"their_published\") and a "
+                     "non-empty \"rules\" array",
+                     where);
+            claims_free(out);
+            return -1;
+        }
+        claim_result_t *r = &out->items[out->n++];
+        r->id = strdup(json_string_value(id));
+        r->claim = strdup(json_string_value(text));
+        r->their = json_is_object(tp) ? their_from_published(rep, tp) : NULL;
+        if (!r->their)
+            r->their = strdup(json_is_string(their) ? json_string_value(their) : "n/a");
+        r->status = CLAIM_HOLDS;
+        size_t k;
+        json_t *rule;
+        json_array_foreach(rules, k, rule) {
+            char w2[300];
+            snprintf(w2, sizeof w2, "%s.rules[%zu]", where, k);
+            claim_status_t st = CLAIM_HOLDS;
+            if (eval_rule(rule, w2, rep, &st, &r->ours, err, errlen) != 0) {
+                claims_free(out);
+                return -1;
+            }
+            if (st == CLAIM_NOT_MEASURED || r->status == CLAIM_NOT_MEASURED)
+                r->status = CLAIM_NOT_MEASURED;
+            else if (st == CLAIM_FAILS)
+                r->status = CLAIM_FAILS;
+        }
+        if (!r->ours)
+            r->ours = strdup("");
+        if (r->status == CLAIM_HOLDS)
+            out->holds++;
+        else if (r->status == CLAIM_FAILS)
+            out->fails++;
+        else
+            out->not_measured++;
+    }
+    return 0;
+}
+
+void claims_free(claims_t *c) {
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->items[i].id);
+        free(c->items[i].claim);
+        free(c->items[i].their);
+        free(c->items[i].ours);
+    }
+    free(c->items);
+    memset(c, 0, sizeof *c);
+}

@@ -1,0 +1,39 @@
+/* The original study's claims as rules over our results (paper/claims.json):
+ *   {"claims": [{"id": "cursor", "claim": "text", "their": "1.7x (p95 34 vs 60 ms)",
+ *                "rules": [{"comparison": "pagination", "op": ">=", "threshold": 1.3}]}]}
+ * A rule names a comparison id, a value id (both from paper/comparisons.json)
+ * or "comparisons_prefix" (every comparison whose id starts with it must pass).
+ * "their_published": {"num": "01", "den": "02"} or {"value": "05"} computes the
+ * study's number from paper/published-study.json instead of "their".
+ * A claim holds when every rule holds on the point estimate, fails when one
+ * does not, and is not measured when a rule lacks data. */
+#ifndef BENCHLAB_LAB_CLAIMS_H
+#define BENCHLAB_LAB_CLAIMS_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "lab/report.h"
+
+typedef enum { CLAIM_HOLDS, CLAIM_FAILS, CLAIM_NOT_MEASURED } claim_status_t;
+
+typedef struct claim_result {
+    char *id, *claim, *their, *ours; /* ours: plain text, e.g. "1.82x [1.61, 2.05]" */
+    claim_status_t status;
+} claim_result_t;
+
+typedef struct claims {
+    claim_result_t *items;
+    size_t n;
+    size_t holds, fails, not_measured;
+} claims_t;
+
+/* Evaluates every claim of `root` (the parsed claims file; `path` for messages)
+ * against a computed report. Unknown comparison/value ids and malformed rules
+ * are errors (-1 with a message). */
+int claims_evaluate(claims_t *out, const json_t *root, const char *path, const report_t *rep,
+                    char *err, size_t errlen);
+void claims_free(claims_t *c);
+const char *claim_status_name(claim_status_t s); /* "holds", "fails", "not measured" */
+
+#endif

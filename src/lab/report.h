@@ -1,0 +1,112 @@
+/* `benchlab report`: statistics over a results directory and everything the
+ * paper needs from them (tables, macros, gnuplot data, CSV/Markdown summaries).
+ *
+ * The comparisons, quoted values and figures come from a config file
+ * (paper/comparisons.json, format in docs/report.md) so scenario and group
+ * names are written in one place. */
+#ifndef BENCHLAB_LAB_REPORT_H
+#define BENCHLAB_LAB_REPORT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lab/results.h"
+#include "lab/results_metric.h"
+#include "lab/stats.h"
+
+#define REPORT_NPCT 5
+extern const double report_percentiles[REPORT_NPCT]; /* 50, 90, 95, 99, 99.9 */
+
+typedef struct report_group {
+    const char *name;
+    stats_summary_t rps;        /* per-run requests/s of this group */
+    double pct_ms[REPORT_NPCT]; /* from the histograms merged over valid runs */
+    double mean_ms;
+    uint64_t count;
+} report_group_t;
+
+typedef struct report_cell {
+    const results_cell_t *cell;
+    stats_summary_t rps;        /* per-run requests/s */
+    double throughput;          /* total requests / total time over valid runs */
+    double pct_ms[REPORT_NPCT]; /* merged histograms */
+    double mean_ms;
+    uint64_t count;
+    double checks_rate;
+    report_group_t *groups;
+    size_t ngroups;
+    bool open_model;
+    double rate, server_cpus; /* params (NaN when absent) */
+    int workers;
+    const char *threading;
+} report_cell_t;
+
+typedef struct report_ratio {
+    char *id, *label;
+    metric_spec_t num, den;
+    double ratio;
+    stats_interval_t ci;
+    size_t nnum, nden;
+} report_ratio_t;
+
+typedef struct report_value {
+    char *id, *label;
+    metric_spec_t spec;
+    stats_summary_t s;
+} report_value_t;
+
+typedef struct report_config {
+    json_t *root;
+    char *path;
+    const char *default_config;
+    double level;
+    unsigned resamples;
+    uint64_t seed;
+} report_config_t;
+
+typedef struct report {
+    const results_t *results;
+    report_config_t cfg;
+    report_cell_t *cells; /* parallel to results->cells */
+    size_t ncells;
+    report_ratio_t *ratios;
+    size_t nratios;
+    report_value_t *values;
+    size_t nvalues;
+    json_t *published; /* paper/published-study.json, or NULL */
+} report_t;
+
+/* Loads the config (and the published numbers, when path is not NULL). */
+int report_config_load(report_config_t *cfg, const char *path, char *err, size_t errlen);
+void report_config_free(report_config_t *cfg);
+
+/* Computes every statistic. Takes ownership of cfg. */
+int report_compute(report_t *rep, const results_t *results, report_config_t *cfg, char *err,
+                   size_t errlen);
+void report_free(report_t *rep);
+
+const report_ratio_t *report_find_ratio(const report_t *rep, const char *id);
+const report_value_t *report_find_value(const report_t *rep, const char *id);
+const report_cell_t *report_find_cell(const report_t *rep, const char *scenario,
+                                      const char *config);
+
+struct claims;
+/* Output writers; each returns 0 or -1 with a message. out_dir is created.
+ * claims may be NULL (no claims table, no claim macros). */
+int report_write_tables(const report_t *rep, const struct claims *claims, const char *dir,
+                        char *err, size_t errlen);
+int report_write_macros(const report_t *rep, const struct claims *claims, const char *path,
+                        char *err, size_t errlen);
+int report_write_data(const report_t *rep, const char *dir, char *err, size_t errlen);
+/* DIR/summary.csv, DIR/comparisons.csv, DIR/summary.md (for people who do not read LaTeX). */
+int report_write_summaries(const report_t *rep, const struct claims *claims, const char *dir,
+                           char *err, size_t errlen);
+
+/* mkdir -p */
+int report_mkdirs(const char *path);
+/* A file name from a scenario/config name: '/' and other odd bytes become '-'. */
+void report_slug(const char *in, char *out, size_t len);
+
+#endif

@@ -1,0 +1,324 @@
+/* paper/generated/data/NAME.dat: what the gnuplot scripts in plots/ read.
+ * A figure without any data gets NAME.nodata next to it instead, so the paper
+ * build can put "not measured" in its place rather than fail. */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lab/report.h"
+#include "lab/results_hist.h"
+
+static FILE *open_dat(const char *dir, const char *name, char *err, size_t errlen) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.dat", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        snprintf(err, errlen, "%s: cannot write", path);
+    return f;
+}
+
+/* Closes the file and writes or removes the .nodata marker. */
+static int finish_dat(FILE *f, const char *dir, const char *name, bool has_data, char *err,
+                      size_t errlen) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.nodata", dir, name);
+    if (fclose(f) != 0) {
+        snprintf(err, errlen, "%s/%s.dat: write failed", dir, name);
+        return -1;
+    }
+    if (has_data) {
+        unlink(path);
+        return 0;
+    }
+    FILE *m = fopen(path, "w");
+    if (!m || fclose(m) != 0) {
+        snprintf(err, errlen, "%s: cannot write", path);
+        return -1;
+    }
+    return 0;
+}
+
+/* gnuplot reads "NaN" as an undefined point. */
+static void num(FILE *f, double x) {
+    if (isfinite(x))
+        fprintf(f, " %.6g", x);
+    else
+        fputs(" NaN", f);
+}
+
+static void quoted(FILE *f, const char *s) {
+    fputc('"', f);
+    for (; *s; s++)
+        fputc(*s == '"' ? '\'' : *s, f);
+    fputc('"', f);
+}
+
+static const json_t *published_row(const report_t *rep, const char *id) {
+    size_t i;
+    json_t *row;
+    json_array_foreach(json_object_get(rep->published, "rows"), i, row) {
+        json_t *rid = json_object_get(row, "id");
+        if (json_is_string(rid) && !strcmp(json_string_value(rid), id))
+            return row;
+    }
+    return NULL;
+}
+
+static int basic_dat(const report_t *rep, const char *dir, char *err, size_t errlen) {
+    json_t *fig = results_json_path(rep->cfg.root, "figures.basic");
+    json_t *name = json_object_get(fig, "name");
+    if (!json_is_string(name))
+        return 0;
+    FILE *f = open_dat(dir, json_string_value(name), err, errlen);
+    if (!f)
+        return -1;
+    json_t *impls = json_object_get(rep->published, "implementations");
+    fputs("# idx label ours ours_ci_lo ours_ci_hi", f);
+    for (size_t k = 0; k < json_array_size(impls); k++)
+        fprintf(f, " \"%s\"", json_string_value(json_array_get(impls, k)));
+    fputs("\n", f);
+    bool any = false;
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(fig, "scenarios"), i, e) {
+        json_t *sc = json_object_get(e, "scenario"), *pub = json_object_get(e, "published");
+        if (!json_is_string(sc))
+            continue;
+        const report_cell_t *c = report_find_cell(rep, json_string_value(sc), NULL);
+        const json_t *row = json_is_string(pub) ? published_row(rep, json_string_value(pub)) : NULL;
+        json_t *label = json_object_get(row, "label");
+        fprintf(f, "%zu ", i);
+        quoted(f, json_is_string(label) ? json_string_value(label) : json_string_value(sc));
+        num(f, c ? c->rps.median : NAN);
+        num(f, c ? c->rps.median_ci.lo : NAN);
+        num(f, c ? c->rps.median_ci.hi : NAN);
+        any = any || (c && c->rps.n > 0);
+        for (size_t k = 0; k < json_array_size(impls); k++)
+            num(f, json_number_value(json_array_get(json_object_get(row, "rps"), k)));
+        fputs("\n", f);
+    }
+    return finish_dat(f, dir, json_string_value(name), any, err, errlen);
+}
+
+static const double curve_p[] = {50,   75,   90,    95,    97.5,   99,
+                                 99.5, 99.9, 99.95, 99.99, 99.995, 99.999};
+
+/* One block per curve: a header line (for columnheader) and "x latency_ms" rows
+ * with x = 1/(1-p), from the histogram merged over the cell's valid runs. */
+static int percentile_dat(const report_t *rep, const json_t *fig, const char *dir, char *err,
+                          size_t errlen) {
+    json_t *name = json_object_get(fig, "name");
+    if (!json_is_string(name))
+        return 0;
+    FILE *f = open_dat(dir, json_string_value(name), err, errlen);
+    if (!f)
+        return -1;
+    bool any = false;
+    size_t blocks = 0, i;
+    json_t *c;
+    json_array_foreach(json_object_get(fig, "curves"), i, c) {
+        json_t *sc = json_object_get(c, "scenario"), *cf = json_object_get(c, "config"),
+               *gr = json_object_get(c, "group"), *label = json_object_get(c, "label");
+        if (!json_is_string(sc))
+            continue;
+        const report_cell_t *cell = report_find_cell(
+            rep, json_string_value(sc), json_is_string(cf) ? json_string_value(cf) : NULL);
+        if (!cell || cell->cell->nvalid == 0)
+            continue;
+        hist_t merged;
+        hist_init(&merged);
+        for (size_t r = 0; r < cell->cell->nvalid; r++) {
+            json_t *hs = json_object_get(cell->cell->valid[r]->summary, "histograms");
+            json_t *hj = json_is_string(gr)
+                             ? json_object_get(json_object_get(hs, "groups"), json_string_value(gr))
+                             : json_object_get(hs, "http_req_duration");
+            hist_t h;
+            char e[256];
+            if (hj && hist_from_json(&h, hj, e, sizeof e) == 0) {
+                hist_merge(&merged, &h, e, sizeof e);
+                hist_free(&h);
+            }
+        }
+        if (merged.count > 0) {
+            fputs(blocks++ ? "\n\n" : "", f);
+            quoted(f, json_is_string(label) ? json_string_value(label) : json_string_value(sc));
+            fputs(" \"ms\"\n", f);
+            for (size_t k = 0; k < sizeof curve_p / sizeof curve_p[0]; k++) {
+                /* only percentiles the sample can resolve */
+                if ((double)merged.count * (1 - curve_p[k] / 100) < 1)
+                    break;
+                fprintf(f, "%.6g", 1 / (1 - curve_p[k] / 100));
+                num(f, hist_percentile_us(&merged, curve_p[k]) / 1000);
+                fputs("\n", f);
+            }
+            any = true;
+        }
+        hist_free(&merged);
+    }
+    return finish_dat(f, dir, json_string_value(name), any, err, errlen);
+}
+
+/* Rows = bars, columns = series (value, CI low, CI high each): the median over
+ * valid runs and its distribution-free interval. */
+static int bars_dat(const report_t *rep, const json_t *fig, const char *dir, char *err,
+                    size_t errlen) {
+    json_t *name = json_object_get(fig, "name"), *series = json_object_get(fig, "series");
+    if (!json_is_string(name))
+        return 0;
+    FILE *f = open_dat(dir, json_string_value(name), err, errlen);
+    if (!f)
+        return -1;
+    fputs("# idx label", f);
+    size_t s, b;
+    json_t *se, *bar;
+    json_array_foreach(series, s, se) {
+        json_t *l = json_object_get(se, "label");
+        fprintf(f, " \"%s\" lo hi", json_is_string(l) ? json_string_value(l) : "?");
+    }
+    fputs("\n", f);
+    bool any = false;
+    json_array_foreach(json_object_get(fig, "bars"), b, bar) {
+        json_t *label = json_object_get(bar, "label");
+        fprintf(f, "%zu ", b);
+        quoted(f, json_is_string(label) ? json_string_value(label) : "?");
+        json_array_foreach(series, s, se) {
+            metric_spec_t m;
+            char where[256];
+            snprintf(where, sizeof where, "%s: figures.bars %s, bar %zu series %zu", rep->cfg.path,
+                     json_string_value(name), b, s);
+            if (metric_spec_parse(&m, bar, se, where, err, errlen) != 0) {
+                fclose(f);
+                return -1;
+            }
+            size_t n;
+            double *v = metric_values(&m, rep->results, rep->cfg.default_config, &n, NULL);
+            stats_summary_t st;
+            stats_summarize(v, n, rep->cfg.level, &st);
+            num(f, st.median);
+            num(f, st.median_ci.lo);
+            num(f, st.median_ci.hi);
+            any = any || n > 0;
+            free(v);
+            metric_spec_free(&m);
+        }
+        fputs("\n", f);
+    }
+    return finish_dat(f, dir, json_string_value(name), any, err, errlen);
+}
+
+static int cmp_cell_cpus(const void *a, const void *b) {
+    const report_cell_t *x = *(const report_cell_t *const *)a,
+                        *y = *(const report_cell_t *const *)b;
+    int c = strcmp(x->cell->scenario, y->cell->scenario);
+    if (c)
+        return c;
+    c = strcmp(x->threading, y->threading);
+    if (c)
+        return c;
+    if (x->workers != y->workers)
+        return x->workers - y->workers;
+    return (x->server_cpus > y->server_cpus) - (x->server_cpus < y->server_cpus);
+}
+
+/* One block per workload x (threading, workers): "cpus rps lo hi" rows. */
+static int server_config_dat(const report_t *rep, const char *dir, char *err, size_t errlen) {
+    json_t *fig = results_json_path(rep->cfg.root, "figures.server_config");
+    json_t *name = json_object_get(fig, "name"), *prefix = json_object_get(fig, "scenario_prefix");
+    if (!json_is_string(name) || !json_is_string(prefix))
+        return 0;
+    const char *p = json_string_value(prefix);
+    const report_cell_t **cells = calloc(rep->ncells ? rep->ncells : 1, sizeof *cells);
+    size_t n = 0;
+    for (size_t i = 0; cells && i < rep->ncells; i++)
+        if (!strncmp(rep->cells[i].cell->scenario, p, strlen(p)) && rep->cells[i].rps.n > 0 &&
+            !isnan(rep->cells[i].server_cpus))
+            cells[n++] = &rep->cells[i];
+    qsort(cells, n, sizeof *cells, cmp_cell_cpus);
+    FILE *f = open_dat(dir, json_string_value(name), err, errlen);
+    if (!f) {
+        free(cells);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const report_cell_t *c = cells[i];
+        bool new_block = i == 0 || strcmp(c->cell->scenario, cells[i - 1]->cell->scenario) ||
+                         strcmp(c->threading, cells[i - 1]->threading) ||
+                         c->workers != cells[i - 1]->workers;
+        if (new_block) {
+            char label[512];
+            snprintf(label, sizeof label, "%s, %s, %d worker%s", c->cell->scenario + strlen(p),
+                     c->threading, c->workers, c->workers == 1 ? "" : "s");
+            fputs(i ? "\n\n" : "", f);
+            quoted(f, label);
+            fputs(" rps lo hi\n", f);
+        }
+        num(f, c->server_cpus);
+        num(f, c->rps.median);
+        num(f, c->rps.median_ci.lo);
+        num(f, c->rps.median_ci.hi);
+        fputs("\n", f);
+    }
+    free(cells);
+    return finish_dat(f, dir, json_string_value(name), n > 0, err, errlen);
+}
+
+/* One run's per-interval series: summary.time_series {interval_s, t_s,
+ * http_reqs, p99_ms, server_cpu} (every array optional but t_s). */
+static int timeseries_dat(const report_t *rep, const char *dir, char *err, size_t errlen) {
+    json_t *fig = results_json_path(rep->cfg.root, "figures.timeseries");
+    json_t *name = json_object_get(fig, "name"), *sc = json_object_get(fig, "scenario"),
+           *cf = json_object_get(fig, "config"), *rn = json_object_get(fig, "run");
+    if (!json_is_string(name) || !json_is_string(sc))
+        return 0;
+    FILE *f = open_dat(dir, json_string_value(name), err, errlen);
+    if (!f)
+        return -1;
+    const report_cell_t *cell = report_find_cell(rep, json_string_value(sc),
+                                                 json_is_string(cf) ? json_string_value(cf) : NULL);
+    const results_run_t *run = NULL;
+    for (size_t i = 0; cell && i < cell->cell->nvalid && !run; i++)
+        if (!json_is_integer(rn) || cell->cell->valid[i]->run == json_integer_value(rn))
+            run = cell->cell->valid[i];
+    json_t *ts = run ? json_object_get(run->summary, "time_series") : NULL;
+    json_t *t = json_object_get(ts, "t_s"), *reqs = json_object_get(ts, "http_reqs"),
+           *p99 = json_object_get(ts, "p99_ms"), *cpu = json_object_get(ts, "server_cpu");
+    double interval = results_json_number(ts, "interval_s");
+    if (!(interval > 0))
+        interval = 1;
+    fputs("# t_s rps p99_ms server_cpu\n", f);
+    size_t n = json_array_size(t);
+    for (size_t i = 0; i < n; i++) {
+        json_t *r = json_array_get(reqs, i), *q = json_array_get(p99, i),
+               *u = json_array_get(cpu, i);
+        num(f, json_number_value(json_array_get(t, i)));
+        num(f, json_is_number(r) ? json_number_value(r) / interval : NAN);
+        num(f, json_is_number(q) ? json_number_value(q) : NAN);
+        num(f, json_is_number(u) ? json_number_value(u) : NAN);
+        fputs("\n", f);
+    }
+    return finish_dat(f, dir, json_string_value(name), n > 0, err, errlen);
+}
+
+int report_write_data(const report_t *rep, const char *dir, char *err, size_t errlen) {
+    if (report_mkdirs(dir) != 0) {
+        snprintf(err, errlen, "%s: cannot create", dir);
+        return -1;
+    }
+    if (basic_dat(rep, dir, err, errlen) || server_config_dat(rep, dir, err, errlen) ||
+        timeseries_dat(rep, dir, err, errlen))
+        return -1;
+    size_t i;
+    json_t *fig;
+    json_array_foreach(results_json_path(rep->cfg.root, "figures.percentiles"), i, fig) {
+        if (percentile_dat(rep, fig, dir, err, errlen) != 0)
+            return -1;
+    }
+    json_array_foreach(results_json_path(rep->cfg.root, "figures.bars"), i, fig) {
+        if (bars_dat(rep, fig, dir, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
