@@ -1,7 +1,336 @@
-/* benchlab-load: placeholder until its issue lands. */
+/* benchlab-load: run / verify / merge / inspect (see docs/scenarios.md). */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
-int main(void) {
-    fprintf(stderr, "benchlab-load: not implemented\n");
-    return 2;
+#include "load/engine.h"
+#include "load/summary.h"
+
+#define EXIT_THRESHOLD 99
+#define EXIT_USAGE 2
+
+static void usage(FILE *out) {
+    fprintf(
+        out,
+        "usage: benchlab-load run FILE [--base-url URL] [--vus N] [--duration D] [--iterations N]\n"
+        "                         [--rate R] [--max-vus N] [--threads T] [--summary-export PATH]\n"
+        "                         [--timeseries PATH] [--quiet]\n"
+        "       benchlab-load verify FILE --base-url URL\n"
+        "       benchlab-load merge A.json B.json ... --out C.json [--parallel]\n"
+        "       benchlab-load inspect FILE.json\n"
+        "exit codes: 0 ok, 99 a threshold failed, 2 usage or scenario error, 1 other failure\n");
+}
+
+typedef struct cli {
+    const char *file, *base_url, *summary, *timeseries;
+    long vus, iterations, max_vus, threads;
+    double duration, rate;
+    int quiet;
+} cli_t;
+
+static int parse_long(const char *flag, const char *v, long min, long *out) {
+    char *end;
+    errno = 0;
+    long n = v ? strtol(v, &end, 10) : 0;
+    if (!v || errno || end == v || *end || n < min) {
+        fprintf(stderr, "benchlab-load: %s: expected an integer >= %ld, got \"%s\"\n", flag, min,
+                v ? v : "");
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+static int parse_cli(int argc, char **argv, cli_t *c) {
+    memset(c, 0, sizeof *c);
+    c->duration = c->rate = -1;
+    c->vus = c->iterations = c->max_vus = c->threads = -1;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (a[0] != '-') {
+            if (c->file) {
+                fprintf(stderr, "benchlab-load: unexpected argument \"%s\"\n", a);
+                return -1;
+            }
+            c->file = a;
+            continue;
+        }
+        if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+            c->quiet = 1;
+            continue;
+        }
+        if (!v) {
+            fprintf(stderr, "benchlab-load: %s needs a value\n", a);
+            return -1;
+        }
+        i++;
+        if (strcmp(a, "--base-url") == 0)
+            c->base_url = v;
+        else if (strcmp(a, "--summary-export") == 0)
+            c->summary = v;
+        else if (strcmp(a, "--timeseries") == 0)
+            c->timeseries = v;
+        else if (strcmp(a, "--vus") == 0) {
+            if (parse_long(a, v, 1, &c->vus))
+                return -1;
+        } else if (strcmp(a, "--iterations") == 0) {
+            if (parse_long(a, v, 1, &c->iterations))
+                return -1;
+        } else if (strcmp(a, "--max-vus") == 0) {
+            if (parse_long(a, v, 1, &c->max_vus))
+                return -1;
+        } else if (strcmp(a, "--threads") == 0) {
+            if (parse_long(a, v, 1, &c->threads))
+                return -1;
+        } else if (strcmp(a, "--duration") == 0) {
+            if (parse_duration(v, &c->duration) || c->duration <= 0) {
+                fprintf(stderr,
+                        "benchlab-load: --duration: expected e.g. 30s, 500ms, 2m; got \"%s\"\n", v);
+                return -1;
+            }
+        } else if (strcmp(a, "--rate") == 0) {
+            char *end;
+            c->rate = strtod(v, &end);
+            if (end == v || *end || !(c->rate > 0)) {
+                fprintf(stderr, "benchlab-load: --rate: expected a number > 0, got \"%s\"\n", v);
+                return -1;
+            }
+        } else {
+            fprintf(stderr, "benchlab-load: unknown option \"%s\"\n", a);
+            return -1;
+        }
+    }
+    if (!c->file) {
+        fprintf(stderr, "benchlab-load: missing scenario FILE\n");
+        return -1;
+    }
+    return 0;
+}
+
+static scenario_t *prepare(const cli_t *c) {
+    char err[1024] = "";
+    scenario_t *s = scenario_load(c->file, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "benchlab-load: %s\n", err);
+        return NULL;
+    }
+    if (c->vus > 0)
+        s->vus = (int)c->vus;
+    if (c->iterations > 0)
+        s->iterations = c->iterations;
+    if (c->duration > 0)
+        s->duration_s = c->duration;
+    else if (s->iterations > 0 && !json_object_get(s->doc, "duration"))
+        s->duration_s = 600; /* an iteration count runs until done (at most 10 minutes) */
+    if (c->rate > 0)
+        s->rate = c->rate;
+    if (c->max_vus > 0)
+        s->max_vus = (int)c->max_vus;
+    else if (!json_object_get(s->doc, "max_vus"))
+        s->max_vus = s->vus > 100 ? s->vus : 100;
+    if (s->rate > 0 && s->iterations > 0) {
+        fprintf(stderr, "benchlab-load: %s: iterations: not available with rate (open model)\n",
+                c->file);
+        scenario_free(s);
+        return NULL;
+    }
+    if (c->base_url && scenario_set_base_url(s, c->base_url, err, sizeof err)) {
+        fprintf(stderr, "benchlab-load: --base-url: %s\n", err);
+        scenario_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static char **copy_vars(const scenario_t *s) {
+    char **v = calloc(s->vars.n + 1, sizeof *v);
+    for (size_t i = 0; i < s->vars.n; i++)
+        v[i] = s->var_init[i] ? strdup(s->var_init[i]) : NULL;
+    return v;
+}
+
+static void free_vars(const scenario_t *s, char **v) {
+    for (size_t i = 0; v && i < s->vars.n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static const request_t **list_of(request_t *reqs, size_t n) {
+    const request_t **l = calloc(n + 1, sizeof *l);
+    for (size_t i = 0; i < n; i++)
+        l[i] = &reqs[i];
+    return l;
+}
+
+static void on_signal(int sig) {
+    (void)sig;
+    engine_interrupt();
+}
+
+static int cmd_run(int argc, char **argv) {
+    cli_t c;
+    if (parse_cli(argc, argv, &c)) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    scenario_t *s = prepare(&c);
+    if (!s)
+        return EXIT_USAGE;
+    if (engine_resolve(s)) {
+        scenario_free(s);
+        return 1;
+    }
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    int rc = 0;
+    char **vars = copy_vars(s);
+    const request_t **setup = list_of(s->setup, s->nsetup);
+    const request_t **teardown = list_of(s->teardown, s->nteardown);
+    if (s->nsetup && engine_once(s, setup, s->nsetup, 0, vars, 1, NULL) != 0) {
+        fprintf(stderr, "benchlab-load: setup failed; no load was run\n");
+        rc = 1;
+        goto out;
+    }
+    engine_opts_t o = {c.threads > 0 ? (int)c.threads : 1, !c.quiet && isatty(STDERR_FILENO),
+                       c.timeseries != NULL};
+    engine_result_t res;
+    if (engine_run(s, &o, vars, &res)) {
+        rc = 1;
+        goto out;
+    }
+    run_info_t info = {c.file, o.threads, 0, 0, 0, NULL, 0};
+    char **tvars = copy_vars(s);
+    for (size_t i = 0; i < s->vars.n; i++) { /* teardown sees the values after setup */
+        free(tvars[i]);
+        tvars[i] = vars[i] ? strdup(vars[i]) : NULL;
+    }
+    if (s->nteardown) {
+        if (engine_once(s, teardown, s->nteardown, 0, tvars, 1, NULL) != 0)
+            fprintf(stderr, "benchlab-load: teardown had failures (see above)\n");
+        info.teardown_vals = tvars;
+        info.teardown_ran = 1;
+    }
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    info.cpu_user_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
+    info.cpu_sys_s = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    info.rss_max_kb = ru.ru_maxrss;
+    json_t *sum = summary_build(s, &res, &info);
+    int failed = summary_eval_thresholds(sum);
+    summary_print(sum, stdout);
+    fflush(stdout);
+    if (c.summary && summary_write(sum, c.summary))
+        rc = 1;
+    if (c.timeseries && summary_write_timeseries(&res.st, c.timeseries))
+        rc = 1;
+    if (rc == 0 && failed)
+        rc = EXIT_THRESHOLD;
+    json_decref(sum);
+    free_vars(s, tvars);
+    stats_free(&res.st);
+out:
+    free(setup);
+    free(teardown);
+    free_vars(s, vars);
+    scenario_free(s);
+    return rc;
+}
+
+static int cmd_verify(int argc, char **argv) {
+    cli_t c;
+    if (parse_cli(argc, argv, &c)) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!c.base_url) {
+        fprintf(stderr, "benchlab-load verify: --base-url is required\n");
+        return EXIT_USAGE;
+    }
+    scenario_t *s = prepare(&c);
+    if (!s)
+        return EXIT_USAGE;
+    if (engine_resolve(s)) {
+        scenario_free(s);
+        return 1;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    char **vars = copy_vars(s);
+    const request_t **setup = list_of(s->setup, s->nsetup);
+    const request_t **teardown = list_of(s->teardown, s->nteardown);
+    int failures = 0;
+    failures += engine_once(s, setup, s->nsetup, 0, vars, 1, NULL);
+    /* every group once, in order, even for a weighted pick */
+    failures += engine_once(s, (const request_t *const *)s->reqs, s->nrequests, 1, vars, 1, NULL);
+    failures += engine_once(s, teardown, s->nteardown, 0, vars, 1, NULL);
+    printf("verify %s: %zu setup, %zu iteration, %zu teardown requests: %s (%d failure%s)\n",
+           c.file, s->nsetup, s->nrequests, s->nteardown, failures ? "FAILED" : "ok", failures,
+           failures == 1 ? "" : "s");
+    free(setup);
+    free(teardown);
+    free_vars(s, vars);
+    scenario_free(s);
+    return failures ? 1 : 0;
+}
+
+static int cmd_merge(int argc, char **argv) {
+    const char *out = NULL;
+    int parallel = 0, n = 0;
+    char **files = calloc((size_t)argc, sizeof *files);
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+            out = argv[++i];
+        else if (strcmp(argv[i], "--parallel") == 0)
+            parallel = 1;
+        else if (argv[i][0] == '-') {
+            fprintf(stderr, "benchlab-load merge: unknown option \"%s\"\n", argv[i]);
+            free(files);
+            return EXIT_USAGE;
+        } else
+            files[n++] = argv[i];
+    }
+    if (!out || n == 0) {
+        fprintf(stderr, "benchlab-load merge: needs input files and --out FILE\n");
+        free(files);
+        return EXIT_USAGE;
+    }
+    int rc = summary_merge_files(files, n, out, parallel);
+    free(files);
+    return rc;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc, argv);
+    if (strcmp(cmd, "verify") == 0)
+        return cmd_verify(argc, argv);
+    if (strcmp(cmd, "merge") == 0)
+        return cmd_merge(argc, argv);
+    if (strcmp(cmd, "inspect") == 0) {
+        if (argc != 3) {
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+        return summary_inspect_file(argv[2]);
+    }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "benchlab-load: unknown command \"%s\"\n", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
 }

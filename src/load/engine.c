@@ -1,0 +1,915 @@
+#include "load/engine.h"
+
+#include <errno.h>
+#include <ev.h>
+#include <math.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "load/http_resp.h"
+#include "load/rng.h"
+
+enum mode { MODE_CLOSED, MODE_OPEN, MODE_ONCE };
+enum vu_state { VS_IDLE, VS_CONNECTING, VS_INFLIGHT, VS_DONE };
+
+struct worker;
+
+typedef struct vu {
+    struct worker *w;
+    int id;
+    int fd;
+    int state;
+    int reused;  /* the connection already carried a response */
+    int retried; /* this request was already resent once */
+    unsigned io_events;
+    ev_io io;
+    ev_timer backoff;
+    uint64_t iter;
+    const request_t *const *plan;
+    size_t nplan, pos;
+    const request_t *req;
+    buf_t out, scratch;
+    const char *wire;
+    size_t wire_len, wire_off;
+    http_resp_t resp;
+    uint64_t t_sched, t_send, deadline;
+    int first_in_iter;
+    int iter_failed; /* a transport error ended the iteration */
+    char **vals;
+    struct vu *next_free;
+} vu_t;
+
+typedef struct worker {
+    int idx, mode;
+    struct ev_loop *loop;
+    const scenario_t *s;
+    vu_t *vus;
+    int nvus, busy, done_vus;
+    vu_t *free_list;
+    stats_t *st;
+    stats_t own;
+    uint64_t rng;
+    ev_timer sweep, stop_timer, sched_timer;
+    int stopping;
+    uint64_t t0_ns, end_ns;
+    double interval_ns, next_sched_ns;
+    uint64_t *backlog; /* open model: scheduled starts waiting for a free VU (ring) */
+    size_t bl_cap, bl_head, bl_len;
+    const request_t *const *once_list;
+    size_t once_n;
+    int verbose, failures;
+    int progress;
+    uint64_t last_pub_ns;
+    _Atomic uint64_t pub_reqs, pub_errs, pub_p99;
+    atomic_int finished;
+    pthread_t th;
+    char *const *vars_init;
+    char rbuf[65536];
+} worker_t;
+
+static struct sockaddr_storage g_addr;
+static socklen_t g_addrlen;
+static atomic_int g_interrupt;
+static _Atomic int64_t g_tickets;
+static int g_limited; /* iterations limited by g_tickets */
+
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static double thread_cpu_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void engine_interrupt(void) {
+    atomic_store(&g_interrupt, 1);
+}
+
+int engine_resolve(const scenario_t *s) {
+    struct addrinfo hints = {0}, *res = NULL;
+    hints.ai_socktype = SOCK_STREAM;
+    int rc = getaddrinfo(s->addr, s->port, &hints, &res);
+    if (rc != 0 || !res) {
+        fprintf(stderr, "benchlab-load: cannot resolve %s:%s: %s\n", s->addr, s->port,
+                gai_strerror(rc));
+        return -1;
+    }
+    memcpy(&g_addr, res->ai_addr, res->ai_addrlen);
+    g_addrlen = res->ai_addrlen;
+    freeaddrinfo(res);
+    return 0;
+}
+
+static void vu_send(vu_t *v);
+static void vu_start_iteration(vu_t *v, uint64_t t_sched);
+static void io_cb(struct ev_loop *loop, ev_io *w, int revents);
+
+static void vu_watch(vu_t *v, unsigned events) {
+    if (v->io_events == events && ev_is_active(&v->io))
+        return;
+    ev_io_stop(v->w->loop, &v->io);
+    ev_io_set(&v->io, v->fd, (int)events);
+    ev_io_start(v->w->loop, &v->io);
+    v->io_events = events;
+}
+
+static void vu_close(vu_t *v) {
+    if (v->fd < 0)
+        return;
+    ev_io_stop(v->w->loop, &v->io);
+    close(v->fd);
+    v->fd = -1;
+    v->reused = 0;
+    v->io_events = 0;
+}
+
+static void vu_connect(vu_t *v) {
+    const scenario_t *s = v->w->s;
+    int fd = socket(g_addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        v->fd = -1;
+        return;
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    v->fd = fd;
+    v->reused = 0;
+    v->state = VS_CONNECTING;
+    v->deadline = now_ns() + (uint64_t)(s->connect_timeout_s * 1e9);
+    if (connect(fd, (struct sockaddr *)&g_addr, g_addrlen) == 0 || errno == EINPROGRESS) {
+        vu_watch(v, EV_WRITE);
+        return;
+    }
+    close(fd);
+    v->fd = -1;
+}
+
+/* Ends the current iteration and decides what the VU does next. */
+static void vu_iteration_end(vu_t *v) {
+    worker_t *w = v->w;
+    w->st->iterations++;
+    v->iter++;
+    v->state = VS_IDLE;
+    v->deadline = 0;
+    if (w->mode == MODE_ONCE) {
+        v->state = VS_DONE;
+        ev_break(w->loop, EVBREAK_ALL);
+        return;
+    }
+    if (w->mode == MODE_OPEN) {
+        int failed = v->iter_failed;
+        v->iter_failed = 0;
+        if (w->bl_len && !failed && !atomic_load(&g_interrupt)) {
+            /* a backlogged iteration starts now; its latency still counts from its schedule */
+            uint64_t when = w->backlog[w->bl_head];
+            w->bl_head = (w->bl_head + 1) % w->bl_cap;
+            w->bl_len--;
+            vu_start_iteration(v, when);
+            return;
+        }
+        v->next_free = w->free_list;
+        w->free_list = v;
+        w->busy--;
+        if (w->stopping && w->busy == 0 && w->bl_len == 0)
+            ev_break(w->loop, EVBREAK_ALL);
+        return;
+    }
+    int failed = v->iter_failed;
+    v->iter_failed = 0;
+    if (w->stopping || (g_limited && atomic_fetch_sub(&g_tickets, 1) <= 0)) {
+        v->state = VS_DONE;
+        if (++w->done_vus == w->nvus)
+            ev_break(w->loop, EVBREAK_ALL);
+        return;
+    }
+    if (failed && v->fd < 0) {
+        /* a connection failure: do not spin on a dead server */
+        ev_timer_set(&v->backoff, 0.01, 0);
+        ev_timer_start(w->loop, &v->backoff);
+        return;
+    }
+    vu_start_iteration(v, 0);
+}
+
+static void verbose_fail(const vu_t *v, const char *what) {
+    if (!v->w->verbose)
+        return;
+    const http_resp_t *r = &v->resp;
+    fprintf(stderr, "FAIL %s: %s", v->req->name, what);
+    if (r->status)
+        fprintf(stderr, " (status %d", r->status);
+    if (r->status && r->body_len)
+        fprintf(stderr, ", body: %.200s%s", r->body, r->body_len > 200 ? "..." : "");
+    fprintf(stderr, "%s\n", r->status ? ")" : "");
+}
+
+static void fail_all_checks(vu_t *v) {
+    const request_t *r = v->req;
+    for (size_t i = 0; i < r->nchecks; i++) {
+        v->w->st->check_fail[r->checks[i].id]++;
+        v->w->failures++;
+    }
+}
+
+/* A transport error: count it, fail the request, drop the connection, end the iteration. */
+static void vu_error(vu_t *v, int kind, const char *msg) {
+    worker_t *w = v->w;
+    stats_t *st = w->st;
+    const request_t *r = v->req;
+    st->err[kind]++;
+    st->reqs++;
+    st->failed++;
+    st->req_reqs[r->id]++;
+    st->req_failed[r->id]++;
+    if (r->group >= 0) {
+        st->group_reqs[r->group]++;
+        st->group_failed[r->group]++;
+    }
+    if (st->timeseries) {
+        ts_sec_t *sec = stats_second(st, (now_ns() - w->t0_ns) / 1000000000ull);
+        sec->reqs++;
+        sec->errors++;
+    }
+    w->failures++;
+    if (w->verbose) {
+        char what[256];
+        snprintf(what, sizeof what, "%s error: %s", err_kind_names[kind], msg);
+        verbose_fail(v, what);
+    }
+    fail_all_checks(v);
+    vu_close(v);
+    v->iter_failed = 1;
+    vu_iteration_end(v);
+}
+
+static int numbers_equal(json_t *a, json_t *b) {
+    if (json_is_number(a) && json_is_number(b))
+        return json_number_value(a) == json_number_value(b);
+    return json_equal(a, b);
+}
+
+static size_t json_len(json_t *j, int *ok) {
+    *ok = 1;
+    if (json_is_array(j))
+        return json_array_size(j);
+    if (json_is_object(j))
+        return json_object_size(j);
+    if (json_is_string(j))
+        return json_string_length(j);
+    *ok = 0;
+    return 0;
+}
+
+static void run_checks(vu_t *v) {
+    worker_t *w = v->w;
+    const request_t *r = v->req;
+    const http_resp_t *resp = &v->resp;
+    json_t *doc = NULL;
+    int parsed = 0;
+    if (r->needs_json) {
+        json_error_t je;
+        doc = json_loadb(resp->body ? resp->body : "", resp->body_len,
+                         JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+        parsed = 1;
+    }
+    for (size_t i = 0; i < r->nchecks; i++) {
+        const check_t *c = &r->checks[i];
+        int ok = 0;
+        switch (c->kind) {
+        case CK_STATUS:
+            for (size_t k = 0; k < c->nstatus; k++)
+                ok |= c->statuses[k] == resp->status;
+            break;
+        case CK_CONTAINS:
+            ok = resp->body && memmem(resp->body, resp->body_len, c->text, strlen(c->text));
+            break;
+        default: {
+            json_t *val = doc ? jpath_get(&c->path, doc) : NULL;
+            int lok;
+            if (c->kind == CK_EQUALS)
+                ok = val && numbers_equal(val, c->equals);
+            else if (c->kind == CK_EXISTS)
+                ok = doc && ((val != NULL) == c->exists);
+            else if (c->kind == CK_LENGTH)
+                ok = val && json_len(val, &lok) == (size_t)c->length && lok;
+            else
+                ok = val && json_len(val, &lok) >= (size_t)c->length && lok;
+        }
+        }
+        if (ok) {
+            w->st->check_pass[c->id]++;
+        } else {
+            w->st->check_fail[c->id]++;
+            w->failures++;
+            char what[600];
+            snprintf(what, sizeof what, "check \"%s\" failed%s", c->name,
+                     parsed && !doc && c->kind != CK_STATUS && c->kind != CK_CONTAINS
+                         ? " (body is not JSON)"
+                         : "");
+            verbose_fail(v, what);
+        }
+    }
+    for (size_t i = 0; i < r->nextract; i++) {
+        json_t *val = doc ? jpath_get(&r->extract_path[i], doc) : NULL;
+        int var = r->extract_var[i];
+        if (!val) {
+            w->st->err[ERR_PARSE]++;
+            w->failures++;
+            char what[600];
+            snprintf(what, sizeof what, "extract: no value at \"%s\" for {{%s}}",
+                     r->extract_path[i].text, w->s->vars.names[var]);
+            verbose_fail(v, what);
+            continue;
+        }
+        free(v->vals[var]);
+        v->vals[var] = json_is_string(val) ? strdup(json_string_value(val))
+                                           : json_dumps(val, JSON_ENCODE_ANY | JSON_COMPACT);
+    }
+    json_decref(doc);
+}
+
+static void vu_complete(vu_t *v) {
+    worker_t *w = v->w;
+    stats_t *st = w->st;
+    const request_t *r = v->req;
+    uint64_t now = now_ns();
+    uint64_t start = (w->mode == MODE_OPEN && v->first_in_iter) ? v->t_sched : v->t_send;
+    uint64_t lat_us = (now - start + 500) / 1000;
+    int status = v->resp.status, expected = 0;
+    if (r->expected) {
+        for (size_t i = 0; i < r->nexpected; i++)
+            expected |= r->expected[i] == status;
+    } else {
+        expected = status >= 200 && status < 400;
+    }
+    v->deadline = 0;
+    st->reqs++;
+    st->req_reqs[r->id]++;
+    hist_record(&st->dur, lat_us);
+    hist_record(&st->req_dur[r->id], lat_us);
+    if (r->group >= 0) {
+        st->group_reqs[r->group]++;
+        hist_record(&st->group_dur[r->group], lat_us);
+    }
+    if (w->mode == MODE_OPEN)
+        hist_record(&st->service, (now - v->t_send + 500) / 1000);
+    if (!expected) {
+        st->failed++;
+        st->err[ERR_STATUS]++;
+        st->req_failed[r->id]++;
+        if (r->group >= 0)
+            st->group_failed[r->group]++;
+        w->failures++;
+        char what[64];
+        snprintf(what, sizeof what, "unexpected status %d", status);
+        verbose_fail(v, what);
+    }
+    if (st->timeseries) {
+        ts_sec_t *sec = stats_second(st, (now - w->t0_ns) / 1000000000ull);
+        sec->reqs++;
+        sec->errors += !expected;
+        hist_record(&sec->lat, lat_us);
+    }
+    if (r->nchecks || r->nextract)
+        run_checks(v);
+    if (v->resp.conn_close)
+        vu_close(v);
+    else
+        v->reused = 1;
+    v->first_in_iter = 0;
+    if (++v->pos < v->nplan) {
+        v->req = v->plan[v->pos];
+        v->retried = 0;
+        v->state = VS_IDLE;
+        vu_send(v);
+        return;
+    }
+    vu_iteration_end(v);
+}
+
+static void vu_write(vu_t *v) {
+    while (v->wire_off < v->wire_len) {
+        ssize_t n = write(v->fd, v->wire + v->wire_off, v->wire_len - v->wire_off);
+        if (n > 0) {
+            v->wire_off += (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            vu_watch(v, EV_READ | EV_WRITE);
+            return;
+        }
+        if (v->reused && !v->retried && http_resp_untouched(&v->resp)) {
+            /* the server dropped an idle keep-alive connection: resend once */
+            v->retried = 1;
+            vu_close(v);
+            vu_send(v);
+            return;
+        }
+        vu_error(v, ERR_RESET, strerror(errno));
+        return;
+    }
+    vu_watch(v, EV_READ);
+}
+
+static void vu_send(vu_t *v) {
+    worker_t *w = v->w;
+    const request_t *r = v->req;
+    if (v->fd < 0) {
+        vu_connect(v);
+        if (v->fd < 0) {
+            vu_error(v, ERR_CONNECT, strerror(errno));
+            return;
+        }
+        if (v->state == VS_CONNECTING)
+            return; /* io_cb continues when connected */
+    }
+    if (r->wire) {
+        v->wire = r->wire;
+        v->wire_len = r->wire_len;
+    } else {
+        render_ctx_t ctx = {v->id, v->iter, &w->rng, v->vals};
+        request_render(w->s, r, &v->out, &v->scratch, &ctx);
+        v->wire = v->out.p;
+        v->wire_len = v->out.len;
+    }
+    v->t_send = now_ns();
+    if (v->first_in_iter && !v->retried && w->mode == MODE_OPEN)
+        hist_record(&w->st->lag, v->t_send > v->t_sched ? (v->t_send - v->t_sched) / 1000 : 0);
+    v->wire_off = 0;
+    http_resp_reset(&v->resp, r->head, r->keep_body);
+    v->state = VS_INFLIGHT;
+    v->deadline = now_ns() + (uint64_t)(w->s->request_timeout_s * 1e9);
+    vu_write(v);
+}
+
+static void vu_read(vu_t *v) {
+    worker_t *w = v->w;
+    for (;;) {
+        ssize_t n = read(v->fd, w->rbuf, sizeof w->rbuf);
+        if (n > 0) {
+            if (v->state != VS_INFLIGHT) { /* bytes nobody asked for */
+                vu_close(v);
+                return;
+            }
+            size_t used;
+            int rc = http_resp_feed(&v->resp, w->rbuf, (size_t)n, &used);
+            if (rc == HTTP_DONE) {
+                if (used < (size_t)n)
+                    v->resp.conn_close = 1; /* extra bytes: do not trust this connection */
+                vu_complete(v);
+                return;
+            }
+            if (rc == HTTP_ERROR) {
+                vu_error(v, ERR_PARSE, v->resp.error);
+                return;
+            }
+            if ((size_t)n < sizeof w->rbuf)
+                return;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        if (v->state != VS_INFLIGHT) { /* idle connection closed by the server */
+            vu_close(v);
+            return;
+        }
+        if (v->reused && !v->retried && http_resp_untouched(&v->resp)) {
+            v->retried = 1;
+            vu_close(v);
+            vu_send(v);
+            return;
+        }
+        if (n == 0) {
+            if (http_resp_eof(&v->resp) == HTTP_DONE) {
+                v->resp.conn_close = 1;
+                vu_complete(v);
+            } else {
+                vu_error(v, ERR_PARSE, v->resp.error);
+            }
+        } else {
+            vu_error(v, ERR_RESET, strerror(errno));
+        }
+        return;
+    }
+}
+
+static void io_cb(struct ev_loop *loop, ev_io *io, int revents) {
+    (void)loop;
+    vu_t *v = io->data;
+    if (v->state == VS_CONNECTING) {
+        int err = 0;
+        socklen_t len = sizeof err;
+        getsockopt(v->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+        if (err) {
+            vu_error(v, ERR_CONNECT, strerror(err));
+            return;
+        }
+        v->state = VS_IDLE;
+        vu_watch(v, EV_READ);
+        vu_send(v);
+        return;
+    }
+    int fd = v->fd;
+    if ((revents & EV_WRITE) && v->state == VS_INFLIGHT && v->wire_off < v->wire_len) {
+        vu_write(v);
+        if (v->fd != fd)
+            return;
+    }
+    if (revents & EV_READ)
+        vu_read(v);
+}
+
+static void vu_start_iteration(vu_t *v, uint64_t t_sched) {
+    worker_t *w = v->w;
+    const scenario_t *s = w->s;
+    if (w->mode == MODE_ONCE) {
+        v->plan = w->once_list;
+        v->nplan = w->once_n;
+    } else if (s->weighted && s->ngroups > 1) {
+        double x = rng_unit(&w->rng) * s->total_weight;
+        size_t g = 0;
+        while (g + 1 < s->ngroups && x >= s->groups[g].weight) {
+            x -= s->groups[g].weight;
+            g++;
+        }
+        v->plan = (const request_t *const *)s->reqs + s->groups[g].requests[0].id;
+        v->nplan = s->groups[g].nrequests;
+    } else {
+        v->plan = (const request_t *const *)s->reqs;
+        v->nplan = s->nrequests;
+    }
+    v->pos = 0;
+    v->req = v->plan[0];
+    v->first_in_iter = 1;
+    v->t_sched = t_sched;
+    v->retried = 0;
+    v->state = VS_IDLE;
+    if (v->nplan == 0) {
+        vu_iteration_end(v);
+        return;
+    }
+    vu_send(v);
+}
+
+static void backoff_cb(struct ev_loop *loop, ev_timer *t, int revents) {
+    (void)loop;
+    (void)revents;
+    vu_t *v = t->data;
+    if (v->w->stopping) {
+        v->state = VS_DONE;
+        if (++v->w->done_vus == v->w->nvus)
+            ev_break(v->w->loop, EVBREAK_ALL);
+        return;
+    }
+    vu_start_iteration(v, 0);
+}
+
+static void publish(worker_t *w, uint64_t now) {
+    atomic_store_explicit(&w->pub_reqs, w->st->reqs, memory_order_relaxed);
+    uint64_t errs = 0;
+    for (int k = 0; k < ERR_KINDS; k++)
+        errs += w->st->err[k];
+    atomic_store_explicit(&w->pub_errs, errs, memory_order_relaxed);
+    if (w->progress && now - w->last_pub_ns > 500000000ull) {
+        atomic_store_explicit(&w->pub_p99, hist_percentile(&w->st->dur, 99), memory_order_relaxed);
+        w->last_pub_ns = now;
+    }
+}
+
+static void sweep_cb(struct ev_loop *loop, ev_timer *t, int revents) {
+    (void)revents;
+    worker_t *w = t->data;
+    uint64_t now = now_ns();
+    if (atomic_load(&g_interrupt)) {
+        w->stopping = 1;
+        for (int i = 0; i < w->nvus; i++)
+            vu_close(&w->vus[i]);
+        ev_break(loop, EVBREAK_ALL);
+        return;
+    }
+    for (int i = 0; i < w->nvus; i++) {
+        vu_t *v = &w->vus[i];
+        if (v->deadline && now >= v->deadline &&
+            (v->state == VS_CONNECTING || v->state == VS_INFLIGHT))
+            vu_error(v, ERR_TIMEOUT,
+                     v->state == VS_CONNECTING ? "connect timed out" : "request timed out");
+    }
+    publish(w, now);
+}
+
+static void stop_cb(struct ev_loop *loop, ev_timer *t, int revents) {
+    (void)loop;
+    (void)revents;
+    worker_t *w = t->data;
+    w->stopping = 1;
+}
+
+/* Open model: start every iteration whose scheduled time has come. */
+static void sched_cb(struct ev_loop *loop, ev_timer *t, int revents) {
+    (void)revents;
+    worker_t *w = t->data;
+    uint64_t now = now_ns();
+    while (w->bl_len && w->free_list) { /* left over after failures */
+        vu_t *v = w->free_list;
+        w->free_list = v->next_free;
+        w->busy++;
+        uint64_t when = w->backlog[w->bl_head];
+        w->bl_head = (w->bl_head + 1) % w->bl_cap;
+        w->bl_len--;
+        vu_start_iteration(v, when);
+    }
+    while (w->next_sched_ns <= (double)now && w->next_sched_ns < (double)w->end_ns) {
+        uint64_t when = (uint64_t)w->next_sched_ns;
+        w->next_sched_ns += w->interval_ns;
+        vu_t *v = w->free_list;
+        if (!v) {
+            if (w->bl_len < w->bl_cap)
+                w->backlog[(w->bl_head + w->bl_len++) % w->bl_cap] = when;
+            else
+                w->st->dropped++;
+            continue;
+        }
+        w->free_list = v->next_free;
+        w->busy++;
+        vu_start_iteration(v, when);
+    }
+    if (w->next_sched_ns >= (double)w->end_ns) {
+        w->stopping = 1;
+        if (w->busy == 0 && w->bl_len == 0) {
+            ev_break(loop, EVBREAK_ALL);
+            return;
+        }
+        if (w->bl_len) { /* keep draining the backlog */
+            ev_timer_set(t, 0.01, 0);
+            ev_timer_start(loop, t);
+        }
+        return;
+    }
+    double wait = (w->next_sched_ns - (double)now_ns()) / 1e9;
+    ev_timer_set(t, wait > 0 ? wait : 0, 0);
+    ev_timer_start(loop, t);
+}
+
+static int worker_init(worker_t *w, const scenario_t *s, int mode, int nvus, int first_vu,
+                       char *const *vars, stats_t *st) {
+    memset(w, 0, sizeof *w);
+    w->s = s;
+    w->mode = mode;
+    w->loop = ev_loop_new(EVFLAG_AUTO);
+    if (!w->loop)
+        return -1;
+    w->st = st ? st : &w->own;
+    w->nvus = nvus;
+    w->vus = calloc((size_t)nvus, sizeof *w->vus);
+    w->rng = (uint64_t)now_ns() ^ ((uint64_t)first_vu * 0x9e3779b97f4a7c15ull) ^ (uint64_t)getpid();
+    w->vars_init = vars;
+    for (int i = 0; i < nvus; i++) {
+        vu_t *v = &w->vus[i];
+        v->w = w;
+        v->id = first_vu + i;
+        v->fd = -1;
+        http_resp_init(&v->resp);
+        ev_init(&v->io, io_cb);
+        v->io.data = v;
+        ev_init(&v->backoff, backoff_cb);
+        v->backoff.data = v;
+        v->vals = calloc(s->vars.n + 1, sizeof *v->vals);
+        for (size_t k = 0; k < s->vars.n; k++)
+            if (vars && vars[k])
+                v->vals[k] = strdup(vars[k]);
+    }
+    double sweep = fmin(s->connect_timeout_s, s->request_timeout_s) / 4;
+    sweep = fmax(0.001, fmin(0.1, sweep));
+    ev_timer_init(&w->sweep, sweep_cb, sweep, sweep);
+    w->sweep.data = w;
+    ev_timer_start(w->loop, &w->sweep);
+    ev_init(&w->stop_timer, stop_cb);
+    w->stop_timer.data = w;
+    ev_init(&w->sched_timer, sched_cb);
+    w->sched_timer.data = w;
+    return 0;
+}
+
+static void worker_free(worker_t *w) {
+    for (int i = 0; i < w->nvus; i++) {
+        vu_t *v = &w->vus[i];
+        vu_close(v);
+        buf_free(&v->out);
+        buf_free(&v->scratch);
+        http_resp_free(&v->resp);
+        for (size_t k = 0; k < w->s->vars.n; k++)
+            free(v->vals[k]);
+        free(v->vals);
+    }
+    free(w->vus);
+    free(w->backlog);
+    if (w->loop)
+        ev_loop_destroy(w->loop);
+}
+
+static void worker_go(worker_t *w) {
+    uint64_t now = now_ns();
+    if (w->mode == MODE_OPEN) {
+        for (int i = w->nvus - 1; i >= 0; i--) {
+            w->vus[i].next_free = w->free_list;
+            w->free_list = &w->vus[i];
+        }
+        double wait = (w->next_sched_ns - (double)now) / 1e9;
+        ev_timer_set(&w->sched_timer, wait > 0 ? wait : 0, 0);
+        ev_timer_start(w->loop, &w->sched_timer);
+    } else {
+        if (w->end_ns) {
+            double wait = ((double)w->end_ns - (double)now) / 1e9;
+            ev_timer_set(&w->stop_timer, wait > 0 ? wait : 0, 0);
+            ev_timer_start(w->loop, &w->stop_timer);
+        }
+        for (int i = 0; i < w->nvus; i++) {
+            vu_t *v = &w->vus[i];
+            if (w->mode == MODE_CLOSED && g_limited && atomic_fetch_sub(&g_tickets, 1) <= 0) {
+                v->state = VS_DONE;
+                w->done_vus++;
+                continue;
+            }
+            vu_start_iteration(v, 0);
+        }
+        if (w->done_vus == w->nvus)
+            return;
+    }
+    ev_run(w->loop, 0);
+}
+
+static void *worker_main(void *arg) {
+    worker_t *w = arg;
+    double cpu0 = thread_cpu_s();
+    uint64_t t0 = now_ns();
+    worker_go(w);
+    w->st->cpu_s = thread_cpu_s() - cpu0;
+    w->st->wall_s = (double)(now_ns() - t0) / 1e9;
+    publish(w, now_ns());
+    atomic_store(&w->finished, 1);
+    return NULL;
+}
+
+static void show_progress(worker_t *ws, int n, uint64_t t0, double total_s) {
+    uint64_t reqs = 0, errs = 0, p99 = 0;
+    for (int i = 0; i < n; i++) {
+        reqs += atomic_load_explicit(&ws[i].pub_reqs, memory_order_relaxed);
+        errs += atomic_load_explicit(&ws[i].pub_errs, memory_order_relaxed);
+        uint64_t p = atomic_load_explicit(&ws[i].pub_p99, memory_order_relaxed);
+        if (p > p99)
+            p99 = p;
+    }
+    double el = (double)(now_ns() - t0) / 1e9;
+    double left = total_s - el;
+    fprintf(stderr, "\r\033[K%8.1fs  %llu reqs  %.0f req/s  %llu errors  p99 %.2f ms  %.0fs left",
+            el, (unsigned long long)reqs, el > 0 ? (double)reqs / el : 0.0,
+            (unsigned long long)errs, (double)p99 / 1000.0, left > 0 ? left : 0);
+    fflush(stderr);
+}
+
+int engine_run(const scenario_t *s, const engine_opts_t *o, char *const *vars,
+               engine_result_t *res) {
+    int open = s->rate > 0;
+    int T = o->threads > 0 ? o->threads : 1;
+    int total_vus = open ? s->max_vus : s->vus;
+    if (T > total_vus)
+        T = total_vus;
+    memset(res, 0, sizeof *res);
+    atomic_store(&g_interrupt, 0);
+    g_limited = !open && s->iterations > 0;
+    atomic_store(&g_tickets, g_limited ? s->iterations : 0);
+    worker_t *ws = calloc((size_t)T, sizeof *ws);
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    res->start_unix_ms = (int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000;
+    uint64_t t0 = now_ns();
+    uint64_t end = t0 + (uint64_t)(s->duration_s * 1e9);
+    int first = 1, rc = 0, started = 0;
+    for (int i = 0; i < T; i++) {
+        int n = total_vus / T + (i < total_vus % T);
+        worker_t *w = &ws[i];
+        stats_t *st = &w->own;
+        if (worker_init(w, s, open ? MODE_OPEN : MODE_CLOSED, n, first, vars, NULL) ||
+            stats_init(st, s->ngroups, s->nrequests, s->nchecks, o->timeseries)) {
+            fprintf(stderr, "benchlab-load: out of memory\n");
+            rc = -1;
+            break;
+        }
+        w->st = st;
+        w->idx = i;
+        w->progress = o->progress;
+        w->t0_ns = t0;
+        w->end_ns = end;
+        if (open) {
+            w->interval_ns = 1e9 * T / s->rate;
+            w->next_sched_ns = (double)t0 + 1e9 * i / s->rate;
+            double cap = s->rate / T * s->request_timeout_s;
+            w->bl_cap = (size_t)fmax(1000, fmin(1e6, cap));
+            w->backlog = calloc(w->bl_cap, sizeof *w->backlog);
+        }
+        first += n;
+    }
+    for (int i = 0; rc == 0 && i < T; i++) {
+        if (pthread_create(&ws[i].th, NULL, worker_main, &ws[i]) != 0) {
+            fprintf(stderr, "benchlab-load: cannot start thread %d\n", i);
+            engine_interrupt();
+            rc = -1;
+            break;
+        }
+        started++;
+    }
+    /* Wait, showing progress on a terminal. */
+    uint64_t last = 0;
+    for (;;) {
+        int done = 0;
+        for (int i = 0; i < started; i++)
+            done += atomic_load(&ws[i].finished);
+        if (done == started)
+            break;
+        struct timespec ts = {0, 50000000};
+        nanosleep(&ts, NULL);
+        uint64_t now = now_ns();
+        if (o->progress && now - last >= 1000000000ull) {
+            show_progress(ws, started, t0, s->duration_s);
+            last = now;
+        }
+    }
+    for (int i = 0; i < started; i++)
+        pthread_join(ws[i].th, NULL);
+    if (o->progress)
+        fprintf(stderr, "\r\033[K");
+    res->duration_s = (double)(now_ns() - t0) / 1e9;
+    res->threads = T;
+    if (rc == 0) {
+        stats_init(&res->st, s->ngroups, s->nrequests, s->nchecks, o->timeseries);
+        for (int i = 0; i < T; i++)
+            stats_merge(&res->st, &ws[i].own);
+    }
+    for (int i = 0; i < T; i++) {
+        if (ws[i].s) {
+            stats_free(&ws[i].own);
+            worker_free(&ws[i]);
+        }
+    }
+    free(ws);
+    return rc;
+}
+
+int engine_once(const scenario_t *s, const request_t *const *list, size_t n, int vu, char **vars,
+                int verbose, stats_t *stats) {
+    if (n == 0)
+        return 0;
+    worker_t *w = calloc(1, sizeof *w);
+    stats_t local;
+    size_t maxid = 0, maxck = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((size_t)list[i]->id + 1 > maxid)
+            maxid = (size_t)list[i]->id + 1;
+        for (size_t c = 0; c < list[i]->nchecks; c++)
+            if ((size_t)list[i]->checks[c].id + 1 > maxck)
+                maxck = (size_t)list[i]->checks[c].id + 1;
+    }
+    if (!stats) {
+        stats_init(&local, s->ngroups, maxid, maxck, 0);
+        stats = &local;
+    }
+    if (worker_init(w, s, MODE_ONCE, 1, vu, vars, stats)) {
+        free(w);
+        return -1;
+    }
+    w->once_list = list;
+    w->once_n = n;
+    w->verbose = verbose;
+    w->t0_ns = now_ns();
+    vu_t *v = &w->vus[0];
+    v->id = vu;
+    vu_start_iteration(v, 0);
+    if (v->state != VS_DONE)
+        ev_run(w->loop, 0);
+    int failures = w->failures;
+    for (size_t k = 0; k < s->vars.n; k++) {
+        free(vars[k]);
+        vars[k] = v->vals[k] ? strdup(v->vals[k]) : NULL;
+    }
+    worker_free(w);
+    free(w);
+    if (stats == &local)
+        stats_free(&local);
+    return failures;
+}

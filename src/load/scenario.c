@@ -1,0 +1,1030 @@
+#include "load/scenario.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Field paths in messages are cut at the buffer size on purpose. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
+
+typedef struct ld {
+    const char *file;
+    char *err;
+    size_t errlen;
+    scenario_t *s;
+} ld_t;
+
+static int bad(ld_t *l, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int bad(ld_t *l, const char *path, const char *fmt, ...) {
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    snprintf(l->err, l->errlen, "%s: %s: %s", l->file, *path ? path : "(top level)", what);
+    return -1;
+}
+
+static const char *typename(const json_t *j) {
+    if (!j)
+        return "missing";
+    switch (json_typeof(j)) {
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL:
+        return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE:
+        return "a boolean";
+    default:
+        return "null";
+    }
+}
+
+/* path + "." + key (or "[i]") into out */
+static void sub(char *out, size_t n, const char *path, const char *key) {
+    snprintf(out, n, "%s%s%s", path, *path ? "." : "", key);
+}
+static void idx(char *out, size_t n, const char *path, size_t i) {
+    snprintf(out, n, "%s[%zu]", path, i);
+}
+
+/* Unknown keys are errors; "description" is allowed everywhere. */
+static int only_keys(ld_t *l, json_t *obj, const char *path, const char *const *allowed) {
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v) {
+        int ok = strcmp(key, "description") == 0;
+        for (const char *const *a = allowed; !ok && *a; a++)
+            ok = strcmp(key, *a) == 0;
+        if (!ok) {
+            char p[512], list[512] = "";
+            sub(p, sizeof p, path, key);
+            for (const char *const *a = allowed; *a; a++) {
+                strncat(list, *a, sizeof list - strlen(list) - 3);
+                strncat(list, ", ", sizeof list - strlen(list) - 1);
+            }
+            strncat(list, "description", sizeof list - strlen(list) - 1);
+            return bad(l, p, "unknown key (allowed here: %s)", list);
+        }
+    }
+    return 0;
+}
+
+static int want_object(ld_t *l, json_t *j, const char *path) {
+    if (!json_is_object(j))
+        return bad(l, path, "expected an object, found %s", typename(j));
+    return 0;
+}
+
+static int get_string(ld_t *l, json_t *j, const char *path, const char **out) {
+    if (!json_is_string(j))
+        return bad(l, path, "expected a string, found %s", typename(j));
+    *out = json_string_value(j);
+    return 0;
+}
+
+static int get_int(ld_t *l, json_t *j, const char *path, int64_t min, int64_t *out) {
+    if (!json_is_integer(j) || json_integer_value(j) < min)
+        return bad(l, path, "expected an integer >= %lld, found %s", (long long)min,
+                   json_is_integer(j) ? "a smaller one" : typename(j));
+    *out = json_integer_value(j);
+    return 0;
+}
+
+int parse_duration(const char *s, double *out) {
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno || !(v >= 0) || !isfinite(v))
+        return -1;
+    double mult = 1;
+    if (strcmp(end, "ms") == 0)
+        mult = 0.001;
+    else if (strcmp(end, "s") == 0 || *end == '\0')
+        mult = 1;
+    else if (strcmp(end, "m") == 0)
+        mult = 60;
+    else if (strcmp(end, "h") == 0)
+        mult = 3600;
+    else
+        return -1;
+    *out = v * mult;
+    return 0;
+}
+
+static int get_duration(ld_t *l, json_t *j, const char *path, double *out) {
+    if (json_is_number(j) && json_number_value(j) >= 0) {
+        *out = json_number_value(j);
+        return 0;
+    }
+    if (json_is_string(j) && parse_duration(json_string_value(j), out) == 0)
+        return 0;
+    return bad(l, path, "expected a duration such as \"30s\", \"500ms\", \"2m\" or seconds");
+}
+
+static int int_list(ld_t *l, json_t *j, const char *path, int **out, size_t *n) {
+    if (json_is_integer(j)) {
+        *out = malloc(sizeof **out);
+        (*out)[0] = (int)json_integer_value(j);
+        *n = 1;
+    } else if (json_is_array(j) && json_array_size(j) > 0) {
+        *n = json_array_size(j);
+        *out = calloc(*n, sizeof **out);
+        for (size_t i = 0; i < *n; i++) {
+            json_t *e = json_array_get(j, i);
+            if (!json_is_integer(e)) {
+                char p[512];
+                idx(p, sizeof p, path, i);
+                return bad(l, p, "expected an integer status, found %s", typename(e));
+            }
+            (*out)[i] = (int)json_integer_value(e);
+        }
+    } else {
+        return bad(l, path, "expected a status code or a non-empty array of them");
+    }
+    for (size_t i = 0; i < *n; i++)
+        if ((*out)[i] < 100 || (*out)[i] > 599)
+            return bad(l, path, "status %d is not in 100..599", (*out)[i]);
+    return 0;
+}
+
+static int tmpl(ld_t *l, json_t *j, const char *path, tmpl_t *t) {
+    const char *s;
+    char e[400];
+    if (get_string(l, j, path, &s))
+        return -1;
+    if (tmpl_compile(t, s, &l->s->vars, e, sizeof e))
+        return bad(l, path, "%s", e);
+    return 0;
+}
+
+static char *jstr(const json_t *j) {
+    return json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+}
+
+static int load_check(ld_t *l, json_t *j, const char *path, check_t *c) {
+    static const char *const keys[] = {"name",   "status",     "json",          "equals", "exists",
+                                       "length", "min_length", "body_contains", NULL};
+    char p[512], name[512];
+    memset(c, 0, sizeof *c);
+    if (want_object(l, j, path) || only_keys(l, j, path, keys))
+        return -1;
+    json_t *st = json_object_get(j, "status"), *js = json_object_get(j, "json"),
+           *bc = json_object_get(j, "body_contains");
+    int kinds = (st != NULL) + (js != NULL) + (bc != NULL);
+    if (kinds != 1)
+        return bad(l, path, "a check needs exactly one of \"status\", \"json\", \"body_contains\"");
+    if (st) {
+        sub(p, sizeof p, path, "status");
+        if (int_list(l, st, p, &c->statuses, &c->nstatus))
+            return -1;
+        c->kind = CK_STATUS;
+        char *txt = jstr(st);
+        snprintf(name, sizeof name, "status is %s", txt);
+        free(txt);
+        if (json_object_get(j, "equals") || json_object_get(j, "exists") ||
+            json_object_get(j, "length") || json_object_get(j, "min_length"))
+            return bad(l, path,
+                       "\"equals\", \"exists\", \"length\", \"min_length\" go with \"json\"");
+    } else if (bc) {
+        const char *s;
+        sub(p, sizeof p, path, "body_contains");
+        if (get_string(l, bc, p, &s))
+            return -1;
+        c->kind = CK_CONTAINS;
+        c->text = strdup(s);
+        snprintf(name, sizeof name, "body contains \"%.400s\"", s);
+        if (json_object_get(j, "equals") || json_object_get(j, "exists") ||
+            json_object_get(j, "length") || json_object_get(j, "min_length"))
+            return bad(l, path,
+                       "\"equals\", \"exists\", \"length\", \"min_length\" go with \"json\"");
+    } else {
+        const char *s;
+        sub(p, sizeof p, path, "json");
+        if (get_string(l, js, p, &s))
+            return -1;
+        if (jpath_parse(&c->path, s))
+            return bad(l, p,
+                       "bad JSON path \"%s\" (expected e.g. \"items\", \"posts.0.id\", \"$\")", s);
+        json_t *eq = json_object_get(j, "equals"), *ex = json_object_get(j, "exists"),
+               *ln = json_object_get(j, "length"), *mn = json_object_get(j, "min_length");
+        int n = (eq != NULL) + (ex != NULL) + (ln != NULL) + (mn != NULL);
+        if (n != 1) {
+            sub(p, sizeof p, path, "equals");
+            return bad(l, p,
+                       "%s (a check with \"json\" needs exactly one of \"equals\", \"exists\", "
+                       "\"length\", \"min_length\")",
+                       n ? "too many" : "missing");
+        }
+        if (eq) {
+            c->kind = CK_EQUALS;
+            c->equals = json_incref(eq);
+            char *txt = jstr(eq);
+            snprintf(name, sizeof name, "json %s == %.400s", s, txt);
+            free(txt);
+        } else if (ex) {
+            sub(p, sizeof p, path, "exists");
+            if (!json_is_boolean(ex))
+                return bad(l, p, "expected true or false, found %s", typename(ex));
+            c->kind = CK_EXISTS;
+            c->exists = json_is_true(ex);
+            snprintf(name, sizeof name, "json %s %s", s, c->exists ? "exists" : "is absent");
+        } else {
+            sub(p, sizeof p, path, ln ? "length" : "min_length");
+            if (get_int(l, ln ? ln : mn, p, 0, &c->length))
+                return -1;
+            c->kind = ln ? CK_LENGTH : CK_MIN_LENGTH;
+            snprintf(name, sizeof name, "json %s length %s %lld", s,
+                     ln ? "==" : ">=", (long long)c->length);
+        }
+    }
+    json_t *nm = json_object_get(j, "name");
+    if (nm) {
+        const char *s;
+        sub(p, sizeof p, path, "name");
+        if (get_string(l, nm, p, &s))
+            return -1;
+        c->name = strdup(s);
+    } else {
+        c->name = strdup(name);
+    }
+    return 0;
+}
+
+static int valid_token(const char *s) {
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && !strchr("!#$%&'*+-.^_`|~", *s))
+            return 0;
+    return 1;
+}
+
+static int load_multipart(ld_t *l, json_t *j, const char *path, request_t *r) {
+    static const char *const keys[] = {"name", "filename", "content_type", "size", "value", NULL};
+    char p[512];
+    if (!json_is_array(j) || json_array_size(j) == 0)
+        return bad(l, path, "expected a non-empty array of parts");
+    static const char boundary[] = "benchlab-load-boundary-7d1f3a";
+    tmpl_t *t = &r->body;
+    memset(t, 0, sizeof *t);
+    size_t i;
+    json_t *part;
+    json_array_foreach(j, i, part) {
+        char pp[512];
+        idx(pp, sizeof pp, path, i);
+        if (want_object(l, part, pp) || only_keys(l, part, pp, keys))
+            return -1;
+        const char *name;
+        sub(p, sizeof p, pp, "name");
+        if (get_string(l, json_object_get(part, "name"), p, &name))
+            return -1;
+        json_t *size = json_object_get(part, "size"), *value = json_object_get(part, "value");
+        if ((size != NULL) == (value != NULL))
+            return bad(l, pp,
+                       "a part needs exactly one of \"size\" (a generated file) or \"value\"");
+        buf_t h = {0};
+        buf_adds(&h, "--");
+        buf_adds(&h, boundary);
+        buf_adds(&h, "\r\nContent-Disposition: form-data; name=\"");
+        buf_adds(&h, name);
+        buf_adds(&h, "\"");
+        if (size) {
+            int64_t n;
+            const char *filename = "file.bin", *ctype = "application/octet-stream";
+            sub(p, sizeof p, pp, "size");
+            if (get_int(l, size, p, 0, &n))
+                return buf_free(&h), -1;
+            if (n > (64 << 20))
+                return buf_free(&h), bad(l, p, "at most 64 MiB");
+            json_t *fn = json_object_get(part, "filename"),
+                   *ct = json_object_get(part, "content_type");
+            sub(p, sizeof p, pp, "filename");
+            if (fn && get_string(l, fn, p, &filename))
+                return buf_free(&h), -1;
+            sub(p, sizeof p, pp, "content_type");
+            if (ct && get_string(l, ct, p, &ctype))
+                return buf_free(&h), -1;
+            buf_adds(&h, "; filename=\"");
+            buf_adds(&h, filename);
+            buf_adds(&h, "\"\r\nContent-Type: ");
+            buf_adds(&h, ctype);
+            buf_adds(&h, "\r\n\r\n");
+            tmpl_add_lit(t, h.p, h.len);
+            /* printable, deterministic content: lines of 63 letters and a newline */
+            char *data = malloc((size_t)n + 1);
+            for (int64_t k = 0; k < n; k++)
+                data[k] = (k % 64 == 63) ? '\n' : (char)('a' + (k % 64) % 26);
+            tmpl_add_lit(t, data, (size_t)n);
+            free(data);
+        } else {
+            if (json_object_get(part, "filename") || json_object_get(part, "content_type"))
+                return buf_free(&h), bad(l, pp, "\"filename\"/\"content_type\" go with \"size\"");
+            buf_adds(&h, "\r\n\r\n");
+            tmpl_add_lit(t, h.p, h.len);
+            tmpl_t v;
+            sub(p, sizeof p, pp, "value");
+            if (tmpl(l, value, p, &v))
+                return buf_free(&h), -1;
+            tmpl_append(t, &v);
+            tmpl_free(&v);
+        }
+        buf_free(&h);
+        tmpl_add_lit(t, "\r\n", 2);
+    }
+    char end[64];
+    snprintf(end, sizeof end, "--%s--\r\n", boundary);
+    tmpl_add_lit(t, end, strlen(end));
+    char ct[128];
+    snprintf(ct, sizeof ct, "multipart/form-data; boundary=%s", boundary);
+    r->content_type = strdup(ct);
+    r->body_kind = BODY_MULTIPART;
+    return 0;
+}
+
+static int load_request(ld_t *l, json_t *j, const char *path, request_t *r) {
+    static const char *const keys[] = {"name",   "method",  "path",      "headers",
+                                       "body",   "json",    "multipart", "expected_status",
+                                       "checks", "extract", NULL};
+    char p[512];
+    memset(r, 0, sizeof *r);
+    if (want_object(l, j, path) || only_keys(l, j, path, keys))
+        return -1;
+    const char *method = "GET", *pathstr;
+    json_t *m = json_object_get(j, "method");
+    sub(p, sizeof p, path, "method");
+    if (m && get_string(l, m, p, &method))
+        return -1;
+    if (!valid_token(method))
+        return bad(l, p, "\"%s\" is not an HTTP method", method);
+    r->method = strdup(method);
+    for (char *c = r->method; *c; c++)
+        *c = (char)toupper((unsigned char)*c);
+    r->head = strcmp(r->method, "HEAD") == 0;
+    sub(p, sizeof p, path, "path");
+    if (get_string(l, json_object_get(j, "path"), p, &pathstr))
+        return -1;
+    if (pathstr[0] != '/')
+        return bad(l, p, "must start with \"/\"");
+    for (const char *c = pathstr; *c; c++)
+        if ((unsigned char)*c <= ' ' || *c == 0x7f)
+            return bad(l, p, "spaces and control characters are not allowed (percent-encode them)");
+    if (tmpl(l, json_object_get(j, "path"), p, &r->path))
+        return -1;
+    json_t *nm = json_object_get(j, "name");
+    if (nm) {
+        const char *s;
+        sub(p, sizeof p, path, "name");
+        if (get_string(l, nm, p, &s))
+            return -1;
+        r->name = strdup(s);
+    } else {
+        size_t n = strcspn(pathstr, "?");
+        size_t len = strlen(r->method) + n + 2;
+        r->name = malloc(len);
+        snprintf(r->name, len, "%s %.*s", r->method, (int)n, pathstr);
+    }
+    json_t *hs = json_object_get(j, "headers");
+    if (hs) {
+        sub(p, sizeof p, path, "headers");
+        if (want_object(l, hs, p))
+            return -1;
+        r->headers = calloc(json_object_size(hs) + 1, sizeof *r->headers);
+        const char *key;
+        json_t *v;
+        json_object_foreach(hs, key, v) {
+            char hp[600];
+            sub(hp, sizeof hp, p, key);
+            if (!valid_token(key))
+                return bad(l, hp, "not a valid header name");
+            header_t *h = &r->headers[r->nheaders];
+            if (tmpl(l, v, hp, &h->value))
+                return -1;
+            h->name = strdup(key);
+            r->nheaders++;
+            const char *s = json_string_value(v);
+            if (strchr(s, '\r') || strchr(s, '\n'))
+                return bad(l, hp, "a header value cannot contain CR or LF");
+        }
+    }
+    json_t *body = json_object_get(j, "body"), *js = json_object_get(j, "json"),
+           *mp = json_object_get(j, "multipart");
+    if ((body != NULL) + (js != NULL) + (mp != NULL) > 1)
+        return bad(l, path, "at most one of \"body\", \"json\", \"multipart\"");
+    if (body) {
+        sub(p, sizeof p, path, "body");
+        if (tmpl(l, body, p, &r->body))
+            return -1;
+        r->body_kind = BODY_TEXT;
+    } else if (js) {
+        char e[400];
+        sub(p, sizeof p, path, "json");
+        if (tmpl_compile_json(&r->body, js, &l->s->vars, e, sizeof e))
+            return bad(l, p, "%s", e);
+        r->body_kind = BODY_JSON;
+        r->content_type = strdup("application/json");
+    } else if (mp) {
+        sub(p, sizeof p, path, "multipart");
+        if (load_multipart(l, mp, p, r))
+            return -1;
+    }
+    json_t *ex = json_object_get(j, "expected_status");
+    if (ex) {
+        sub(p, sizeof p, path, "expected_status");
+        if (int_list(l, ex, p, &r->expected, &r->nexpected))
+            return -1;
+    }
+    json_t *cks = json_object_get(j, "checks");
+    if (cks) {
+        sub(p, sizeof p, path, "checks");
+        if (!json_is_array(cks))
+            return bad(l, p, "expected an array of checks, found %s", typename(cks));
+        r->checks = calloc(json_array_size(cks) + 1, sizeof *r->checks);
+        size_t i;
+        json_t *c;
+        json_array_foreach(cks, i, c) {
+            char cp[600];
+            idx(cp, sizeof cp, p, i);
+            if (load_check(l, c, cp, &r->checks[i])) {
+                r->nchecks = i + 1;
+                return -1;
+            }
+            r->nchecks = i + 1;
+            check_t *ck = &r->checks[i];
+            if (ck->kind != CK_STATUS)
+                r->keep_body = 1;
+            if (ck->kind != CK_STATUS && ck->kind != CK_CONTAINS)
+                r->needs_json = 1;
+        }
+    }
+    json_t *xt = json_object_get(j, "extract");
+    if (xt) {
+        sub(p, sizeof p, path, "extract");
+        if (want_object(l, xt, p))
+            return -1;
+        size_t n = json_object_size(xt);
+        r->extract_var = calloc(n + 1, sizeof *r->extract_var);
+        r->extract_path = calloc(n + 1, sizeof *r->extract_path);
+        const char *key;
+        json_t *v;
+        json_object_foreach(xt, key, v) {
+            char xp[600];
+            const char *s;
+            sub(xp, sizeof xp, p, key);
+            if (get_string(l, v, xp, &s))
+                return -1;
+            if (jpath_parse(&r->extract_path[r->nextract], s))
+                return bad(l, xp, "bad JSON path \"%s\"", s);
+            r->extract_var[r->nextract++] = varnames_find(&l->s->vars, key);
+        }
+        if (n) {
+            r->keep_body = 1;
+            r->needs_json = 1;
+        }
+    }
+    return 0;
+}
+
+static int load_request_list(ld_t *l, json_t *j, const char *path, request_t **out, size_t *n) {
+    if (!json_is_array(j))
+        return bad(l, path, "expected an array of requests, found %s", typename(j));
+    *n = 0;
+    *out = calloc(json_array_size(j) + 1, sizeof **out);
+    size_t i;
+    json_t *r;
+    json_array_foreach(j, i, r) {
+        char p[512];
+        idx(p, sizeof p, path, i);
+        int rc = load_request(l, r, p, &(*out)[i]);
+        *n = i + 1;
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
+/* Every variable a template may name: "variables" keys and every "extract" key. */
+static int collect_vars(ld_t *l, json_t *j, const char *path) {
+    if (json_is_object(j)) {
+        const char *key;
+        json_t *v;
+        json_object_foreach(j, key, v) {
+            char p[512];
+            sub(p, sizeof p, path, key);
+            if (strcmp(key, "extract") == 0 && json_is_object(v)) {
+                const char *name;
+                json_t *ignored;
+                json_object_foreach(v, name, ignored) {
+                    char vp[600];
+                    sub(vp, sizeof vp, p, name);
+                    if (!varname_valid(name))
+                        return bad(l, vp,
+                                   "bad variable name (letters, digits, _; not vu, iter, rand, "
+                                   "now_ms, uuid, raw)");
+                    varnames_add(&l->s->vars, name);
+                }
+            } else if (strcmp(key, "json") != 0 && strcmp(key, "equals") != 0 &&
+                       collect_vars(l, v, p)) {
+                return -1;
+            }
+        }
+    } else if (json_is_array(j)) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(j, i, v) {
+            char p[512];
+            idx(p, sizeof p, path, i);
+            if (collect_vars(l, v, p))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int valid_group_name(const char *s) {
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && !strchr("_-.", *s))
+            return 0;
+    return 1;
+}
+
+static int load_iteration(ld_t *l, json_t *j) {
+    static const char *const keys[] = {"pick", "groups", "requests", NULL};
+    static const char *const gkeys[] = {"name", "weight", "requests", NULL};
+    scenario_t *s = l->s;
+    if (!j)
+        return bad(l, "iteration", "missing (what one iteration does is required)");
+    if (want_object(l, j, "iteration") || only_keys(l, j, "iteration", keys))
+        return -1;
+    json_t *pick = json_object_get(j, "pick"), *groups = json_object_get(j, "groups"),
+           *reqs = json_object_get(j, "requests");
+    if (pick) {
+        const char *v;
+        if (get_string(l, pick, "iteration.pick", &v))
+            return -1;
+        if (strcmp(v, "weighted") == 0)
+            s->weighted = 1;
+        else if (strcmp(v, "sequence") != 0)
+            return bad(l, "iteration.pick", "expected \"sequence\" or \"weighted\"");
+    }
+    if ((groups != NULL) == (reqs != NULL))
+        return bad(l, "iteration", "needs exactly one of \"groups\" or \"requests\"");
+    if (reqs) {
+        s->groups = calloc(1, sizeof *s->groups);
+        s->ngroups = 1;
+        s->groups[0].name = strdup("default");
+        s->groups[0].weight = 1;
+        if (load_request_list(l, reqs, "iteration.requests", &s->groups[0].requests,
+                              &s->groups[0].nrequests))
+            return -1;
+        if (s->groups[0].nrequests == 0)
+            return bad(l, "iteration.requests", "needs at least one request");
+    } else {
+        if (!json_is_array(groups) || json_array_size(groups) == 0)
+            return bad(l, "iteration.groups", "expected a non-empty array of groups");
+        s->groups = calloc(json_array_size(groups), sizeof *s->groups);
+        size_t i;
+        json_t *g;
+        json_array_foreach(groups, i, g) {
+            char gp[128], p[256];
+            idx(gp, sizeof gp, "iteration.groups", i);
+            if (want_object(l, g, gp) || only_keys(l, g, gp, gkeys))
+                return -1;
+            group_t *G = &s->groups[i];
+            s->ngroups = i + 1;
+            const char *name;
+            sub(p, sizeof p, gp, "name");
+            if (get_string(l, json_object_get(g, "name"), p, &name))
+                return -1;
+            if (!valid_group_name(name))
+                return bad(l, p, "letters, digits, '_', '-', '.' only");
+            for (size_t k = 0; k < i; k++)
+                if (strcmp(s->groups[k].name, name) == 0)
+                    return bad(l, p, "duplicate group name \"%s\"", name);
+            G->name = strdup(name);
+            G->weight = 1;
+            json_t *w = json_object_get(g, "weight");
+            if (w) {
+                sub(p, sizeof p, gp, "weight");
+                if (!json_is_number(w) || !(json_number_value(w) > 0))
+                    return bad(l, p, "expected a number > 0");
+                G->weight = json_number_value(w);
+            }
+            sub(p, sizeof p, gp, "requests");
+            if (load_request_list(l, json_object_get(g, "requests"), p, &G->requests,
+                                  &G->nrequests))
+                return -1;
+            if (G->nrequests == 0)
+                return bad(l, p, "needs at least one request");
+        }
+    }
+    size_t nreq = 0, nck = 0;
+    for (size_t g = 0; g < s->ngroups; g++) {
+        s->total_weight += s->groups[g].weight;
+        nreq += s->groups[g].nrequests;
+        for (size_t r = 0; r < s->groups[g].nrequests; r++)
+            nck += s->groups[g].requests[r].nchecks;
+    }
+    s->nrequests = nreq;
+    s->nchecks = nck;
+    s->reqs = calloc(nreq + 1, sizeof *s->reqs);
+    s->checks = calloc(nck + 1, sizeof *s->checks);
+    nreq = nck = 0;
+    for (size_t g = 0; g < s->ngroups; g++)
+        for (size_t r = 0; r < s->groups[g].nrequests; r++) {
+            request_t *R = &s->groups[g].requests[r];
+            R->id = (int)nreq;
+            R->group = (int)g;
+            s->reqs[nreq++] = R;
+            for (size_t c = 0; c < R->nchecks; c++) {
+                R->checks[c].id = (int)nck;
+                s->checks[nck++] = &R->checks[c];
+            }
+        }
+    return 0;
+}
+
+static int load_thresholds(ld_t *l, json_t *j) {
+    scenario_t *s = l->s;
+    if (want_object(l, j, "thresholds"))
+        return -1;
+    size_t total = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach(j, key, v) total += json_is_array(v) ? json_array_size(v) : 1;
+    s->thresholds = calloc(total + 1, sizeof *s->thresholds);
+    json_object_foreach(j, key, v) {
+        char p[512];
+        sub(p, sizeof p, "thresholds", key);
+        size_t n = json_is_array(v) ? json_array_size(v) : 1;
+        for (size_t i = 0; i < n; i++) {
+            json_t *e = json_is_array(v) ? json_array_get(v, i) : v;
+            char ep[600], err[400];
+            if (json_is_array(v))
+                idx(ep, sizeof ep, p, i);
+            else
+                snprintf(ep, sizeof ep, "%s", p);
+            if (!json_is_string(e))
+                return bad(l, ep, "expected a threshold expression such as \"p(95)<100\", found %s",
+                           typename(e));
+            if (threshold_parse(&s->thresholds[s->nthresholds], key, json_string_value(e), err,
+                                sizeof err))
+                return bad(l, ep, "%s", err);
+            threshold_t *t = &s->thresholds[s->nthresholds++];
+            if (t->group) {
+                size_t g;
+                for (g = 0; g < s->ngroups; g++)
+                    if (strcmp(s->groups[g].name, t->group) == 0)
+                        break;
+                if (g == s->ngroups)
+                    return bad(l, ep, "no group named \"%s\"", t->group);
+            }
+        }
+    }
+    return 0;
+}
+
+static int load_top(ld_t *l, json_t *doc) {
+    static const char *const keys[] = {"needs",    "dirties",    "base_url", "vus",
+                                       "duration", "iterations", "rate",     "max_vus",
+                                       "timeouts", "variables",  "setup",    "iteration",
+                                       "teardown", "thresholds", NULL};
+    scenario_t *s = l->s;
+    if (want_object(l, doc, "") || only_keys(l, doc, "", keys))
+        return -1;
+    static const char *const listkeys[] = {"needs", "dirties"};
+    for (int k = 0; k < 2; k++) {
+        json_t *v = json_object_get(doc, listkeys[k]);
+        if (!v)
+            continue;
+        if (!json_is_array(v))
+            return bad(l, listkeys[k], "expected an array of strings");
+        size_t i;
+        json_t *e;
+        json_array_foreach(v, i, e) if (!json_is_string(e)) {
+            char p[64];
+            idx(p, sizeof p, listkeys[k], i);
+            return bad(l, p, "expected a string, found %s", typename(e));
+        }
+    }
+    const char *url = "http://127.0.0.1:8080";
+    json_t *v;
+    if ((v = json_object_get(doc, "base_url")) && get_string(l, v, "base_url", &url))
+        return -1;
+    s->base_url = strdup(url);
+    int64_t n;
+    s->vus = 10;
+    if ((v = json_object_get(doc, "vus"))) {
+        if (get_int(l, v, "vus", 1, &n))
+            return -1;
+        if (n > 100000)
+            return bad(l, "vus", "at most 100000");
+        s->vus = (int)n;
+    }
+    s->duration_s = 30;
+    if ((v = json_object_get(doc, "duration")) && get_duration(l, v, "duration", &s->duration_s))
+        return -1;
+    if ((v = json_object_get(doc, "iterations")) && get_int(l, v, "iterations", 1, &s->iterations))
+        return -1;
+    if ((v = json_object_get(doc, "rate"))) {
+        if (!json_is_number(v) || !(json_number_value(v) > 0))
+            return bad(l, "rate", "expected a number > 0 (iterations per second)");
+        s->rate = json_number_value(v);
+    }
+    s->max_vus = s->vus > 100 ? s->vus : 100;
+    if ((v = json_object_get(doc, "max_vus"))) {
+        if (get_int(l, v, "max_vus", 1, &n))
+            return -1;
+        if (n > 100000)
+            return bad(l, "max_vus", "at most 100000");
+        s->max_vus = (int)n;
+    }
+    s->connect_timeout_s = 5;
+    s->request_timeout_s = 30;
+    if ((v = json_object_get(doc, "timeouts"))) {
+        static const char *const tk[] = {"connect", "request", NULL};
+        if (want_object(l, v, "timeouts") || only_keys(l, v, "timeouts", tk))
+            return -1;
+        json_t *c = json_object_get(v, "connect"), *r = json_object_get(v, "request");
+        if (c && get_duration(l, c, "timeouts.connect", &s->connect_timeout_s))
+            return -1;
+        if (r && get_duration(l, r, "timeouts.request", &s->request_timeout_s))
+            return -1;
+        if (s->connect_timeout_s <= 0 || s->request_timeout_s <= 0)
+            return bad(l, "timeouts", "timeouts must be > 0");
+    }
+    json_t *vars = json_object_get(doc, "variables");
+    if (vars) {
+        if (want_object(l, vars, "variables"))
+            return -1;
+        const char *key;
+        json_t *val;
+        json_object_foreach(vars, key, val) {
+            char p[512];
+            sub(p, sizeof p, "variables", key);
+            if (!varname_valid(key))
+                return bad(l, p, "bad variable name (letters, digits, _; not a reserved word)");
+            if (!json_is_string(val) && !json_is_number(val))
+                return bad(l, p, "expected a string or a number, found %s", typename(val));
+            varnames_add(&s->vars, key);
+        }
+    }
+    if (collect_vars(l, doc, ""))
+        return -1;
+    s->var_init = calloc(s->vars.n + 1, sizeof *s->var_init);
+    if (vars) {
+        const char *key;
+        json_t *val;
+        json_object_foreach(vars, key, val) {
+            int i = varnames_find(&s->vars, key);
+            s->var_init[i] = json_is_string(val) ? strdup(json_string_value(val)) : jstr(val);
+        }
+    }
+    if ((v = json_object_get(doc, "setup")) &&
+        load_request_list(l, v, "setup", &s->setup, &s->nsetup))
+        return -1;
+    if (load_iteration(l, json_object_get(doc, "iteration")))
+        return -1;
+    if ((v = json_object_get(doc, "teardown")) &&
+        load_request_list(l, v, "teardown", &s->teardown, &s->nteardown))
+        return -1;
+    if ((v = json_object_get(doc, "thresholds")) && load_thresholds(l, v))
+        return -1;
+    /* setup/teardown checks get their own ids */
+    for (int pass = 0; pass < 2; pass++) {
+        request_t *list = pass ? s->teardown : s->setup;
+        size_t nl = pass ? s->nteardown : s->nsetup, id = 0;
+        for (size_t i = 0; i < nl; i++) {
+            list[i].id = (int)i;
+            list[i].group = -1;
+            for (size_t c = 0; c < list[i].nchecks; c++)
+                list[i].checks[c].id = (int)id++;
+        }
+    }
+    return 0;
+}
+
+scenario_t *scenario_parse(const char *name, const char *text, size_t len, char *err,
+                           size_t errlen) {
+    json_error_t je;
+    json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (!doc) {
+        snprintf(err, errlen, "%s: line %d, column %d: %s", name, je.line, je.column, je.text);
+        return NULL;
+    }
+    scenario_t *s = calloc(1, sizeof *s);
+    s->file = strdup(name);
+    s->doc = doc;
+    ld_t l = {name, err, errlen, s};
+    if (load_top(&l, doc) ||
+        scenario_set_base_url(s, s->base_url, err + strlen(err), errlen - strlen(err))) {
+        if (!*err)
+            snprintf(err, errlen, "%s: invalid", name);
+        scenario_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+scenario_t *scenario_load(const char *file, char *err, size_t errlen) {
+    FILE *f = fopen(file, "rb");
+    err[0] = '\0';
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", file, strerror(errno));
+        return NULL;
+    }
+    buf_t b = {0};
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        buf_add(&b, tmp, n);
+    fclose(f);
+    scenario_t *s = scenario_parse(file, b.p ? b.p : "", b.len, err, errlen);
+    buf_free(&b);
+    return s;
+}
+
+int scenario_set_base_url(scenario_t *s, const char *url, char *err, size_t errlen) {
+    if (strncmp(url, "http://", 7) != 0) {
+        snprintf(err, errlen,
+                 "%s: base_url: \"%s\" must start with http:// (https is not supported)", s->file,
+                 url);
+        return -1;
+    }
+    const char *h = url + 7;
+    size_t n = strcspn(h, "/");
+    if (n == 0 || n >= sizeof s->host || (h[n] == '/' && h[n + 1] != '\0')) {
+        snprintf(err, errlen, "%s: base_url: \"%s\" must be http://host[:port] without a path",
+                 s->file, url);
+        return -1;
+    }
+    memcpy(s->host, h, n);
+    s->host[n] = '\0';
+    const char *colon = strrchr(s->host, ':');
+    const char *bracket = strrchr(s->host, ']');
+    if (colon && (!bracket || colon > bracket)) {
+        size_t hl = (size_t)(colon - s->host);
+        if (strlen(colon + 1) == 0 || strlen(colon + 1) >= sizeof s->port ||
+            strspn(colon + 1, "0123456789") != strlen(colon + 1)) {
+            snprintf(err, errlen, "%s: base_url: bad port in \"%s\"", s->file, url);
+            return -1;
+        }
+        strcpy(s->port, colon + 1);
+        memcpy(s->addr, s->host, hl);
+        s->addr[hl] = '\0';
+    } else {
+        strcpy(s->port, "80");
+        strcpy(s->addr, s->host);
+    }
+    if (s->addr[0] == '[') { /* [::1] */
+        size_t al = strlen(s->addr);
+        memmove(s->addr, s->addr + 1, al);
+        if (al >= 2 && s->addr[al - 2] == ']')
+            s->addr[al - 2] = '\0';
+    }
+    if (s->base_url != url) {
+        free(s->base_url);
+        s->base_url = strdup(url);
+    }
+    /* static requests: render once */
+    for (size_t i = 0; i < s->nrequests; i++) {
+        request_t *r = s->reqs[i];
+        int dynamic = r->path.dynamic || r->body.dynamic;
+        for (size_t k = 0; k < r->nheaders; k++)
+            dynamic |= r->headers[k].value.dynamic;
+        free(r->wire);
+        r->wire = NULL;
+        if (dynamic)
+            continue;
+        buf_t out = {0}, scratch = {0};
+        request_render(s, r, &out, &scratch, NULL);
+        r->wire = out.p;
+        r->wire_len = out.len;
+        buf_free(&scratch);
+    }
+    return 0;
+}
+
+static int has_header(const request_t *r, const char *name) {
+    for (size_t i = 0; i < r->nheaders; i++)
+        if (strcasecmp(r->headers[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+void request_render(const scenario_t *s, const request_t *r, buf_t *out, buf_t *scratch,
+                    const render_ctx_t *ctx) {
+    render_ctx_t empty = {0};
+    if (!ctx)
+        ctx = &empty;
+    out->len = 0;
+    buf_adds(out, r->method);
+    buf_add(out, " ", 1);
+    tmpl_render(&r->path, out, ctx);
+    buf_add(out, " HTTP/1.1\r\n", 11);
+    if (!has_header(r, "host")) {
+        buf_add(out, "Host: ", 6);
+        buf_adds(out, s->host);
+        buf_add(out, "\r\n", 2);
+    }
+    if (!has_header(r, "user-agent"))
+        buf_adds(out, "User-Agent: benchlab-load\r\n");
+    for (size_t i = 0; i < r->nheaders; i++) {
+        buf_adds(out, r->headers[i].name);
+        buf_add(out, ": ", 2);
+        tmpl_render(&r->headers[i].value, out, ctx);
+        buf_add(out, "\r\n", 2);
+    }
+    if (r->body_kind != BODY_NONE) {
+        scratch->len = 0;
+        buf_reserve(scratch, 0);
+        tmpl_render(&r->body, scratch, ctx);
+        if (r->content_type && !has_header(r, "content-type")) {
+            buf_add(out, "Content-Type: ", 14);
+            buf_adds(out, r->content_type);
+            buf_add(out, "\r\n", 2);
+        }
+        if (!has_header(r, "content-length")) {
+            buf_add(out, "Content-Length: ", 16);
+            buf_addu(out, scratch->len);
+            buf_add(out, "\r\n\r\n", 4);
+        } else {
+            buf_add(out, "\r\n", 2);
+        }
+        buf_add(out, scratch->p, scratch->len);
+    } else {
+        buf_add(out, "\r\n", 2);
+    }
+}
+
+static void free_requests(request_t *list, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        request_t *r = &list[i];
+        free(r->name);
+        free(r->method);
+        tmpl_free(&r->path);
+        for (size_t k = 0; k < r->nheaders; k++) {
+            free(r->headers[k].name);
+            tmpl_free(&r->headers[k].value);
+        }
+        free(r->headers);
+        tmpl_free(&r->body);
+        free(r->content_type);
+        free(r->expected);
+        for (size_t c = 0; c < r->nchecks; c++) {
+            check_t *ck = &r->checks[c];
+            free(ck->name);
+            free(ck->statuses);
+            jpath_free(&ck->path);
+            json_decref(ck->equals);
+            free(ck->text);
+        }
+        free(r->checks);
+        for (size_t x = 0; x < r->nextract; x++)
+            jpath_free(&r->extract_path[x]);
+        free(r->extract_var);
+        free(r->extract_path);
+        free(r->wire);
+    }
+    free(list);
+}
+
+void scenario_free(scenario_t *s) {
+    if (!s)
+        return;
+    free(s->file);
+    json_decref(s->doc);
+    free(s->base_url);
+    for (size_t i = 0; i < s->vars.n; i++)
+        free(s->var_init ? s->var_init[i] : NULL);
+    free(s->var_init);
+    varnames_free(&s->vars);
+    free_requests(s->setup, s->nsetup);
+    free_requests(s->teardown, s->nteardown);
+    for (size_t g = 0; g < s->ngroups; g++) {
+        free(s->groups[g].name);
+        free_requests(s->groups[g].requests, s->groups[g].nrequests);
+    }
+    free(s->groups);
+    free(s->reqs);
+    free(s->checks);
+    for (size_t i = 0; i < s->nthresholds; i++)
+        threshold_free(&s->thresholds[i]);
+    free(s->thresholds);
+    free(s);
+}
