@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The Nix flake, checked offline by ci/check-flake against the stand-in nixpkgs
+# (ci/nix-stub): the flake as committed must pass, and copies of it broken in
+# one way each must fail, each for its own reason (the message is asserted), so
+# the check is known to catch what it claims to catch.
+# Skipped inside a Nix build (the flake's own `checks`), where there is no Nix.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if [ "${BENCHLAB_SKIP_FLAKE_CHECK:-0}" = 1 ]; then
+    echo "flake: skipped (BENCHLAB_SKIP_FLAKE_CHECK=1, e.g. inside a Nix build)"
+    exit 0
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/flake-test.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+echo "== the flake as it is"
+if ! ci/check-flake >"$tmp/good.log" 2>&1; then
+    cat "$tmp/good.log"
+    echo "FAIL: ci/check-flake fails on the flake itself"
+    exit 1
+fi
+tail -n 1 "$tmp/good.log"
+
+# The files the flake is made of (tracked plus new ones), once.
+mkdir -p "$tmp/base"
+git ls-files -co --exclude-standard -z | xargs -0 -r cp --parents -P -t "$tmp/base"
+
+failures=0
+n=0
+# broken NAME FILE PYTHON-OLD PYTHON-NEW EXPECTED-MESSAGE
+# Copies the flake, replaces every OLD by NEW in FILE (the test fails if OLD is not
+# there, so a stale case cannot pass vacuously), and asserts that check-flake
+# fails and says EXPECTED-MESSAGE.
+broken() {
+    local name=$1 file=$2 old=$3 new=$4 expect=$5 dir=$tmp/case-$n
+    n=$((n + 1))
+    rm -rf "$dir"
+    cp -R "$tmp/base" "$dir"
+    if ! OLD=$old NEW=$new python3 - "$dir/$file" <<'PY'; then
+import os, sys
+p = sys.argv[1]
+s = open(p).read()
+old, new = os.environ["OLD"], os.environ["NEW"]
+if old not in s:
+    sys.exit(1)
+open(p, "w").write(s.replace(old, new))
+PY
+        echo "FAIL [$name]: '$old' not found in $file (update this case)"
+        failures=$((failures + 1))
+        return
+    fi
+    if CHECK_FLAKE_FAIL_FAST=1 ci/check-flake "$dir" >"$tmp/case.log" 2>&1; then
+        echo "FAIL [$name]: check-flake passed a broken flake"
+        failures=$((failures + 1))
+    elif ! grep -qF -- "$expect" "$tmp/case.log"; then
+        echo "FAIL [$name]: check-flake failed, but without '$expect':"
+        grep -E 'FAIL|error' "$tmp/case.log" | head -n 10
+        failures=$((failures + 1))
+    else
+        echo "ok   [$name]: rejected ($expect)"
+    fi
+    rm -rf "$dir"
+}
+
+echo "== broken copies must be rejected"
+broken "unknown package" nix/programs.nix \
+    "libxcrypt" "libxcryptt" "libxcryptt"
+broken "unknown lib function" nix/programs.nix \
+    "lib.makeBinPath labRuntime" "lib.makeBinPaths labRuntime" "makeBinPaths"
+broken "dockerTools argument that does not exist" nix/images.nix \
+    'name = "benchlab-server";' 'name = "benchlab-server"; compressor = "none";' "compressor"
+broken "image built from darwin packages" flake.nix \
+    'then "aarch64-linux" else system' 'then system else system' "darwin packages"
+broken "image with a package of another system" nix/default.nix \
+    "programs = imagePrograms;" "inherit programs;" "built for another system"
+broken "unknown TeX Live package" nix/tex.nix \
+    "ps.kastrup" "ps.kastrupp" "kastrupp"
+broken "Linux-only package on darwin" nix/devshell.nix \
+    "    jq
+" "    jq
+    valgrind
+" "not available on the requested hostPlatform"
+broken "app program not a string" nix/default.nix \
+    "program = lib.getExe drv;" "program = drv;" "not a string"
+broken "missing package output" nix/default.nix \
+    "    inherit paper;
+    default" "    default" "paper is missing"
+broken "nixpkgs not pinned" flake.nix \
+    "nixpkgs/bae8a721d98b1b4ede0f6c04cec505dcf6a691ac" "nixpkgs/nixos-unstable" "40-hex commit"
+# shellcheck disable=SC2016 # shell text, not to be expanded here
+broken "app script shellcheck would reject" nix/apps.nix \
+    'echo "paper: $pdf"' 'echo paper: $pdf' "shellcheck: benchlab-paper"
+broken "syntax error" nix/tex.nix \
+    "ps.acmart" "ps.acmart (" "does not parse"
+
+if [ "$failures" -ne 0 ]; then
+    echo "flake: $failures of $n broken copies were not rejected as expected"
+    exit 1
+fi
+echo "flake: ok (the flake passes; all $n broken copies rejected)"
