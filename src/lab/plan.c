@@ -283,6 +283,10 @@ static int load(const char *name, const char *scenarios_dir, const char *impl, p
     snprintf(out->name, sizeof out->name, "%.*s", (int)strcspn(base, "."), base);
     json_error_t je;
     json_t *root = json_load_file(out->path, 0, &je);
+    if (!root && je.line < 0) {
+        snprintf(err, len, "no plan '%s' (%s: cannot read it)", name, out->path);
+        return -1;
+    }
     if (!root) {
         snprintf(err, len, "%s: line %d: %s", out->path, je.line, je.text);
         return -1;

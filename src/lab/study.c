@@ -1,0 +1,769 @@
+/* The study loop (see study.h). Services are started once for the whole
+ * study, each in its own box; only the server restarts, when the server
+ * configuration changes between units. */
+#include "lab/study.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lab/box.h"
+#include "lab/manifest.h"
+#include "lab/plan.h"
+#include "lab/profile.h"
+#include "lab/spawn.h"
+#include "lab/stack.h"
+#include "lab/study_progress.h"
+#include "lab/study_runfile.h"
+#include "lab/study_scenario.h"
+
+static volatile sig_atomic_t stop_signal; /* set by SIGINT/SIGTERM/SIGHUP */
+
+static void on_stop(int sig) {
+    stop_signal = sig;
+}
+
+static double mono(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long long unix_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+typedef struct study {
+    const study_opts_t *o;
+    const char *impl;
+    char results[PATH_MAX];
+    char scenarios[PATH_MAX];
+    char load_bin[PATH_MAX];
+    char stack_dir[PATH_MAX];
+    plan_t plan;
+    profile_t profile;
+    box_backend_t backend;
+    char backend_why[256];
+    scenario_meta_t *meta; /* per unit */
+    lab_stack_t st;
+    bool stack_inited;
+    box_t *boxes[LAB_SVC_COUNT];
+    bool server_up;
+    plan_unit_t server_cfg; /* the configuration the running server has */
+    char dirty[SCENARIO_MAX_DIRTIES * 2][32];
+    int ndirty;
+    progress_t progress;
+    double overhead_sum; /* measured wall time of runs beyond their duration */
+    int overhead_n;
+    int done, total;
+} study_t;
+
+/* --- small helpers ------------------------------------------------------ */
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void rm_tree(const char *dir) {
+    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static bool file_exists(const char *p) {
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+int study_find_scenarios(char *buf, size_t len) {
+    const char *root = getenv("BENCHLAB_ROOT");
+    if (root && *root) {
+        snprintf(buf, len, "%s/scenarios", root);
+        if (file_exists(buf))
+            return 0;
+    }
+    snprintf(buf, len, "scenarios");
+    if (file_exists("scenarios/plans"))
+        return 0;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        for (int up = 0; up < 4; up++) {
+            char *slash = strrchr(exe, '/');
+            if (!slash)
+                break;
+            *slash = '\0';
+            snprintf(buf, len, "%s/scenarios/plans", exe);
+            if (file_exists(buf)) {
+                snprintf(buf, len, "%s/scenarios", exe);
+                return 0;
+            }
+        }
+    }
+    return -1;
+}
+
+/* Waits for a child, stopping it on a stop signal or after timeout_s.
+ * Returns its status (exit code or 128+signal), -2 when stopped for a
+ * signal, -3 on timeout. */
+static int wait_child(pid_t pid, double timeout_s) {
+    double deadline = mono() + timeout_s;
+    struct timespec step = {0, 50 * 1000 * 1000};
+    for (;;) {
+        int status;
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        if (r < 0 && errno != EINTR)
+            return -1;
+        if (stop_signal) {
+            spawn_stop(pid, 3000);
+            return -2;
+        }
+        if (mono() > deadline) {
+            spawn_stop(pid, 3000);
+            return -3;
+        }
+        nanosleep(&step, NULL);
+    }
+}
+
+static void unit_dir(const study_t *s, const plan_unit_t *u, const char *top, char *buf,
+                     size_t len) {
+    if (snprintf(buf, len, "%s/%s/%s/%s", s->results, top, u->scenario, u->config) >= (int)len)
+        buf[0] = '\0';
+}
+
+/* --- boxes and services --------------------------------------------------- */
+
+static box_t *make_box(study_t *s, lab_service_t svc, double cpus_override) {
+    const profile_box_t *pb = &s->profile.boxes[svc];
+    if (!pb->boxed)
+        return NULL;
+    box_limits_t lim = {.cpus = cpus_override > 0 ? cpus_override : pb->cpus,
+                        .cpuset = pb->cpuset,
+                        .mem_bytes = pb->mem_bytes,
+                        .user = *pb->user ? pb->user : NULL,
+                        .image = *pb->image ? pb->image : NULL};
+    char err[1024];
+    box_t *b = box_create(s->backend, lab_service_name(svc), &lim, err, sizeof err);
+    if (!b)
+        progress_line(&s->progress, "benchlab run: %s", err);
+    return b;
+}
+
+static void set_hook(study_t *s, lab_service_t svc, box_t *b) {
+    s->st.hooks[svc].before_exec = b ? box_enter : NULL;
+    s->st.hooks[svc].ctx = b;
+    const char *user = s->profile.boxes[svc].user;
+    s->st.hooks[svc].run_as_user = *user ? user : NULL;
+}
+
+static int start_service(study_t *s, lab_service_t svc) {
+    s->boxes[svc] = make_box(s, svc, 0);
+    if (s->profile.boxes[svc].boxed && !s->boxes[svc])
+        return -1;
+    set_hook(s, svc, s->boxes[svc]);
+    int rc = svc == LAB_SVC_POSTGRES ? lab_stack_start_postgres(&s->st)
+             : svc == LAB_SVC_REDIS  ? lab_stack_start_redis(&s->st)
+                                     : lab_stack_start_upstream(&s->st);
+    if (rc != 0) {
+        progress_line(&s->progress, "benchlab run: %s", s->st.err);
+        return -1;
+    }
+    if (s->boxes[svc])
+        box_track_pid(s->boxes[svc], s->st.pid[svc]);
+    return 0;
+}
+
+/* Starts the server for unit u unless the running one already fits. */
+static int ensure_server(study_t *s, const plan_unit_t *u) {
+    if (s->server_up && plan_same_server(&s->server_cfg, u) &&
+        spawn_alive(s->st.pid[LAB_SVC_SERVER]))
+        return 0;
+    if (s->server_up || s->st.pid[LAB_SVC_SERVER] > 0)
+        lab_stack_stop(&s->st, LAB_SVC_SERVER);
+    s->server_up = false;
+    box_destroy(s->boxes[LAB_SVC_SERVER]);
+    s->boxes[LAB_SVC_SERVER] = make_box(s, LAB_SVC_SERVER, u->server_cpus);
+    if (s->profile.boxes[LAB_SVC_SERVER].boxed && !s->boxes[LAB_SVC_SERVER])
+        return -1;
+    set_hook(s, LAB_SVC_SERVER, s->boxes[LAB_SVC_SERVER]);
+
+    char workers[16], pool[16];
+    char *args[8];
+    int n = 0;
+    if (strcmp(s->impl, "c-ulfius") == 0 || u->server_flags) {
+        snprintf(workers, sizeof workers, "%d", u->workers);
+        args[n++] = "--threading";
+        args[n++] = (char *)u->threading;
+        args[n++] = "--workers";
+        args[n++] = workers;
+    }
+    if (u->db_pool > 0) {
+        snprintf(pool, sizeof pool, "%d", u->db_pool);
+        args[n++] = "--db-pool";
+        args[n++] = pool;
+    }
+    lab_server_opts_t so = {
+        .implementation = s->impl, .bin = s->o->server_bin, .args = args, .nargs = n};
+    if (lab_stack_start_server(&s->st, &so) != 0) {
+        progress_line(&s->progress, "benchlab run: %s", s->st.err);
+        return -1;
+    }
+    if (s->boxes[LAB_SVC_SERVER])
+        box_track_pid(s->boxes[LAB_SVC_SERVER], s->st.pid[LAB_SVC_SERVER]);
+    s->server_cfg = *u;
+    s->server_up = true;
+    return 0;
+}
+
+/* Resets what the last scenario and the next one dirty. */
+static int reset_dirty(study_t *s, const scenario_meta_t *m) {
+    const char *names[SCENARIO_MAX_DIRTIES * 3];
+    int n = 0;
+    for (int i = 0; i < s->ndirty; i++)
+        names[n++] = s->dirty[i];
+    for (int i = 0; i < m->ndirties; i++) {
+        bool dup = false;
+        for (int j = 0; j < n; j++)
+            dup |= strcmp(names[j], m->dirties[i]) == 0;
+        if (!dup)
+            names[n++] = m->dirties[i];
+    }
+    if (n == 0)
+        return 0;
+    if (lab_stack_reset(&s->st, names, n) != 0) {
+        progress_line(&s->progress, "benchlab run: reset failed: %s", s->st.err);
+        return -1;
+    }
+    s->ndirty = 0;
+    return 0;
+}
+
+/* After the driver touched the data: what the scenario dirties is dirty now. */
+static void mark_dirty(study_t *s, const scenario_meta_t *m) {
+    for (int i = 0; i < m->ndirties && s->ndirty < (int)(sizeof s->dirty / sizeof s->dirty[0]);
+         i++) {
+        bool dup = false;
+        for (int j = 0; j < s->ndirty; j++)
+            dup |= strcmp(s->dirty[j], m->dirties[i]) == 0;
+        if (!dup)
+            snprintf(s->dirty[s->ndirty++], sizeof s->dirty[0], "%s", m->dirties[i]);
+    }
+}
+
+/* --- the driver ----------------------------------------------------------- */
+
+/* Runs benchlab-load MODE (run or verify) for unit u. summary may be NULL.
+ * duration_s < 0: the plan's. Returns wait_child's result. */
+static int run_driver(study_t *s, const plan_unit_t *u, const char *mode, double duration_s,
+                      const char *summary, const char *log) {
+    char vus[16], dur[32], rate[32], maxvus[16], threads[16];
+    char *argv[24];
+    int n = 0;
+    argv[n++] = s->load_bin;
+    argv[n++] = (char *)mode;
+    argv[n++] = (char *)u->scenario_path;
+    argv[n++] = "--base-url";
+    argv[n++] = s->st.server_url;
+    if (strcmp(mode, "run") == 0) {
+        snprintf(vus, sizeof vus, "%d", u->vus);
+        snprintf(dur, sizeof dur, "%gs", duration_s >= 0 ? duration_s : u->duration_s);
+        argv[n++] = "--vus";
+        argv[n++] = vus;
+        argv[n++] = "--duration";
+        argv[n++] = dur;
+        if (u->rate > 0) {
+            snprintf(rate, sizeof rate, "%g", u->rate);
+            argv[n++] = "--rate";
+            argv[n++] = rate;
+        }
+        if (u->max_vus > 0) {
+            snprintf(maxvus, sizeof maxvus, "%d", u->max_vus);
+            argv[n++] = "--max-vus";
+            argv[n++] = maxvus;
+        }
+        if (s->profile.driver_threads > 0) {
+            snprintf(threads, sizeof threads, "%d", s->profile.driver_threads);
+            argv[n++] = "--threads";
+            argv[n++] = threads;
+        }
+        if (summary) {
+            argv[n++] = "--summary-export";
+            argv[n++] = (char *)summary;
+        }
+    }
+    argv[n] = NULL;
+    spawn_opts_t so = {.log_path = log,
+                       .before_exec = *s->profile.driver_cpuset ? box_pin_hook : NULL,
+                       .ctx = s->profile.driver_cpuset};
+    pid_t pid = spawn_process(argv, &so);
+    if (pid < 0)
+        return -1;
+    double limit = (duration_s >= 0 ? duration_s : u->duration_s) + 120;
+    return wait_child(pid, strcmp(mode, "verify") == 0 ? 300 : limit);
+}
+
+static double planned_seconds(const study_t *s, int from_unit, int from_run) {
+    double overhead = s->overhead_n ? s->overhead_sum / s->overhead_n : 2.0;
+    double t = 0;
+    for (int i = from_unit; i < s->plan.nunits; i++) {
+        const plan_unit_t *u = &s->plan.units[i];
+        int first = i == from_unit ? from_run : 1;
+        if (first <= u->runs)
+            t +=
+                (u->runs - first + 1) * (u->duration_s + overhead) + (first == 1 ? u->warmup_s : 0);
+    }
+    return t;
+}
+
+/* One run: reset, driver, box statistics, validity, the file. 0, -1 fatal, -2 stopped. */
+static int one_run(study_t *s, int ui, int run) {
+    const plan_unit_t *u = &s->plan.units[ui];
+    const scenario_meta_t *m = &s->meta[ui];
+    char path[PATH_MAX], summary_path[PATH_MAX + 32], log[PATH_MAX + 32], dir[PATH_MAX];
+    run_file_path(s->results, u->scenario, u->config, run, path, sizeof path);
+    snprintf(summary_path, sizeof summary_path, "%s.summary.tmp", path);
+    unit_dir(s, u, "logs", dir, sizeof dir);
+    snprintf(log, sizeof log, "%s/run-%02d.log", dir, run);
+    if (reset_dirty(s, m) != 0)
+        return -1;
+
+    run_observed_t obs;
+    memset(&obs, 0, sizeof obs);
+    box_stats_t before[LAB_SVC_COUNT];
+    for (int i = 0; i < LAB_SVC_COUNT; i++)
+        if (s->boxes[i]) {
+            box_reset_peak(s->boxes[i]);
+            box_stats(s->boxes[i], &before[i]);
+        }
+    unlink(summary_path);
+    obs.started_unix_ms = unix_ms();
+    double t0 = mono();
+    int rc = run_driver(s, u, "run", -1, summary_path, log);
+    obs.wall_s = mono() - t0;
+    mark_dirty(s, m);
+    if (rc == -2) {
+        unlink(summary_path);
+        return -2;
+    }
+    obs.driver_status = rc;
+    obs.driver_timed_out = rc == -3;
+    for (int i = 0; i < LAB_SVC_COUNT; i++)
+        if (s->boxes[i]) {
+            box_stats_t after;
+            box_stats(s->boxes[i], &after);
+            obs.boxes[i] = box_stats_sub(&after, &before[i]);
+            obs.boxed[i] = true;
+        }
+    obs.server_died = !spawn_alive(s->st.pid[LAB_SVC_SERVER]);
+    obs.summary = json_load_file(summary_path, 0, NULL);
+    unlink(summary_path);
+    json_t *j = run_file_build(u, run, s->impl, s->profile.name, s->plan.name, &obs);
+    int wrc = study_write_json(path, j);
+    bool valid = json_is_true(json_object_get(j, "valid"));
+    json_t *reasons = json_object_get(j, "invalid_reasons");
+    char why[512] = "";
+    size_t i, off = 0;
+    json_t *r;
+    json_array_foreach(reasons, i, r) off +=
+        (size_t)snprintf(why + off, off < sizeof why ? sizeof why - off : 0, "%s%s", i ? "; " : "",
+                         json_string_value(r));
+    json_t *metrics = obs.summary ? json_object_get(obs.summary, "metrics") : NULL;
+    double rps = json_number_value(json_object_get(json_object_get(metrics, "http_reqs"), "rate"));
+    double p99 =
+        json_number_value(json_object_get(json_object_get(metrics, "http_req_duration"), "p(99)"));
+    progress_line(&s->progress, "%s %s run %d/%d: %.0f req/s, p99 %.2f ms, %s%s%s", u->scenario,
+                  u->config, run, u->runs, rps, p99, valid ? "valid" : "INVALID (", why,
+                  valid ? "" : ")");
+    json_decref(j);
+    if (obs.summary)
+        json_decref(obs.summary);
+    if (wrc != 0) {
+        progress_line(&s->progress, "benchlab run: cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (!obs.driver_timed_out && rc >= 0) {
+        s->overhead_sum += obs.wall_s - u->duration_s > 0 ? obs.wall_s - u->duration_s : 0;
+        s->overhead_n++;
+    }
+    if (obs.server_died) {
+        progress_line(&s->progress, "server died during %s run %d; restarting it", u->scenario,
+                      run);
+        s->server_up = false;
+        if (ensure_server(s, u) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Verify, warm up, then every missing run of unit ui. 0, 1 skipped, -1 fatal, -2 stopped. */
+static int one_unit(study_t *s, int ui) {
+    const plan_unit_t *u = &s->plan.units[ui];
+    int first_missing = 0;
+    for (int run = 1; run <= u->runs && !first_missing; run++) {
+        char path[PATH_MAX];
+        run_file_path(s->results, u->scenario, u->config, run, path, sizeof path);
+        if (!file_exists(path))
+            first_missing = run;
+    }
+    if (!first_missing)
+        return 0; /* all on disk (--resume) */
+    if (ensure_server(s, u) != 0)
+        return -1;
+    char dir[PATH_MAX], log[PATH_MAX + 32];
+    unit_dir(s, u, "logs", dir, sizeof dir);
+    if (study_mkdirs(dir, 0755) != 0) {
+        progress_line(&s->progress, "benchlab run: cannot create %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (reset_dirty(s, &s->meta[ui]) != 0)
+        return -1;
+    snprintf(log, sizeof log, "%s/verify.log", dir);
+    int rc = run_driver(s, u, "verify", -1, NULL, log);
+    mark_dirty(s, &s->meta[ui]);
+    if (rc == -2)
+        return -2;
+    if (rc != 0) {
+        progress_line(&s->progress, "%s %s: verify failed (exit %d), skipping it; see %s",
+                      u->scenario, u->config, rc, log);
+        return 1;
+    }
+    if (u->warmup_s > 0) {
+        if (reset_dirty(s, &s->meta[ui]) != 0)
+            return -1;
+        snprintf(log, sizeof log, "%s/warmup.log", dir);
+        rc = run_driver(s, u, "run", u->warmup_s, NULL, log);
+        mark_dirty(s, &s->meta[ui]);
+        if (rc == -2)
+            return -2;
+    }
+    for (int run = first_missing; run <= u->runs; run++) {
+        char path[PATH_MAX];
+        run_file_path(s->results, u->scenario, u->config, run, path, sizeof path);
+        if (file_exists(path))
+            continue;
+        progress_status(&s->progress, u->scenario, u->config, run, u->runs, s->done, s->total,
+                        planned_seconds(s, ui, run));
+        rc = one_run(s, ui, run);
+        if (rc != 0)
+            return rc;
+        s->done++;
+    }
+    return 0;
+}
+
+/* --- setup and teardown ----------------------------------------------------- */
+
+static void copy_file(const char *from, const char *to) {
+    FILE *in = fopen(from, "r");
+    if (!in)
+        return;
+    FILE *out = fopen(to, "w");
+    if (out) {
+        char buf[8192];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+            fwrite(buf, 1, n, out);
+        fclose(out);
+    }
+    fclose(in);
+}
+
+static void teardown(study_t *s) {
+    if (s->stack_inited) {
+        char logs[PATH_MAX + 16];
+        snprintf(logs, sizeof logs, "%s/logs", s->results);
+        if (study_mkdirs(logs, 0755) == 0)
+            for (int i = 0; i < LAB_SVC_COUNT; i++) {
+                char from[PATH_MAX], to[PATH_MAX + 64];
+                lab_stack_log_path(&s->st, (lab_service_t)i, from, sizeof from);
+                snprintf(to, sizeof to, "%s/%s.log", logs, lab_service_name((lab_service_t)i));
+                copy_file(from, to);
+            }
+        lab_stack_down(&s->st);
+        s->stack_inited = false;
+    }
+    for (int i = 0; i < LAB_SVC_COUNT; i++) {
+        box_destroy(s->boxes[i]);
+        s->boxes[i] = NULL;
+    }
+    box_destroy_all();
+    if (*s->stack_dir) {
+        rm_tree(s->stack_dir);
+        *s->stack_dir = '\0';
+    }
+}
+
+static int count_runs(study_t *s, int *invalid) {
+    int on_disk = 0;
+    *invalid = 0;
+    for (int i = 0; i < s->plan.nunits; i++)
+        for (int r = 1; r <= s->plan.units[i].runs; r++) {
+            char path[PATH_MAX];
+            run_file_path(s->results, s->plan.units[i].scenario, s->plan.units[i].config, r, path,
+                          sizeof path);
+            json_t *j = json_load_file(path, 0, NULL);
+            if (!j)
+                continue;
+            on_disk++;
+            if (!json_is_true(json_object_get(j, "valid")))
+                (*invalid)++;
+            json_decref(j);
+        }
+    return on_disk;
+}
+
+static int prepare(study_t *s) {
+    const study_opts_t *o = s->o;
+    int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    char err[2048];
+    if (o->scenarios_dir)
+        snprintf(s->scenarios, sizeof s->scenarios, "%s", o->scenarios_dir);
+    else if (study_find_scenarios(s->scenarios, sizeof s->scenarios) != 0) {
+        fprintf(stderr, "benchlab run: no scenarios directory found (run from the repository or "
+                        "set BENCHLAB_ROOT)\n");
+        return 2;
+    }
+    const char *pname = o->profile ? o->profile : profile_default_name(ncpu);
+    if (profile_load(pname, s->scenarios, ncpu, &s->profile, err, sizeof err) != 0) {
+        fprintf(stderr, "benchlab run: %s\n", err);
+        return 2;
+    }
+    if (plan_load(o->plan, s->scenarios, s->impl, &s->plan, err, sizeof err) != 0) {
+        fprintf(stderr, "benchlab run: %s\n", err);
+        return 2;
+    }
+    s->meta = calloc((size_t)s->plan.nunits, sizeof *s->meta);
+    for (int i = 0; i < s->plan.nunits; i++) {
+        if (o->runs > 0)
+            s->plan.units[i].runs = o->runs;
+        s->total += s->plan.units[i].runs;
+        if (scenario_meta_load(s->plan.units[i].scenario_path, &s->meta[i], err, sizeof err) != 0) {
+            fprintf(stderr, "benchlab run: %s\n", err);
+            return 2;
+        }
+    }
+    s->backend = s->profile.backend;
+    if (s->backend == BOX_DOCKER || s->backend == BOX_PODMAN) {
+        fprintf(stderr,
+                "benchlab run: profile '%s' uses the %s backend, but the study starts its services "
+                "itself; use a native profile (local-2core, study) or unboxed\n",
+                s->profile.name, box_backend_name(s->backend));
+        return 2;
+    }
+    if (s->backend == BOX_NATIVE) {
+        s->backend = box_detect(s->backend_why, sizeof s->backend_why);
+        if (s->backend == BOX_NONE) {
+            fprintf(stderr,
+                    "benchlab run: profile '%s' needs native boxes, which are unavailable: %s "
+                    "(run as root, or use --profile unboxed)\n",
+                    s->profile.name, s->backend_why);
+            return 2;
+        }
+    } else {
+        snprintf(s->backend_why, sizeof s->backend_why, "%s", box_backend_name(s->backend));
+    }
+    if (!o->dry_run && lab_stack_find_program("benchlab-load", "BENCHLAB_LOAD_BIN", s->load_bin,
+                                              sizeof s->load_bin) != 0) {
+        fprintf(stderr, "benchlab run: benchlab-load not found next to benchlab (set "
+                        "BENCHLAB_LOAD_BIN)\n");
+        return 2;
+    }
+
+    if (o->results) {
+        snprintf(s->results, sizeof s->results, "%s", o->results);
+    } else {
+        char stamp[32];
+        time_t t = time(NULL);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+        snprintf(s->results, sizeof s->results, "results/%s-%s", s->plan.name, stamp);
+    }
+    char manifest[PATH_MAX + 16];
+    snprintf(manifest, sizeof manifest, "%s/manifest.json", s->results);
+    if (file_exists(manifest)) {
+        if (!o->resume) {
+            fprintf(stderr,
+                    "benchlab run: %s already holds a study; pass --resume to continue it or "
+                    "choose another --results\n",
+                    s->results);
+            return 2;
+        }
+        json_t *old = json_load_file(manifest, 0, NULL);
+        const char *old_plan = json_string_value(json_object_get(old, "plan"));
+        const char *old_impl = json_string_value(json_object_get(old, "implementation"));
+        int bad = (old_plan && strcmp(old_plan, s->plan.name) != 0) ||
+                  (old_impl && strcmp(old_impl, s->impl) != 0);
+        if (bad)
+            fprintf(stderr,
+                    "benchlab run: %s holds plan '%s' for '%s'; cannot resume it with plan '%s' "
+                    "for '%s'\n",
+                    s->results, old_plan, old_impl ? old_impl : "?", s->plan.name, s->impl);
+        json_decref(old);
+        if (bad)
+            return 2;
+    }
+    return 0;
+}
+
+static void print_dry_run(study_t *s) {
+    double t = planned_seconds(s, 0, 1);
+    char eta[32];
+    progress_format_duration(t, eta, sizeof eta);
+    printf("plan %s, profile %s (%s), %d units, %d runs, about %s\n", s->plan.name, s->profile.name,
+           s->backend_why, s->plan.nunits, s->total, eta);
+    for (int i = 0; i < s->plan.nunits; i++) {
+        const plan_unit_t *u = &s->plan.units[i];
+        printf("  %-32s %-36s runs %d, %d VUs, %gs%s\n", u->scenario, u->config, u->runs, u->vus,
+               u->duration_s, u->rate > 0 ? " (open model)" : "");
+    }
+}
+
+int study_run(const study_opts_t *o) {
+    study_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return 1;
+    s->o = o;
+    s->impl = o->implementation ? o->implementation : "c-ulfius";
+    progress_init(&s->progress);
+    int rc = prepare(s);
+    if (rc == 0 && o->dry_run) {
+        print_dry_run(s);
+        goto out;
+    }
+    if (rc != 0)
+        goto out;
+
+    struct sigaction sa, old_int, old_term, old_hup;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop; /* no SA_RESTART: waits return early */
+    sigemptyset(&sa.sa_mask);
+    stop_signal = 0;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGHUP, &sa, &old_hup);
+
+    int swept = box_sweep_stale();
+    if (swept > 0)
+        progress_line(&s->progress, "removed %d box(es) left by an earlier benchlab", swept);
+    if (study_mkdirs(s->results, 0755) != 0) {
+        fprintf(stderr, "benchlab run: cannot create %s: %s\n", s->results, strerror(errno));
+        rc = 1;
+        goto restore;
+    }
+    manifest_info_t mi = {.plan = &s->plan,
+                          .profile = &s->profile,
+                          .implementation = s->impl,
+                          .backend = box_backend_name(s->backend),
+                          .backend_why = s->backend_why,
+                          .repo_root = getenv("BENCHLAB_ROOT") ? getenv("BENCHLAB_ROOT") : ".",
+                          .runs_override = o->runs,
+                          .planned_runs = s->total};
+    if (manifest_begin(s->results, &mi) != 0) {
+        fprintf(stderr, "benchlab run: cannot write %s/manifest.json: %s\n", s->results,
+                strerror(errno));
+        rc = 1;
+        goto restore;
+    }
+    int invalid;
+    s->done = count_runs(s, &invalid);
+    progress_line(&s->progress,
+                  "benchlab run: plan %s, profile %s (%s, driver on CPUs %s), %d/%d runs to do, "
+                  "results in %s",
+                  s->plan.name, s->profile.name, s->backend_why,
+                  *s->profile.driver_cpuset ? s->profile.driver_cpuset : "any", s->total - s->done,
+                  s->total, s->results);
+    if (s->done == s->total)
+        goto finish;
+
+    snprintf(s->stack_dir, sizeof s->stack_dir, "%s/benchlab-run-%ld-XXXXXX",
+             getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (long)getpid());
+    if (!mkdtemp(s->stack_dir)) {
+        fprintf(stderr, "benchlab run: mkdtemp: %s\n", strerror(errno));
+        *s->stack_dir = '\0';
+        rc = 1;
+        goto restore;
+    }
+    chmod(s->stack_dir, 0755); /* the database user must reach its data */
+    if (lab_stack_init(&s->st, s->stack_dir) != 0) {
+        fprintf(stderr, "benchlab run: %s\n", s->st.err);
+        rc = 1;
+        goto cleanup;
+    }
+    s->stack_inited = true;
+    bool need[LAB_SVC_COUNT] = {0};
+    for (int i = 0; i < s->plan.nunits; i++)
+        for (int v = 0; v < LAB_SVC_COUNT; v++)
+            need[v] |= s->meta[i].needs[v];
+    static const lab_service_t order[] = {LAB_SVC_POSTGRES, LAB_SVC_REDIS, LAB_SVC_UPSTREAM};
+    for (size_t k = 0; k < 3 && !stop_signal; k++)
+        if (need[order[k]] && start_service(s, order[k]) != 0) {
+            rc = 1;
+            goto cleanup;
+        }
+    if (need[LAB_SVC_POSTGRES] && !stop_signal) {
+        progress_line(&s->progress, "seeding the data set (once)...");
+        if (lab_stack_seed(&s->st) != 0) {
+            progress_line(&s->progress, "benchlab run: seeding failed: %s", s->st.err);
+            rc = 1;
+            goto cleanup;
+        }
+    }
+    int skipped = 0;
+    for (int i = 0; i < s->plan.nunits && !stop_signal; i++) {
+        int r = one_unit(s, i);
+        if (r == 1)
+            skipped++;
+        else if (r < 0) {
+            if (r == -1)
+                rc = 1;
+            break;
+        }
+    }
+    if (skipped)
+        rc = 1;
+
+cleanup:
+    progress_end(&s->progress);
+    teardown(s);
+finish:
+    s->done = count_runs(s, &invalid);
+    manifest_finish(s->results, s->done == s->total, s->done, invalid);
+    if (stop_signal) {
+        fprintf(stderr,
+                "benchlab run: stopped by signal %d; %d/%d runs on disk (--resume continues)\n",
+                (int)stop_signal, s->done, s->total);
+        rc = 128 + stop_signal;
+    } else {
+        fprintf(stderr, "benchlab run: %d/%d runs on disk (%d invalid) in %s\n", s->done, s->total,
+                invalid, s->results);
+        if (rc == 0 && s->done != s->total)
+            rc = 1;
+    }
+restore:
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
+out:
+    teardown(s);
+    plan_free(&s->plan);
+    profile_free(&s->profile);
+    free(s->meta);
+    free(s);
+    return rc;
+}
