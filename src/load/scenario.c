@@ -379,9 +379,14 @@ static int load_request(ld_t *l, json_t *j, const char *path, request_t *r) {
         return -1;
     if (pathstr[0] != '/')
         return bad(l, p, "must start with \"/\"");
-    for (const char *c = pathstr; *c; c++)
+    for (const char *c = pathstr; *c; c++) {
+        if (c[0] == '{' && c[1] == '{' && strstr(c, "}}")) { /* {{rand 1 10}}: spaces allowed */
+            c = strstr(c, "}}") + 1;
+            continue;
+        }
         if ((unsigned char)*c <= ' ' || *c == 0x7f)
             return bad(l, p, "spaces and control characters are not allowed (percent-encode them)");
+    }
     if (tmpl(l, json_object_get(j, "path"), p, &r->path))
         return -1;
     json_t *nm = json_object_get(j, "name");
