@@ -25,10 +25,25 @@ try {
 
 async function serve() {
   const pool = createPool(config);
-  const redis = createClient({ url: config.redisUrl });
+  // Retry a lost connection forever (with backoff), but give up on the first
+  // connection after a few tries so a wrong URL fails the start.
+  let connectedOnce = false;
+  const redis = createClient({
+    url: config.redisUrl,
+    socket: {
+      reconnectStrategy: (retries, cause) => {
+        if (!connectedOnce && retries >= 3) return cause;
+        return Math.min(50 * 2 ** retries, 2000);
+      },
+    },
+  });
+  redis.on('ready', () => { connectedOnce = true; });
   redis.on('error', (err) => {
     if (config.logs('error')) console.error('redis:', err.message);
   });
+  // Fail fast on a wrong DSN or Redis URL rather than answering /health and
+  // failing every other request.
+  await pool.query('SELECT 1');
   await redis.connect();
   const app = createApp({ config, pool, redis });
   const server = app.listen(config.listen.port, config.listen.host);
@@ -55,7 +70,7 @@ function primary() {
   let stopping = false;
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
-      if (Object.keys(cluster.workers).length === 0) process.exit(0);
+      if (Object.keys(cluster.workers).length === 0) process.exit(process.exitCode ?? 0);
       return;
     }
     // A worker that dies while serving is replaced; one that cannot start

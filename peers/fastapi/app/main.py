@@ -1,5 +1,7 @@
 """The FastAPI application: routers, error format, pools opened at startup."""
 import logging
+import os
+import sys
 
 from fastapi import FastAPI
 
@@ -26,8 +28,16 @@ for module in (basic, users, columns, nplusone, bulk, transactions, cache_routes
 
 @app.on_event("startup")
 async def startup() -> None:
-    await db.open_pool()
-    cache.open_client()
+    # Fail fast, in one line, on a wrong DSN or Redis URL rather than answering
+    # /health and failing every other request. Exit code 3 is what uvicorn uses
+    # for a failed startup and what makes gunicorn stop instead of respawning.
+    try:
+        await db.open_pool()
+        cache.open_client()
+        await cache.get_redis().ping()
+    except Exception as exc:  # noqa: BLE001 - any failure here means "cannot start"
+        print(f"fastapi peer: cannot start: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+        os._exit(3)
     basic.open_http_client()
 
 
