@@ -67,7 +67,7 @@ typedef struct worker {
     size_t once_n;
     int verbose, failures;
     int progress;
-    uint64_t last_pub_ns;
+    uint64_t last_pub_ns, finish_ns;
     _Atomic uint64_t pub_reqs, pub_errs, pub_p99;
     atomic_int finished;
     pthread_t th;
@@ -760,7 +760,8 @@ static void *worker_main(void *arg) {
     uint64_t t0 = now_ns();
     worker_go(w);
     w->st->cpu_s = thread_cpu_s() - cpu0;
-    w->st->wall_s = (double)(now_ns() - t0) / 1e9;
+    w->finish_ns = now_ns();
+    w->st->wall_s = (double)(w->finish_ns - t0) / 1e9;
     publish(w, now_ns());
     atomic_store(&w->finished, 1);
     return NULL;
@@ -854,7 +855,11 @@ int engine_run(const scenario_t *s, const engine_opts_t *o, char *const *vars,
         pthread_join(ws[i].th, NULL);
     if (o->progress)
         fprintf(stderr, "\r\033[K");
-    res->duration_s = (double)(now_ns() - t0) / 1e9;
+    uint64_t finish = t0;
+    for (int i = 0; i < started; i++)
+        if (ws[i].finish_ns > finish)
+            finish = ws[i].finish_ns;
+    res->duration_s = (double)(finish - t0) / 1e9;
     res->threads = T;
     if (rc == 0) {
         stats_init(&res->st, s->ngroups, s->nrequests, s->nchecks, o->timeseries);
