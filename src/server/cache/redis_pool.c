@@ -1,0 +1,168 @@
+#include "server/cache/redis_pool.h"
+
+#include "common/log.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define ACQUIRE_TIMEOUT_S 5
+
+struct redis_conn {
+    redisContext *ctx;
+    int in_use;
+    int broken;
+};
+
+struct redis_pool {
+    char *host;
+    int port, db, size, in_use;
+    struct redis_conn *slots;
+    pthread_mutex_t mu;
+    pthread_cond_t freed;
+};
+
+struct redis_pool *redis_pool_new(const char *host, int port, int db, int size) {
+    struct redis_pool *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return NULL;
+    p->host = strdup(host);
+    p->slots = calloc((size_t)size, sizeof *p->slots);
+    if (p->host == NULL || p->slots == NULL) {
+        free(p->host);
+        free(p->slots);
+        free(p);
+        return NULL;
+    }
+    p->port = port;
+    p->db = db;
+    p->size = size;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->freed, NULL);
+    return p;
+}
+
+void redis_pool_free(struct redis_pool *p) {
+    if (p == NULL)
+        return;
+    for (int i = 0; i < p->size; i++)
+        if (p->slots[i].ctx != NULL)
+            redisFree(p->slots[i].ctx);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->freed);
+    free(p->slots);
+    free(p->host);
+    free(p);
+}
+
+static void close_slot(struct redis_conn *c) {
+    if (c->ctx != NULL)
+        redisFree(c->ctx);
+    c->ctx = NULL;
+    c->broken = 0;
+}
+
+static int ensure_connected(struct redis_pool *p, struct redis_conn *c) {
+    if (c->ctx != NULL && !c->broken && c->ctx->err == 0)
+        return 0;
+    close_slot(c);
+    struct timeval tv = {2, 0};
+    c->ctx = redisConnectWithTimeout(p->host, p->port, tv);
+    if (c->ctx == NULL || c->ctx->err) {
+        LOG_W("redis: connect failed: %s", c->ctx ? c->ctx->errstr : "out of memory");
+        close_slot(c);
+        return -1;
+    }
+    redisSetTimeout(c->ctx, tv);
+    if (p->db != 0) {
+        redisReply *r = redisCommand(c->ctx, "SELECT %d", p->db);
+        int ok = r != NULL && r->type == REDIS_REPLY_STATUS;
+        if (r != NULL)
+            freeReplyObject(r);
+        if (!ok) {
+            close_slot(c);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+struct redis_conn *redis_acquire(struct redis_pool *p) {
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += ACQUIRE_TIMEOUT_S;
+    struct redis_conn *c = NULL;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        for (int i = 0; i < p->size; i++)
+            if (!p->slots[i].in_use) {
+                c = &p->slots[i];
+                break;
+            }
+        if (c != NULL)
+            break;
+        if (pthread_cond_timedwait(&p->freed, &p->mu, &deadline) == ETIMEDOUT) {
+            pthread_mutex_unlock(&p->mu);
+            return NULL;
+        }
+    }
+    c->in_use = 1;
+    p->in_use++;
+    pthread_mutex_unlock(&p->mu);
+    if (ensure_connected(p, c) != 0) {
+        redis_release(p, c);
+        return NULL;
+    }
+    return c;
+}
+
+void redis_release(struct redis_pool *p, struct redis_conn *c) {
+    if (c == NULL)
+        return;
+    if (c->broken || (c->ctx != NULL && c->ctx->err))
+        close_slot(c);
+    pthread_mutex_lock(&p->mu);
+    c->in_use = 0;
+    p->in_use--;
+    pthread_cond_signal(&p->freed);
+    pthread_mutex_unlock(&p->mu);
+}
+
+int redis_pool_in_use(struct redis_pool *p) {
+    pthread_mutex_lock(&p->mu);
+    int n = p->in_use;
+    pthread_mutex_unlock(&p->mu);
+    return n;
+}
+
+redisReply *redis_cmd(struct redis_conn *c, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    redisReply *r = redisvCommand(c->ctx, fmt, ap);
+    va_end(ap);
+    if (r == NULL || c->ctx->err)
+        c->broken = 1;
+    return r;
+}
+
+int redis_append(struct redis_conn *c, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = redisvAppendCommand(c->ctx, fmt, ap);
+    va_end(ap);
+    if (rc != REDIS_OK)
+        c->broken = 1;
+    return rc == REDIS_OK ? 0 : -1;
+}
+
+redisReply *redis_get_reply(struct redis_conn *c) {
+    void *reply = NULL;
+    if (redisGetReply(c->ctx, &reply) != REDIS_OK || reply == NULL) {
+        c->broken = 1;
+        return NULL;
+    }
+    return reply;
+}

@@ -1,0 +1,27 @@
+/* A fixed-size pool of hiredis connections, opened on first use and re-opened
+ * after an error, so Redis may go away and come back. */
+#ifndef BENCHLAB_SERVER_CACHE_REDIS_POOL_H
+#define BENCHLAB_SERVER_CACHE_REDIS_POOL_H
+
+#include <hiredis/hiredis.h>
+
+struct redis_pool;
+struct redis_conn;
+
+struct redis_pool *redis_pool_new(const char *host, int port, int db, int size);
+void redis_pool_free(struct redis_pool *pool);
+
+/* NULL when Redis is unreachable or no slot got free in time (answer 503). */
+struct redis_conn *redis_acquire(struct redis_pool *pool);
+void redis_release(struct redis_pool *pool, struct redis_conn *c);
+
+/* redisCommand on the slot; NULL (and the slot marked broken) on a connection
+ * error. The caller frees the reply with freeReplyObject. */
+redisReply *redis_cmd(struct redis_conn *c, const char *fmt, ...);
+/* For pipelines: append, then fetch replies one by one (NULL = connection lost). */
+int redis_append(struct redis_conn *c, const char *fmt, ...);
+redisReply *redis_get_reply(struct redis_conn *c);
+
+int redis_pool_in_use(struct redis_pool *pool);
+
+#endif

@@ -1,0 +1,146 @@
+#include "server/routes.h"
+
+#include "common/log.h"
+#include "server/http/respond.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct route routes[] = {
+    {"GET", "/health", h_health, 0},
+    {"POST", "/echo", h_echo, 0},
+    {"GET", "/users", h_users_list, 0},
+    {"POST", "/users", h_user_create, 0},
+    {"GET", "/users/offset", h_users_offset, 0},
+    {"GET", "/users/cursor", h_users_cursor, 0},
+    {"GET", "/users/{id}", h_user_get, 0},
+    {"PUT", "/users/{id}", h_user_update, 0},
+    {"DELETE", "/users/{id}", h_user_delete, 0},
+    {"GET", "/external", h_external, 0},
+    {"GET", "/external/http", h_external_http, 0},
+    {"GET", "/protected", h_protected, 1},
+    {"POST", "/upload", h_upload, 0},
+    {"GET", "/column-overhead/type/{type}", h_columns_type, 0},
+    {"GET", "/column-overhead/{table}", h_columns, 0},
+    {"GET", "/n-plus-one/{mode}", h_nplusone, 0},
+    {"DELETE", "/bulk-operations/cleanup", h_bulk_cleanup, 0},
+    {"POST", "/bulk-operations/{operation}", h_bulk_op, 0},
+    {"POST", "/transactions/reset", h_tx_reset, 0},
+    {"GET", "/transactions/products/{id}", h_tx_product, 0},
+    {"POST", "/transactions/decrement/{method}", h_tx_decrement, 0},
+    {"GET", "/cache/users/{id}/no-cache", h_cache_nocache, 0},
+    {"GET", "/cache/users/{id}/cached", h_cache_cached, 0},
+    {"POST", "/cache/warmup", h_cache_warmup, 0},
+    {"DELETE", "/cache/flush", h_cache_flush, 0},
+    {"DELETE", "/cache/users/{id}", h_cache_delete, 0},
+    {"GET", "/auth/public", h_auth_public, 0},
+    {"POST", "/auth/login/jwt", h_auth_login_jwt, 0},
+    {"GET", "/auth/protected/jwt", h_auth_protected_jwt, 0},
+    {"POST", "/auth/login/session", h_auth_login_session, 0},
+    {"GET", "/auth/protected/session", h_auth_protected_session, 0},
+    {"GET", "/aggregation/count/{mode}", h_agg_count, 0},
+    {"GET", "/aggregation/stats/country/{mode}", h_agg_country, 0},
+    {"GET", "/aggregation/stats/author/{mode}", h_agg_author, 0},
+    {"GET", "/io/sleep", h_io_sleep, 0},
+    {"GET", "/io/db", h_io_db, 0},
+    {"GET", "/cpu/fibonacci", h_cpu_fibonacci, 0},
+    {"GET", "/cpu/hash", h_cpu_hash, 0},
+    {"GET", "/cpu/json-serialize", h_cpu_json, 0},
+    {"GET", "/mixed/report", h_mixed_report, 0},
+};
+
+static struct app *the_app;
+
+const struct route *routes_table(size_t *count) {
+    *count = sizeof routes / sizeof routes[0];
+    return routes;
+}
+
+int route_path_matches(const char *pattern, const char *path) {
+    const char *p = pattern, *u = path;
+    while (*p && *u) {
+        if (*p == '{') {
+            const char *close = strchr(p, '}');
+            if (close == NULL)
+                return 0;
+            if (*u == '/')
+                return 0; /* empty segment */
+            while (*u && *u != '/')
+                u++;
+            p = close + 1;
+            continue;
+        }
+        if (*p != *u)
+            return 0;
+        p++;
+        u++;
+    }
+    /* Tolerate one trailing slash on the request. */
+    if (*p == '\0' && u[0] == '/' && u[1] == '\0')
+        return 1;
+    return *p == '\0' && *u == '\0';
+}
+
+/* Every route runs through here: body-size limit, then the handler. */
+static int dispatch(const struct _u_request *req, struct _u_response *resp, void *data) {
+    const struct route *r = data;
+    if (req->binary_body_length > the_app->cfg->max_body)
+        return reply_error(resp, 413, "payload_too_large", "request body larger than %zu bytes",
+                           the_app->cfg->max_body);
+    int rc = r->handler(req, resp, the_app);
+    if (log_get_level() >= LOG_INFO)
+        LOG_I("%s %s -> %ld", req->http_verb, req->url_path, resp->status);
+    return rc;
+}
+
+/* Unknown path: 404; known path with another method: 405. */
+static int default_endpoint(const struct _u_request *req, struct _u_response *resp, void *data) {
+    (void)data;
+    const char *path = req->url_path ? req->url_path : "";
+    char allowed[128] = "";
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+        if (route_path_matches(routes[i].path, path) &&
+            strlen(allowed) + strlen(routes[i].method) + 3 < sizeof allowed) {
+            if (allowed[0])
+                strcat(allowed, ", ");
+            strcat(allowed, routes[i].method);
+        }
+    if (allowed[0]) {
+        u_map_put(resp->map_header, "Allow", allowed);
+        return reply_error(resp, 405, "method_not_allowed", "allowed: %s", allowed);
+    }
+    return reply_error(resp, 404, "not_found", "no such endpoint");
+}
+
+/* "/users/{id}" -> "/users/:id" */
+static void to_ulfius(const char *path, char *out, size_t len) {
+    size_t n = 0;
+    for (const char *p = path; *p && n + 1 < len; p++) {
+        if (*p == '{')
+            out[n++] = ':';
+        else if (*p != '}')
+            out[n++] = *p;
+    }
+    out[n] = '\0';
+}
+
+int routes_register(struct _u_instance *inst, struct app *app) {
+    the_app = app;
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        const struct route *r = &routes[i];
+        char fmt[128];
+        to_ulfius(r->path, fmt, sizeof fmt);
+        /* Literal paths first so /users/offset wins over /users/{id}. */
+        unsigned prio = strchr(r->path, '{') ? 20 : 10;
+        if (r->middleware) {
+            if (ulfius_add_endpoint_by_val(inst, r->method, NULL, fmt, 0, mw_request_id, NULL) ||
+                ulfius_add_endpoint_by_val(inst, r->method, NULL, fmt, 1, mw_log, NULL) ||
+                ulfius_add_endpoint_by_val(inst, r->method, NULL, fmt, 2, mw_auth, NULL))
+                return -1;
+        }
+        if (ulfius_add_endpoint_by_val(inst, r->method, NULL, fmt, prio, dispatch, (void *)r) !=
+            U_OK)
+            return -1;
+    }
+    return ulfius_set_default_endpoint(inst, default_endpoint, NULL) == U_OK ? 0 : -1;
+}

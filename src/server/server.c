@@ -1,0 +1,156 @@
+#include "server/server.h"
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "server/app.h"
+#include "server/cache/redis_pool.h"
+#include "server/db/pool.h"
+#include "server/http/deferred.h"
+#include "server/routes.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <ulfius.h>
+#include <unistd.h>
+
+#define DRAIN_TIMEOUT_NS (10ull * 1000000000ull)
+
+/* Requests between URI parsing and completion: what a drain waits for. */
+static atomic_int in_flight;
+
+static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *conn) {
+    (void)conn;
+    atomic_fetch_add(&in_flight, 1);
+    return ulfius_uri_logger(cls, uri);
+}
+
+static void request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                              enum MHD_RequestTerminationCode toe) {
+    if (*con_cls != NULL)
+        atomic_fetch_sub(&in_flight, 1);
+    mhd_request_completed(cls, conn, con_cls, toe);
+}
+
+static unsigned mhd_flags(enum threading_model m) {
+    unsigned f = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC;
+    switch (m) {
+    case THREADING_SELECT:
+        return f | MHD_ALLOW_SUSPEND_RESUME;
+    case THREADING_POLL:
+        return f | MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME;
+    case THREADING_EPOLL:
+    case THREADING_POOL:
+        return f | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
+    case THREADING_THREAD_PER_CONN:
+        return f | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
+    }
+    return f;
+}
+
+int server_run(const struct server_config *cfg, int reuse_port) {
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    /* Block before any thread starts so only sigwait below sees them. */
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+
+    struct app app = {.cfg = cfg};
+    app.db = db_pool_new(cfg->pg, cfg->db_pool);
+    app.redis = redis_pool_new(cfg->redis_host, cfg->redis_port, cfg->redis_db, cfg->db_pool);
+    int use_suspend = cfg->threading != THREADING_THREAD_PER_CONN;
+    if (app.db == NULL || app.redis == NULL || deferred_init(use_suspend) != 0) {
+        fprintf(stderr, "benchlab-server: out of memory\n");
+        db_pool_free(app.db);
+        redis_pool_free(app.redis);
+        return 1;
+    }
+
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)cfg->port);
+    if (inet_pton(AF_INET, cfg->host, &sa.sin_addr) != 1) {
+        fprintf(stderr, "benchlab-server: --listen host '%s' is not an IPv4 address\n", cfg->host);
+        deferred_shutdown();
+        db_pool_free(app.db);
+        redis_pool_free(app.redis);
+        return 1;
+    }
+
+    struct _u_instance inst;
+    /* The port given here is only validated; MHD_OPTION_SOCK_ADDR decides. */
+    if (ulfius_init_instance(&inst, cfg->port ? (unsigned)cfg->port : 1, NULL, NULL) != U_OK) {
+        fprintf(stderr, "benchlab-server: ulfius_init_instance failed\n");
+        deferred_shutdown();
+        db_pool_free(app.db);
+        redis_pool_free(app.redis);
+        return 1;
+    }
+    /* Keep one byte more than allowed so an oversized body is seen (413)
+     * without buffering all of it; parse multipart and JSON ourselves. */
+    inst.max_post_body_size = cfg->max_body + 1;
+    inst.allowed_post_processor = U_POST_PROCESS_NONE;
+    inst.check_utf8 = 0;
+    int rc = 1;
+    if (routes_register(&inst, &app) != 0) {
+        fprintf(stderr, "benchlab-server: registering routes failed\n");
+        goto out;
+    }
+
+    struct MHD_OptionItem ops[10];
+    int n = 0;
+    ops[n++] =
+        (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)request_completed, NULL};
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_logger, NULL};
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION,
+                                       (intptr_t)deferred_notify_connection, NULL};
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &sa};
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT,
+                                       (intptr_t)(unsigned)cfg->conn_timeout, NULL};
+    if (reuse_port)
+        ops[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL};
+    if (cfg->threading == THREADING_POOL)
+        ops[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE,
+                                           (intptr_t)(unsigned)cfg->threads, NULL};
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+
+    if (ulfius_start_framework_with_mhd_options(&inst, mhd_flags(cfg->threading), ops) != U_OK) {
+        fprintf(stderr, "benchlab-server: cannot listen on %s:%d (threading %s)\n", cfg->host,
+                cfg->port, config_threading_name(cfg->threading));
+        goto out;
+    }
+    const union MHD_DaemonInfo *di =
+        MHD_get_daemon_info(inst.mhd_daemon, MHD_DAEMON_INFO_BIND_PORT);
+    LOG_I("listening on %s:%u (threading %s, pid %d)", cfg->host, di ? di->port : 0,
+          config_threading_name(cfg->threading), (int)getpid());
+
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    LOG_I("signal %d: draining", sig);
+
+    /* Stop accepting, then wait for requests already in progress. */
+    MHD_socket lsock = MHD_quiesce_daemon(inst.mhd_daemon);
+    if (lsock != MHD_INVALID_SOCKET)
+        close(lsock);
+    uint64_t until = clock_mono_ns() + DRAIN_TIMEOUT_NS;
+    while (atomic_load(&in_flight) > 0 && clock_mono_ns() < until) {
+        struct timespec ts = {0, 5 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    deferred_shutdown(); /* resumes anything still suspended */
+    ulfius_stop_framework(&inst);
+    rc = 0;
+out:
+    ulfius_clean_instance(&inst);
+    if (rc != 0)
+        deferred_shutdown();
+    db_pool_free(app.db);
+    redis_pool_free(app.redis);
+    return rc;
+}
