@@ -112,12 +112,18 @@ let
       done
       # The study container drives sibling containers through the VM's Docker
       # socket; all of them share the VM's network (host mode inside the VM).
+      # WORK is a directory of the VM (not shared with the Mac: PostgreSQL's
+      # data stays on the VM's disk); it and the results are mounted at the same
+      # path as the daemon sees them, so the containers the study starts can
+      # mount what it writes there.
       quick_flag=()
       [ "$quick" = 1 ] && quick_flag=(--quick)
+      vm_work=/var/lib/benchlab-work
       docker run --rm --network host \
         -v /var/run/docker.sock:/var/run/docker.sock \
-        -v "$results:/results" \
-        benchlab-load:latest "''${quick_flag[@]}"
+        -v "$vm_work:$vm_work" -e TMPDIR="$vm_work" \
+        -v "$results:$results" -e RESULTS="$results" \
+        benchlab-load:latest benchlab-study "''${quick_flag[@]}"
       ${typeset}
       echo "bench: results in $results, paper in $pdf"
     '';

@@ -1,14 +1,15 @@
 # OCI images (dockerTools.streamLayeredImage: `$(nix build --print-out-paths
 # .#image-server) | docker load`), always from a Linux package set. Names are
 # benchlab-<what>:latest, which is what the lab's docker backend runs.
-#   image-server    benchlab-server as nobody (arguments as on the command line)
-#   image-postgres  PostgreSQL: initdb on first start (user benchlab, database
+#   image-server    benchlab-server and benchlab (for `benchlab upstream`), as nobody
+#   image-postgres  PostgreSQL (initdb, postgres); by itself (no command) it runs
+#                   benchlab-postgres: initdb on first start (user and database
 #                   benchlab, trust auth), then postgres on $BENCHLAB_PG_PORT (5432)
-#   image-redis     redis-server without persistence
+#   image-redis     redis-server; by itself without persistence
 #   image-load      the study inside the Linux VM: benchlab + benchlab-load, the
-#                   scenarios and the docker CLI; it runs `ci/bench.sh` with the
-#                   docker backend against the Docker socket it is given and
-#                   writes to /results (used by `nix run .#bench` on macOS)
+#                   scenarios and the docker CLI; `benchlab-study [--quick]` runs
+#                   `ci/bench.sh` with the docker backend against the Docker socket
+#                   it is given (used by `nix run .#bench` on macOS)
 {
   lib,
   dockerTools,
@@ -27,7 +28,7 @@ let
   nobody = "65534:65534"; # dockerTools.fakeNss's nobody
   certs = "SSL_CERT_FILE=${cacert}/etc/ssl/certs/ca-bundle.crt";
 
-  postgresEntrypoint = writeShellApplication {
+  postgresStart = writeShellApplication {
     name = "benchlab-postgres";
     runtimeInputs = [
       postgresql
@@ -51,6 +52,12 @@ let
       coreutils
       docker-client
     ];
+    # Run by `nix run .#bench` on macOS as
+    #   docker run --rm --network host -v /var/run/docker.sock:/var/run/docker.sock
+    #     -v WORK:WORK -e TMPDIR=WORK -v RESULTS:RESULTS -e RESULTS=RESULTS
+    #     benchlab-load benchlab-study [--quick]
+    # WORK and RESULTS have the same path inside as for the Docker daemon, so the
+    # containers this one starts can mount what the lab writes there.
     text = ''
       quick=0
       for a in "$@"; do
@@ -68,21 +75,24 @@ let
         inherit (programs) lab;
       }}
       cd "$work"
-      BUILD=build-nix QUICK=$quick RESULTS=''${RESULTS:-/results} BENCHLAB_BOX_BACKEND=docker SKIP_PAPER=1 \
+      BUILD=build-nix QUICK=$quick RESULTS=''${RESULTS:?set RESULTS} BENCHLAB_BOX_BACKEND=docker SKIP_PAPER=1 \
         bash ci/bench.sh
     '';
   };
 in
 {
+  # No Entrypoint anywhere: the docker backend runs `docker run IMAGE argv...`
+  # with the same command line (store paths included) as the native backend.
   image-server = dockerTools.streamLayeredImage {
     name = "benchlab-server";
     tag = "latest";
     contents = [
       programs.server
+      programs.labBin # `benchlab upstream`, the mock upstream
       dockerTools.fakeNss
     ];
     config = {
-      Entrypoint = [ (lib.getExe programs.server) ];
+      Cmd = [ "benchlab-server" ];
       Env = [ certs ];
       User = nobody;
       ExposedPorts."8080/tcp" = { };
@@ -93,7 +103,8 @@ in
     name = "benchlab-postgres";
     tag = "latest";
     contents = [
-      postgresEntrypoint
+      postgresql
+      postgresStart
       dockerTools.fakeNss
     ];
     fakeRootCommands = ''
@@ -103,7 +114,7 @@ in
     '';
     enableFakechroot = false;
     config = {
-      Entrypoint = [ (lib.getExe postgresEntrypoint) ];
+      Cmd = [ (lib.getExe postgresStart) ];
       User = nobody;
       ExposedPorts."5432/tcp" = { };
     };
@@ -117,8 +128,8 @@ in
       dockerTools.fakeNss
     ];
     config = {
-      Entrypoint = [ "${redis}/bin/redis-server" ];
       Cmd = [
+        "redis-server"
         "--save"
         ""
         "--appendonly"
@@ -143,18 +154,17 @@ in
       dockerTools.fakeNss
     ];
     fakeRootCommands = ''
-      mkdir -p ./tmp ./results
+      mkdir -p ./tmp
       chmod 1777 ./tmp
     '';
     config = {
-      # root: it drives the VM's Docker daemon through the mounted socket.
-      Entrypoint = [ (lib.getExe studyInVm) ];
+      # Runs as root: it drives the VM's Docker daemon through the mounted socket.
+      Cmd = [ "benchlab-study" ];
       Env = [
         certs
         "TMPDIR=/tmp"
       ];
       WorkingDir = "/tmp";
-      Volumes."/results" = { };
       Labels."org.opencontainers.image.version" = version;
     };
   };

@@ -82,6 +82,21 @@ let
     program = "benchlab-load";
     description = "The load driver: k6's scenario model at wrk's speed, with mergeable histograms";
   };
+  # The benchlab binary itself, with the SQL and the scenarios where it looks
+  # for them (share/benchlab/sql; scenarios/plans beside bin/). The mock
+  # upstream (`benchlab upstream`) runs from here, also inside image-server.
+  labBin = build {
+    pname = "benchlab-bin";
+    program = "benchlab";
+    description = "The benchlab executable without its runtime environment";
+    postInstall = ''
+      mkdir -p $out/share/benchlab
+      cp -R src/server/sql $out/share/benchlab/sql
+      cp -R scenarios $out/share/benchlab/scenarios
+      ln -s share/benchlab/scenarios $out/scenarios
+    '';
+  };
+
   # What the orchestrator starts: PostgreSQL, Redis, and on Linux taskset (util-linux).
   labRuntime = [
     postgresql
@@ -89,20 +104,32 @@ let
     coreutils
   ]
   ++ lib.optionals stdenv.hostPlatform.isLinux [ util-linux ];
-  lab = build {
+
+  # `benchlab` as users run it: every program it starts is pinned by store
+  # path (the docker backend passes these same paths to the images, which hold
+  # the same store paths), PostgreSQL and Redis come on its PATH.
+  lab = stdenv.mkDerivation {
     pname = "benchlab";
-    program = "benchlab";
-    description = "The orchestrator: private stacks, boxed study runs, report, claims";
-    # benchlab looks for benchlab-server beside itself (or $BENCHLAB_SERVER_BIN),
-    # so both ship in its bin/; PostgreSQL and Redis come on its PATH.
-    postInstall = ''
-      ln -s ${server}/bin/benchlab-server $out/bin/benchlab-server
-      ln -s ${load}/bin/benchlab-load $out/bin/benchlab-load
-      wrapProgram $out/bin/benchlab \
+    inherit version;
+    dontUnpack = true;
+    nativeBuildInputs = [ makeWrapper ];
+    installPhase = ''
+      runHook preInstall
+      mkdir -p $out/bin
+      makeWrapper ${labBin}/bin/benchlab $out/bin/benchlab \
+        --set-default BENCHLAB_BIN ${labBin}/bin/benchlab \
         --set-default BENCHLAB_SERVER_BIN ${server}/bin/benchlab-server \
         --set-default BENCHLAB_LOAD_BIN ${load}/bin/benchlab-load \
         --prefix PATH : ${lib.makeBinPath labRuntime}
+      ln -s ${server}/bin/benchlab-server $out/bin/benchlab-server
+      ln -s ${load}/bin/benchlab-load $out/bin/benchlab-load
+      runHook postInstall
     '';
+    meta = {
+      description = "The orchestrator: private stacks, boxed study runs, report, claims (with benchlab-server and benchlab-load)";
+      mainProgram = "benchlab";
+      platforms = lib.platforms.linux ++ lib.platforms.darwin;
+    };
   };
 in
 {
@@ -110,6 +137,7 @@ in
     server
     load
     lab
+    labBin
     libraries
     ;
 }
