@@ -81,6 +81,13 @@ static int choose_data_dir(lab_stack_t *st, const char *user, char *cwd, size_t 
     char *outside = stack_read_file(marker);
     if (outside) {
         outside[strcspn(outside, "\n")] = '\0';
+        if (outside[0] != '/' || access(outside, F_OK) != 0) {
+            unlink(marker); /* names a directory that is gone: start afresh */
+            free(outside);
+            outside = NULL;
+        }
+    }
+    if (outside) {
         snprintf(cwd, cwd_len, "%s", outside);
         free(outside);
     } else if (!user || user_can_reach(st->dir, user)) {
@@ -323,39 +330,52 @@ static int flush_redis(lab_stack_t *st) {
     return rc;
 }
 
+static bool is_cache_name(const char *name) {
+    return strcmp(name, "cache") == 0 || strcmp(name, "redis") == 0;
+}
+
+/* A table name with a reset_<name>.sql, as a file name; false when unknown. */
+static bool reset_file(const char *name, char *file, size_t len) {
+    size_t n = strlen(name);
+    if (n == 0 || n > 64)
+        return false;
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
+            return false;
+    snprintf(file, len, "reset_%s.sql", name);
+    return true;
+}
+
 int lab_stack_reset(lab_stack_t *st, const char *const *names, int n) {
-    char dir[PATH_MAX];
+    char dir[PATH_MAX], file[128], path[PATH_MAX + 160];
+    bool need_sql = false;
+    /* Check every name first: a typo must not leave half the state reset. */
+    for (int i = 0; i < n; i++) {
+        if (is_cache_name(names[i]))
+            continue;
+        if (!need_sql && stack_sql_dir(dir, sizeof dir) != 0)
+            return stack_fail(st, "reset: SQL files not found (set BENCHLAB_SQL_DIR)");
+        need_sql = true;
+        bool known = reset_file(names[i], file, sizeof file);
+        if (known) {
+            snprintf(path, sizeof path, "%s/%s", dir, file);
+            known = access(path, R_OK) == 0;
+        }
+        if (!known)
+            return stack_fail(st,
+                              "reset: unknown name '%s' (known: users, bulk_items, products, "
+                              "cache)",
+                              names[i]);
+    }
     PGconn *c = NULL;
+    if (need_sql && !(c = connect_db(st, "benchlab")))
+        return -1;
     int rc = 0;
     for (int i = 0; i < n && rc == 0; i++) {
-        const char *name = names[i];
-        if (strcmp(name, "cache") == 0 || strcmp(name, "redis") == 0) {
+        if (is_cache_name(names[i]))
             rc = flush_redis(st);
-            continue;
-        }
-        bool plain = *name != '\0';
-        for (const char *p = name; *p; p++)
-            if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
-                plain = false;
-        char file[128], path[PATH_MAX + 160];
-        snprintf(file, sizeof file, "reset_%s.sql", name);
-        if (stack_sql_dir(dir, sizeof dir) != 0) {
-            rc = stack_fail(st, "reset: SQL files not found (set BENCHLAB_SQL_DIR)");
-            break;
-        }
-        snprintf(path, sizeof path, "%s/%s", dir, file);
-        if (!plain || strlen(name) > 64 || access(path, R_OK) != 0) {
-            rc = stack_fail(st,
-                            "reset: unknown name '%s' (known: users, bulk_items, products, "
-                            "cache)",
-                            name);
-            break;
-        }
-        if (!c && !(c = connect_db(st, "benchlab"))) {
-            rc = -1;
-            break;
-        }
-        rc = run_sql_file(st, c, dir, file);
+        else if (reset_file(names[i], file, sizeof file))
+            rc = run_sql_file(st, c, dir, file);
     }
     PQfinish(c);
     return rc;

@@ -209,6 +209,11 @@ static void reset_rejects_unknown_names_before_touching_anything(void **state) {
     const char *unknown[] = {"orders"};
     assert_int_equal(lab_stack_reset(&st, unknown, 1), -1);
     assert_non_null(strstr(st.err, "'orders'"));
+    /* A bad name after a good one: nothing at all is reset (redis is not
+     * running here, so flushing first would have failed differently). */
+    const char *mixed[] = {"cache", "users", "Users"};
+    assert_int_equal(lab_stack_reset(&st, mixed, 3), -1);
+    assert_non_null(strstr(st.err, "unknown name 'Users'"));
     const char *cache[] = {"cache"};
     assert_int_equal(lab_stack_reset(&st, cache, 1), -1); /* redis not running */
     assert_non_null(strstr(st.err, "redis is not running"));
