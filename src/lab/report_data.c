@@ -34,6 +34,8 @@ static int finish_dat(FILE *f, const char *dir, const char *name, bool has_data,
         return 0;
     }
     FILE *m = fopen(path, "w");
+    if (m)
+        fputs("no valid run holds the data of this figure\n", m);
     if (!m || fclose(m) != 0) {
         snprintf(err, errlen, "%s: cannot write", path);
         return -1;

@@ -163,10 +163,13 @@ static int build_cells(results_t *r) {
         (*list)[(*n)++] = run;
     }
     for (size_t c = 0; c < r->ncells; c++) {
-        qsort(r->cells[c].valid, r->cells[c].nvalid, sizeof(results_run_t *), cmp_run_ptr);
-        qsort(r->cells[c].invalid, r->cells[c].ninvalid, sizeof(results_run_t *), cmp_run_ptr);
+        if (r->cells[c].nvalid) /* qsort must not get NULL, even for 0 items */
+            qsort(r->cells[c].valid, r->cells[c].nvalid, sizeof(results_run_t *), cmp_run_ptr);
+        if (r->cells[c].ninvalid)
+            qsort(r->cells[c].invalid, r->cells[c].ninvalid, sizeof(results_run_t *), cmp_run_ptr);
     }
-    qsort(r->cells, r->ncells, sizeof *r->cells, cmp_cell);
+    if (r->ncells)
+        qsort(r->cells, r->ncells, sizeof *r->cells, cmp_cell);
     return 0;
 }
 

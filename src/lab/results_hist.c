@@ -116,9 +116,9 @@ int hist_merge(hist_t *dst, const hist_t *src, char *err, size_t errlen) {
         const hist_bucket_t *b = j < src->nbuckets ? &src->buckets[j] : NULL;
         if (a && b && a->lo == b->lo) {
             if (a->hi != b->hi) {
-                free(out);
                 snprintf(err, errlen, "bucket at %lld has different bounds in two histograms",
                          (long long)a->lo);
+                free(out);
                 return -1;
             }
             out[k] = *a;
@@ -132,8 +132,8 @@ int hist_merge(hist_t *dst, const hist_t *src, char *err, size_t errlen) {
     }
     for (size_t m = 1; m < k; m++) {
         if (out[m].lo <= out[m - 1].hi) {
-            free(out);
             snprintf(err, errlen, "overlapping buckets at %lld", (long long)out[m].lo);
+            free(out);
             return -1;
         }
     }

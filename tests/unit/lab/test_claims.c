@@ -1,0 +1,184 @@
+/* Unit tests for src/lab/claims.c: rules over a report computed from the
+ * fixture results, with small inline claim files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "lab/claims.h"
+#include "lab/report.h"
+#include "lab/results.h"
+
+static results_t results;
+static report_t rep;
+
+static int setup(void **state) {
+    (void)state;
+    const char *root = getenv("BENCHLAB_ROOT") ? getenv("BENCHLAB_ROOT") : ".";
+    char fixture[4096], config[4096], published[4096], err[1024];
+    snprintf(fixture, sizeof fixture, "%s/tests/fixtures/results-small", root);
+    snprintf(config, sizeof config, "%s/paper/comparisons.json", root);
+    snprintf(published, sizeof published, "%s/paper/published-study.json", root);
+    report_config_t cfg;
+    if (results_load(&results, fixture, err, sizeof err) != 0 ||
+        report_config_load(&cfg, config, err, sizeof err) != 0 ||
+        report_compute(&rep, &results, &cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "setup: %s\n", err);
+        return -1;
+    }
+    json_error_t je;
+    rep.published = json_load_file(published, 0, &je);
+    return rep.published ? 0 : -1;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    report_free(&rep);
+    results_free(&results);
+    return 0;
+}
+
+/* Evaluates a claims file given as text; returns claims_evaluate's result. */
+static int eval(const char *text, claims_t *out, char *err, size_t errlen) {
+    json_error_t je;
+    json_t *root = json_loads(text, 0, &je);
+    if (!root)
+        fail_msg("bad test JSON: %s", je.text);
+    int rc = claims_evaluate(out, root, "inline.json", &rep, err, errlen);
+    json_decref(root);
+    return rc;
+}
+
+static void holds_fails_and_not_measured(void **state) {
+    (void)state;
+    claims_t c;
+    char err[1024];
+    const char *text =
+        "{\"claims\": ["
+        "{\"id\": \"a\", \"claim\": \"cursor wins\", \"their\": \"1.7x\","
+        " \"rules\": [{\"comparison\": \"pagination\", \"op\": \">=\", \"threshold\": 1.3}]},"
+        "{\"id\": \"b\", \"claim\": \"cursor wins by 1000x\", \"their\": \"-\","
+        " \"rules\": [{\"comparison\": \"pagination\", \"op\": \">=\", \"threshold\": 1000}]},"
+        "{\"id\": \"c\", \"claim\": \"pessimistic exact\", \"their\": \"-\","
+        " \"rules\": [{\"value\": \"tx-lost-pessimistic\", \"op\": \"==\", \"threshold\": 0},"
+        "             {\"value\": \"tx-lost-nolock\", \"op\": \">\", \"threshold\": 0}]},"
+        "{\"id\": \"d\", \"claim\": \"collapse\", \"their\": \"-\","
+        " \"rules\": [{\"comparisons_prefix\": \"over/\", \"op\": \"<\", \"threshold\": 1}]},"
+        "{\"id\": \"e\", \"claim\": \"nothing there\", \"their\": \"-\","
+        " \"rules\": [{\"comparisons_prefix\": \"nothing/\", \"op\": \"<\", \"threshold\": 1}]},"
+        "{\"id\": \"f\", \"claim\": \"json\", \"their_published\": {\"num\": \"01\", \"den\": "
+        "\"02\"},"
+        " \"rules\": [{\"comparison\": \"basic-json\", \"op\": \">\", \"threshold\": 0}]}"
+        "]}";
+    if (eval(text, &c, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(c.n, 6);
+    assert_int_equal(c.items[0].status, CLAIM_HOLDS);
+    assert_int_equal(c.items[1].status, CLAIM_FAILS);
+    assert_int_equal(c.items[2].status, CLAIM_HOLDS);
+    assert_int_equal(c.items[3].status, CLAIM_HOLDS);
+    assert_int_equal(c.items[4].status, CLAIM_NOT_MEASURED);
+    assert_int_equal(c.holds, 4);
+    assert_int_equal(c.fails, 1);
+    assert_int_equal(c.not_measured, 1);
+    /* ours quotes the ratio with its interval */
+    assert_non_null(strstr(c.items[0].ours, "x ["));
+    /* their number from the published table: Express 20492/17403 = 1.18 is
+     * inside, Rails 3632/4200 = 0.865 is the minimum, FastAPI-P 1.21 the maximum */
+    assert_string_equal(c.items[5].their, "0.865-1.21x (5 frameworks)");
+    claims_free(&c);
+}
+
+static void not_measured_when_scenario_absent(void **state) {
+    (void)state;
+    /* a comparison over a scenario the fixture lacks */
+    char err[1024];
+    results_t r2;
+    report_t rep2;
+    report_config_t cfg;
+    char dir[] = "/tmp/benchlab-test-claims.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[4200];
+    snprintf(path, sizeof path, "%s/cfg.json", dir);
+    FILE *f = fopen(path, "w");
+    fputs("{\"comparisons\": [{\"id\": \"ghost\", \"label\": \"g\","
+          " \"num\": {\"scenario\": \"x/none\", \"metric\": \"rps\"},"
+          " \"den\": {\"scenario\": \"basic/02-json\", \"metric\": \"rps\"}}]}",
+          f);
+    fclose(f);
+    assert_int_equal(results_load(&r2, results.dir, err, sizeof err), 0);
+    assert_int_equal(report_config_load(&cfg, path, err, sizeof err), 0);
+    assert_int_equal(report_compute(&rep2, &r2, &cfg, err, sizeof err), 0);
+    json_t *root = json_loads("{\"claims\": [{\"id\": \"g\", \"claim\": \"g\", \"their\": \"-\","
+                              " \"rules\": [{\"comparison\": \"ghost\", \"op\": \">\","
+                              " \"threshold\": 1}]}]}",
+                              0, NULL);
+    claims_t c;
+    assert_int_equal(claims_evaluate(&c, root, "inline.json", &rep2, err, sizeof err), 0);
+    assert_int_equal(c.items[0].status, CLAIM_NOT_MEASURED);
+    assert_int_equal(c.not_measured, 1);
+    claims_free(&c);
+    json_decref(root);
+    report_free(&rep2);
+    results_free(&r2);
+    unlink(path);
+    rmdir(dir);
+}
+
+static void bad_rules_are_errors(void **state) {
+    (void)state;
+    claims_t c;
+    char err[1024];
+    assert_int_equal(eval("{\"claims\": [{\"id\": \"x\", \"claim\": \"x\", \"their\": \"-\","
+                          " \"rules\": [{\"comparison\": \"no-such\", \"op\": \">\","
+                          " \"threshold\": 1}]}]}",
+                          &c, err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "no-such"));
+    assert_non_null(strstr(err, "claims[0].rules[0]"));
+    assert_int_equal(eval("{\"claims\": [{\"id\": \"x\", \"claim\": \"x\", \"their\": \"-\","
+                          " \"rules\": [{\"comparison\": \"pagination\", \"op\": \"~\","
+                          " \"threshold\": 1}]}]}",
+                          &c, err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "op"));
+    assert_int_equal(eval("{\"claims\": [{\"id\": \"x\", \"claim\": \"x\", \"rules\": []}]}", &c,
+                          err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "claims[0]"));
+    assert_int_equal(eval("{\"nope\": 1}", &c, err, sizeof err), -1);
+}
+
+static void the_papers_claims_evaluate(void **state) {
+    (void)state;
+    const char *root = getenv("BENCHLAB_ROOT") ? getenv("BENCHLAB_ROOT") : ".";
+    char path[4096], err[1024];
+    snprintf(path, sizeof path, "%s/paper/claims.json", root);
+    json_error_t je;
+    json_t *j = json_load_file(path, 0, &je);
+    assert_non_null(j);
+    claims_t c;
+    if (claims_evaluate(&c, j, path, &rep, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    /* every claim of the contract is there and measurable on the fixture */
+    assert_true(c.n >= 11);
+    assert_int_equal(c.not_measured, 0);
+    assert_int_equal(c.holds + c.fails, c.n);
+    claims_free(&c);
+    json_decref(j);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(holds_fails_and_not_measured),
+        cmocka_unit_test(not_measured_when_scenario_absent),
+        cmocka_unit_test(bad_rules_are_errors),
+        cmocka_unit_test(the_papers_claims_evaluate),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
