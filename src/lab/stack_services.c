@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "lab/spawn.h"
 #include "lab/stack.h"
 #include "lab/stack_internal.h"
 
@@ -104,7 +105,12 @@ static int start_on_free_port(lab_stack_t *st, lab_service_t svc, int fixed_port
         if (!argv)
             return -1;
         bool in_use = false;
-        int rc = stack_spawn_and_wait(st, svc, argv, st->dir, probe, &in_use);
+        char cwd[PATH_MAX + 16];
+        /* Redis works in DIR/redis (its default dir is the working directory,
+         * entered as root before dropping privileges: DIR's parents need not
+         * be reachable by its user). */
+        snprintf(cwd, sizeof cwd, svc == LAB_SVC_REDIS ? "%s/redis" : "%s", st->dir);
+        int rc = stack_spawn_and_wait(st, svc, argv, cwd, probe, &in_use);
         for (char **a = argv; *a; a++)
             free(*a);
         free(argv);
@@ -158,7 +164,15 @@ static char **redis_argv(lab_stack_t *st, const char *port_s, void *ctx) {
     (void)ctx;
     char dir[PATH_MAX + 16];
     snprintf(dir, sizeof dir, "%s/redis", st->dir);
-    mkdir(dir, 0755);
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        stack_fail(st, "redis failed to start: mkdir %s: %s", dir, strerror(errno));
+        return NULL;
+    }
+    const char *user = stack_service_user(st, LAB_SVC_REDIS);
+    if (user && spawn_chown_tree(dir, user) != 0) {
+        stack_fail(st, "redis failed to start: cannot give %s to user %s", dir, user);
+        return NULL;
+    }
     const char *bin = getenv("BENCHLAB_REDIS_BIN");
     argv_t a = {0};
     /* No persistence at all: no RDB snapshots, no AOF; logs to stdout. */
@@ -174,9 +188,7 @@ static char **redis_argv(lab_stack_t *st, const char *port_s, void *ctx) {
                                  "--protected-mode",
                                  "no",
                                  "--daemonize",
-                                 "no",
-                                 "--dir",
-                                 dir};
+                                 "no"};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         arg(&a, fixed[i]);
     return done(st, &a);

@@ -53,7 +53,7 @@ static int setup(void **state) {
 static int teardown(void **state) {
     (void)state;
     /* A failed assertion may have left a stack of ours running. */
-    static const char *const dirs[] = {"a", "b", "broken"};
+    static const char *const dirs[] = {"a", "b", "broken", "asuser"};
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
         static lab_stack_t st;
         char dir[128];
@@ -458,6 +458,35 @@ static void failed_start_is_reported_and_leaves_nothing_running(void **state) {
     assert_int_not_equal(access(st.pg_data, F_OK), 0);
 }
 
+/* The study runs services as a box's user: Redis as nobody, in a DIR below
+ * a root-only directory, still starts, answers and stops. */
+static void a_service_runs_as_the_hook_user(void **state) {
+    (void)state;
+    if (geteuid() != 0)
+        skip();
+    static lab_stack_t st;
+    char dir[128];
+    snprintf(dir, sizeof dir, "%s/asuser", tmpdir);
+    assert_int_equal(lab_stack_init(&st, dir), 0);
+    st.hooks[LAB_SVC_REDIS].run_as_user = "nobody";
+    if (lab_stack_start_redis(&st) != 0)
+        fail_msg("%s", st.err);
+    pid_t pid = st.pid[LAB_SVC_REDIS];
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    int uid = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "Uid: %d", &uid) == 1)
+            break;
+    fclose(f);
+    assert_int_equal(uid, 65534);
+    assert_true(stack_probe_redis(&st));
+    assert_int_equal(lab_stack_down(&st), 0);
+    assert_false(spawn_alive(pid));
+}
+
 static void bad_flags_exit_2_naming_the_flag(void **state) {
     (void)state;
     assert_int_equal(run_benchlab(NULL, "up --bogus 1", "f1"), 2);
@@ -494,6 +523,7 @@ int main(void) {
         cmocka_unit_test(resets_undo_what_write_scenarios_do),
         cmocka_unit_test(two_stacks_at_once_then_down_leaves_nothing),
         cmocka_unit_test(failed_start_is_reported_and_leaves_nothing_running),
+        cmocka_unit_test(a_service_runs_as_the_hook_user),
         cmocka_unit_test(bad_flags_exit_2_naming_the_flag),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
