@@ -1,5 +1,5 @@
 # `nix develop`: everything `make`, `make check`, `make bench` and `make paper`
-# use, from the pinned nixpkgs.
+# use, from the pinned nixpkgs, and the peers' Python and Node.js.
 {
   lib,
   stdenv,
@@ -17,6 +17,8 @@
   curl,
   util-linux,
   valgrind,
+  python3,
+  nodejs,
   programs,
   tex,
 }:
@@ -35,6 +37,22 @@ mkShell {
     nginx
     jq
     curl
+    # the peers measured beside benchlab-server (peers/fastapi, peers/express;
+    # npm fetches Express's locked dependencies on first start)
+    (python3.withPackages (ps: [
+      ps.fastapi
+      ps.uvicorn
+      ps.uvloop
+      ps.httptools
+      ps.asyncpg
+      ps.redis
+      ps.pyjwt
+      ps.bcrypt
+      ps.python-multipart
+      ps.httpx
+      ps.gunicorn
+    ]))
+    nodejs
   ]
   ++ lib.optionals stdenv.hostPlatform.isLinux [
     util-linux # taskset

@@ -118,6 +118,7 @@ let
       mkdir -p $out/bin
       makeWrapper ${labBin}/bin/benchlab $out/bin/benchlab \
         --set-default BENCHLAB_BIN ${labBin}/bin/benchlab \
+        --set-default BENCHLAB_SQL_DIR ${labBin}/share/benchlab/sql \
         --set-default BENCHLAB_SERVER_BIN ${server}/bin/benchlab-server \
         --set-default BENCHLAB_LOAD_BIN ${load}/bin/benchlab-load \
         --prefix PATH : ${lib.makeBinPath labRuntime}

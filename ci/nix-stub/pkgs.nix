@@ -393,8 +393,57 @@ let
           };
     };
 
+  # python3.withPackages (ps: [ ps.fastapi ... ]): ps holds the Python
+  # packages the flake may name (nixpkgs attribute names).
+  pythonPackageNames = [
+    "asyncpg"
+    "bcrypt"
+    "fastapi"
+    "gunicorn"
+    "httptools"
+    "httpx"
+    "pyjwt"
+    "python-multipart"
+    "redis"
+    "uvicorn"
+    "uvloop"
+  ];
+  pythonPkgs = lib.genAttrs pythonPackageNames (
+    n:
+    leaf "python3.13-${n}" {
+      version = "0";
+      passthru.pythonModule = "python3";
+    }
+  );
+  python3 =
+    (leaf "python3" {
+      version = "3.13.5";
+      mainProgram = "python3";
+    })
+    // {
+      pkgs = pythonPkgs;
+      withPackages =
+        f:
+        let
+          chosen = f pythonPkgs;
+          bad = filter (p: !(p ? pythonModule)) chosen;
+        in
+        if !(isList chosen) then
+          throw "python3.withPackages: the function must return a list of Python packages"
+        else if bad != [ ] then
+          throw "python3.withPackages: not a Python package: ${(head bad).name or "<value>"}"
+        else
+          mkDerivation {
+            pname = "python3-env";
+            version = "3.13.5";
+            pythonPackages = map (p: p.name) chosen;
+            meta.mainProgram = "python3";
+          };
+    };
+
   pkgs = {
     inherit
+      python3
       lib
       stdenv
       runCommand
@@ -554,6 +603,14 @@ let
     wrk = leaf "wrk" {
       version = "4.2.0";
       mainProgram = "wrk";
+    };
+    nodejs = leaf "nodejs" {
+      version = "22.17.0";
+      outputs = [
+        "out"
+        "libv8"
+      ];
+      mainProgram = "node";
     };
     nginx = leaf "nginx" {
       version = "1.28.0";

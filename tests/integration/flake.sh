@@ -75,6 +75,8 @@ broken "image with a package of another system" nix/default.nix \
     "programs = imagePrograms;" "inherit programs;" "built for another system"
 broken "unknown TeX Live package" nix/tex.nix \
     "ps.kastrup" "ps.kastrupp" "kastrupp"
+broken "unknown Python package" nix/devshell.nix \
+    "ps.pyjwt" "ps.jwt" "attribute 'jwt' missing"
 broken "Linux-only package on darwin" nix/devshell.nix \
     "    jq
 " "    jq
