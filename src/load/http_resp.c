@@ -36,6 +36,8 @@ void http_resp_reset(http_resp_t *r, int head_request, int keep_body) {
     r->body_bytes = 0;
     r->line_len = 0;
     r->body_len = 0;
+    if (r->body)
+        r->body[0] = '\0';
     r->error = NULL;
 }
 
