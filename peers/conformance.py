@@ -144,7 +144,7 @@ def basic(base, name):
 
 def external_http(base):
     j = expect(request(base, "GET", "/external/http"), "GET /external/http", 200)
-    check("external/http: fields", j and j.get("source") == "http_upstream"
+    check("external/http: fields", j and j.get("source") == "upstream"
           and isinstance(j.get("latency_ms"), (int, float)) and isinstance(j.get("data"), dict), j)
 
 
@@ -158,6 +158,9 @@ def users(base):
     j = expect(request(base, "GET", "/users/1"), "GET /users/1", 200)
     check("users/1: fields", isinstance(j, dict) and set(j) == USER_KEYS and j["id"] == 1, j)
     expect(request(base, "GET", "/users/2147483000"), "GET /users/absent", 404)
+    # An integer no serial column can hold names no row: 404, not 422 or 500.
+    for uid in ("0", "-1", "99999999999"):
+        expect(request(base, "GET", f"/users/{uid}"), f"GET /users/{uid}", 404)
     r = request(base, "GET", "/users/abc")
     check("GET /users/abc: 4xx", r.status in (400, 404, 422), r.status)
 
@@ -331,8 +334,9 @@ def transactions(base):
           all(o and (o["success"] or (o["error"] and o["retries"] == 0)) for o in outs), outs)
 
     j = expect(decrement(base, "pessimistic", 5, 5000), "decrement more than stock", 200)
-    check("more than stock: success false with error", j and j["success"] is False and j["error"]
-          and j["old_stock"] == 1000, j)
+    check("more than stock: success false with error, stock unchanged in the answer",
+          j and j["success"] is False and j["error"] and j["old_stock"] == 1000
+          and j["new_stock"] == 1000, j)
     check("more than stock: stock unchanged", product(base, 5).get("stock") == 1000)
     expect(decrement(base, "no-lock", 2147483000), "decrement absent product", 404)
     expect(decrement(base, "teleport", 1), "decrement unknown method", 404)
@@ -363,6 +367,8 @@ def caching(base):
     check("cached after warmup: cache", j and j.get("source") == "cache", j)
     expect(request(base, "GET", "/cache/users/2147483000/no-cache"), "no-cache absent user", 404)
     expect(request(base, "GET", "/cache/users/2147483000/cached"), "cached absent user", 404)
+    expect(request(base, "GET", "/cache/users/0/cached"), "cached user 0", 404)
+    expect(request(base, "GET", "/cache/users/99999999999/no-cache"), "no-cache user beyond int4", 404)
     for q in ("count=0", "count=1001"):
         expect(request(base, "POST", f"/cache/warmup?{q}"), f"warmup {q}", 422)
     j = expect(request(base, "DELETE", "/cache/flush"), "cache flush", 200)
@@ -406,6 +412,9 @@ def auth(base, secret):
         ghost = make_jwt({"alg": "HS256", "typ": "JWT"}, {"sub": "2147483000", "exp": exp}, secret)
         expect(request(base, "GET", "/auth/protected/jwt", headers=bearer(ghost)), "jwt for absent user", 401)
     expect(request(base, "POST", "/auth/login/jwt?user_id=2147483000"), "login jwt absent user", 401)
+    expect(request(base, "POST", "/auth/login/jwt?user_id=0"), "login jwt user 0", 401)
+    expect(request(base, "POST", "/auth/login/jwt?user_id=abc"), "login jwt user_id not an integer", 422)
+    expect(request(base, "POST", "/auth/login/jwt"), "login jwt without user_id", 422)
 
     j = expect(request(base, "POST", "/auth/login/session?user_id=4"), "login session", 200)
     check("login session: fields", isinstance(j, dict) and j.get("token_type") == "session"
@@ -455,7 +464,7 @@ def server_config(base):
     start = time.monotonic()
     j = expect(request(base, "GET", "/io/sleep"), "io sleep", 200)
     check("io sleep: fields, waited 100 ms", isinstance(j, dict) and "status" in j and "slept" in j
-          and time.monotonic() - start >= 0.095, j)
+          and j.get("slept_ms", 0) >= 95 and time.monotonic() - start >= 0.095, j)
     j = expect(request(base, "GET", "/io/db"), "io db", 200)
     check("io db: count and authors", isinstance(j, dict) and j.get("count") == len(j.get("authors", []))
           and j["count"] > 0 and all({"id", "name", "email", "post_count", "total_views"} <= set(a)
@@ -478,7 +487,13 @@ def server_config(base):
               len(tp) == 10 and len(tv) == 10
               and all(tp[i]["post_count"] >= tp[i + 1]["post_count"] for i in range(9))
               and all(tv[i]["total_views"] >= tv[i + 1]["total_views"] for i in range(9)), j)
-        check("mixed report: summary is an object", isinstance(j["summary"], dict) and j["summary"], j)
+        check("mixed report: top entries are {id, name, count}",
+              all(set(a) == {"id", "name", "post_count"} for a in tp)
+              and all(set(a) == {"id", "name", "total_views"} for a in tv), tp[:1] + tv[:1])
+        s = j["summary"]
+        check("mixed report: summary", isinstance(s, dict) and s.get("total_authors", 0) > 0
+              and {"total_posts", "total_views", "avg_posts_per_author", "avg_views_per_post",
+                   "json_bytes"} <= set(s), s)
 
 
 def main():

@@ -32,8 +32,17 @@ function intParam(raw, name, { def, min, max }) {
   return value;
 }
 
-// A row key: a serial column cannot hold anything outside 1..int4 max.
-const rowId = (raw, name = 'id') => intParam(raw, name, { min: 1, max: INT4_MAX });
+// An integer naming a row (path id, user_id): 422 unless an integer. Whether
+// a serial column can hold it is isKey's question: an integer outside
+// 1..int4 max names no row (404 / 401, like benchlab-server) and must not
+// reach the driver.
+function keyParam(raw, name = 'id') {
+  if (typeof raw !== 'string' || !/^-?\d+$/.test(raw)) {
+    throw invalid(raw === undefined || raw === '' ? `${name}: field required` : `${name}: not an integer`);
+  }
+  return Number(raw);
+}
+const isKey = (v) => Number.isSafeInteger(v) && v >= 1 && v <= INT4_MAX;
 
 function sendError(res, status, error, detail, headers) {
   if (headers) res.set(headers);
@@ -64,6 +73,6 @@ function makeErrorHandler(config) {
 }
 
 module.exports = {
-  HttpError, notFound, invalid, unauthorized, intParam, rowId, INT4_MAX, makeErrorHandler,
+  HttpError, notFound, invalid, unauthorized, intParam, keyParam, isKey, INT4_MAX, makeErrorHandler,
   notFoundHandler,
 };

@@ -1,13 +1,9 @@
-"""Parameter types shared by the routers."""
-from fastapi import Path
-from pydantic import conint
-
+"""Keys of serial columns, shared by the routers."""
 INT4_MAX = 2**31 - 1
 
-# A key of a serial column: anything outside int4 cannot exist (and would
-# overflow the driver's int4 encoding), so it is a 422, not a 500.
-RowId = conint(ge=1, le=INT4_MAX)
 
-
-def row_id(description: str = "row id"):
-    return Path(..., ge=1, le=INT4_MAX, description=description)
+def is_key(value: int) -> bool:
+    """Whether a serial column can hold value. Anything else names no row
+    (404 / 401, like benchlab-server), and must not reach the driver, whose
+    int4 encoding would overflow."""
+    return 1 <= value <= INT4_MAX

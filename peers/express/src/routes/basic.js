@@ -52,7 +52,7 @@ module.exports = function basicRoutes({ config }) {
     } catch (err) {
       throw new HttpError(502, `upstream failed: ${err.message}`);
     }
-    res.json({ source: 'http_upstream', latency_ms: elapsedMs(start), data });
+    res.json({ source: 'upstream', latency_ms: elapsedMs(start), data });
   });
 
   // The /protected chain: request id -> request logging -> bearer auth.

@@ -1,7 +1,9 @@
 'use strict';
 // Scenarios 14-16: a user read from PostgreSQL, or from Redis in front of it.
 const express = require('express');
-const { notFound, intParam, rowId } = require('../errors');
+const {
+  notFound, intParam, keyParam, isKey,
+} = require('../errors');
 
 const TTL_SECONDS = 300;
 const USER = 'SELECT id, name, email FROM users WHERE id = $1';
@@ -15,19 +17,19 @@ module.exports = function cacheRoutes({ pool, redis }) {
   const router = express.Router();
 
   async function fromDb(id) {
-    const { rows } = await pool.query(USER, [id]);
+    const { rows } = isKey(id) ? await pool.query(USER, [id]) : { rows: [] };
     if (rows.length === 0) throw notFound(`user ${id} not found`);
     return rows[0];
   }
 
   router.get('/cache/users/:id/no-cache', async (req, res) => {
-    const id = rowId(req.params.id, 'user id');
+    const id = keyParam(req.params.id, 'user id');
     const start = process.hrtime.bigint();
     res.json(answer('database', await fromDb(id), start));
   });
 
   router.get('/cache/users/:id/cached', async (req, res) => {
-    const id = rowId(req.params.id, 'user id');
+    const id = keyParam(req.params.id, 'user id');
     const start = process.hrtime.bigint();
     const hit = await redis.get(`user:${id}`);
     if (hit !== null) return res.json(answer('cache', JSON.parse(hit), start));
@@ -52,7 +54,7 @@ module.exports = function cacheRoutes({ pool, redis }) {
   });
 
   router.delete('/cache/users/:id', async (req, res) => {
-    const id = rowId(req.params.id, 'user id');
+    const id = keyParam(req.params.id, 'user id');
     const deleted = await redis.del(`user:${id}`);
     res.json({ deleted: deleted > 0, success: true });
   });

@@ -14,6 +14,12 @@ const AUTHOR_TOTALS = 'SELECT a.id, a.name, a.email, count(p.id) AS post_count, 
   + 'coalesce(sum(p.view_count), 0) AS total_views '
   + 'FROM authors a LEFT JOIN posts p ON p.author_id = a.id GROUP BY a.id ORDER BY a.id';
 
+// Top 10 by field, descending, ties by id, as {id, name, field}.
+const top10 = (authors, field) => [...authors]
+  .sort((a, b) => b[field] - a[field] || a.id - b.id)
+  .slice(0, 10)
+  .map((a) => ({ id: a.id, name: a.name, [field]: a[field] }));
+
 const fibonacci = (n) => (n < 2 ? n : fibonacci(n - 1) + fibonacci(n - 2));
 
 module.exports = function serverConfigRoutes({ pool }) {
@@ -21,8 +27,9 @@ module.exports = function serverConfigRoutes({ pool }) {
   const authorTotals = async () => (await pool.query(AUTHOR_TOTALS)).rows;
 
   router.get('/io/sleep', async (req, res) => {
+    const start = process.hrtime.bigint();
     await sleep(100);
-    res.json({ status: 'ok', slept: 0.1 });
+    res.json({ status: 'ok', slept: 0.1, slept_ms: Number(process.hrtime.bigint() - start) / 1e6 });
   });
 
   router.get('/io/db', async (req, res) => {
@@ -50,7 +57,9 @@ module.exports = function serverConfigRoutes({ pool }) {
   });
 
   router.get('/mixed/report', async (req, res) => {
-    const authors = await authorTotals();
+    // A JSON round trip of the rows, as a report built from a cached blob does.
+    const blob = JSON.stringify(await authorTotals());
+    const authors = JSON.parse(blob);
     const totalPosts = authors.reduce((s, a) => s + a.post_count, 0);
     const totalViews = authors.reduce((s, a) => s + a.total_views, 0);
     const summary = {
@@ -59,11 +68,9 @@ module.exports = function serverConfigRoutes({ pool }) {
       total_views: totalViews,
       avg_posts_per_author: authors.length ? totalPosts / authors.length : 0,
       avg_views_per_post: totalPosts ? totalViews / totalPosts : 0,
+      json_bytes: Buffer.byteLength(blob),
     };
-    const byPosts = [...authors].sort((a, b) => b.post_count - a.post_count || a.id - b.id).slice(0, 10);
-    const byViews = [...authors].sort((a, b) => b.total_views - a.total_views || a.id - b.id).slice(0, 10);
-    // The JSON round trip the study's handler does (serialize, parse back).
-    res.json(JSON.parse(JSON.stringify({ summary, top_by_posts: byPosts, top_by_views: byViews })));
+    res.json({ summary, top_by_posts: top10(authors, 'post_count'), top_by_views: top10(authors, 'total_views') });
   });
 
   return router;

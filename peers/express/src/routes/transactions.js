@@ -1,15 +1,18 @@
 'use strict';
 // Scenario 13: decrementing stock under contention with four strategies.
 const express = require('express');
-const { notFound, intParam, rowId, INT4_MAX } = require('../errors');
+const {
+  notFound, intParam, keyParam, isKey, INT4_MAX,
+} = require('../errors');
 
 const OPTIMISTIC_RETRIES = 5;
 const SERIALIZATION_FAILURE = '40001';
 
 function enough(out, stock, quantity) {
   out.old_stock = stock;
+  out.new_stock = stock; // until a write succeeds
   if (stock < quantity) {
-    out.error = `insufficient stock (${stock} < ${quantity})`;
+    out.error = 'insufficient stock';
     return false;
   }
   return true;
@@ -71,7 +74,7 @@ async function optimistic(client, out, pid, qty) {
       return;
     }
     if (out.retries === OPTIMISTIC_RETRIES) {
-      out.error = `version conflict after ${OPTIMISTIC_RETRIES} retries`;
+      out.error = `version conflict: gave up after ${OPTIMISTIC_RETRIES} retries`;
       return;
     }
     out.retries += 1;
@@ -90,8 +93,8 @@ async function serializable(client, out, pid, qty) {
     });
   } catch (err) {
     if (err.code !== SERIALIZATION_FAILURE) throw err;
-    out.new_stock = null;
-    out.error = `serialization failure: ${err.message}`;
+    out.new_stock = out.old_stock;
+    out.error = 'serialization failure';
     return;
   }
   out.success = out.error === null;
@@ -108,8 +111,10 @@ module.exports = function transactionRoutes({ pool }) {
   });
 
   router.get('/transactions/products/:id', async (req, res) => {
-    const id = rowId(req.params.id, 'product id');
-    const { rows } = await pool.query('SELECT id, name, stock, version, updated_at FROM products WHERE id = $1', [id]);
+    const id = keyParam(req.params.id, 'product id');
+    const { rows } = isKey(id)
+      ? await pool.query('SELECT id, name, stock, version, updated_at FROM products WHERE id = $1', [id])
+      : { rows: [] };
     if (rows.length === 0) throw notFound(`product ${id} not found`);
     res.json(rows[0]);
   });

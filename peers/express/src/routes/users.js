@@ -1,7 +1,9 @@
 'use strict';
 // Scenarios 03, 04, 09: the users resource and its two pagination styles.
 const express = require('express');
-const { HttpError, notFound, invalid, intParam, rowId, INT4_MAX } = require('../errors');
+const {
+  HttpError, notFound, invalid, intParam, keyParam, isKey, INT4_MAX,
+} = require('../errors');
 
 const COLUMNS = 'id, name, email, created_at';
 
@@ -55,8 +57,8 @@ module.exports = function userRoutes({ pool }) {
   });
 
   router.get('/users/:id', async (req, res) => {
-    const id = rowId(req.params.id);
-    const { rows } = await pool.query(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
+    const id = keyParam(req.params.id);
+    const { rows } = isKey(id) ? await pool.query(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]) : { rows: [] };
     if (rows.length === 0) throw notFound(`user ${id} not found`);
     res.json(rows[0]);
   });
@@ -75,10 +77,11 @@ module.exports = function userRoutes({ pool }) {
   });
 
   router.put('/users/:id', async (req, res) => {
-    const id = rowId(req.params.id);
+    const id = keyParam(req.params.id);
     const body = objectBody(req);
     const name = text(body, 'name', 100, false);
     const email = text(body, 'email', 255, false);
+    if (!isKey(id)) throw notFound(`user ${id} not found`);
     let rows;
     try {
       ({ rows } = await pool.query(
@@ -92,8 +95,8 @@ module.exports = function userRoutes({ pool }) {
   });
 
   router.delete('/users/:id', async (req, res) => {
-    const id = rowId(req.params.id);
-    const { rowCount } = await pool.query('DELETE FROM users WHERE id = $1', [id]);
+    const id = keyParam(req.params.id);
+    const { rowCount } = isKey(id) ? await pool.query('DELETE FROM users WHERE id = $1', [id]) : { rowCount: 0 };
     if (rowCount === 0) throw notFound(`user ${id} not found`);
     res.status(204).end();
   });

@@ -67,7 +67,7 @@ async def external_http():
         data = upstream.json()
     except (httpx.HTTPError, ValueError) as exc:
         raise HTTPException(502, f"upstream failed: {type(exc).__name__}") from None
-    return {"source": "http_upstream",
+    return {"source": "upstream",
             "latency_ms": (time.perf_counter() - start) * 1000.0,
             "data": data}
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Query
 
 from .. import db
 from ..cache import get_redis
-from ..params import row_id
+from ..params import is_key
 
 router = APIRouter()
 
@@ -20,20 +20,20 @@ def _answer(source: str, user: dict, start: float) -> dict:
 
 
 async def _from_db(user_id: int) -> dict:
-    r = await db.get_pool().fetchrow(USER, user_id)
+    r = await db.get_pool().fetchrow(USER, user_id) if is_key(user_id) else None
     if r is None:
         raise HTTPException(404, f"user {user_id} not found")
     return {"id": r["id"], "name": r["name"], "email": r["email"]}
 
 
 @router.get("/cache/users/{user_id}/no-cache")
-async def no_cache(user_id: int = row_id("user id")):
+async def no_cache(user_id: int):
     start = time.perf_counter()
     return _answer("database", await _from_db(user_id), start)
 
 
 @router.get("/cache/users/{user_id}/cached")
-async def cached(user_id: int = row_id("user id")):
+async def cached(user_id: int):
     start = time.perf_counter()
     redis = get_redis()
     hit = await redis.get(f"user:{user_id}")
@@ -64,6 +64,6 @@ async def flush():
 
 
 @router.delete("/cache/users/{user_id}")
-async def forget(user_id: int = row_id("user id")):
+async def forget(user_id: int):
     deleted = await get_redis().delete(f"user:{user_id}")
     return {"deleted": deleted > 0, "success": True}

@@ -1,13 +1,13 @@
 """Scenario 13: decrementing stock under contention with four strategies."""
 import time
-from typing import Any, Dict, Optional
+from typing import Any, Dict
 
 import asyncpg
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
 
 from .. import db
-from ..params import INT4_MAX, row_id
+from ..params import INT4_MAX, is_key
 
 router = APIRouter()
 
@@ -32,9 +32,9 @@ def _not_found(product_id: int) -> HTTPException:
 
 
 def _enough(out: Outcome, stock: int, quantity: int) -> bool:
-    out.old_stock = stock
+    out.old_stock = out.new_stock = stock
     if stock < quantity:
-        out.error = f"insufficient stock ({stock} < {quantity})"
+        out.error = "insufficient stock"
         return False
     return True
 
@@ -77,7 +77,7 @@ async def optimistic(conn, out: Outcome, pid: int, qty: int) -> None:
             out.success, out.new_stock = True, r["stock"] - qty
             return
         if out.retries == OPTIMISTIC_RETRIES:
-            out.error = f"version conflict after {OPTIMISTIC_RETRIES} retries"
+            out.error = f"version conflict: gave up after {OPTIMISTIC_RETRIES} retries"
             return
         out.retries += 1
 
@@ -94,8 +94,8 @@ async def serializable(conn, out: Outcome, pid: int, qty: int) -> None:
                     "UPDATE products SET stock = $2, updated_at = now() WHERE id = $1",
                     pid, stock - qty)
                 out.new_stock = stock - qty
-    except asyncpg.SerializationError as exc:
-        out.new_stock, out.error = None, f"serialization failure: {exc}"
+    except asyncpg.SerializationError:
+        out.new_stock, out.error = out.old_stock, "serialization failure"
         return
     out.success = out.error is None
 
@@ -111,8 +111,8 @@ async def reset():
 
 
 @router.get("/transactions/products/{product_id}")
-async def product(product_id: int = row_id("product id")):
-    r = await db.get_pool().fetchrow(
+async def product(product_id: int):
+    r = None if not is_key(product_id) else await db.get_pool().fetchrow(
         "SELECT id, name, stock, version, updated_at FROM products WHERE id = $1", product_id)
     if r is None:
         raise _not_found(product_id)

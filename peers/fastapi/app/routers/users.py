@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, constr
 
 from .. import db
-from ..params import INT4_MAX, row_id
+from ..params import INT4_MAX, is_key
 
 router = APIRouter()
 
@@ -59,8 +59,8 @@ async def users_cursor(cursor: int = Query(0, ge=0, le=INT4_MAX), size: int = Qu
 
 
 @router.get("/users/{user_id}")
-async def get_user(user_id: int = row_id()):
-    r = await db.get_pool().fetchrow(f"SELECT {USER_COLUMNS} FROM users WHERE id = $1", user_id)
+async def get_user(user_id: int):
+    r = None if not is_key(user_id) else await db.get_pool().fetchrow(f"SELECT {USER_COLUMNS} FROM users WHERE id = $1", user_id)
     if r is None:
         raise HTTPException(404, f"user {user_id} not found")
     return JSONResponse(db.user(r))
@@ -78,7 +78,9 @@ async def create_user(body: UserIn):
 
 
 @router.put("/users/{user_id}")
-async def update_user(body: UserPatch, user_id: int = row_id()):
+async def update_user(user_id: int, body: UserPatch):
+    if not is_key(user_id):
+        raise HTTPException(404, f"user {user_id} not found")
     try:
         r = await db.get_pool().fetchrow(
             f"UPDATE users SET name = COALESCE($2, name), email = COALESCE($3, email) "
@@ -91,8 +93,8 @@ async def update_user(body: UserPatch, user_id: int = row_id()):
 
 
 @router.delete("/users/{user_id}", status_code=204)
-async def delete_user(user_id: int = row_id()):
-    status = await db.get_pool().execute("DELETE FROM users WHERE id = $1", user_id)
+async def delete_user(user_id: int):
+    status = "DELETE 0" if not is_key(user_id) else await db.get_pool().execute("DELETE FROM users WHERE id = $1", user_id)
     if status == "DELETE 0":
         raise HTTPException(404, f"user {user_id} not found")
     return Response(status_code=204)
