@@ -5,7 +5,7 @@
 # argument is an evaluation error, as is an image built from darwin (or other
 # foreign-system) packages. Its derivations are real `derivation` calls, so
 # drvPaths are computed for real; building them fails on purpose.
-# See README.md here and docs/nix.md.
+# See docs/nix.md ("What make check proves here").
 {
   description = "benchlab's offline stand-in for nixpkgs (evaluation only)";
 
