@@ -187,6 +187,16 @@ static const struct {
     {"jwt-secret", "BENCHLAB_JWT_SECRET"},
 };
 
+static int known_flag(const char *flag) {
+    static const char *const flags[] = {
+        "listen", "name",     "threading", "threads",      "workers",   "db-pool",   "pg",
+        "redis",  "upstream", "max-body",  "conn-timeout", "log-level", "jwt-secret"};
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+        if (strcmp(flag, flags[i]) == 0)
+            return 1;
+    return 0;
+}
+
 int config_parse(struct server_config *cfg, int argc, char *const argv[], char *err,
                  size_t errlen) {
     defaults(cfg);
@@ -241,6 +251,10 @@ int config_parse(struct server_config *cfg, int argc, char *const argv[], char *
                 return -1;
             }
             snprintf(flag, sizeof flag, "%s", a + 2);
+            if (!known_flag(flag)) {
+                snprintf(err, errlen, "unknown flag --%s (see --help)", flag);
+                return -1;
+            }
             if (i + 1 >= argc) {
                 snprintf(err, errlen, "--%s needs a value", flag);
                 return -1;

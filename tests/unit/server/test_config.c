@@ -1,0 +1,136 @@
+/* benchlab-server flags and environment fallbacks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "server/config.h"
+
+static int parse(struct server_config *cfg, char *err, size_t errlen, int argc, ...) {
+    char *argv[32] = {"benchlab-server"};
+    va_list ap;
+    va_start(ap, argc);
+    for (int i = 1; i < argc; i++)
+        argv[i] = va_arg(ap, char *);
+    va_end(ap);
+    return config_parse(cfg, argc, argv, err, errlen);
+}
+
+static int clear_env(void **state) {
+    (void)state;
+    const char *vars[] = {"BENCHLAB_LISTEN",    "BENCHLAB_NAME",  "BENCHLAB_THREADING",
+                          "BENCHLAB_PG",        "BENCHLAB_REDIS", "BENCHLAB_UPSTREAM",
+                          "BENCHLAB_JWT_SECRET"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        unsetenv(vars[i]);
+    return 0;
+}
+
+static void test_defaults(void **state) {
+    (void)state;
+    struct server_config cfg;
+    char err[256];
+    assert_int_equal(parse(&cfg, err, sizeof err, 1), 0);
+    assert_string_equal(cfg.host, "127.0.0.1");
+    assert_int_equal(cfg.port, 8080);
+    assert_string_equal(cfg.name, "c-ulfius");
+    assert_int_equal(cfg.threading, THREADING_EPOLL);
+    assert_int_equal(cfg.workers, 1);
+    assert_int_equal(cfg.db_pool, 8);
+    assert_int_equal(cfg.max_body, 10 * 1024 * 1024);
+    assert_int_equal(cfg.conn_timeout, 30);
+    assert_int_equal(cfg.log_level, LOG_OFF);
+    assert_int_equal(cfg.redis_port, 6379);
+}
+
+static void test_flags(void **state) {
+    (void)state;
+    struct server_config cfg;
+    char err[256];
+    int rc =
+        parse(&cfg, err, sizeof err, 18, "--listen", "0.0.0.0:9000", "--name=c-test", "--threading",
+              "pool", "--threads", "4", "--workers", "3", "--db-pool", "2", "--redis",
+              "redis://10.0.0.2:7000/3", "--max-body", "1024", "--log-level", "debug");
+    assert_int_equal(rc, 0);
+    assert_string_equal(cfg.host, "0.0.0.0");
+    assert_int_equal(cfg.port, 9000);
+    assert_string_equal(cfg.name, "c-test");
+    assert_int_equal(cfg.threading, THREADING_POOL);
+    assert_int_equal(cfg.threads, 4);
+    assert_int_equal(cfg.workers, 3);
+    assert_int_equal(cfg.db_pool, 2);
+    assert_string_equal(cfg.redis_host, "10.0.0.2");
+    assert_int_equal(cfg.redis_port, 7000);
+    assert_int_equal(cfg.redis_db, 3);
+    assert_int_equal(cfg.max_body, 1024);
+    assert_int_equal(cfg.log_level, LOG_DEBUG);
+}
+
+static void test_env_fallback_and_flag_wins(void **state) {
+    (void)state;
+    struct server_config cfg;
+    char err[256];
+    setenv("BENCHLAB_NAME", "from-env", 1);
+    setenv("BENCHLAB_LISTEN", "127.0.0.1:1234", 1);
+    setenv("BENCHLAB_PG", "host=/tmp dbname=x", 1);
+    assert_int_equal(parse(&cfg, err, sizeof err, 3, "--name", "from-flag"), 0);
+    assert_string_equal(cfg.name, "from-flag");
+    assert_int_equal(cfg.port, 1234);
+    assert_string_equal(cfg.pg, "host=/tmp dbname=x");
+    setenv("BENCHLAB_THREADING", "bogus", 1);
+    assert_int_equal(parse(&cfg, err, sizeof err, 1), -1);
+    assert_non_null(strstr(err, "BENCHLAB_THREADING"));
+    clear_env(NULL);
+}
+
+static void test_bad_values_name_the_flag(void **state) {
+    (void)state;
+    struct server_config cfg;
+    char err[256];
+    struct {
+        const char *flag, *value;
+    } bad[] = {{"--listen", "nohost"},     {"--listen", "1.2.3.4:70000"}, {"--threads", "0"},
+               {"--workers", "x"},         {"--db-pool", "-1"},           {"--threading", "fork"},
+               {"--redis", "http://h:1"},  {"--upstream", "ftp://x"},     {"--max-body", "0"},
+               {"--log-level", "verbose"}, {"--conn-timeout", "1e3"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(parse(&cfg, err, sizeof err, 3, bad[i].flag, bad[i].value), -1);
+        assert_non_null(strstr(err, bad[i].flag + 2));
+    }
+    assert_int_equal(parse(&cfg, err, sizeof err, 2, "--nope"), -1);
+    assert_non_null(strstr(err, "unknown flag"));
+    assert_int_equal(parse(&cfg, err, sizeof err, 2, "--threads"), -1);
+    assert_non_null(strstr(err, "needs a value"));
+    assert_int_equal(parse(&cfg, err, sizeof err, 2, "stray"), -1);
+    /* A pool of one thread is ignored by libmicrohttpd: refused up front. */
+    assert_int_equal(parse(&cfg, err, sizeof err, 5, "--threading", "pool", "--threads", "1"), -1);
+    assert_int_equal(parse(&cfg, err, sizeof err, 2, "--help"), 1);
+    assert_non_null(strstr(err, "usage"));
+}
+
+static void test_threading_names_round_trip(void **state) {
+    (void)state;
+    const char *names[] = {"select", "poll", "epoll", "pool", "thread-per-conn"};
+    for (int i = 0; i < 5; i++) {
+        int t = config_parse_threading(names[i]);
+        assert_int_equal(t, i);
+        assert_string_equal(config_threading_name((enum threading_model)t), names[i]);
+    }
+    assert_int_equal(config_parse_threading("EPOLL"), -1);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_defaults, clear_env),
+        cmocka_unit_test_setup(test_flags, clear_env),
+        cmocka_unit_test_setup(test_env_fallback_and_flag_wins, clear_env),
+        cmocka_unit_test_setup(test_bad_values_name_the_flag, clear_env),
+        cmocka_unit_test(test_threading_names_round_trip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
