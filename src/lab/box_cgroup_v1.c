@@ -134,10 +134,14 @@ static int v1_stats(box_t *b, box_stats_t *out) {
     const char *mem = b->dirs[b->v1_dir[C_MEMORY]];
     long long v;
     int rc = 0;
-    if (box_read_ll(acct, "cpuacct.usage_user", &v) == 0) {
-        out->cpu_user_s = (double)v / 1e9;
-        if (box_read_ll(acct, "cpuacct.usage_sys", &v) == 0)
-            out->cpu_sys_s = (double)v / 1e9;
+    long long total, us = 0;
+    if (box_read_ll(acct, "cpuacct.usage", &total) == 0 &&
+        box_read_ll(acct, "cpuacct.usage_user", &v) == 0 &&
+        box_read_ll(acct, "cpuacct.usage_sys", &us) == 0) {
+        /* cpuacct.usage is exact; its user/sys split is sampled at ticks */
+        double user_share = v + us > 0 ? (double)v / (double)(v + us) : 1.0;
+        out->cpu_user_s = (double)total / 1e9 * user_share;
+        out->cpu_sys_s = (double)total / 1e9 - out->cpu_user_s;
     } else {
         double hz = (double)sysconf(_SC_CLK_TCK);
         if (box_read_keyed(acct, "cpuacct.stat", "user", &v) == 0)

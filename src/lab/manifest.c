@@ -16,6 +16,14 @@
 #include "lab/box.h"
 #include "lab/study_runfile.h"
 
+#if defined(__clang__)
+#define COMPILER "clang " __clang_version__
+#elif defined(__GNUC__)
+#define COMPILER "gcc " __VERSION__
+#else
+#define COMPILER __VERSION__
+#endif
+
 /* First line of a command's output ("" when it fails). */
 static void first_line(const char *cmd, char *out, size_t len) {
     out[0] = '\0';
@@ -82,7 +90,7 @@ json_t *manifest_versions(void) {
     snprintf(libpq, sizeof libpq, "%d.%d", v / 10000, v % 10000);
     return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "postgresql", pg, "redis", redis, "ulfius",
                      ULFIUS_VERSION_STR, "libmicrohttpd", MHD_get_version(), "libpq", libpq,
-                     "jansson", JANSSON_VERSION, "compiler", __VERSION__);
+                     "jansson", JANSSON_VERSION, "compiler", COMPILER);
 }
 
 static json_t *git_info(const char *root) {

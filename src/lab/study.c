@@ -426,8 +426,10 @@ static int one_unit(study_t *s, int ui) {
         return -1;
     char dir[PATH_MAX], log[PATH_MAX + 32];
     unit_dir(s, u, "logs", dir, sizeof dir);
-    if (study_mkdirs(dir, 0755) != 0) {
-        progress_line(&s->progress, "benchlab run: cannot create %s: %s", dir, strerror(errno));
+    char raw[PATH_MAX];
+    unit_dir(s, u, "raw", raw, sizeof raw);
+    if (study_mkdirs(dir, 0755) != 0 || study_mkdirs(raw, 0755) != 0) {
+        progress_line(&s->progress, "benchlab run: cannot create %s: %s", raw, strerror(errno));
         return -1;
     }
     if (reset_dirty(s, &s->meta[ui]) != 0)

@@ -84,7 +84,10 @@ static void test_cpu_quota(void **state) {
                   st.nr_throttled, st.throttled_s);
     assert_true(share <= 0.55);
     assert_true(share > 0.05); /* it did run */
-    assert_true(st.nr_throttled > 0);
+    /* on a busy host the spinner may get less than its quota and never be
+     * throttled; when it got the quota, the quota is what stopped it */
+    if (share > 0.49)
+        assert_true(st.nr_throttled > 0);
     box_destroy(b);
 }
 
@@ -240,17 +243,27 @@ static void test_sigterm_cleans_up(void **state) {
     assert_int_equal(waitpid(owner, &status, 0), owner);
     assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
     assert_int_not_equal(stat(dir, &st), 0);
-    /* the spinner was the owner's child: reparented and killed, so gone or a zombie */
-    char path[64], state_line[512] = "";
+    /* the spinner was the owner's child and got SIGKILL: within a moment it
+     * is gone or a zombie (it may still be in its exit path right now) */
+    char path[64];
     snprintf(path, sizeof path, "/proc/%ld/stat", spinner);
-    FILE *f = fopen(path, "r");
-    if (f) {
-        if (!fgets(state_line, sizeof state_line, f))
-            state_line[0] = '\0';
+    int gone = 0;
+    for (int i = 0; i < 100 && !gone; i++) {
+        char line[512] = "";
+        FILE *f = fopen(path, "r");
+        if (!f) {
+            gone = 1;
+            break;
+        }
+        if (!fgets(line, sizeof line, f))
+            line[0] = '\0';
         fclose(f);
-        char *p = strrchr(state_line, ')');
-        assert_true(p && (p[2] == 'Z' || p[2] == 'X'));
+        char *p = strrchr(line, ')');
+        gone = p && (p[2] == 'Z' || p[2] == 'X');
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
     }
+    assert_true(gone);
 }
 
 int main(void) {

@@ -132,6 +132,8 @@ static void test_v1_writes_limits_and_reads_stats(void **state) {
     assert_string_equal(buf, "67108864");
 
     /* stats as the kernel would show them */
+    snprintf(p, sizeof p, "%s/cpuacct/%s/cpuacct.usage", tmp, box_name(b));
+    put(p, "1750000000\n");
     snprintf(p, sizeof p, "%s/cpuacct/%s/cpuacct.usage_user", tmp, box_name(b));
     put(p, "1500000000\n");
     snprintf(p, sizeof p, "%s/cpuacct/%s/cpuacct.usage_sys", tmp, box_name(b));
