@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# `make bench-driver`: benchlab-load against wrk on the same targets, side by side.
+#
+# Targets: a private nginx answering /health (started here on a free port with a
+# temporary config) and build/benchlab-server /health (skipped, with a message,
+# while it is not implemented). Load pinned to CPU 0, target to CPU 1, one
+# thread each, the same connection count; REPS repetitions alternating the two
+# tools. benchlab-load runs scenarios/basic/01-lightweight.json (checks on the
+# status and the JSON body, histograms on), wrk plain GETs.
+#
+# Prints per run: requests/s, CPU µs per request (user+sys of the load process),
+# RSS after 10 s; with LONG=1 each run lasts 125 s and RSS is also read at 120 s.
+# Ends with the median RPS ratio benchlab-load / wrk per target (target: >= 1.0).
+#
+#   CONNS=10 DURATION=10 REPS=3 LONG=0 BUILD=build bash bench/driver.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+CONNS=${CONNS:-10}
+REPS=${REPS:-3}
+LONG=${LONG:-0}
+DURATION=${DURATION:-10}
+[ "$LONG" = 1 ] && DURATION=125
+[ "$DURATION" -lt 11 ] && [ "$LONG" != 1 ] && DURATION=11 # RSS is read at 10 s
+LOAD_CPU=${LOAD_CPU:-0}
+TARGET_CPU=${TARGET_CPU:-1}
+SCENARIO=scenarios/basic/01-lightweight.json
+
+for tool in wrk nginx taskset; do
+    command -v "$tool" >/dev/null || { echo "bench-driver: $tool missing (make deps)" >&2; exit 1; }
+done
+[ -x "$BUILD/benchlab-load" ] || { echo "bench-driver: $BUILD/benchlab-load missing (make)" >&2; exit 1; }
+
+tmp=$(mktemp -d /tmp/benchlab-bench-driver.XXXXXX)
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+    local p
+    for _ in $(seq 100); do
+        p=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            echo "$p"
+            return
+        fi
+    done
+    echo "bench-driver: no free port found" >&2
+    exit 1
+}
+
+wait_http() { # url: waits until something answers, up to 10 s
+    for _ in $(seq 100); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/${1##*:}") 2>/dev/null; then return 0; fi
+        sleep 0.1
+    done
+    return 1
+}
+
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo "-"; }
+
+# run_tool TOOL URL LABEL: one run; appends "label tool rps cpu_us_per_req rss10 rss120" to results
+run_tool() {
+    local tool=$1 url=$2 label=$3 out="$tmp/$tool.out" cpu="$tmp/$tool.cpu" sub pid rss10 rss120="-"
+    if [ "$tool" = wrk ]; then
+        ( TIMEFORMAT='%U %S'; time taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${DURATION}s" \
+            "$url/health" >"$out" ) 2>"$cpu" &
+    else
+        ( TIMEFORMAT='%U %S'; time taskset -c "$LOAD_CPU" "$BUILD/benchlab-load" run "$SCENARIO" \
+            --base-url "$url" --vus "$CONNS" --threads 1 --duration "${DURATION}s" --quiet \
+            --summary-export "$tmp/summary.json" >"$out" ) 2>"$cpu" &
+    fi
+    sub=$!
+    sleep 0.5
+    pid=$(pgrep -n -P "$sub" || true)
+    sleep 9.5
+    rss10=$(rss_kb "$pid")
+    if [ "$LONG" = 1 ]; then
+        sleep 110
+        rss120=$(rss_kb "$pid")
+    fi
+    wait "$sub"
+    local rps reqs
+    if [ "$tool" = wrk ]; then
+        rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+        reqs=$(awk '/requests in/ {print $1}' "$out")
+        if grep -q 'Non-2xx\|Socket errors' "$out"; then
+            echo "  (wrk reported errors: $(grep -E 'Non-2xx|Socket errors' "$out" | tr '\n' ' '))"
+        fi
+    else
+        rps=$(jq '.metrics.http_reqs.rate' "$tmp/summary.json")
+        reqs=$(jq '.metrics.http_reqs.count' "$tmp/summary.json")
+        local fails
+        fails=$(jq '.metrics.checks.fails + .metrics.http_req_failed.passes' "$tmp/summary.json")
+        [ "$fails" = 0 ] || echo "  (benchlab-load: $fails failed checks/requests)"
+    fi
+    local us
+    us=$(awk -v r="$reqs" '{ if (r > 0) printf "%.2f", ($1 + $2) * 1e6 / r; else print "-" }' "$cpu")
+    printf '%-16s %-14s %12.0f %10s %10s %10s\n' "$label" "$tool" "$rps" "$us" "$rss10" "$rss120"
+    echo "$label $tool $rps $us $rss10 $rss120" >>"$tmp/results"
+}
+
+bench_target() { # label url
+    local label=$1 url=$2
+    for rep in $(seq "$REPS"); do
+        if [ $((rep % 2)) = 1 ]; then
+            run_tool wrk "$url" "$label#$rep"
+            run_tool benchlab-load "$url" "$label#$rep"
+        else
+            run_tool benchlab-load "$url" "$label#$rep"
+            run_tool wrk "$url" "$label#$rep"
+        fi
+    done
+}
+
+echo "bench-driver: $CONNS connections, ${DURATION}s per run, $REPS repetitions, load on CPU $LOAD_CPU, target on CPU $TARGET_CPU"
+printf '%-16s %-14s %12s %10s %10s %10s\n' target tool "req/s" "cpu_us/req" rss10s_kb rss120s_kb
+: >"$tmp/results"
+
+# --- nginx ------------------------------------------------------------------
+nport=$(free_port)
+mkdir -p "$tmp/nginx/logs"
+cat >"$tmp/nginx/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+error_log $tmp/nginx/logs/error.log warn;
+pid $tmp/nginx/nginx.pid;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $tmp/nginx/body;
+    proxy_temp_path $tmp/nginx/proxy;
+    fastcgi_temp_path $tmp/nginx/fastcgi;
+    uwsgi_temp_path $tmp/nginx/uwsgi;
+    scgi_temp_path $tmp/nginx/scgi;
+    keepalive_requests 100000000;
+    server {
+        listen 127.0.0.1:$nport;
+        location = /health {
+            default_type application/json;
+            return 200 '{"status":"ok","server":"nginx"}';
+        }
+    }
+}
+CONF
+taskset -c "$TARGET_CPU" nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" 2>"$tmp/nginx/stderr" &
+pids+=($!)
+if wait_http "http://127.0.0.1:$nport"; then
+    bench_target nginx "http://127.0.0.1:$nport"
+else
+    echo "bench-driver: nginx did not start: $(cat "$tmp/nginx/stderr")" >&2
+fi
+kill "${pids[-1]}" 2>/dev/null || true
+
+# --- benchlab-server --------------------------------------------------------
+sport=$(free_port)
+if [ -x "$BUILD/benchlab-server" ]; then
+    taskset -c "$TARGET_CPU" "$BUILD/benchlab-server" --listen "127.0.0.1:$sport" \
+        --threading epoll --threads 1 >"$tmp/server.log" 2>&1 &
+    spid=$!
+    pids+=($spid)
+    sleep 0.5
+    if ! kill -0 "$spid" 2>/dev/null; then
+        echo "bench-driver: skipping benchlab-server: $(head -n 3 "$tmp/server.log")"
+    elif wait_http "http://127.0.0.1:$sport"; then
+        bench_target benchlab-server "http://127.0.0.1:$sport"
+    else
+        echo "bench-driver: skipping benchlab-server: it does not listen on $sport"
+    fi
+    kill "$spid" 2>/dev/null || true
+else
+    echo "bench-driver: skipping benchlab-server: $BUILD/benchlab-server not built"
+fi
+
+# --- ratios -----------------------------------------------------------------
+echo
+echo "median over repetitions (benchlab-load / wrk):"
+awk '{ split($1, a, "#"); t = a[1]; r = a[2]
+       if ($2 == "wrk") w[t, r] = $3; else b[t, r] = $3
+       if (!(t in seen)) { seen[t] = 1; order[++nt] = t }
+       if (r > maxr) maxr = r }
+     END {
+       for (i = 1; i <= nt; i++) {
+         t = order[i]; n = 0
+         for (r = 1; r <= maxr; r++)
+           if (w[t, r] > 0 && b[t, r] > 0) ratio[++n] = b[t, r] / w[t, r]
+         for (x = 2; x <= n; x++) { v = ratio[x]; y = x - 1   # insertion sort
+           while (y > 0 && ratio[y] > v) { ratio[y + 1] = ratio[y]; y-- }
+           ratio[y + 1] = v }
+         if (n == 0) continue
+         med = (n % 2) ? ratio[(n + 1) / 2] : (ratio[n / 2] + ratio[n / 2 + 1]) / 2
+         printf "  %-16s RPS ratio %.3f  (%d repetitions)\n", t, med, n
+       } }' "$tmp/results"
