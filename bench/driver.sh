@@ -66,7 +66,8 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo "-";
 
 # run_tool TOOL URL LABEL: one run; appends "label tool rps cpu_us_per_req rss10 rss120" to results
 run_tool() {
-    local tool=$1 url=$2 label=$3 out="$tmp/$tool.out" cpu="$tmp/$tool.cpu" sub pid rss10 rss120="-"
+    local tool=$1 url=$2 label=$3
+    local out="$tmp/$tool.out" cpu="$tmp/$tool.cpu" sub pid rss10 rss120="-"
     if [ "$tool" = wrk ]; then
         ( TIMEFORMAT='%U %S'; time taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${DURATION}s" \
             "$url/health" >"$out" ) 2>"$cpu" &
@@ -164,7 +165,7 @@ if [ -x "$BUILD/benchlab-server" ]; then
     taskset -c "$TARGET_CPU" "$BUILD/benchlab-server" --listen "127.0.0.1:$sport" \
         --threading epoll --threads 1 >"$tmp/server.log" 2>&1 &
     spid=$!
-    pids+=($spid)
+    pids+=("$spid")
     sleep 0.5
     if ! kill -0 "$spid" 2>/dev/null; then
         echo "bench-driver: skipping benchlab-server: $(head -n 3 "$tmp/server.log")"
