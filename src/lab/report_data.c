@@ -78,7 +78,7 @@ static int basic_dat(const report_t *rep, const char *dir, char *err, size_t err
     if (!f)
         return -1;
     json_t *impls = json_object_get(rep->published, "implementations");
-    fputs("# idx label ours ours_ci_lo ours_ci_hi", f);
+    fputs("idx label ours ours_ci_lo ours_ci_hi", f); /* a header line for columnhead */
     for (size_t k = 0; k < json_array_size(impls); k++)
         fprintf(f, " \"%s\"", json_string_value(json_array_get(impls, k)));
     fputs("\n", f);
@@ -173,7 +173,7 @@ static int bars_dat(const report_t *rep, const json_t *fig, const char *dir, cha
     FILE *f = open_dat(dir, json_string_value(name), err, errlen);
     if (!f)
         return -1;
-    fputs("# idx label", f);
+    fputs("idx label", f); /* a header line for gnuplot's columnhead */
     size_t s, b;
     json_t *se, *bar;
     json_array_foreach(series, s, se) {
@@ -290,7 +290,7 @@ static int timeseries_dat(const report_t *rep, const char *dir, char *err, size_
     double interval = results_json_number(ts, "interval_s");
     if (!(interval > 0))
         interval = 1;
-    fputs("# t_s rps p99_ms server_cpu\n", f);
+    fputs("t_s rps p99_ms server_cpu\n", f);
     size_t n = json_array_size(t);
     for (size_t i = 0; i < n; i++) {
         json_t *r = json_array_get(reqs, i), *q = json_array_get(p99, i),

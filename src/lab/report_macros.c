@@ -5,13 +5,15 @@
  * prints "n/m" for a key a results set lacks). Keys:
  *   s/<scenario>/<m>            default configuration of a scenario
  *   cell/<scenario>/<config>/<m> any configuration
- *   g/<scenario>/<group>/<m>    a group, default configuration
+ *   s/<scenario>/<group>/<m>    a group, default configuration
+ *   cell/<scenario>/<config>/<group>/<m>
  *     <m> = rps rps-lo rps-hi rps-cv throughput p50 p90 p95 p99 p99.9 mean valid invalid
  *   cmp/<id>, cmp/<id>/lo, cmp/<id>/hi, cmp/<id>/pct   ratios (pct = (ratio-1)*100)
  *   val/<id>, val/<id>/lo, val/<id>/hi, val/<id>/pct, val/<id>/n
  *   pub/<row>/<implementation>  the study's published numbers
  *   claims/total|holds|fails|notmeasured, study/..., host/... */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -89,7 +91,10 @@ static void host_keys(FILE *f, const json_t *m) {
     double mem = results_json_number((json_t *)m, "host.memory_bytes");
     key_int(f, "host/cores", isnan(cores) ? 0 : (long long)cores);
     key_num(f, "host/memory-gib", mem / (1024.0 * 1024 * 1024));
-    key_text(f, "study/synthetic", json_is_true(json_object_get(m, "synthetic")) ? "yes" : "no");
+    bool synthetic = json_is_true(json_object_get(m, "synthetic"));
+    key_text(f, "study/synthetic", synthetic ? "yes" : "no");
+    /* main.tex declares \newif\ifblsynthetic and warns in large type when set */
+    fprintf(f, "\\blsynthetic%s\n", synthetic ? "true" : "false");
 }
 
 int report_write_macros(const report_t *rep, const claims_t *claims, const char *path, char *err,
