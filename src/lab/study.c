@@ -709,9 +709,18 @@ int study_run(const study_opts_t *o) {
     }
     s->stack_inited = true;
     bool need[LAB_SVC_COUNT] = {0};
-    for (int i = 0; i < s->plan.nunits; i++)
-        for (int v = 0; v < LAB_SVC_COUNT; v++)
+    /* only what the units with missing runs need (a resume may need less) */
+    for (int i = 0; i < s->plan.nunits; i++) {
+        bool missing = false;
+        for (int r = 1; r <= s->plan.units[i].runs && !missing; r++) {
+            char path[PATH_MAX];
+            run_file_path(s->results, s->plan.units[i].scenario, s->plan.units[i].config, r, path,
+                          sizeof path);
+            missing = !file_exists(path);
+        }
+        for (int v = 0; v < LAB_SVC_COUNT && missing; v++)
             need[v] |= s->meta[i].needs[v];
+    }
     static const lab_service_t order[] = {LAB_SVC_POSTGRES, LAB_SVC_REDIS, LAB_SVC_UPSTREAM};
     for (size_t k = 0; k < 3 && !stop_signal; k++)
         if (need[order[k]] && start_service(s, order[k]) != 0) {

@@ -266,14 +266,23 @@ static void test_sigterm_cleans_up(void **state) {
     assert_true(gone);
 }
 
+/* A failed assertion leaves the test early: remove its boxes anyway. */
+static int destroy_boxes(void **state) {
+    (void)state;
+    box_destroy_all();
+    return 0;
+}
+
 int main(void) {
     const char *build = getenv("BUILD") ? getenv("BUILD") : "build";
     snprintf(spin_bin, sizeof spin_bin, "%s/tests/support/box_spin", build);
     snprintf(hog_bin, sizeof hog_bin, "%s/tests/support/box_hog", build);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cpu_quota),         cmocka_unit_test(test_memory_oom),
-        cmocka_unit_test(test_cpuset_pinning),    cmocka_unit_test(test_destroy_kills_and_removes),
-        cmocka_unit_test(test_sigterm_cleans_up),
+        cmocka_unit_test_teardown(test_cpu_quota, destroy_boxes),
+        cmocka_unit_test_teardown(test_memory_oom, destroy_boxes),
+        cmocka_unit_test_teardown(test_cpuset_pinning, destroy_boxes),
+        cmocka_unit_test_teardown(test_destroy_kills_and_removes, destroy_boxes),
+        cmocka_unit_test_teardown(test_sigterm_cleans_up, destroy_boxes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

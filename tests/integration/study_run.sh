@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# benchlab run end to end against the real stack (PostgreSQL, Redis, server):
+#  1. a small plan (a read and a write scenario, 2 runs each) writes every run
+#     file, valid, with box statistics, and a complete manifest;
+#  2. --resume after a run file went missing runs only that one;
+#  3. SIGINT in the middle stops cleanly: exit 130, no process, cgroup or temp
+#     dir left; --resume then finishes without redoing finished runs;
+#  4. bad arguments are refused with a clear message.
+# Native boxes when root (local-2core), the unboxed profile otherwise.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+BUILD=${BUILD:-build}
+export BENCHLAB_ROOT=${BENCHLAB_ROOT:-$(pwd)}
+lab=$BUILD/benchlab
+
+fail() {
+    echo "FAIL: $*"
+    exit 1
+}
+for p in benchlab benchlab-load; do
+    [ -x "$BUILD/$p" ] || fail "$BUILD/$p is not built"
+done
+[ -x "${BENCHLAB_SERVER_BIN:-$BUILD/benchlab-server}" ] || fail "no server program to run"
+
+work=$(mktemp -d /tmp/benchlab-study-test.XXXXXX)
+bg_pid=""
+cleanup() {
+    if [ -n "$bg_pid" ]; then kill -TERM "$bg_pid" 2>/dev/null && wait "$bg_pid" 2>/dev/null; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+profile=local-2core
+if [ "$(id -u)" != 0 ] || [ "$(nproc)" -lt 2 ]; then profile=unboxed; fi
+echo "profile: $profile"
+
+cat >"$work/small.json" <<'PLAN'
+{"description": "test: a read and a write scenario, twice each",
+ "defaults": {"runs": 2, "vus": 4, "duration": "1s", "warmup": "500ms"},
+ "entries": [{"scenarios": ["basic/01-lightweight", "basic/04-db-write"]}]}
+PLAN
+
+# Nothing of a study with this benchlab pid is left: processes, cgroups, temp dirs.
+assert_clean() {
+    local pid=$1 what=$2
+    local dirs
+    dirs=$(find /sys/fs/cgroup -maxdepth 6 -type d -name "benchlab-$pid-*" 2>/dev/null | head -5)
+    [ -z "$dirs" ] || fail "$what: cgroups left: $dirs"
+    ls -d "${TMPDIR:-/tmp}/benchlab-run-$pid-"* >/dev/null 2>&1 && fail "$what: stack temp dir left"
+    for f in "$work"/pids-"$pid"/*.pid; do
+        [ -f "$f" ] || continue
+        local p
+        p=$(cat "$f")
+        if [ -n "$p" ] && kill -0 "$p" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$p/status"; then
+            fail "$what: process $p ($(basename "$f")) still running"
+        fi
+    done
+    return 0
+}
+
+# Copies the stack's PID files while a study runs (to check them afterwards).
+watch_pids() {
+    local pid=$1
+    mkdir -p "$work/pids-$pid"
+    while kill -0 "$pid" 2>/dev/null; do
+        for f in "${TMPDIR:-/tmp}/benchlab-run-$pid-"*/*.pid; do
+            [ -f "$f" ] && cp "$f" "$work/pids-$pid/" 2>/dev/null
+        done
+        sleep 0.2
+    done
+}
+
+# --- 1. the small plan -------------------------------------------------------
+res=$work/res
+"$lab" run "$work/small.json" --profile "$profile" --results "$res" >"$work/run1.out" 2>&1 &
+bg_pid=$!
+watch_pids "$bg_pid" &
+wait "$bg_pid"
+rc=$?
+wait
+first_pid=$bg_pid
+bg_pid=""
+cat "$work/run1.out"
+[ "$rc" = 0 ] || fail "benchlab run exited $rc"
+for s in basic/01-lightweight basic/04-db-write; do
+    for r in 01 02; do
+        f=$res/raw/$s/c-ulfius-epoll/run-$r.json
+        [ -f "$f" ] || fail "missing $f"
+        python3 - "$f" "$profile" <<'PY' || fail "bad run file $f"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["valid"] is True, j["invalid_reasons"]
+assert j["summary"]["metrics"]["http_reqs"]["count"] > 0
+assert j["params"]["vus"] == 4 and j["run"] in (1, 2) and j["warmup"] is False
+if sys.argv[2] != "unboxed":
+    srv = j["boxes"]["server"]
+    assert srv["available"] and srv["cpu_user_s"] + srv["cpu_sys_s"] > 0, srv
+    assert srv["memory_peak_bytes"] > 0 and srv["oom_kills"] == 0, srv
+    assert "postgres" in j["boxes"]
+PY
+    done
+done
+python3 - "$res/manifest.json" <<'PY' || fail "bad manifest"
+import json, sys
+m = json.load(open(sys.argv[1]))
+assert m["completed"] is True and m["runs_on_disk"] == 4 and m["planned_runs"] == 4, m
+assert m["host"]["cores"] >= 1 and m["host"]["kernel"]
+assert m["versions"]["libpq"] and m["versions"]["ulfius"] and m["ended_at"]
+assert m["plan"] == "small"
+PY
+# the write scenario's rows were reset before each run: 04 sees a fresh table,
+# and 01 never saw more (its runs are valid above)
+assert_clean "$first_pid" "after a complete study"
+grep -q "4/4 runs to do" "$work/run1.out" || fail "progress did not announce the runs"
+
+# --- 2. resume fills only the gap --------------------------------------------
+keep=$res/raw/basic/04-db-write/c-ulfius-epoll/run-01.json
+before=$(stat -c %Y.%s "$keep")
+rm "$res/raw/basic/01-lightweight/c-ulfius-epoll/run-02.json"
+# without --resume the same results dir is refused
+"$lab" run "$work/small.json" --profile "$profile" --results "$res" >"$work/run2.out" 2>&1
+[ $? = 2 ] || fail "a second run without --resume was not refused"
+grep -q "already holds a study" "$work/run2.out" || fail "refusal without a reason: $(cat "$work/run2.out")"
+"$lab" run "$work/small.json" --profile "$profile" --results "$res" --resume >"$work/run3.out" 2>&1 ||
+    fail "resume failed: $(cat "$work/run3.out")"
+grep -q "1/4 runs to do" "$work/run3.out" || fail "resume did not skip finished runs: $(cat "$work/run3.out")"
+[ -f "$res/raw/basic/01-lightweight/c-ulfius-epoll/run-02.json" ] || fail "resume did not redo the missing run"
+[ "$(stat -c %Y.%s "$keep")" = "$before" ] || fail "resume rewrote a finished run"
+
+# --- 3. SIGINT mid-study, then resume ---------------------------------------
+cat >"$work/long.json" <<'PLAN'
+{"defaults": {"runs": 3, "vus": 2, "duration": "2s"},
+ "entries": [{"scenarios": ["basic/01-lightweight"]}]}
+PLAN
+res2=$work/res2
+"$lab" run "$work/long.json" --profile "$profile" --results "$res2" >"$work/run4.out" 2>&1 &
+bg_pid=$!
+watch_pids "$bg_pid" &
+for _ in $(seq 1 600); do
+    [ -f "$res2/raw/basic/01-lightweight/c-ulfius-epoll/run-01.json" ] && break
+    sleep 0.1
+done
+[ -f "$res2/raw/basic/01-lightweight/c-ulfius-epoll/run-01.json" ] || fail "first run never finished: $(cat "$work/run4.out")"
+sleep 0.5 # in the middle of run 2
+kill -INT "$bg_pid"
+wait "$bg_pid"
+rc=$?
+wait
+int_pid=$bg_pid
+bg_pid=""
+cat "$work/run4.out"
+[ "$rc" = 130 ] || fail "SIGINT: exit $rc, expected 130"
+assert_clean "$int_pid" "after SIGINT"
+[ ! -f "$res2/raw/basic/01-lightweight/c-ulfius-epoll/run-03.json" ] || fail "run 3 exists after SIGINT"
+python3 -c "import json,sys; m=json.load(open(sys.argv[1])); assert m['completed'] is False" \
+    "$res2/manifest.json" || fail "manifest says complete after SIGINT"
+for f in "$res2"/raw/basic/01-lightweight/c-ulfius-epoll/*tmp*; do
+    [ -e "$f" ] && fail "a temp file was left in raw/: $f"
+done
+first=$(stat -c %Y.%s "$res2/raw/basic/01-lightweight/c-ulfius-epoll/run-01.json")
+"$lab" run "$work/long.json" --profile "$profile" --results "$res2" --resume >"$work/run5.out" 2>&1 ||
+    fail "resume after SIGINT failed: $(cat "$work/run5.out")"
+grep -Eq "[12]/3 runs to do" "$work/run5.out" || fail "resume after SIGINT redid finished runs"
+[ "$(stat -c %Y.%s "$res2/raw/basic/01-lightweight/c-ulfius-epoll/run-01.json")" = "$first" ] ||
+    fail "run 1 was rewritten"
+[ -f "$res2/raw/basic/01-lightweight/c-ulfius-epoll/run-03.json" ] || fail "resume did not finish"
+
+# --- 4. bad arguments ----------------------------------------------------------
+out=$("$lab" run nosuchplan 2>&1)
+rc=$?
+[ "$rc" = 2 ] || fail "unknown plan: exit $rc"
+grep -q "no plan 'nosuchplan'" <<<"$out" || fail "unknown plan: $out"
+out=$("$lab" run quick --profile study 2>&1)
+if [ "$(nproc)" -lt 6 ]; then
+    grep -q "needs at least 6 CPUs" <<<"$out" || fail "study profile on a small host: $out"
+fi
+out=$("$lab" run quick --runs 0 2>&1)
+grep -q "expected an integer 1..1000" <<<"$out" || fail "--runs 0: $out"
+echo "study_run: all passed"
