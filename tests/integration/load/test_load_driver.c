@@ -326,7 +326,11 @@ static void open_model_stall_shows_in_latency_not_service_time(void **state) {
     const char *sc =
         "{\"rate\":200,\"max_vus\":2,\"duration\":\"2s\","
         "\"iteration\":{\"requests\":[{\"path\":\"/ok\",\"checks\":[{\"status\":200}]}]}}";
-    assert_int_equal(run_scenario(sc, 30, base, "--timeseries", "/dev/null", NULL, NULL), 0);
+    /* Not /dev/null: the timeseries is written atomically (temp + rename),
+     * which would replace the device node with a regular file. */
+    char ts[300];
+    snprintf(ts, sizeof ts, "%s/stall-timeseries.jsonl", dir);
+    assert_int_equal(run_scenario(sc, 30, base, "--timeseries", ts, NULL, NULL), 0);
     json_t *s = summary();
     int64_t n = geti(s, "metrics", "http_reqs", "count");
     assert_true(n >= 390 && n <= 401); /* 200/s for 2 s */
