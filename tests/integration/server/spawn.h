@@ -1,0 +1,90 @@
+/* Starts a private benchlab-server ($BUILD/benchlab-server) for tests that
+ * need another threading model or a backend that can be cut off. */
+#ifndef BENCHLAB_TESTS_SERVER_SPAWN_H
+#define BENCHLAB_TESTS_SERVER_SPAWN_H
+
+#include "client.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A port free right now (bound to 0 then released). */
+static inline int free_port(void) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t sl = sizeof sa;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+        getsockname(fd, (struct sockaddr *)&sa, &sl) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    close(fd);
+    return ntohs(sa.sin_port);
+}
+
+static inline void sleep_ms(int ms) {
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Runs benchlab-server with args (NULL-terminated) plus --listen; fills url.
+ * Returns the pid once /health answers, or -1. */
+static inline pid_t spawn_server(const char *const *args, char *url, size_t urllen) {
+    const char *build = getenv("BUILD");
+    char bin[512], listen[64];
+    snprintf(bin, sizeof bin, "%s/benchlab-server", build && *build ? build : "build");
+    int port = free_port();
+    if (port <= 0)
+        return -1;
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+    snprintf(url, urllen, "http://%s", listen);
+    const char *argv[32] = {bin, "--listen", listen};
+    int n = 3;
+    for (int i = 0; args && args[i] && n < 30; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    pid_t pid = fork();
+    if (pid == 0) {
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    if (pid < 0)
+        return -1;
+    for (int i = 0; i < 100; i++) {
+        struct http_resp r;
+        if (http_to(url, "GET", "/health", NULL, NULL, 0, NULL, &r) == 0 && r.status == 200) {
+            http_free(&r);
+            return pid;
+        }
+        http_free(&r);
+        int st;
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            return -1;
+        sleep_ms(50);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return -1;
+}
+
+/* SIGTERM, then the exit status (or -1 after 15 s, when it is killed). */
+static inline int stop_server(pid_t pid) {
+    kill(pid, SIGTERM);
+    for (int i = 0; i < 300; i++) {
+        int st;
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        sleep_ms(50);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return -1;
+}
+
+#endif
