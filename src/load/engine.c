@@ -836,7 +836,7 @@ int engine_run(const scenario_t *s, const engine_opts_t *o, char *const *vars,
         started++;
     }
     /* Wait, showing progress on a terminal. */
-    uint64_t last = 0;
+    uint64_t last = t0;
     for (;;) {
         int done = 0;
         for (int i = 0; i < started; i++)
@@ -860,6 +860,7 @@ int engine_run(const scenario_t *s, const engine_opts_t *o, char *const *vars,
         if (ws[i].finish_ns > finish)
             finish = ws[i].finish_ns;
     res->duration_s = (double)(finish - t0) / 1e9;
+    res->interrupted = atomic_load(&g_interrupt);
     res->threads = T;
     if (rc == 0) {
         stats_init(&res->st, s->ngroups, s->nrequests, s->nchecks, o->timeseries);

@@ -22,6 +22,7 @@ typedef struct engine_result {
     double duration_s; /* wall time of the load phase */
     int64_t start_unix_ms;
     int threads;
+    int interrupted; /* stopped early by a signal */
 } engine_result_t;
 
 /* Resolves the scenario's address; returns 0 or -1 with a message on stderr. */

@@ -234,6 +234,10 @@ static int cmd_run(int argc, char **argv) {
         rc = 1;
     if (rc == 0 && failed)
         rc = EXIT_THRESHOLD;
+    if (res.interrupted) {
+        fprintf(stderr, "benchlab-load: interrupted; the summary covers the run so far\n");
+        rc = 1;
+    }
     json_decref(sum);
     free_vars(s, tvars);
     stats_free(&res.st);

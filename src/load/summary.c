@@ -146,9 +146,9 @@ json_t *summary_build(const scenario_t *s, const engine_result_t *r, const run_i
         json_object_set_new(root, "open_model", json_null());
     }
     json_object_set_new(root, "histograms", hists);
-    json_object_set_new(
-        root, "timing",
-        json_pack("{s:I, s:f}", "start_unix_ms", (json_int_t)r->start_unix_ms, "duration_s", d));
+    json_object_set_new(root, "timing",
+                        json_pack("{s:I, s:f, s:b}", "start_unix_ms", (json_int_t)r->start_unix_ms,
+                                  "duration_s", d, "interrupted", r->interrupted));
     double util = st->wall_s > 0 ? st->cpu_s / st->wall_s : 0;
     json_object_set_new(root, "driver",
                         json_pack("{s:f, s:f, s:I, s:i, s:f, s:b}", "cpu_user_s", info->cpu_user_s,
