@@ -106,8 +106,15 @@ int engine_resolve(const scenario_t *s) {
                 gai_strerror(rc));
         return -1;
     }
-    memcpy(&g_addr, res->ai_addr, res->ai_addrlen);
-    g_addrlen = res->ai_addrlen;
+    /* "localhost" may list ::1 first while test servers listen on 127.0.0.1 */
+    const struct addrinfo *pick = res;
+    for (const struct addrinfo *a = res; a; a = a->ai_next)
+        if (a->ai_family == AF_INET) {
+            pick = a;
+            break;
+        }
+    memcpy(&g_addr, pick->ai_addr, pick->ai_addrlen);
+    g_addrlen = pick->ai_addrlen;
     freeaddrinfo(res);
     return 0;
 }

@@ -167,6 +167,15 @@ static const request_t **list_of(request_t *reqs, size_t n) {
     return l;
 }
 
+/* One descriptor per VU: raise the soft limit to the hard one. */
+static void raise_fd_limit(void) {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
 static void on_signal(int sig) {
     (void)sig;
     engine_interrupt();
@@ -185,6 +194,7 @@ static int cmd_run(int argc, char **argv) {
         scenario_free(s);
         return 1;
     }
+    raise_fd_limit();
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
