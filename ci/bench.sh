@@ -6,6 +6,7 @@
 #   make bench RESULTS=DIR            where the results go (default results/<plan>-<UTC time>);
 #                                     a DIR that already holds a study is resumed
 #   PLAN=standard, PROFILE=local-2core, RUNS=N   other plans, profiles, run counts
+#   SKIP_PAPER=1                      stop after the report (the Nix apps typeset the paper)
 #
 # Native boxes (cgroups) need root; without root the study runs with the
 # `unboxed` profile and says so (and so do its results).
@@ -48,7 +49,9 @@ if "$BUILD/benchlab" report --help 2>&1 | grep -q "not implemented"; then
 else
     "$BUILD/benchlab" report "$results" || rc=$?
 fi
-if [ -f ci/paper.sh ]; then
+if [ "${SKIP_PAPER:-0}" = 1 ]; then
+    echo "bench: SKIP_PAPER=1: no paper here (nix run .#bench typesets it itself)" >&2
+elif [ -f ci/paper.sh ]; then
     make --no-print-directory paper RESULTS="$results" BUILD="$BUILD" || rc=$?
 else
     echo "bench: no ci/paper.sh yet; skipping the paper" >&2

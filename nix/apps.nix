@@ -157,7 +157,7 @@ let
         shift
       done
       if [ -z "$results" ]; then
-        results=${src}/results/reference
+        results=results/reference # the working copy's, so the summaries can be written
       elif [ ! -d "$results" ]; then
         echo "paper: no results directory '$results'" >&2
         exit 2

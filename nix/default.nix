@@ -57,9 +57,10 @@ let
       ;
     src = sources.full;
   };
-  app = drv: {
+  app = description: drv: {
     type = "app";
     program = lib.getExe drv;
+    meta = { inherit description; };
   };
 in
 {
@@ -70,10 +71,10 @@ in
   }
   // images;
 
-  apps = {
-    bench = app apps.bench;
-    default = app apps.bench;
-    paper = app apps.paper;
+  apps = rec {
+    bench = app "The study (-- --quick: the quick plan), then the paper from its results" apps.bench;
+    default = bench;
+    paper = app "The paper from a results directory (default: results/reference)" apps.paper;
   };
 
   devShells.default = pkgs.callPackage ./devshell.nix {

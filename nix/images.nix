@@ -8,8 +8,8 @@
 #   image-redis     redis-server; by itself without persistence
 #   image-load      the study inside the Linux VM: benchlab + benchlab-load, the
 #                   scenarios and the docker CLI; `benchlab-study [--quick]` runs
-#                   `ci/bench.sh` with the docker backend against the Docker socket
-#                   it is given (used by `nix run .#bench` on macOS)
+#                   `ci/bench.sh` with the `docker` profile (boxes are containers)
+#                   against the Docker socket it is given (`nix run .#bench` on macOS)
 {
   lib,
   dockerTools,
@@ -75,7 +75,7 @@ let
         inherit (programs) lab;
       }}
       cd "$work"
-      BUILD=build-nix QUICK=$quick RESULTS=''${RESULTS:?set RESULTS} BENCHLAB_BOX_BACKEND=docker SKIP_PAPER=1 \
+      BUILD=build-nix QUICK=$quick RESULTS=''${RESULTS:?set RESULTS} PROFILE=''${PROFILE:-docker} SKIP_PAPER=1 \
         bash ci/bench.sh
     '';
   };

@@ -10,6 +10,7 @@
   postgresql,
   redis,
   curl,
+  python3,
   libraries,
   src,
   version,
@@ -22,6 +23,7 @@ stdenv.mkDerivation {
     postgresql
     redis
     curl
+    python3 # tests/integration/study_run.sh reads the run files with it
   ];
   buildInputs = libraries ++ [ cmocka ];
   dontConfigure = true;
