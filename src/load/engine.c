@@ -561,6 +561,17 @@ static void vu_start_iteration(vu_t *v, uint64_t t_sched) {
         v->plan = (const request_t *const *)s->reqs;
         v->nplan = s->nrequests;
     }
+    if (s->nlet && v->nplan && v->plan == (const request_t *const *)s->reqs + v->plan[0]->id) {
+        /* iteration.let: per-iteration values shared by the iteration's requests */
+        render_ctx_t ctx = {v->id, v->iter, &w->rng, v->vals};
+        for (size_t i = 0; i < s->nlet; i++) {
+            v->scratch.len = 0;
+            buf_reserve(&v->scratch, 0);
+            tmpl_render(&s->let_val[i], &v->scratch, &ctx);
+            free(v->vals[s->let_var[i]]);
+            v->vals[s->let_var[i]] = strdup(v->scratch.p);
+        }
+    }
     v->pos = 0;
     v->req = v->plan[0];
     v->first_in_iter = 1;

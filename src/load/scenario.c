@@ -569,7 +569,7 @@ static int valid_group_name(const char *s) {
 }
 
 static int load_iteration(ld_t *l, json_t *j) {
-    static const char *const keys[] = {"pick", "groups", "requests", NULL};
+    static const char *const keys[] = {"pick", "let", "groups", "requests", NULL};
     static const char *const gkeys[] = {"name", "weight", "requests", NULL};
     scenario_t *s = l->s;
     if (!j)
@@ -586,6 +586,22 @@ static int load_iteration(ld_t *l, json_t *j) {
             s->weighted = 1;
         else if (strcmp(v, "sequence") != 0)
             return bad(l, "iteration.pick", "expected \"sequence\" or \"weighted\"");
+    }
+    json_t *let = json_object_get(j, "let");
+    if (let) {
+        if (want_object(l, let, "iteration.let"))
+            return -1;
+        s->let_var = calloc(json_object_size(let) + 1, sizeof *s->let_var);
+        s->let_val = calloc(json_object_size(let) + 1, sizeof *s->let_val);
+        const char *name;
+        json_t *v;
+        json_object_foreach(let, name, v) {
+            char p[512];
+            sub(p, sizeof p, "iteration.let", name);
+            if (tmpl(l, v, p, &s->let_val[s->nlet]))
+                return -1;
+            s->let_var[s->nlet++] = varnames_find(&s->vars, name);
+        }
     }
     if ((groups != NULL) == (reqs != NULL))
         return bad(l, "iteration", "needs exactly one of \"groups\" or \"requests\"");
@@ -786,6 +802,18 @@ static int load_top(ld_t *l, json_t *doc) {
                 return bad(l, p, "bad variable name (letters, digits, _; not a reserved word)");
             if (!json_is_string(val) && !json_is_number(val))
                 return bad(l, p, "expected a string or a number, found %s", typename(val));
+            varnames_add(&s->vars, key);
+        }
+    }
+    json_t *let = json_object_get(json_object_get(doc, "iteration"), "let");
+    if (json_is_object(let)) {
+        const char *key;
+        json_t *val;
+        json_object_foreach(let, key, val) {
+            char p[512];
+            sub(p, sizeof p, "iteration.let", key);
+            if (!varname_valid(key))
+                return bad(l, p, "bad variable name (letters, digits, _; not a reserved word)");
             varnames_add(&s->vars, key);
         }
     }
@@ -1028,6 +1056,10 @@ void scenario_free(scenario_t *s) {
     free(s->groups);
     free(s->reqs);
     free(s->checks);
+    for (size_t i = 0; i < s->nlet; i++)
+        tmpl_free(&s->let_val[i]);
+    free(s->let_val);
+    free(s->let_var);
     for (size_t i = 0; i < s->nthresholds; i++)
         threshold_free(&s->thresholds[i]);
     free(s->thresholds);

@@ -86,6 +86,9 @@ typedef struct scenario {
     size_t ngroups;
     int weighted;
     double total_weight;
+    int *let_var; /* iteration.let: variables set at the start of each iteration */
+    tmpl_t *let_val;
+    size_t nlet;
     size_t nrequests; /* all iteration requests */
     request_t **reqs; /* by id */
     size_t nchecks;   /* all iteration checks */

@@ -373,6 +373,22 @@ static void verify_reports_failures(void **state) {
     char *err = read_file(errpath);
     assert_non_null(strstr(err, "FAIL GET /json"));
     assert_non_null(strstr(err, "json status == \"down\""));
+    /* iteration.let: one random value shared by the iteration's requests (the failing
+     * check prints the echoed body: the id sent twice and the id extracted in between) */
+    write_file(sc, "{\"iteration\":{\"let\":{\"uid\":\"{{rand 1 1000000000}}\"},\"requests\":["
+                   "{\"method\":\"POST\",\"path\":\"/echo\",\"json\":{\"id\":\"{{raw uid}}\"},"
+                   "\"extract\":{\"first\":\"id\"}},"
+                   "{\"method\":\"POST\",\"path\":\"/echo\",\"json\":{\"id\":\"{{raw uid}}\","
+                   "\"prev\":\"{{first}}\"},\"checks\":[{\"name\":\"show\",\"json\":\"id\","
+                   "\"equals\":0}]}]}}");
+    assert_int_equal(run_load(20, ok_args), 1);
+    err = read_file(errpath);
+    long id = -1, prev = -2;
+    char *body = strstr(err, "body: ");
+    assert_non_null(body);
+    assert_int_equal(sscanf(body, "body: {\"id\":%ld,\"prev\":\"%ld\"}", &id, &prev), 2);
+    assert_true(id >= 1);
+    assert_int_equal(id, prev);
     stop_server(srv);
 }
 
