@@ -391,7 +391,7 @@ static void vu_complete(vu_t *v) {
     }
     if (r->nchecks || r->nextract)
         run_checks(v);
-    if (v->resp.conn_close)
+    if (v->resp.conn_close || v->wire_off < v->wire_len) /* answered before fully sent */
         vu_close(v);
     else
         v->reused = 1;
