@@ -164,6 +164,7 @@ json_t *summary_build(const scenario_t *s, const engine_result_t *r, const run_i
     json_object_set_new(cfg, "timeouts",
                         json_pack("{s:f, s:f}", "connect_s", s->connect_timeout_s, "request_s",
                                   s->request_timeout_s));
+    json_object_set(cfg, "scenario_doc", s->doc); /* the file as loaded, for reproduction */
     json_object_set_new(root, "config", cfg);
     json_t *td = json_object();
     if (info->teardown_ran && info->teardown_vals) {
