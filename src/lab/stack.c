@@ -391,10 +391,11 @@ int lab_stack_restart_server(lab_stack_t *st, const lab_server_opts_t *opts) {
     return lab_stack_start_server(st, &o);
 }
 
-static void stop_all(lab_stack_t *st) {
+/* Stops the services running now that were not running before (was). */
+static void stop_started(lab_stack_t *st, const pid_t *was) {
     /* Clients first, the database last. */
     for (int s = LAB_SVC_COUNT - 1; s >= 0; s--)
-        if (st->pid[s]) {
+        if (st->pid[s] && !was[s]) {
             char keep[sizeof st->err];
             memcpy(keep, st->err, sizeof keep);
             lab_stack_stop(st, s);
@@ -403,6 +404,8 @@ static void stop_all(lab_stack_t *st) {
 }
 
 int lab_stack_up(lab_stack_t *st, const lab_server_opts_t *server_opts) {
+    pid_t was[LAB_SVC_COUNT];
+    memcpy(was, st->pid, sizeof was);
     int rc = lab_stack_start_postgres(st);
     if (rc == 0 && !st->skip_seed)
         rc = lab_stack_seed(st);
@@ -413,7 +416,7 @@ int lab_stack_up(lab_stack_t *st, const lab_server_opts_t *server_opts) {
     if (rc == 0)
         rc = lab_stack_start_server(st, server_opts);
     if (rc != 0)
-        stop_all(st);
+        stop_started(st, was);
     return rc;
 }
 

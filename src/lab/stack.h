@@ -109,9 +109,9 @@ int lab_stack_seed(lab_stack_t *st);
 int lab_stack_reset(lab_stack_t *st, const char *const *names, int n);
 
 /* Starts everything (postgres, redis, upstream, server), seeds (unless
- * st->skip_seed), and returns
- * with it all running; on failure stops whatever it started and says which
- * service failed (st->err). */
+ * st->skip_seed), and returns with it all running. Services already running
+ * are kept as they are; on failure it stops what this call started and says
+ * which service failed (st->err). */
 int lab_stack_up(lab_stack_t *st, const lab_server_opts_t *server_opts);
 
 /* Stops every service whose PID is known (or in DIR's PID files) and removes
