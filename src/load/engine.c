@@ -459,7 +459,7 @@ static void vu_send(vu_t *v) {
     v->wire_off = 0;
     http_resp_reset(&v->resp, r->head, r->keep_body);
     v->state = VS_INFLIGHT;
-    v->deadline = now_ns() + (uint64_t)(w->s->request_timeout_s * 1e9);
+    v->deadline = v->t_send + (uint64_t)(w->s->request_timeout_s * 1e9);
     vu_write(v);
 }
 

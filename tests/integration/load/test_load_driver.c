@@ -349,6 +349,42 @@ static void open_model_stall_shows_in_latency_not_service_time(void **state) {
     stop_server(srv);
 }
 
+static void weighted_pick_threads_and_multipart(void **state) {
+    (void)state;
+    int port;
+    char base[64];
+    pid_t srv = start_server(&port, NULL, NULL, NULL, NULL);
+    url(base, sizeof base, port);
+    const char *sc =
+        "{\"vus\":4,\"iterations\":4000,\"iteration\":{\"pick\":\"weighted\",\"groups\":["
+        "{\"name\":\"often\",\"weight\":3,\"requests\":[{\"path\":\"/ok\"}]},"
+        "{\"name\":\"rarely\",\"weight\":1,\"requests\":[{\"method\":\"POST\",\"path\":\"/echo\","
+        "\"multipart\":[{\"name\":\"file\",\"filename\":\"test.txt\",\"content_type\":\"text/"
+        "plain\","
+        "\"size\":1024}],\"checks\":[{\"body_contains\":\"filename=\\\"test.txt\\\"\"},"
+        "{\"body_contains\":\"Content-Type: text/plain\"}]}]}]}}";
+    assert_int_equal(run_scenario(sc, 30, base, "--threads", "2", NULL, NULL), 0);
+    json_t *s = summary();
+    json_t *g = json_object_get(json_object_get(s, "root_group"), "groups");
+    json_int_t often = geti(json_object_get(g, "often"), "http_reqs", "count", NULL);
+    json_int_t rarely = geti(json_object_get(g, "rarely"), "http_reqs", "count", NULL);
+    assert_int_equal(often + rarely, 4000);
+    if (rarely < 850 || rarely > 1150) /* 1000 expected; 5 sigma is about 140 */
+        fail_msg("weighted pick: %lld of 4000 in the weight-1 group", (long long)rarely);
+    assert_int_equal(geti(json_object_get(g, "rarely"), "checks", "passes", NULL), 2 * rarely);
+    json_decref(s);
+    /* open model on two threads: the rate is kept overall */
+    const char *open_sc =
+        "{\"rate\":200,\"duration\":\"1s\",\"iteration\":{\"requests\":[{\"path\":\"/ok\"}]}}";
+    assert_int_equal(run_scenario(open_sc, 30, base, "--threads", "2", NULL, NULL), 0);
+    s = summary();
+    json_int_t n = geti(s, "metrics", "iterations", "count");
+    if (n < 195 || n > 201)
+        fail_msg("open model on 2 threads: %lld iterations, want 200", (long long)n);
+    json_decref(s);
+    stop_server(srv);
+}
+
 static void verify_reports_failures(void **state) {
     (void)state;
     int port;
@@ -504,6 +540,7 @@ int main(void) {
         cmocka_unit_test(errors_by_kind_and_timeouts),
         cmocka_unit_test(reconnects_after_server_closes),
         cmocka_unit_test(open_model_stall_shows_in_latency_not_service_time),
+        cmocka_unit_test(weighted_pick_threads_and_multipart),
         cmocka_unit_test(verify_reports_failures),
         cmocka_unit_test(usage_and_scenario_errors_exit_2),
         cmocka_unit_test(merge_adds_histograms),
