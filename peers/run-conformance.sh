@@ -2,7 +2,8 @@
 # Starts one peer through its launcher (peers/<name>/start) on a free port
 # against the database/Redis/upstream named by BENCHLAB_PG, BENCHLAB_REDIS and
 # BENCHLAB_UPSTREAM, runs peers/conformance.py against it, stops it with
-# SIGTERM and checks that it exits 0 within 15 s.
+# SIGTERM while a request is in flight and checks that the request is answered
+# and the server exits 0 within 15 s.
 #   peers/run-conformance.sh NAME [WORKERS]
 # Exit 0 when everything passed.
 set -uo pipefail
@@ -45,7 +46,22 @@ upstream=()
 python3 "$here/conformance.py" "$url" --name "$peer_name" --jwt-secret "$secret" "${upstream[@]}"
 rc=$?
 
+# SIGTERM while a request is in flight: it must still be answered (drain).
+inflight=$(mktemp /tmp/peers-inflight.XXXXXX)
+curl -s -o /dev/null -w '%{http_code}' "$url/io/sleep" >"$inflight" &
+curl_pid=$!
+for _ in $(seq 100); do # until curl's connection is established
+    [ -n "$(ss -tnH state established "( dport = :$port )" 2>/dev/null)" ] && break
+    sleep 0.01
+done
+sleep 0.02
 kill -TERM "$pid"
+wait "$curl_pid"
+if [ "$(cat "$inflight")" != 200 ]; then
+    echo "FAIL: $name did not finish a request in flight at SIGTERM (got '$(cat "$inflight")')"
+    rc=1
+fi
+rm -f "$inflight"
 for _ in $(seq 150); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
