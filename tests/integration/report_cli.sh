@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# `benchlab report` and `benchlab claims` as a user runs them: outputs, exit
+# codes, error messages; and the fixture is what its generator produces.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+bl="$BUILD/benchlab"
+fx=tests/fixtures/results-small
+tmp=$(mktemp -d /tmp/benchlab-report.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$bl" report "$fx" --out "$tmp/gen" --summary-dir "$tmp" >"$tmp/out" 2>&1 || { cat "$tmp/out"; fail "report exit $?"; }
+grep -q '1 invalid' "$tmp/out" || fail "report does not count the invalid run"
+for f in gen/macros.tex gen/tables/summary.tex gen/tables/claims.tex gen/data/basic-rps.dat \
+    summary.csv summary.md comparisons.csv; do
+    [ -s "$tmp/$f" ] || fail "missing $f"
+done
+grep -q '^"basic/01-lightweight","c-ulfius-epoll","",6,1,' "$tmp/summary.csv" ||
+    fail "summary.csv: basic/01 should have 6 valid and 1 invalid run"
+
+# deterministic: a second report is identical, byte for byte
+"$bl" report "$fx" --out "$tmp/gen2" --summary-dir none >/dev/null 2>&1 || fail "second report"
+diff -r "$tmp/gen" "$tmp/gen2" >/dev/null || fail "two reports differ"
+# another seed changes only bootstrap intervals
+"$bl" report "$fx" --out "$tmp/gen3" --summary-dir none --seed 7 >/dev/null 2>&1 || fail "--seed"
+cmp -s "$tmp/gen/tables/summary.tex" "$tmp/gen3/tables/summary.tex" || fail "--seed changed the summary"
+cmp -s "$tmp/gen/tables/comparisons.tex" "$tmp/gen3/tables/comparisons.tex" && fail "--seed had no effect"
+
+# claims: the fixture has failing claims -> exit 1, listing each claim
+"$bl" claims "$fx" >"$tmp/claims" 2>&1
+rc=$?
+[ $rc -eq 1 ] || fail "claims on the fixture: exit $rc, expected 1 (two claims fail there)"
+grep -q '^fails .*redis-hit' "$tmp/claims" || fail "claims output lacks the failing redis-hit claim"
+grep -q '^holds .*cursor-vs-offset' "$tmp/claims" || fail "claims output lacks cursor-vs-offset"
+# only holding claims -> exit 0
+cat >"$tmp/ok.json" <<'JSON'
+{"claims": [{"id": "c", "claim": "cursor wins", "their": "1.7x",
+             "rules": [{"comparison": "pagination", "op": ">", "threshold": 1}]}]}
+JSON
+"$bl" claims "$fx" --claims "$tmp/ok.json" >/dev/null 2>&1 || fail "claims with one holding claim: exit $?"
+
+# errors: usage -> 2, bad inputs -> 1 with a message naming what is wrong
+"$bl" report >/dev/null 2>&1; [ $? -eq 2 ] || fail "report without arguments should exit 2"
+"$bl" report "$fx" --bogus >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown option should exit 2"
+"$bl" report /nonexistent >"$tmp/e" 2>&1; [ $? -eq 1 ] || fail "missing dir should exit 1"
+grep -q '/nonexistent' "$tmp/e" || fail "error does not name the directory"
+mkdir -p "$tmp/empty"
+"$bl" report "$tmp/empty" --out "$tmp/x" >"$tmp/e" 2>&1; [ $? -eq 1 ] || fail "no runs should exit 1"
+grep -q 'no runs' "$tmp/e" || fail "no-runs message missing"
+echo '{"comparisons": [{"id": "a", "label": "a", "num": {"scenario": "s", "metric": "p1000"},
+  "den": {"scenario": "s", "metric": "rps"}}]}' >"$tmp/badcfg.json"
+"$bl" report "$fx" --config "$tmp/badcfg.json" --out "$tmp/x" >"$tmp/e" 2>&1
+[ $? -eq 1 ] || fail "bad metric should exit 1"
+grep -q 'comparisons\[0\].num.metric' "$tmp/e" || { cat "$tmp/e"; fail "error does not name the field"; }
+
+# the committed fixture is exactly what its generator makes (no hand-edited numbers)
+if command -v python3 >/dev/null; then
+    python3 tests/fixtures/make-results-small.py "$tmp/regen" || fail "generator failed"
+    diff -r "$fx/raw" "$tmp/regen/raw" >/dev/null || fail "fixture differs from its generator's output"
+    cmp -s "$fx/manifest.json" "$tmp/regen/manifest.json" || fail "fixture manifest differs"
+fi
+echo "report/claims CLI: outputs, determinism, exit codes, errors, fixture provenance ok"
