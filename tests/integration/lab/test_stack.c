@@ -5,8 +5,9 @@
  * when no shared stack is up.
  * With stacks of their own (no seed, to stay quick): two stacks started at
  * once in two dirs, `up` refusing a dir that already runs one, restarting only
- * the server, `down` leaving no process and no data, a failing server binary
- * reported with its log and nothing left running, and bad flags (exit 2). */
+ * the server, restarting PostgreSQL on its existing cluster, `down` leaving no process and no data,
+ * a failing server binary reported with its log and nothing left running, and bad flags (exit 2).
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -398,9 +399,18 @@ static void two_stacks_at_once_then_down_leaves_nothing(void **state) {
     assert_int_equal(st.pid[LAB_SVC_POSTGRES], pg);
     assert_false(spawn_alive(server));
     assert_true(health_ok(url_a)); /* same port */
-    /* The restarted server is a child of this process: stop it here so the
-     * PID-file path of `down` below still has work to do for the rest. */
     pid_t restarted = st.pid[LAB_SVC_SERVER];
+
+    /* PostgreSQL stopped and started again reuses its cluster (no initdb). */
+    char version[PATH_MAX + 16];
+    snprintf(version, sizeof version, "%s/PG_VERSION", st.pg_data);
+    assert_int_equal(access(version, F_OK), 0);
+    assert_int_equal(lab_stack_stop(&st, LAB_SVC_POSTGRES), 0);
+    assert_false(spawn_alive(pg));
+    if (lab_stack_start_postgres(&st) != 0)
+        fail_msg("postgres again: %s", st.err);
+    assert_true(stack_probe_postgres(&st));
+    pid_t pg_again = st.pid[LAB_SVC_POSTGRES];
 
     static lab_stack_t before_a, before_b;
     assert_int_equal(lab_stack_open(&before_a, dir), 0);
@@ -411,10 +421,13 @@ static void two_stacks_at_once_then_down_leaves_nothing(void **state) {
         assert_true(before_b.pid[s] > 0);
     }
     assert_int_equal(before_a.pid[LAB_SVC_SERVER], restarted);
+    assert_int_equal(before_a.pid[LAB_SVC_POSTGRES], pg_again);
 
     snprintf(args, sizeof args, "down --dir '%s/a'", tmpdir);
     assert_int_equal(run_benchlab(NULL, args, "down-a"), 0);
-    assert_int_equal(waitpid(restarted, NULL, WNOHANG), restarted); /* reap our child */
+    /* Those two were started by this process: reap them. */
+    assert_int_equal(waitpid(restarted, NULL, WNOHANG), restarted);
+    assert_int_equal(waitpid(pg_again, NULL, WNOHANG), pg_again);
     snprintf(args, sizeof args, "down --dir '%s/b'", tmpdir);
     assert_int_equal(run_benchlab(NULL, args, "down-b"), 0);
     assert_stack_gone(&before_a);
