@@ -13,6 +13,10 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#include <sys/timerfd.h>
+#endif
 
 #include "load/http_resp.h"
 #include "load/rng.h"
@@ -58,6 +62,8 @@ typedef struct worker {
     stats_t own;
     uint64_t rng;
     ev_timer sweep, stop_timer, sched_timer;
+    int tfd; /* open model on Linux: timerfd for µs-precise starts (libev timers wake in ms) */
+    ev_io tfd_io;
     int stopping;
     uint64_t t0_ns, end_ns;
     double interval_ns, next_sched_ns;
@@ -638,10 +644,26 @@ static void stop_cb(struct ev_loop *loop, ev_timer *t, int revents) {
     w->stopping = 1;
 }
 
+/* Arms the open-model schedule to fire at the absolute monotonic time `at_ns`. */
+static void sched_arm(worker_t *w, double at_ns) {
+#ifdef __linux__
+    if (w->tfd >= 0) {
+        struct itimerspec its = {0};
+        uint64_t at = at_ns > 1 ? (uint64_t)at_ns : 1;
+        its.it_value.tv_sec = (time_t)(at / 1000000000ull);
+        its.it_value.tv_nsec = (long)(at % 1000000000ull);
+        timerfd_settime(w->tfd, TFD_TIMER_ABSTIME, &its, NULL);
+        return;
+    }
+#endif
+    double wait = (at_ns - (double)now_ns()) / 1e9;
+    ev_timer_set(&w->sched_timer, wait > 0 ? wait : 0, 0);
+    ev_timer_start(w->loop, &w->sched_timer);
+}
+
 /* Open model: start every iteration whose scheduled time has come. */
-static void sched_cb(struct ev_loop *loop, ev_timer *t, int revents) {
-    (void)revents;
-    worker_t *w = t->data;
+static void sched_run(worker_t *w) {
+    struct ev_loop *loop = w->loop;
     uint64_t now = now_ns();
     while (w->bl_len && w->free_list) { /* left over after failures */
         vu_t *v = w->free_list;
@@ -673,16 +695,30 @@ static void sched_cb(struct ev_loop *loop, ev_timer *t, int revents) {
             ev_break(loop, EVBREAK_ALL);
             return;
         }
-        if (w->bl_len) { /* keep draining the backlog */
-            ev_timer_set(t, 0.01, 0);
-            ev_timer_start(loop, t);
-        }
+        if (w->bl_len) /* keep draining the backlog */
+            sched_arm(w, (double)now_ns() + 1e7);
         return;
     }
-    double wait = (w->next_sched_ns - (double)now_ns()) / 1e9;
-    ev_timer_set(t, wait > 0 ? wait : 0, 0);
-    ev_timer_start(loop, t);
+    sched_arm(w, w->next_sched_ns);
 }
+
+static void sched_cb(struct ev_loop *loop, ev_timer *t, int revents) {
+    (void)loop;
+    (void)revents;
+    sched_run(t->data);
+}
+
+#ifdef __linux__
+static void sched_tfd_cb(struct ev_loop *loop, ev_io *io, int revents) {
+    (void)loop;
+    (void)revents;
+    worker_t *w = io->data;
+    uint64_t expirations;
+    if (read(w->tfd, &expirations, sizeof expirations) < 0 && errno == EAGAIN)
+        return;
+    sched_run(w);
+}
+#endif
 
 static int worker_init(worker_t *w, const scenario_t *s, int mode, int nvus, int first_vu,
                        char *const *vars, stats_t *st) {
@@ -721,6 +757,17 @@ static int worker_init(worker_t *w, const scenario_t *s, int mode, int nvus, int
     w->stop_timer.data = w;
     ev_init(&w->sched_timer, sched_cb);
     w->sched_timer.data = w;
+    w->tfd = -1;
+#ifdef __linux__
+    if (mode == MODE_OPEN) {
+        w->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+        if (w->tfd >= 0) {
+            ev_io_init(&w->tfd_io, sched_tfd_cb, w->tfd, EV_READ);
+            w->tfd_io.data = w;
+            ev_io_start(w->loop, &w->tfd_io);
+        }
+    }
+#endif
     return 0;
 }
 
@@ -737,6 +784,10 @@ static void worker_free(worker_t *w) {
     }
     free(w->vus);
     free(w->backlog);
+    if (w->tfd >= 0) {
+        ev_io_stop(w->loop, &w->tfd_io);
+        close(w->tfd);
+    }
     if (w->loop)
         ev_loop_destroy(w->loop);
 }
@@ -748,9 +799,10 @@ static void worker_go(worker_t *w) {
             w->vus[i].next_free = w->free_list;
             w->free_list = &w->vus[i];
         }
-        double wait = (w->next_sched_ns - (double)now) / 1e9;
-        ev_timer_set(&w->sched_timer, wait > 0 ? wait : 0, 0);
-        ev_timer_start(w->loop, &w->sched_timer);
+#ifdef __linux__
+        prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0); /* wake on time, not up to 50 µs late */
+#endif
+        sched_arm(w, w->next_sched_ns);
     } else {
         if (w->end_ns) {
             double wait = ((double)w->end_ns - (double)now) / 1e9;
