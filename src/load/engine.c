@@ -862,7 +862,6 @@ int engine_run(const scenario_t *s, const engine_opts_t *o, char *const *vars,
     if (T > total_vus)
         T = total_vus;
     memset(res, 0, sizeof *res);
-    atomic_store(&g_interrupt, 0);
     g_limited = !open && s->iterations > 0;
     atomic_store(&g_tickets, g_limited ? s->iterations : 0);
     worker_t *ws = calloc((size_t)T, sizeof *ws);
@@ -978,7 +977,7 @@ int engine_once(const scenario_t *s, const request_t *const *list, size_t n, int
     vu_start_iteration(v, 0);
     if (v->state != VS_DONE)
         ev_run(w->loop, 0);
-    int failures = w->failures;
+    int failures = w->failures + (atomic_load(&g_interrupt) ? 1 : 0);
     for (size_t k = 0; k < s->vars.n; k++) {
         free(vars[k]);
         vars[k] = v->vals[k] ? strdup(v->vals[k]) : NULL;
