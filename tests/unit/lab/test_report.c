@@ -254,7 +254,7 @@ static void comparisons_and_values(void **state) {
 }
 
 static int exists(const char *dir, const char *name) {
-    char path[4300];
+    char path[8192];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     struct stat st;
     return stat(path, &st) == 0 && st.st_size > 0;
