@@ -13,9 +13,15 @@ from .settings import settings
 
 _LEVELS = {"off": logging.CRITICAL + 1, "error": logging.ERROR, "warn": logging.WARNING,
            "warning": logging.WARNING, "info": logging.INFO, "debug": logging.DEBUG}
-logging.getLogger("benchlab.peer").setLevel(_LEVELS.get(settings.log_level, logging.ERROR))
-if settings.log_level not in ("off",):
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s %(message)s")
+# Our own logger (the /protected chain's log line, handler failures); uvicorn
+# and gunicorn configure theirs from the launcher's --log-level.
+_log = logging.getLogger("benchlab.peer")
+_log.setLevel(_LEVELS.get(settings.log_level, logging.ERROR))
+_log.propagate = False
+if settings.log_level != "off":
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    _log.addHandler(_handler)
 
 # No /docs, /redoc or /openapi.json: the benchmarked app serves the contract only.
 app = FastAPI(title="benchlab peer (FastAPI)", docs_url=None, redoc_url=None,
