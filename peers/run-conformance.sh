@@ -21,6 +21,7 @@ peer_name="peer-$name-under-test"
 BENCHLAB_LISTEN="127.0.0.1:$port" BENCHLAB_NAME="$peer_name" BENCHLAB_WORKERS="$workers" \
     BENCHLAB_JWT_SECRET="$secret" BENCHLAB_DB_POOL=4 "$start" >"$log" 2>&1 &
 pid=$!
+# shellcheck disable=SC2317 # called by the EXIT trap
 stop() {
     if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null; fi
     rm -f "$log"

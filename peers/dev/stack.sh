@@ -8,7 +8,7 @@ set -euo pipefail
 cmd=${1:?usage: stack.sh up|down DIR [ROWS]}
 dir=${2:?usage: stack.sh up|down DIR [ROWS]}
 here=$(cd "$(dirname "$0")" && pwd)
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+pgbin=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -45,9 +45,9 @@ up)
     echo "BENCHLAB_UPSTREAM=http://127.0.0.1:$up_port"
     ;;
 down)
-    [ -f "$dir/upstream.pid" ] && kill "$(cat "$dir/upstream.pid")" 2>/dev/null || true
-    [ -f "$dir/redis.pid" ] && kill "$(cat "$dir/redis.pid")" 2>/dev/null || true
-    [ -d "$dir/pg" ] && as_pg "$pgbin/pg_ctl -D '$dir/pg' -m fast -w stop >/dev/null" || true
+    if [ -f "$dir/upstream.pid" ]; then kill "$(cat "$dir/upstream.pid")" 2>/dev/null || true; fi
+    if [ -f "$dir/redis.pid" ]; then kill "$(cat "$dir/redis.pid")" 2>/dev/null || true; fi
+    if [ -d "$dir/pg" ]; then as_pg "$pgbin/pg_ctl -D '$dir/pg' -m fast -w stop >/dev/null" || true; fi
     rm -rf "$dir"
     ;;
 *)

@@ -3,7 +3,7 @@
 # of the contract (peers/conformance.py), once as a single process and once as
 # a node cluster of 2 workers, each stopped with SIGTERM.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 if [ -z "${BENCHLAB_PG:-}" ]; then
     echo "SKIP: peers_express: BENCHLAB_PG is not set (no running stack)"
     exit 0

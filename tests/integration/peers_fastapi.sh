@@ -3,7 +3,7 @@
 # of the contract (peers/conformance.py), once under plain uvicorn and once
 # under gunicorn with 2 uvicorn workers, each stopped with SIGTERM.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 if [ -z "${BENCHLAB_PG:-}" ]; then
     echo "SKIP: peers_fastapi: BENCHLAB_PG is not set (no running stack)"
     exit 0
