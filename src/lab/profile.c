@@ -206,6 +206,10 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
             }
         }
     }
+    /* a driver on several CPUs gets a thread per CPU unless told otherwise */
+    if (out->driver_threads == 0 && *out->driver_cpuset &&
+        box_cpulist_count(out->driver_cpuset) > 1)
+        out->driver_threads = box_cpulist_count(out->driver_cpuset);
     return 0;
 }
 

@@ -173,6 +173,7 @@ static void test_profiles(void **state) {
     if (profile_load("study", scen, 8, &p, err, sizeof err) != 0)
         fail_msg("%s", err);
     assert_string_equal(p.driver_cpuset, "5,6,7");
+    assert_int_equal(p.driver_threads, 3);
     assert_true(p.boxes[LAB_SVC_POSTGRES].cpus == 2);
     profile_free(&p);
 
