@@ -1,6 +1,8 @@
 # The TeX Live the paper is typeset with: scheme-small plus ACM's acmart class,
 # the fonts and packages it loads (Libertine, Inconsolata, newtx, ...), latexmk,
-# and what the tables and figures use (booktabs, siunitx, pgf, multirow).
+# and what the tables and figures use (booktabs, siunitx, pgf, multirow). The
+# list follows paper/main.fls of a Debian build: every package it reads that
+# scheme-small may lack is named. gnuplot writes the figures with cairolatex.
 { texliveSmall }:
 texliveSmall.withPackages (ps: [
   ps.acmart
@@ -29,6 +31,11 @@ texliveSmall.withPackages (ps: [
   ps.kastrup
   ps.microtype
   ps.setspace
+  ps.stringenc
+  ps.mmap
+  ps.natbib
+  ps.everyshi
+  ps.translations
   # tables and figures
   ps.booktabs
   ps.siunitx
