@@ -526,6 +526,24 @@ static void timeseries_has_one_line_per_second(void **state) {
     stop_server(srv);
 }
 
+/* The reference scenario against the real server of the private stack, when it is up. */
+static void reference_scenario_verifies_against_the_stack(void **state) {
+    (void)state;
+    const char *base = getenv("BENCHLAB_URL");
+    if (!base || !*base)
+        skip();
+    const char *root = getenv("BENCHLAB_ROOT") ? getenv("BENCHLAB_ROOT") : ".";
+    char sc[512];
+    snprintf(sc, sizeof sc, "%s/scenarios/basic/01-lightweight.json", root);
+    const char *args[] = {"verify", sc, "--base-url", base, NULL};
+    int rc = run_load(30, args);
+    if (rc != 0) {
+        char errpath[300];
+        snprintf(errpath, sizeof errpath, "%s/stderr", dir);
+        fail_msg("verify against %s: exit %d: %s", base, rc, read_file(errpath));
+    }
+}
+
 int main(void) {
     const char *build = getenv("BUILD") ? getenv("BUILD") : "build";
     snprintf(bin_load, sizeof bin_load, "%s/benchlab-load", build);
@@ -545,6 +563,7 @@ int main(void) {
         cmocka_unit_test(usage_and_scenario_errors_exit_2),
         cmocka_unit_test(merge_adds_histograms),
         cmocka_unit_test(timeseries_has_one_line_per_second),
+        cmocka_unit_test(reference_scenario_verifies_against_the_stack),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[400];
