@@ -5,7 +5,9 @@
 #  2. --resume after a run file went missing runs only that one;
 #  3. SIGINT in the middle stops cleanly: exit 130, no process, cgroup or temp
 #     dir left; --resume then finishes without redoing finished runs;
-#  4. bad arguments are refused with a clear message.
+#  4. a server killed mid-run makes that run invalid ("server died"); the
+#     study restarts it and goes on;
+#  5. bad arguments are refused with a clear message.
 # Native boxes when root (local-2core), the unboxed profile otherwise.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -165,7 +167,32 @@ grep -Eq "[12]/3 runs to do" "$work/run5.out" || fail "resume after SIGINT redid
     fail "run 1 was rewritten"
 [ -f "$res2/raw/basic/01-lightweight/c-ulfius-epoll/run-03.json" ] || fail "resume did not finish"
 
-# --- 4. bad arguments ----------------------------------------------------------
+# --- 4. the server dies mid-run: that run is invalid, the study goes on -----
+res3=$work/res3
+"$lab" run "$work/long.json" --profile "$profile" --results "$res3" >"$work/run6.out" 2>&1 &
+bg_pid=$!
+for _ in $(seq 1 600); do
+    [ -f "$res3/raw/basic/01-lightweight/c-ulfius-epoll/run-01.json" ] && break
+    sleep 0.1
+done
+sleep 0.5
+server_pid=$(cat "${TMPDIR:-/tmp}/benchlab-run-$bg_pid-"*/server.pid 2>/dev/null)
+[ -n "$server_pid" ] || fail "no server.pid in the study's stack dir"
+kill -KILL "$server_pid"
+wait "$bg_pid"
+rc=$?
+bg_pid=""
+cat "$work/run6.out"
+[ "$rc" = 0 ] || fail "a dead server stopped the study (exit $rc)"
+python3 - "$res3/raw/basic/01-lightweight/c-ulfius-epoll" <<'PY' || fail "server death not recorded"
+import json, sys
+runs = [json.load(open("%s/run-%02d.json" % (sys.argv[1], r))) for r in (1, 2, 3)]
+assert runs[1]["valid"] is False, runs[1]["invalid_reasons"]
+assert any("server died" in r for r in runs[1]["invalid_reasons"]), runs[1]["invalid_reasons"]
+assert runs[2]["valid"] is True, runs[2]["invalid_reasons"]  # restarted
+PY
+
+# --- 5. bad arguments ----------------------------------------------------------
 out=$("$lab" run nosuchplan 2>&1)
 rc=$?
 [ "$rc" = 2 ] || fail "unknown plan: exit $rc"
