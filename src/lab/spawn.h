@@ -17,10 +17,13 @@ typedef struct spawn_opts {
     void *ctx;
 } spawn_opts_t;
 
-/* fork; in the child: before_exec, stdin from /dev/null, stdout/stderr to log_path,
- * chdir(cwd), drop privileges to run_as_user when root, exec argv[0] (searched
- * in PATH when it has no '/'). The child also gets its own process group, so a
- * Ctrl-C in the terminal reaches only benchlab, which stops its children itself.
+/* fork; in the child, in this order: its own process group (a terminal's
+ * Ctrl-C reaches only benchlab, which stops its children itself), signal mask
+ * cleared, stdout/stderr appended to log_path, stdin from /dev/null, inherited
+ * descriptors marked close-on-exec, before_exec(ctx) (after the redirect, so
+ * its errors land in the log; before anything of the program runs), chdir(cwd),
+ * drop privileges to run_as_user when root, exec argv[0] (searched in PATH
+ * when it has no '/').
  * Returns the child's pid, or -1 with a message on stderr when fork fails or
  * the user does not exist. A failure in the child after fork (hook, log, chdir,
  * exec) exits the child with 126/127 after writing the reason to the log. */
@@ -30,9 +33,11 @@ pid_t spawn_process(char *const argv[], const spawn_opts_t *opts);
  * (0..255), 128+signal when killed, or -1 when it could not be started. */
 int spawn_run(char *const argv[], const spawn_opts_t *opts);
 
-/* Sends SIGTERM, waits up to timeout_ms, then SIGKILL and waits. Works for our
- * children (reaped with waitpid) and for unrelated pids read from PID files
- * (polled with kill(pid, 0)). Returns 0 when the process is gone, -1 otherwise. */
+/* Sends SIGTERM to pid, waits up to timeout_ms, then SIGKILL to its process
+ * group and waits; once pid is gone, whatever is left in its process group is
+ * killed too. Works for our children (reaped with waitpid) and for unrelated
+ * pids read from PID files (polled; zombies count as gone). Returns 0 when the
+ * process is gone, -1 otherwise. */
 int spawn_stop(pid_t pid, int timeout_ms);
 
 /* True when pid exists and is not a zombie. */
