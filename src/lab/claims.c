@@ -46,9 +46,27 @@ static void appendf(char **s, const char *fmt, ...) {
     *s = grown;
 }
 
-/* Evaluates one rule: returns its status and appends our number to *ours. */
+/* Records that a claim reads the cell a metric spec resolves to. */
+static void add_cell(claim_result_t *c, const report_t *rep, const metric_spec_t *m) {
+    const results_cell_t *cell =
+        m->config ? results_find_cell(rep->results, m->scenario, m->config)
+                  : results_default_cell(rep->results, m->scenario, rep->cfg.default_config);
+    if (!cell)
+        return;
+    for (size_t i = 0; i < c->ncells; i++)
+        if (c->cells[i] == cell)
+            return;
+    const results_cell_t **grown = realloc(c->cells, (c->ncells + 1) * sizeof *grown);
+    if (!grown)
+        return;
+    c->cells = grown;
+    c->cells[c->ncells++] = cell;
+}
+
+/* Evaluates one rule: returns its status and appends our number to claim->ours. */
 static int eval_rule(const json_t *rule, const char *where, const report_t *rep, claim_status_t *st,
-                     char **ours, char *err, size_t errlen) {
+                     claim_result_t *claim, char *err, size_t errlen) {
+    char **ours = &claim->ours;
     json_t *op = json_object_get(rule, "op"), *th = json_object_get(rule, "threshold");
     if (!json_is_string(op) || !json_is_number(th)) {
         snprintf(err, errlen, "%s: needs \"op\" (>=, >, <=, <, ==) and a number \"threshold\"",
@@ -68,6 +86,8 @@ static int eval_rule(const json_t *rule, const char *where, const report_t *rep,
                      json_string_value(cmp), rep->cfg.path);
             return -1;
         }
+        add_cell(claim, rep, &r->num);
+        add_cell(claim, rep, &r->den);
         if (isnan(r->ratio)) {
             *st = CLAIM_NOT_MEASURED;
             appendf(ours, "%s%s: not measured", *ours ? "; " : "", r->id);
@@ -84,6 +104,7 @@ static int eval_rule(const json_t *rule, const char *where, const report_t *rep,
                      rep->cfg.path);
             return -1;
         }
+        add_cell(claim, rep, &v->spec);
         if (v->s.n == 0) {
             *st = CLAIM_NOT_MEASURED;
             appendf(ours, "%s%s: not measured", *ours ? "; " : "", v->id);
@@ -102,6 +123,8 @@ static int eval_rule(const json_t *rule, const char *where, const report_t *rep,
             const report_ratio_t *r = &rep->ratios[i];
             if (strncmp(r->id, json_string_value(pre), plen) != 0 || isnan(r->ratio))
                 continue;
+            add_cell(claim, rep, &r->num);
+            add_cell(claim, rep, &r->den);
             bool one;
             if (compare(r->ratio, o, t, &one) != 0)
                 goto bad_op;
@@ -221,7 +244,7 @@ int claims_evaluate(claims_t *out, const json_t *root, const char *path, const r
             char w2[300];
             snprintf(w2, sizeof w2, "%s.rules[%zu]", where, k);
             claim_status_t st = CLAIM_HOLDS;
-            if (eval_rule(rule, w2, rep, &st, &r->ours, err, errlen) != 0) {
+            if (eval_rule(rule, w2, rep, &st, r, err, errlen) != 0) {
                 claims_free(out);
                 return -1;
             }
@@ -248,6 +271,7 @@ void claims_free(claims_t *c) {
         free(c->items[i].claim);
         free(c->items[i].their);
         free(c->items[i].ours);
+        free(c->items[i].cells);
     }
     free(c->items);
     memset(c, 0, sizeof *c);

@@ -20,6 +20,8 @@ typedef enum { CLAIM_HOLDS, CLAIM_FAILS, CLAIM_NOT_MEASURED } claim_status_t;
 typedef struct claim_result {
     char *id, *claim, *their, *ours; /* ours: plain text, e.g. "1.82x [1.61, 2.05]" */
     claim_status_t status;
+    const results_cell_t **cells; /* the cells its rules read (for the artifact table) */
+    size_t ncells;
 } claim_result_t;
 
 typedef struct claims {

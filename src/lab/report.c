@@ -144,6 +144,8 @@ static int compute_cell(report_cell_t *rc, const char *dir, const results_cell_t
     rc->server_cpus = results_json_number(params, "server_cpus");
     double w = results_json_number(params, "workers");
     rc->workers = isnan(w) ? 0 : (int)w;
+    double vus = results_json_number(params, "vus");
+    rc->vus = isnan(vus) ? 0 : (int)vus;
     json_t *th = json_object_get(params, "threading");
     rc->threading = json_is_string(th) ? json_string_value(th) : "";
     json_t *om = json_object_get(first->summary, "open_model");
@@ -229,7 +231,7 @@ static int load_comparisons(report_t *rep, char *err, size_t errlen) {
 }
 
 /* Every server-config configuration against the baseline threading/workers at
- * the same CPU limit. */
+ * the same CPU limit and number of VUs. */
 static int server_config_comparisons(report_t *rep) {
     json_t *sc = json_object_get(rep->cfg.root, "server_config");
     json_t *prefix = json_object_get(sc, "scenario_prefix");
@@ -250,7 +252,7 @@ static int server_config_comparisons(report_t *rep) {
             const report_cell_t *b = &rep->cells[j];
             if (!strcmp(b->cell->scenario, c->cell->scenario) &&
                 !strcmp(b->threading, json_string_value(bt)) && b->workers == (int)bw &&
-                b->server_cpus == c->server_cpus)
+                b->server_cpus == c->server_cpus && b->vus == c->vus)
                 base = b;
         }
         if (!base)
@@ -274,7 +276,7 @@ static int server_config_comparisons(report_t *rep) {
 
 /* For CPU-bound scenarios: every configuration with more worker processes than
  * CPUs against the best one with at most as many workers as CPUs, at the same
- * CPU limit (ids "over/<scenario>/<config>"). */
+ * CPU limit and VUs (ids "over/<scenario>/<config>"). */
 static int oversubscribed_comparisons(report_t *rep) {
     json_t *sc = json_object_get(rep->cfg.root, "server_config");
     json_t *list = json_object_get(sc, "cpu_bound_scenarios");
@@ -296,7 +298,7 @@ static int oversubscribed_comparisons(report_t *rep) {
                 const report_cell_t *b = &rep->cells[j];
                 int fit = (int)ceil(b->server_cpus) < 1 ? 1 : (int)ceil(b->server_cpus);
                 if (!strcmp(b->cell->scenario, scen) && b->server_cpus == c->server_cpus &&
-                    b->workers <= fit && b->rps.n > 0 &&
+                    b->vus == c->vus && b->workers <= fit && b->rps.n > 0 &&
                     (!best || b->rps.median > best->rps.median))
                     best = b;
             }

@@ -39,7 +39,7 @@ typedef struct report_cell {
     size_t ngroups;
     bool open_model;
     double rate, server_cpus; /* params (NaN when absent) */
-    int workers;
+    int workers, vus;
     const char *threading;
 } report_cell_t;
 

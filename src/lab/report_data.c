@@ -222,10 +222,13 @@ static int cmp_cell_cpus(const void *a, const void *b) {
         return c;
     if (x->workers != y->workers)
         return x->workers - y->workers;
+    if (x->vus != y->vus)
+        return x->vus - y->vus;
     return (x->server_cpus > y->server_cpus) - (x->server_cpus < y->server_cpus);
 }
 
-/* One block per workload x (threading, workers): "cpus rps lo hi" rows. */
+/* One block per workload x (threading, workers, VUs): "cpus rps lo hi" rows;
+ * "vus": N in the figure's config keeps only that load level. */
 static int server_config_dat(const report_t *rep, const char *dir, char *err, size_t errlen) {
     json_t *fig = results_json_path(rep->cfg.root, "figures.server_config");
     json_t *name = json_object_get(fig, "name"), *prefix = json_object_get(fig, "scenario_prefix");
@@ -234,9 +237,11 @@ static int server_config_dat(const report_t *rep, const char *dir, char *err, si
     const char *p = json_string_value(prefix);
     const report_cell_t **cells = calloc(rep->ncells ? rep->ncells : 1, sizeof *cells);
     size_t n = 0;
+    double only_vus = results_json_number(fig, "vus");
     for (size_t i = 0; cells && i < rep->ncells; i++)
         if (!strncmp(rep->cells[i].cell->scenario, p, strlen(p)) && rep->cells[i].rps.n > 0 &&
-            !isnan(rep->cells[i].server_cpus))
+            !isnan(rep->cells[i].server_cpus) &&
+            (isnan(only_vus) || rep->cells[i].vus == (int)only_vus))
             cells[n++] = &rep->cells[i];
     qsort(cells, n, sizeof *cells, cmp_cell_cpus);
     FILE *f = open_dat(dir, json_string_value(name), err, errlen);
@@ -248,11 +253,12 @@ static int server_config_dat(const report_t *rep, const char *dir, char *err, si
         const report_cell_t *c = cells[i];
         bool new_block = i == 0 || strcmp(c->cell->scenario, cells[i - 1]->cell->scenario) ||
                          strcmp(c->threading, cells[i - 1]->threading) ||
-                         c->workers != cells[i - 1]->workers;
+                         c->workers != cells[i - 1]->workers || c->vus != cells[i - 1]->vus;
         if (new_block) {
             char label[512];
-            snprintf(label, sizeof label, "%s, %s, %d worker%s", c->cell->scenario + strlen(p),
-                     c->threading, c->workers, c->workers == 1 ? "" : "s");
+            snprintf(label, sizeof label, "%s, %s, %d worker%s, %d VUs",
+                     c->cell->scenario + strlen(p), c->threading, c->workers,
+                     c->workers == 1 ? "" : "s", c->vus);
             fputs(i ? "\n\n" : "", f);
             quoted(f, label);
             fputs(" rps lo hi\n", f);

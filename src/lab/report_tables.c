@@ -266,8 +266,8 @@ static int server_config_table(const report_t *rep, const char *dir, char *err, 
         return -1;
     json_t *prefix = results_json_path(rep->cfg.root, "server_config.scenario_prefix");
     const char *p = json_is_string(prefix) ? json_string_value(prefix) : "server-config/";
-    fputs("\\begin{tabular}{llrrrlr}\n\\toprule\n"
-          "Workload & Threading & Workers & CPUs & req/s & CI of the median & p99 (ms) \\\\\n"
+    fputs("\\begin{tabular}{llrrrrlr}\n\\toprule\n"
+          "Workload & Threading & Workers & CPUs & VUs & req/s & CI of the median & p99 (ms) \\\\\n"
           "\\midrule\n",
           f);
     size_t rows = 0;
@@ -280,7 +280,7 @@ static int server_config_table(const report_t *rep, const char *dir, char *err, 
         latex_escape(f, c->threading);
         fprintf(f, " & %d & ", c->workers);
         latex_num(f, c->server_cpus);
-        fputs(" & ", f);
+        fprintf(f, " & %d & ", c->vus);
         latex_num(f, c->rps.median);
         fputs(" & ", f);
         interval(f, c->rps.median_ci.lo, c->rps.median_ci.hi);
@@ -290,7 +290,7 @@ static int server_config_table(const report_t *rep, const char *dir, char *err, 
         rows++;
     }
     if (rows == 0)
-        fputs("\\multicolumn{7}{c}{not measured} \\\\\n", f);
+        fputs("\\multicolumn{8}{c}{not measured} \\\\\n", f);
     fputs("\\bottomrule\n\\end{tabular}\n", f);
     return close_table(f, "server-config", err, errlen);
 }
@@ -335,6 +335,53 @@ static int host_table(const report_t *rep, const char *dir, char *err, size_t er
     return close_table(f, "host", err, errlen);
 }
 
+/* Artifact appendix: for each claim, the scenarios it reads, how many runs and
+ * how much wall-clock time they took in this results set, and the profile. */
+static int artifact_table(const claims_t *claims, const char *dir, char *err, size_t errlen) {
+    FILE *f = open_table(dir, "artifact", err, errlen);
+    if (!f)
+        return -1;
+    fputs("\\begin{tabular}{lp{0.42\\linewidth}rrl}\n\\toprule\n"
+          "Claim & Scenarios (configuration) & Runs & Minutes & Profile \\\\\n\\midrule\n",
+          f);
+    for (size_t i = 0; claims && i < claims->n; i++) {
+        const claim_result_t *c = &claims->items[i];
+        latex_escape(f, c->id);
+        fputs(" & ", f);
+        size_t runs = 0;
+        double secs = 0;
+        const char *profile = NULL;
+        for (size_t k = 0; k < c->ncells; k++) {
+            const results_cell_t *cell = c->cells[k];
+            if (k)
+                fputs(", ", f);
+            latex_escape(f, cell->scenario);
+            fputs(" (", f);
+            latex_escape(f, cell->config);
+            fputs(")", f);
+            for (size_t r = 0; r < cell->nvalid + cell->ninvalid; r++) {
+                const results_run_t *run =
+                    r < cell->nvalid ? cell->valid[r] : cell->invalid[r - cell->nvalid];
+                double w = results_json_number(run->root, "wall_s");
+                secs += isnan(w) ? 0 : w;
+                runs++;
+                json_t *p = json_object_get(run->root, "profile");
+                if (!profile && json_is_string(p))
+                    profile = json_string_value(p);
+            }
+        }
+        if (c->ncells == 0)
+            fputs("not measured", f);
+        fprintf(f, " & %zu & ", runs);
+        latex_num(f, secs / 60);
+        fputs(" & ", f);
+        latex_escape(f, profile ? profile : "--");
+        fputs(" \\\\\n", f);
+    }
+    fputs("\\bottomrule\n\\end{tabular}\n", f);
+    return close_table(f, "artifact", err, errlen);
+}
+
 int report_write_tables(const report_t *rep, const claims_t *claims, const char *dir, char *err,
                         size_t errlen) {
     if (report_mkdirs(dir) != 0) {
@@ -344,6 +391,7 @@ int report_write_tables(const report_t *rep, const claims_t *claims, const char 
     if (summary_table(rep, dir, err, errlen) || invalid_table(rep, dir, err, errlen) ||
         basic_table(rep, dir, err, errlen) || server_config_table(rep, dir, err, errlen) ||
         host_table(rep, dir, err, errlen) || claims_table(claims, dir, err, errlen) ||
+        artifact_table(claims, dir, err, errlen) ||
         comparisons_table(rep, dir, "comparisons", "sc/", false, err, errlen) ||
         comparisons_table(rep, dir, "comparisons-server-config", "sc/", true, err, errlen))
         return -1;

@@ -42,6 +42,13 @@ int metric_spec_parse(metric_spec_t *m, const json_t *obj, const json_t *base, c
     m->config = dup_or_null(str_key(obj, base, "config"));
     m->group = dup_or_null(str_key(obj, base, "group"));
     m->var = dup_or_null(str_key(obj, base, "var"));
+    m->version_var = dup_or_null(str_key(obj, base, "version_var"));
+    m->request = dup_or_null(str_key(obj, base, "request"));
+    if (m->request && !m->group) {
+        snprintf(err, errlen, "%s: \"request\" needs \"group\"", where);
+        metric_spec_free(m);
+        return -1;
+    }
     char *end;
     if (!strcmp(metric, "rps")) {
         m->kind = METRIC_RPS;
@@ -49,8 +56,11 @@ int metric_spec_parse(metric_spec_t *m, const json_t *obj, const json_t *base, c
         m->kind = METRIC_MEAN;
     } else if (!strcmp(metric, "checks_rate")) {
         m->kind = METRIC_CHECKS_RATE;
-    } else if (!strcmp(metric, "teardown") || !strcmp(metric, "lost_updates")) {
-        m->kind = !strcmp(metric, "teardown") ? METRIC_TEARDOWN : METRIC_LOST_UPDATES;
+    } else if (!strcmp(metric, "teardown") || !strcmp(metric, "lost_updates") ||
+               !strcmp(metric, "teardown_per_request")) {
+        m->kind = !strcmp(metric, "teardown")       ? METRIC_TEARDOWN
+                  : !strcmp(metric, "lost_updates") ? METRIC_LOST_UPDATES
+                                                    : METRIC_TEARDOWN_PER_REQUEST;
         if (!m->var) {
             snprintf(err, errlen, "%s: metric \"%s\" needs \"var\" (a teardown variable)", where,
                      metric);
@@ -58,8 +68,11 @@ int metric_spec_parse(metric_spec_t *m, const json_t *obj, const json_t *base, c
             return -1;
         }
         json_t *init = any_key(obj, base, "initial"), *per = any_key(obj, base, "per_request");
-        if (m->kind == METRIC_LOST_UPDATES && (!json_is_number(init) || !m->group)) {
-            snprintf(err, errlen, "%s: lost_updates needs \"group\" and a number \"initial\"",
+        if (m->kind == METRIC_LOST_UPDATES &&
+            (!json_is_number(init) || (!m->group && !m->version_var))) {
+            snprintf(err, errlen,
+                     "%s: lost_updates needs a number \"initial\" and \"version_var\" (or "
+                     "\"group\")",
                      where);
             metric_spec_free(m);
             return -1;
@@ -73,7 +86,7 @@ int metric_spec_parse(metric_spec_t *m, const json_t *obj, const json_t *base, c
     } else {
         snprintf(err, errlen,
                  "%s.metric: \"%s\" is not one of rps, pNN (e.g. p95, p99.9), mean, checks_rate, "
-                 "teardown, lost_updates",
+                 "teardown, teardown_per_request, lost_updates",
                  where, metric);
         metric_spec_free(m);
         return -1;
@@ -86,6 +99,8 @@ void metric_spec_free(metric_spec_t *m) {
     free(m->config);
     free(m->group);
     free(m->var);
+    free(m->version_var);
+    free(m->request);
     free(m->name);
     memset(m, 0, sizeof *m);
 }
@@ -107,13 +122,19 @@ const char *metric_unit(const metric_spec_t *m) {
 static json_t *metrics_obj(const metric_spec_t *m, const results_run_t *run) {
     if (m->group) {
         json_t *groups = results_json_path(run->summary, "root_group.groups");
-        return json_object_get(groups, m->group);
+        json_t *g = json_object_get(groups, m->group);
+        return m->request ? json_object_get(json_object_get(g, "requests"), m->request) : g;
     }
     return json_object_get(run->summary, "metrics");
 }
 
 static json_t *hist_json(const metric_spec_t *m, const results_run_t *run) {
     json_t *hs = json_object_get(run->summary, "histograms");
+    if (m->request) { /* the driver keys request histograms "<group>/<request>" */
+        char key[1024];
+        snprintf(key, sizeof key, "%s/%s", m->group, m->request);
+        return json_object_get(json_object_get(hs, "requests"), key);
+    }
     if (m->group)
         return json_object_get(json_object_get(hs, "groups"), m->group);
     return json_object_get(hs, "http_req_duration");
@@ -185,9 +206,16 @@ double metric_of_run(const metric_spec_t *m, const results_run_t *run) {
     case METRIC_TEARDOWN:
         return teardown_number(run, m->var);
     case METRIC_LOST_UPDATES: {
-        double fails, passes = checks_passes(mo, &fails);
+        double fails, writes = m->version_var ? teardown_number(run, m->version_var)
+                                              : checks_passes(mo, &fails);
         double final_stock = teardown_number(run, m->var);
-        return passes * m->per_request - (m->initial - final_stock);
+        return writes * m->per_request - (m->initial - final_stock);
+    }
+    case METRIC_TEARDOWN_PER_REQUEST: {
+        double count = results_json_number(mo, "http_reqs.count");
+        /* with both, version_var is the counter (var is then the stock) */
+        return count > 0 ? teardown_number(run, m->version_var ? m->version_var : m->var) / count
+                         : NAN;
     }
     }
     return NAN;

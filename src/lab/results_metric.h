@@ -1,14 +1,18 @@
 /* One number per valid run, named by a metric spec from paper/comparisons.json:
  *   {"scenario": "db-advanced/09-pagination", "config": "c-ulfius-epoll" (optional),
- *    "group": "cursor" (optional), "metric": "p95", ...}
+ *    "group": "cursor" (optional), "request": "GET /users/cursor" (optional, needs group),
+ *    "metric": "p95", ...}
  * metric is one of
  *   rps            requests per second (the group's, or the whole run's)
  *   p50 p90 p95 p99 p99.9 (any pNN)   latency percentile in ms from the run's histogram
  *   mean           mean latency in ms
  *   checks_rate    passed / all checks (the group's, or the run's)
  *   teardown       the number in teardown.<var>
- *   lost_updates   acknowledged decrements minus the stock that really went:
- *                  group checks passes * per_request - (initial - teardown.<var>)
+ *   teardown_per_request  teardown.<version_var, else var> / requests of the group
+ *                  (or run): successful writes (a version counter) per request
+ *   lost_updates   writes the server made minus the stock that really went:
+ *                  teardown.<version_var> * per_request - (initial - teardown.<var>);
+ *                  without version_var the group's passed checks count the writes
  * Missing data gives NaN for that run; values_of drops NaNs. */
 #ifndef BENCHLAB_LAB_RESULTS_METRIC_H
 #define BENCHLAB_LAB_RESULTS_METRIC_H
@@ -25,10 +29,11 @@ enum metric_kind {
     METRIC_CHECKS_RATE,
     METRIC_TEARDOWN,
     METRIC_LOST_UPDATES,
+    METRIC_TEARDOWN_PER_REQUEST,
 };
 
 typedef struct metric_spec {
-    char *scenario, *config, *group, *var;
+    char *scenario, *config, *group, *request, *var, *version_var;
     enum metric_kind kind;
     double percentile;  /* METRIC_PERCENTILE */
     double initial;     /* METRIC_LOST_UPDATES */

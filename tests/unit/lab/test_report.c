@@ -286,6 +286,7 @@ static void writes_every_table_and_figure(void **state) {
                                  "server-config.tex",
                                  "host.tex",
                                  "claims.tex",
+                                 "artifact.tex",
                                  "comparisons.tex",
                                  "comparisons-server-config.tex",
                                  "groups-basic.tex",
