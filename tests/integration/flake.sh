@@ -23,7 +23,7 @@ tail -n 1 "$tmp/good.log"
 
 # The files the flake is made of (tracked plus new ones), once.
 mkdir -p "$tmp/base"
-git ls-files -co --exclude-standard -z | xargs -0 -r cp --parents -P -t "$tmp/base"
+ci/check-flake --copy "$tmp/base"
 
 failures=0
 n=0

@@ -51,8 +51,8 @@ nixc() {
 
 # The flake as check-flake sees it, and the local stand-ins for the store.
 mkdir -p "$tmp/flake" "$tmp/src" "$tmp/labbin"
-git ls-files -co --exclude-standard -z | xargs -0 -r cp --parents -P -t "$tmp/flake"
-git ls-files -co --exclude-standard -z | xargs -0 -r cp --parents -P -t "$tmp/src"
+ci/check-flake --copy "$tmp/flake"
+ci/check-flake --copy "$tmp/src"
 for p in benchlab benchlab-server benchlab-load; do
     ln -s "$root/$BUILD/$p" "$tmp/labbin/$p"
 done
