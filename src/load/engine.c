@@ -393,7 +393,7 @@ static void vu_complete(vu_t *v) {
         ts_sec_t *sec = stats_second(st, (now - w->t0_ns) / 1000000000ull);
         sec->reqs++;
         sec->errors += !expected;
-        hist_record(&sec->lat, lat_us);
+        stats_ts_latency(st, (now - w->t0_ns) / 1000000000ull, lat_us);
     }
     if (r->nchecks || r->nextract)
         run_checks(v);
@@ -414,7 +414,7 @@ static void vu_complete(vu_t *v) {
 
 static void vu_write(vu_t *v) {
     while (v->wire_off < v->wire_len) {
-        ssize_t n = write(v->fd, v->wire + v->wire_off, v->wire_len - v->wire_off);
+        ssize_t n = send(v->fd, v->wire + v->wire_off, v->wire_len - v->wire_off, MSG_NOSIGNAL);
         if (n > 0) {
             v->wire_off += (size_t)n;
             continue;
@@ -830,6 +830,7 @@ static void *worker_main(void *arg) {
     uint64_t t0 = now_ns();
     worker_go(w);
     w->st->cpu_s = thread_cpu_s() - cpu0;
+    stats_ts_flush(w->st);
     w->finish_ns = now_ns();
     w->st->wall_s = (double)(w->finish_ns - t0) / 1e9;
     publish(w, now_ns());

@@ -22,7 +22,8 @@ int stats_init(stats_t *st, size_t ngroups, size_t nreqs, size_t nchecks, int ti
     if (!st->group_dur || !st->req_dur || !st->group_reqs || !st->group_failed || !st->req_reqs ||
         !st->req_failed || !st->check_pass || !st->check_fail)
         return -1;
-    if (hist_init(&st->dur, 3) || hist_init(&st->service, 3) || hist_init(&st->lag, 3))
+    if (hist_init(&st->dur, 3) || hist_init(&st->service, 3) || hist_init(&st->lag, 3) ||
+        hist_init(&st->ts_cur, 2))
         return -1;
     for (size_t i = 0; i < ngroups; i++)
         if (hist_init(&st->group_dur[i], 3))
@@ -41,8 +42,11 @@ void stats_free(stats_t *st) {
         hist_free(&st->group_dur[i]);
     for (size_t i = 0; st->req_dur && i < st->nreqs; i++)
         hist_free(&st->req_dur[i]);
-    for (size_t i = 0; i < st->nsec; i++)
-        hist_free(&st->sec[i].lat);
+    hist_free(&st->ts_cur);
+    for (size_t i = 0; i < st->nsec; i++) {
+        free(st->sec[i].slot);
+        free(st->sec[i].count);
+    }
     free(st->sec);
     free(st->group_dur);
     free(st->req_dur);
@@ -59,13 +63,62 @@ ts_sec_t *stats_second(stats_t *st, size_t sec) {
     if (sec >= st->nsec) {
         size_t n = sec + 1;
         st->sec = realloc(st->sec, n * sizeof *st->sec);
-        for (size_t i = st->nsec; i < n; i++) {
+        for (size_t i = st->nsec; i < n; i++)
             memset(&st->sec[i], 0, sizeof st->sec[i]);
-            hist_init(&st->sec[i].lat, 2);
-        }
         st->nsec = n;
     }
     return &st->sec[sec];
+}
+
+static void ts_add(ts_sec_t *d, const uint32_t *slot, const uint64_t *count, size_t n) {
+    if (n == 0)
+        return;
+    d->slot = realloc(d->slot, (d->n + n) * sizeof *d->slot);
+    d->count = realloc(d->count, (d->n + n) * sizeof *d->count);
+    memcpy(d->slot + d->n, slot, n * sizeof *slot);
+    memcpy(d->count + d->n, count, n * sizeof *count);
+    d->n += n;
+}
+
+void stats_ts_flush(stats_t *st) {
+    if (!st->timeseries || st->ts_cur.count == 0)
+        return;
+    ts_sec_t *d = stats_second(st, st->ts_cur_sec);
+    for (size_t i = 0; i < st->ts_cur.counts_len; i++)
+        if (st->ts_cur.counts[i]) {
+            uint32_t slot = (uint32_t)i;
+            ts_add(d, &slot, &st->ts_cur.counts[i], 1);
+        }
+    hist_reset(&st->ts_cur);
+}
+
+void stats_ts_latency(stats_t *st, size_t sec, uint64_t us) {
+    if (sec != st->ts_cur_sec) {
+        stats_ts_flush(st);
+        st->ts_cur_sec = sec;
+    }
+    hist_record(&st->ts_cur, us);
+}
+
+void stats_ts_percentiles(const stats_t *st, size_t sec, uint64_t *p50, uint64_t *p99) {
+    hist_t h;
+    *p50 = *p99 = 0;
+    if (sec >= st->nsec || hist_init(&h, 2))
+        return;
+    const ts_sec_t *s = &st->sec[sec];
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->slot[i] >= h.counts_len)
+            continue;
+        h.counts[s->slot[i]] += s->count[i];
+        h.count += s->count[i];
+        uint64_t lo, hi;
+        hist_slot_bounds(&h, s->slot[i], &lo, &hi);
+        if (hi > h.max) /* no exact max per second: the bucket bound caps it */
+            h.max = hi;
+    }
+    *p50 = hist_percentile(&h, 50);
+    *p99 = hist_percentile(&h, 99);
+    hist_free(&h);
 }
 
 void stats_merge(stats_t *dst, const stats_t *src) {
@@ -96,7 +149,7 @@ void stats_merge(stats_t *dst, const stats_t *src) {
         ts_sec_t *d = stats_second(dst, i);
         d->reqs += src->sec[i].reqs;
         d->errors += src->sec[i].errors;
-        hist_merge(&d->lat, &src->sec[i].lat);
+        ts_add(d, src->sec[i].slot, src->sec[i].count, src->sec[i].n);
     }
     double du = dst->wall_s > 0 ? dst->cpu_s / dst->wall_s : 0;
     double su = src->wall_s > 0 ? src->cpu_s / src->wall_s : 0;

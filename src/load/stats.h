@@ -10,10 +10,13 @@
 enum err_kind { ERR_CONNECT, ERR_TIMEOUT, ERR_RESET, ERR_PARSE, ERR_STATUS, ERR_KINDS };
 extern const char *const err_kind_names[ERR_KINDS];
 
-/* One second of the time series. */
+/* One second of the time series. Latencies are kept sparse ((slot, count) pairs of
+ * a 2-significant-digit histogram, a few dozen per second) so long runs stay small. */
 typedef struct ts_sec {
     uint64_t reqs, errors;
-    hist_t lat; /* 2 significant digits: enough for p50/p99 per second */
+    uint32_t *slot;
+    uint64_t *count;
+    size_t n;
 } ts_sec_t;
 
 typedef struct stats {
@@ -31,6 +34,8 @@ typedef struct stats {
     int timeseries;
     ts_sec_t *sec;
     size_t nsec;
+    hist_t ts_cur; /* latencies of second ts_cur_sec, not yet folded into sec[] */
+    size_t ts_cur_sec;
     double cpu_s, wall_s; /* this thread's CPU time and wall time of the load phase */
 } stats_t;
 
@@ -40,5 +45,11 @@ void stats_free(stats_t *st);
 void stats_merge(stats_t *dst, const stats_t *src);
 /* The time-series slot of second `sec` (grown on demand). */
 ts_sec_t *stats_second(stats_t *st, size_t sec);
+/* Records one latency of second `sec` in the time series. */
+void stats_ts_latency(stats_t *st, size_t sec, uint64_t us);
+/* Folds the current second's latencies into sec[] (at the end of a run). */
+void stats_ts_flush(stats_t *st);
+/* p50 and p99 (µs) of one second. */
+void stats_ts_percentiles(const stats_t *st, size_t sec, uint64_t *p50, uint64_t *p99);
 
 #endif

@@ -291,10 +291,11 @@ int summary_write_timeseries(const stats_t *st, const char *path) {
     }
     for (size_t i = 0; i < st->nsec; i++) {
         const ts_sec_t *s = &st->sec[i];
+        uint64_t p50, p99;
+        stats_ts_percentiles(st, i, &p50, &p99);
         fprintf(f,
                 "{\"t\":%zu,\"requests\":%llu,\"errors\":%llu,\"p50_ms\":%.3f,\"p99_ms\":%.3f}\n",
-                i, (unsigned long long)s->reqs, (unsigned long long)s->errors,
-                ms(hist_percentile(&s->lat, 50)), ms(hist_percentile(&s->lat, 99)));
+                i, (unsigned long long)s->reqs, (unsigned long long)s->errors, ms(p50), ms(p99));
     }
     int rc = fclose(f) == 0 && rename(tmp, path) == 0 ? 0 : -1;
     if (rc)
