@@ -86,7 +86,7 @@ in
       inherit (programs) server load lab;
       inherit paper;
       make-check = pkgs.callPackage ./make-check.nix {
-        inherit version;
+        inherit version tex;
         inherit (programs) libraries;
         src = sources.full;
       };

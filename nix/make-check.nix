@@ -11,6 +11,10 @@
   redis,
   curl,
   python3,
+  jq,
+  gnuplot,
+  poppler-utils,
+  tex,
   libraries,
   src,
   version,
@@ -24,6 +28,11 @@ stdenv.mkDerivation {
     redis
     curl
     python3 # tests/integration/study_run.sh reads the run files with it
+    jq
+    # tests/integration/paper_build.sh typesets the paper from the fixture results
+    gnuplot
+    tex
+    poppler-utils
   ];
   buildInputs = libraries ++ [ cmocka ];
   dontConfigure = true;

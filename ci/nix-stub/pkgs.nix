@@ -604,6 +604,14 @@ let
       ];
       mainProgram = "jq";
     };
+    poppler-utils = leaf "poppler-utils" {
+      version = "25.07.0";
+      outputs = [
+        "out"
+        "dev"
+      ];
+      mainProgram = "pdftotext";
+    };
     wrk = leaf "wrk" {
       version = "4.2.0";
       mainProgram = "wrk";
