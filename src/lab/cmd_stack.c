@@ -114,10 +114,10 @@ int cmd_up(int argc, char **argv) {
     sigprocmask(SIG_BLOCK, &stop, NULL);
     if (lab_stack_up(st, &so) != 0) {
         fprintf(stderr, "benchlab up: %s\n", st->err);
-        fprintf(stderr,
-                "benchlab up: nothing is left running; logs and data stay in %s "
-                "(benchlab down --dir DIR removes them)\n",
-                st->dir);
+        /* The data of a failed start is worth nothing (a cluster outside DIR
+         * would even outlive an rm -rf DIR); the logs say what went wrong. */
+        lab_stack_remove_data(st, true);
+        fprintf(stderr, "benchlab up: nothing is left running; the logs stay in %s\n", st->dir);
     } else {
         sigpending(&pending);
         if (sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM) ||

@@ -420,6 +420,47 @@ int lab_stack_up(lab_stack_t *st, const lab_server_opts_t *server_opts) {
     return rc;
 }
 
+/* The cluster outside DIR (see stack_pg.c) is only ever a directory made from
+ * this template: nothing else is removed on the word of a file in DIR. */
+static const char outside_prefix[] = "/tmp/benchlab-pg.";
+
+int lab_stack_remove_data(lab_stack_t *st, bool keep_logs) {
+    for (int s = 0; s < LAB_SVC_COUNT; s++)
+        if (st->pid[s] && spawn_alive(st->pid[s]))
+            return stack_fail(st, "stack: %s still runs (pid %d); not removing its data",
+                              lab_service_name(s), (int)st->pid[s]);
+    char path[PATH_MAX + 32];
+    int rc = 0;
+    snprintf(path, sizeof path, "%s/pg.path", st->dir);
+    char *outside = stack_read_file(path);
+    if (outside) {
+        outside[strcspn(outside, "\n")] = '\0';
+        if (strncmp(outside, outside_prefix, sizeof outside_prefix - 1) == 0 &&
+            !strstr(outside, "..") && stack_remove_tree(outside) != 0)
+            rc = stack_fail(st, "stack: cannot remove %s: %s", outside, strerror(errno));
+        free(outside);
+        unlink(path);
+    }
+    /* With the logs, stack.env stays too: it tells which ports were used. */
+    static const char *const entries[] = {"pg", "redis", "stack.env.tmp", "stack.env"};
+    size_t n = sizeof entries / sizeof entries[0] - (keep_logs ? 1 : 0);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(path, sizeof path, "%s/%s", st->dir, entries[i]);
+        if (stack_remove_tree(path) != 0)
+            rc = stack_fail(st, "stack: cannot remove %s: %s", path, strerror(errno));
+    }
+    for (int s = 0; s < LAB_SVC_COUNT; s++) {
+        if (!keep_logs) {
+            lab_stack_log_path(st, s, path, sizeof path);
+            unlink(path);
+        }
+        pid_path(st, s, path, sizeof path);
+        unlink(path);
+    }
+    st->pg_data[0] = '\0';
+    return rc;
+}
+
 int lab_stack_down(lab_stack_t *st) {
     int rc = 0;
     for (int s = LAB_SVC_COUNT - 1; s >= 0; s--)
@@ -427,32 +468,7 @@ int lab_stack_down(lab_stack_t *st) {
             rc = -1;
     if (rc != 0)
         return rc; /* keep the data of what still runs */
-    char path[PATH_MAX + 32];
-    if (st->pg_data[0] && stack_remove_tree(st->pg_data) != 0)
-        rc = stack_fail(st, "stack: cannot remove %s: %s", st->pg_data, strerror(errno));
-    /* The data lived outside DIR (see stack_pg.c): remove its parent too. */
-    snprintf(path, sizeof path, "%s/pg.path", st->dir);
-    char *outside = stack_read_file(path);
-    if (outside) {
-        outside[strcspn(outside, "\n")] = '\0';
-        if (outside[0] == '/')
-            stack_remove_tree(outside);
-        free(outside);
-        unlink(path);
-    }
-    static const char *const entries[] = {"pg", "redis", "stack.env", "stack.env.tmp"};
-    for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", st->dir, entries[i]);
-        stack_remove_tree(path);
-    }
-    for (int s = 0; s < LAB_SVC_COUNT; s++) {
-        lab_stack_log_path(st, s, path, sizeof path);
-        unlink(path);
-        pid_path(st, s, path, sizeof path);
-        unlink(path);
-    }
-    st->pg_data[0] = '\0';
-    return rc;
+    return lab_stack_remove_data(st, false);
 }
 
 int lab_stack_find_program(const char *name, const char *env_override, char *buf, size_t len) {

@@ -118,6 +118,11 @@ int lab_stack_up(lab_stack_t *st, const lab_server_opts_t *server_opts);
  * their data (pg, redis, logs, PID files, stack.env). DIR itself stays. */
 int lab_stack_down(lab_stack_t *st);
 
+/* Removes the data of a stopped stack: the cluster (also one outside DIR
+ * named by pg.path), redis/, PID files, and unless keep_logs the logs and
+ * stack.env. Refuses (-1) while a known service still runs. */
+int lab_stack_remove_data(lab_stack_t *st, bool keep_logs);
+
 /* The four lines BENCHLAB_URL=, BENCHLAB_PG=, BENCHLAB_REDIS=,
  * BENCHLAB_UPSTREAM= (only those of running services). */
 void lab_stack_print_env(const lab_stack_t *st, FILE *out);

@@ -108,6 +108,22 @@ static int choose_data_dir(lab_stack_t *st, const char *user, char *cwd, size_t 
     return 0;
 }
 
+/* After a failed initdb: a cluster directory made outside DIR would outlive
+ * DIR (initdb already emptied it), so remove it and its marker. */
+static void forget_outside_dir(lab_stack_t *st) {
+    char marker[PATH_MAX + 16];
+    snprintf(marker, sizeof marker, "%s/pg.path", st->dir);
+    char *outside = stack_read_file(marker);
+    if (!outside)
+        return;
+    outside[strcspn(outside, "\n")] = '\0';
+    if (strncmp(outside, "/tmp/benchlab-pg.", 17) == 0 && !strstr(outside, ".."))
+        stack_remove_tree(outside);
+    free(outside);
+    unlink(marker);
+    st->pg_data[0] = '\0';
+}
+
 static int run_initdb(lab_stack_t *st, const char *bindir, const char *user, const char *cwd) {
     char version[PATH_MAX + 16];
     snprintf(version, sizeof version, "%s/PG_VERSION", st->pg_data);
@@ -134,6 +150,7 @@ static int run_initdb(lab_stack_t *st, const char *bindir, const char *user, con
     if (rc != 0) {
         stack_fail(st, "postgres failed to start: initdb exited with status %d", rc);
         stack_append_log_tail(st, LAB_SVC_POSTGRES);
+        forget_outside_dir(st);
         return -1;
     }
     return 0;

@@ -59,7 +59,9 @@ static int teardown(void **state) {
         static lab_stack_t st;
         char dir[128];
         snprintf(dir, sizeof dir, "%s/%s", tmpdir, dirs[i]);
-        if (lab_stack_open(&st, dir) == 0)
+        /* Even without stack.env (a start that failed early), down removes
+         * a cluster kept outside the directory. */
+        if (lab_stack_open(&st, dir) == 0 || st.dir[0])
             lab_stack_down(&st);
     }
     return stack_remove_tree(tmpdir);
@@ -466,9 +468,17 @@ static void failed_start_is_reported_and_leaves_nothing_running(void **state) {
     assert_true(st.port[LAB_SVC_UPSTREAM] > 0);
     assert_true(st.pg_data[0] != '\0');
     assert_stack_gone(&st);
+    /* The data of the failed start is gone already (the cluster was outside
+     * the root-only tmpdir: no leftover there either); the logs stay. */
+    assert_int_not_equal(access(st.pg_data, F_OK), 0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/pg.path", dir);
+    assert_int_not_equal(access(path, F_OK), 0);
+    snprintf(path, sizeof path, "%s/server.log", dir);
+    assert_int_equal(access(path, F_OK), 0);
     snprintf(args, sizeof args, "down --dir '%s/broken'", tmpdir);
     assert_int_equal(run_benchlab(NULL, args, "broken-down"), 0);
-    assert_int_not_equal(access(st.pg_data, F_OK), 0);
+    assert_int_not_equal(access(path, F_OK), 0);
 }
 
 /* The study runs services as a box's user: Redis as nobody, in a DIR below

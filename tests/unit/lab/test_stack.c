@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/clock.h"
@@ -219,6 +220,42 @@ static void reset_rejects_unknown_names_before_touching_anything(void **state) {
     assert_non_null(strstr(st.err, "redis is not running"));
 }
 
+/* A failing initdb (a fake one via BENCHLAB_PG_BIN) is reported with its
+ * output, and no cluster directory is left behind outside DIR. */
+static void failed_initdb_is_reported_and_leaves_no_cluster_dir(void **state) {
+    (void)state;
+    char bin[128], path[192];
+    snprintf(bin, sizeof bin, "%s/fakepg", tmpdir);
+    assert_int_equal(mkdir(bin, 0755), 0);
+    /* The tmpdir is root-only: when root, the cluster would go to /tmp. */
+    static const char *const progs[] = {"initdb", "postgres"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s", bin, progs[i]);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fprintf(f, "#!/bin/sh\necho '%s: boom on purpose' >&2\nexit 1\n", progs[i]);
+        fclose(f);
+        assert_int_equal(chmod(path, 0755), 0);
+    }
+    assert_int_equal(chmod(tmpdir, 0755), 0); /* the fake must be runnable as postgres */
+    setenv("BENCHLAB_PG_BIN", bin, 1);
+    static lab_stack_t st;
+    char dir[128];
+    snprintf(dir, sizeof dir, "%s/noinit/inner", tmpdir);
+    assert_int_equal(lab_stack_init(&st, dir), 0);
+    snprintf(path, sizeof path, "%s/noinit", tmpdir);
+    assert_int_equal(chmod(path, 0700), 0);
+    int rc = lab_stack_start_postgres(&st);
+    unsetenv("BENCHLAB_PG_BIN");
+    assert_int_equal(chmod(tmpdir, 0700), 0);
+    assert_int_equal(rc, -1);
+    assert_non_null(strstr(st.err, "postgres failed to start: initdb exited with status 1"));
+    assert_non_null(strstr(st.err, "initdb: boom on purpose"));
+    assert_int_equal(st.pid[LAB_SVC_POSTGRES], 0);
+    snprintf(path, sizeof path, "%s/pg.path", st.dir);
+    assert_int_not_equal(access(path, F_OK), 0);
+}
+
 /* --- the mock upstream --- */
 
 typedef struct {
@@ -310,6 +347,7 @@ int main(void) {
         cmocka_unit_test(sql_files_are_found_from_the_build_tree),
         cmocka_unit_test(programs_are_found_next_to_benchlab_or_by_env),
         cmocka_unit_test(reset_rejects_unknown_names_before_touching_anything),
+        cmocka_unit_test(failed_initdb_is_reported_and_leaves_no_cluster_dir),
         cmocka_unit_test(upstream_answers_after_the_delay),
         cmocka_unit_test(upstream_waits_do_not_block_each_other),
     };
