@@ -273,40 +273,63 @@ static int server_config_dat(const report_t *rep, const char *dir, char *err, si
     return finish_dat(f, dir, json_string_value(name), n > 0, err, errlen);
 }
 
-/* One run's per-interval series: summary.time_series {interval_s, t_s,
- * http_reqs, p99_ms, server_cpu} (every array optional but t_s). */
+/* One run's per-second series: the driver's --timeseries output stored next to
+ * the run file as run-NN.timeseries.jsonl, lines {"t", "requests", "p99_ms", ...}
+ * and, when the study adds it, "server_cpu" (cores). The CPU column is written
+ * only when some line has it, so the plot script can tell (STATS_columns). */
 static int timeseries_dat(const report_t *rep, const char *dir, char *err, size_t errlen) {
     json_t *fig = results_json_path(rep->cfg.root, "figures.timeseries");
     json_t *name = json_object_get(fig, "name"), *sc = json_object_get(fig, "scenario"),
            *cf = json_object_get(fig, "config"), *rn = json_object_get(fig, "run");
     if (!json_is_string(name) || !json_is_string(sc))
         return 0;
-    FILE *f = open_dat(dir, json_string_value(name), err, errlen);
-    if (!f)
-        return -1;
     const report_cell_t *cell = report_find_cell(rep, json_string_value(sc),
                                                  json_is_string(cf) ? json_string_value(cf) : NULL);
     const results_run_t *run = NULL;
     for (size_t i = 0; cell && i < cell->cell->nvalid && !run; i++)
         if (!json_is_integer(rn) || cell->cell->valid[i]->run == json_integer_value(rn))
             run = cell->cell->valid[i];
-    json_t *ts = run ? json_object_get(run->summary, "time_series") : NULL;
-    json_t *t = json_object_get(ts, "t_s"), *reqs = json_object_get(ts, "http_reqs"),
-           *p99 = json_object_get(ts, "p99_ms"), *cpu = json_object_get(ts, "server_cpu");
-    double interval = results_json_number(ts, "interval_s");
-    if (!(interval > 0))
-        interval = 1;
-    fputs("t_s rps p99_ms server_cpu\n", f);
-    size_t n = json_array_size(t);
-    for (size_t i = 0; i < n; i++) {
-        json_t *r = json_array_get(reqs, i), *q = json_array_get(p99, i),
-               *u = json_array_get(cpu, i);
-        num(f, json_number_value(json_array_get(t, i)));
-        num(f, json_is_number(r) ? json_number_value(r) / interval : NAN);
-        num(f, json_is_number(q) ? json_number_value(q) : NAN);
-        num(f, json_is_number(u) ? json_number_value(u) : NAN);
+    json_t *lines = json_array();
+    bool cpu = false;
+    if (run) {
+        char path[8192];
+        snprintf(path, sizeof path, "%s/raw/%s", rep->results->dir, run->path);
+        size_t len = strlen(path);
+        if (len > 5 && strcmp(path + len - 5, ".json") == 0)
+            snprintf(path + len - 5, sizeof path - (len - 5), ".timeseries.jsonl");
+        FILE *in = fopen(path, "r");
+        char *line = NULL;
+        size_t cap = 0;
+        while (in && getline(&line, &cap, in) > 0) {
+            json_t *j = json_loads(line, 0, NULL);
+            if (json_is_object(j) && json_is_number(json_object_get(j, "t"))) {
+                cpu = cpu || json_is_number(json_object_get(j, "server_cpu"));
+                json_array_append(lines, j);
+            }
+            json_decref(j);
+        }
+        free(line);
+        if (in)
+            fclose(in);
+    }
+    FILE *f = open_dat(dir, json_string_value(name), err, errlen);
+    if (!f) {
+        json_decref(lines);
+        return -1;
+    }
+    fputs(cpu ? "t_s rps p99_ms server_cpu\n" : "t_s rps p99_ms\n", f);
+    size_t i;
+    json_t *j;
+    json_array_foreach(lines, i, j) {
+        num(f, results_json_number(j, "t"));
+        num(f, results_json_number(j, "requests")); /* per one-second interval */
+        num(f, results_json_number(j, "p99_ms"));
+        if (cpu)
+            num(f, results_json_number(j, "server_cpu"));
         fputs("\n", f);
     }
+    size_t n = json_array_size(lines);
+    json_decref(lines);
     return finish_dat(f, dir, json_string_value(name), n > 0, err, errlen);
 }
 
