@@ -252,8 +252,9 @@ static void failed_initdb_is_reported_and_leaves_no_cluster_dir(void **state) {
     assert_non_null(strstr(st.err, "postgres failed to start: initdb exited with status 1"));
     assert_non_null(strstr(st.err, "initdb: boom on purpose"));
     assert_int_equal(st.pid[LAB_SVC_POSTGRES], 0);
-    snprintf(path, sizeof path, "%s/pg.path", st.dir);
-    assert_int_not_equal(access(path, F_OK), 0);
+    char marker[PATH_MAX + 16];
+    snprintf(marker, sizeof marker, "%s/pg.path", st.dir);
+    assert_int_not_equal(access(marker, F_OK), 0);
 }
 
 /* --- the mock upstream --- */
