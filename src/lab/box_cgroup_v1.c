@@ -19,7 +19,7 @@ static void remove_dirs(box_t *b) {
     for (int i = b->ndirs - 1; i >= 0; i--) {
         box_kill_procs(b->dirs[i]);
         /* rmdir fails with EBUSY for a moment after the last task died */
-        for (int t = 0; t < 50 && rmdir(b->dirs[i]) != 0 && errno == EBUSY; t++) {
+        for (int t = 0; t < 100 && rmdir(b->dirs[i]) != 0 && errno == EBUSY; t++) {
             struct timespec ts = {0, 20 * 1000 * 1000};
             nanosleep(&ts, NULL);
         }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -98,6 +99,8 @@ int box_kill_procs(const char *dir) {
                 break;
             if (pid > 0 && pid != getpid()) {
                 kill((pid_t)pid, SIGKILL);
+                /* a zombie child of ours keeps the cgroup busy until reaped */
+                waitpid((pid_t)pid, NULL, WNOHANG);
                 any = 1;
             }
             p = end;

@@ -208,7 +208,10 @@ static json_t *axis_at(const axes_t *ax, int k, size_t i) {
 }
 
 static void format_config(plan_unit_t *u, const char *impl, const axes_t *ax) {
-    size_t n = (size_t)snprintf(u->config, sizeof u->config, "%s-%s", impl, u->threading);
+    /* the threading model is benchlab-server's; a peer has one of its own */
+    size_t n = strcmp(impl, "c-ulfius") == 0 || ax->v[K_THREADING]
+                   ? (size_t)snprintf(u->config, sizeof u->config, "%s-%s", impl, u->threading)
+                   : (size_t)snprintf(u->config, sizeof u->config, "%s", impl);
     if (u->workers != 1)
         n += (size_t)snprintf(u->config + n, sizeof u->config - n, "-w%d", u->workers);
     if (u->server_cpus > 0)

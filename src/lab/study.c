@@ -50,6 +50,8 @@ typedef struct study {
     char scenarios[PATH_MAX];
     char load_bin[PATH_MAX];
     char stack_dir[PATH_MAX];
+    char peer_start[PATH_MAX]; /* peers/<implementation>/start, "" for benchlab-server */
+    char server_bin[PATH_MAX + 32];
     plan_t plan;
     profile_t profile;
     box_backend_t backend;
@@ -217,8 +219,10 @@ static int ensure_server(study_t *s, const plan_unit_t *u) {
         args[n++] = "--db-pool";
         args[n++] = pool;
     }
-    lab_server_opts_t so = {
-        .implementation = s->impl, .bin = s->o->server_bin, .args = args, .nargs = n};
+    lab_server_opts_t so = {.implementation = s->impl,
+                            .bin = *s->server_bin ? s->server_bin : NULL,
+                            .args = args,
+                            .nargs = n};
     if (lab_stack_start_server(&s->st, &so) != 0) {
         progress_line(&s->progress, "benchlab run: %s", s->st.err);
         return -1;
@@ -468,6 +472,43 @@ static int one_unit(study_t *s, int ui) {
     return 0;
 }
 
+/* --- peers ------------------------------------------------------------------- */
+
+/* The peers (docs/peers.md) read their configuration from the environment; the
+ * stack starts a server with benchlab-server's flags. A wrapper written into
+ * the stack directory turns the one into the other and execs the launcher, so
+ * the pid (and the box it joined) stays the server's. */
+static int write_peer_wrapper(study_t *s) {
+    if (snprintf(s->server_bin, sizeof s->server_bin, "%s/peer-server", s->stack_dir) >=
+        (int)sizeof s->server_bin)
+        return -1;
+    FILE *f = fopen(s->server_bin, "w");
+    if (!f)
+        return -1;
+    fprintf(f,
+            "#!/bin/sh\n"
+            "# written by benchlab run: benchlab-server flags -> the peer launcher's environment\n"
+            "while [ $# -gt 0 ]; do\n"
+            "    case \"$1\" in\n"
+            "    --listen) export BENCHLAB_LISTEN=\"$2\" ;;\n"
+            "    --name) export BENCHLAB_NAME=\"$2\" ;;\n"
+            "    --pg) export BENCHLAB_PG=\"$2\" ;;\n"
+            "    --redis) export BENCHLAB_REDIS=\"$2\" ;;\n"
+            "    --upstream) export BENCHLAB_UPSTREAM=\"$2\" ;;\n"
+            "    --workers) export BENCHLAB_WORKERS=\"$2\" ;;\n"
+            "    --db-pool) export BENCHLAB_DB_POOL=\"$2\" ;;\n"
+            "    --jwt-secret) export BENCHLAB_JWT_SECRET=\"$2\" ;;\n"
+            "    --log-level) export BENCHLAB_LOG_LEVEL=\"$2\" ;;\n"
+            "    *) shift; continue ;; # --threading: a peer has one model\n"
+            "    esac\n"
+            "    shift 2\n"
+            "done\n"
+            "exec '%s'\n",
+            s->peer_start);
+    int rc = fclose(f);
+    return rc == 0 ? chmod(s->server_bin, 0755) : -1;
+}
+
 /* --- setup and teardown ----------------------------------------------------- */
 
 static void copy_file(const char *from, const char *to) {
@@ -558,6 +599,22 @@ static int prepare(study_t *s) {
             fprintf(stderr, "benchlab run: %s\n", err);
             return 2;
         }
+    }
+    if (o->server_bin) {
+        snprintf(s->server_bin, sizeof s->server_bin, "%s", o->server_bin);
+    } else if (strcmp(s->impl, "c-ulfius") != 0) {
+        if (snprintf(s->peer_start, sizeof s->peer_start, "%s/../peers/%s/start", s->scenarios,
+                     s->impl) >= (int)sizeof s->peer_start ||
+            access(s->peer_start, X_OK) != 0) {
+            fprintf(stderr,
+                    "benchlab run: implementation '%s': no %s (give its server with "
+                    "--server-bin)\n",
+                    s->impl, s->peer_start);
+            return 2;
+        }
+        char abs[PATH_MAX];
+        if (realpath(s->peer_start, abs))
+            snprintf(s->peer_start, sizeof s->peer_start, "%s", abs);
     }
     s->backend = s->profile.backend;
     if (s->backend == BOX_DOCKER || s->backend == BOX_PODMAN) {
@@ -708,6 +765,11 @@ int study_run(const study_opts_t *o) {
         goto cleanup;
     }
     s->stack_inited = true;
+    if (*s->peer_start && write_peer_wrapper(s) != 0) {
+        fprintf(stderr, "benchlab run: cannot write the peer wrapper: %s\n", strerror(errno));
+        rc = 1;
+        goto cleanup;
+    }
     bool need[LAB_SVC_COUNT] = {0};
     /* only what the units with missing runs need (a resume may need less) */
     for (int i = 0; i < s->plan.nunits; i++) {
