@@ -3,6 +3,7 @@
  * cgroup this process is in, so a box never escapes limits set on us. */
 #include <errno.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +17,22 @@ enum { C_CPU, C_CPUACCT, C_CPUSET, C_MEMORY };
 static const char *const controllers[4] = {"cpu", "cpuacct", "cpuset", "memory"};
 
 static void remove_dirs(box_t *b) {
-    for (int i = b->ndirs - 1; i >= 0; i--) {
-        box_kill_procs(b->dirs[i]);
-        /* rmdir fails with EBUSY for a moment after the last task died */
-        for (int t = 0; t < 100 && rmdir(b->dirs[i]) != 0 && errno == EBUSY; t++) {
-            struct timespec ts = {0, 20 * 1000 * 1000};
-            nanosleep(&ts, NULL);
+    /* Kill again on every round: a child that was between fork and exec may
+     * join one of the directories after it was found empty. */
+    bool gone[BOX_MAX_DIRS] = {false};
+    for (int round = 0; round < 100; round++) {
+        bool all = true;
+        for (int i = b->ndirs - 1; i >= 0; i--) {
+            if (gone[i])
+                continue;
+            box_kill_procs(b->dirs[i]);
+            gone[i] = rmdir(b->dirs[i]) == 0 || errno == ENOENT;
+            all &= gone[i];
         }
+        if (all)
+            break;
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
     }
     b->ndirs = 0;
 }

@@ -134,8 +134,10 @@ static void v2_destroy(box_t *b) {
     snprintf(path, sizeof path, "%s/cgroup.kill", b->dirs[0]);
     if (box_path_exists(path))
         box_write_file(b->dirs[0], "cgroup.kill", "1");
-    box_kill_procs(b->dirs[0]);
-    for (int t = 0; t < 100 && rmdir(b->dirs[0]) != 0 && errno == EBUSY; t++) {
+    for (int t = 0; t < 100; t++) { /* kill again: a late joiner may have arrived */
+        box_kill_procs(b->dirs[0]);
+        if (rmdir(b->dirs[0]) == 0 || errno == ENOENT)
+            break;
         struct timespec ts = {0, 20 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
