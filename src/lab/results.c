@@ -112,8 +112,14 @@ static int parse_run(results_run_t *run, const char *dir, const char *rel, char 
                       : !json_is_integer(num)   ? "run: missing or not an integer"
                                                 : NULL;
     run->summary = json_object_get(run->root, "summary");
+    if (!bad && json_is_null(run->summary) && json_is_false(valid)) {
+        /* the driver wrote nothing (it or the server failed): an invalid run to
+         * list, with an empty summary so readers need no special case */
+        json_object_set_new(run->root, "summary", json_object());
+        run->summary = json_object_get(run->root, "summary");
+    }
     if (!bad && !json_is_object(run->summary))
-        bad = "summary: missing or not an object";
+        bad = "summary: missing or not an object (null only for an invalid run)";
     if (bad) {
         snprintf(err, errlen, "%s: %s", full, bad);
         return -1;

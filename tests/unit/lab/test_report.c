@@ -169,6 +169,33 @@ static void loader_names_the_bad_file(void **state) {
     assert_int_equal(system(cmd), 0);
 }
 
+static void invalid_run_without_summary_is_listed(void **state) {
+    (void)state;
+    char dir[] = "/tmp/benchlab-test-report.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[4200];
+    snprintf(path, sizeof path, "%s/raw/x/y/c", dir);
+    assert_int_equal(report_mkdirs(path), 0);
+    snprintf(path, sizeof path, "%s/raw/x/y/c/run-01.json", dir);
+    FILE *f = fopen(path, "w");
+    fputs("{\"scenario\": \"x/y\", \"config\": \"c\", \"run\": 1, \"valid\": false, "
+          "\"invalid_reasons\": [\"server died\"], \"summary\": null, \"teardown\": null}",
+          f);
+    fclose(f);
+    results_t r;
+    char err[1024];
+    if (results_load(&r, dir, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    const results_cell_t *c = results_find_cell(&r, "x/y", "c");
+    assert_non_null(c);
+    assert_int_equal(c->nvalid, 0);
+    assert_int_equal(c->ninvalid, 1);
+    results_free(&r);
+    char cmd[4300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* Loads the fixture and computes the report with the paper's config. */
 static void load_report(results_t *r, report_t *rep) {
     char err[1024];
@@ -366,6 +393,7 @@ int main(void) {
         cmocka_unit_test(hist_rejects_bad_input),
         cmocka_unit_test(loader_separates_invalid_and_warmup),
         cmocka_unit_test(loader_names_the_bad_file),
+        cmocka_unit_test(invalid_run_without_summary_is_listed),
         cmocka_unit_test(statistics_use_valid_runs_only),
         cmocka_unit_test(comparisons_and_values),
         cmocka_unit_test(writes_every_table_and_figure),
