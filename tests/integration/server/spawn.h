@@ -13,6 +13,32 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Servers still running; killed at exit when a failed assertion skipped
+ * the test's own stop_server. */
+static pid_t spawned[16];
+
+static inline void kill_spawned(void) {
+    for (int i = 0; i < 16; i++)
+        if (spawned[i] > 0) {
+            kill(spawned[i], SIGKILL);
+            waitpid(spawned[i], NULL, 0);
+            spawned[i] = 0;
+        }
+}
+
+static inline void remember_spawned(pid_t pid, int add) {
+    static int registered;
+    if (!registered) {
+        atexit(kill_spawned);
+        registered = 1;
+    }
+    for (int i = 0; i < 16; i++)
+        if (add ? spawned[i] == 0 : spawned[i] == pid) {
+            spawned[i] = add ? pid : 0;
+            return;
+        }
+}
+
 /* A port free right now (bound to 0 then released). */
 static inline int free_port(void) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -60,6 +86,7 @@ static inline pid_t spawn_server(const char *const *args, char *url, size_t urll
         struct http_resp r;
         if (http_to(url, "GET", "/health", NULL, NULL, 0, NULL, &r) == 0 && r.status == 200) {
             http_free(&r);
+            remember_spawned(pid, 1);
             return pid;
         }
         http_free(&r);
@@ -75,6 +102,7 @@ static inline pid_t spawn_server(const char *const *args, char *url, size_t urll
 
 /* SIGTERM, then the exit status (or -1 after 15 s, when it is killed). */
 static inline int stop_server(pid_t pid) {
+    remember_spawned(pid, 0);
     kill(pid, SIGTERM);
     for (int i = 0; i < 300; i++) {
         int st;
