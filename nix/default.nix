@@ -20,6 +20,7 @@ let
     p.callPackage ./programs.nix {
       inherit version;
       src = sources.programs;
+      libjwt = p.callPackage ./libjwt.nix { };
     };
   programs = programsFor pkgs;
   imagePrograms = programsFor imagePkgs;

@@ -43,6 +43,15 @@ let
     in
     x;
 
+  versionOlder = v1: v2: builtins.compareVersions v2 v1 == 1;
+  licenses = {
+    mpl20 = {
+      spdxId = "MPL-2.0";
+      fullName = "Mozilla Public License 2.0";
+      free = true;
+    };
+  };
+
   getOutput = output: pkg: pkg.${output} or pkg.out or pkg;
   getBin = getOutput "bin";
   makeBinPath =
@@ -172,6 +181,7 @@ let
   };
   platformsWithUnix = platforms // {
     unix = platforms.linux ++ platforms.darwin;
+    all = platforms.linux ++ platforms.darwin;
   };
 in
 {
@@ -191,6 +201,8 @@ in
     optionalAttrs
     optionals
     optionalString
+    versionOlder
+    licenses
     ;
   platforms = platformsWithUnix;
 }

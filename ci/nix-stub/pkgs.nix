@@ -445,8 +445,48 @@ let
           };
     };
 
+  # fetchFromGitHub: a fixed-output derivation; a rev or a tag, and a hash.
+  fetchFromGitHub =
+    {
+      owner,
+      repo,
+      rev ? null,
+      tag ? null,
+      hash ? null,
+      sha256 ? null,
+      name ? "source",
+      fetchSubmodules ? false,
+      leaveDotGit ? false,
+      deepClone ? false,
+      private ? false,
+      forceFetchGit ? false,
+      fetchLFS ? false,
+      rootDir ? "",
+      sparseCheckout ? [ ],
+      githubBase ? "github.com",
+      varPrefix ? null,
+      passthru ? { },
+      meta ? { },
+      ...
+    }:
+    assert (rev == null) != (tag == null) || throw "fetchFromGitHub: give exactly one of `rev` and `tag` (${owner}/${repo})";
+    assert (hash != null || sha256 != null) || throw "fetchFromGitHub: ${owner}/${repo} needs a `hash`";
+    derivation {
+      name = storeName name;
+      inherit system;
+      builder = "/bin/sh";
+      args = unbuildable;
+      url = "https://${githubBase}/${owner}/${repo}/archive/${if tag != null then "refs/tags/${tag}" else rev}.tar.gz";
+      outputHashMode = "recursive";
+      outputHash = if hash != null then hash else sha256;
+    }
+    // {
+      inherit owner repo rev tag passthru meta;
+    };
+
   pkgs = {
     inherit
+      fetchFromGitHub
       python3
       lib
       stdenv
@@ -529,7 +569,21 @@ let
         "dev"
       ];
     };
-    libjwt = leaf "libjwt" { version = "1.18.1"; };
+    # recent nixpkgs has libjwt 3 (another API); nix/libjwt.nix then builds 1.x
+    libjwt = leaf "libjwt" { version = "3.3.2"; };
+    openssl = leaf "openssl" {
+      version = "3.5.1";
+      outputs = [
+        "bin"
+        "dev"
+        "out"
+        "man"
+        "doc"
+        "debug"
+      ];
+      mainProgram = "openssl";
+    };
+    autoreconfHook = leaf "autoreconf-hook" { version = "2.72"; };
     curl = leaf "curl" {
       version = "8.14.1";
       outputs = [
