@@ -1,19 +1,31 @@
 #include "server/handlers/dbutil.h"
 
 #include "server/db/rows.h"
+#include "server/db/rows_json.h"
 #include "server/http/respond.h"
+
+int reply_result_rows(struct _u_response *resp, const PGresult *r, int first, int last) {
+    struct strbuf sb = {0};
+    sb_rows(&sb, r, first, last);
+    if (sb.failed) {
+        free(sb.p);
+        sb.p = NULL;
+    }
+    return reply_json_text(resp, 200, sb.p, sb.len);
+}
 
 int reply_rows(struct _u_response *resp, struct app *app, enum stmt_id id, int n,
                const char *const *params) {
     ACQUIRE_DB(c);
     PGresult *r = db_run(c, id, n, params);
-    int rc = db_ok(r) ? reply_json(resp, 200, db_rows(r)) : reply_db_failure(resp, c, r);
+    int rc = db_ok(r) ? reply_result_rows(resp, r, 0, PQntuples(r)) : reply_db_failure(resp, c, r);
     PQclear(r);
     db_release(app->db, c);
     return rc;
 }
 
 #include <stdio.h>
+#include <stdlib.h>
 
 int lookup_user(struct _u_response *resp, struct app *app, long long id, char *name, size_t namelen,
                 char *email, size_t emaillen) {

@@ -11,6 +11,9 @@
     if (c == NULL)                                                                                 \
     return reply_unavailable(resp, "database")
 
+/* Answers 200 with rows [first, last) of r as a JSON array (direct writer). */
+int reply_result_rows(struct _u_response *resp, const PGresult *r, int first, int last);
+
 /* Runs one statement and answers with every row as an array of objects. */
 int reply_rows(struct _u_response *resp, struct app *app, enum stmt_id id, int n,
                const char *const *params);

@@ -2,9 +2,11 @@
 #include "server/handlers/dbutil.h"
 
 #include "server/db/rows.h"
+#include "server/db/rows_json.h"
 #include "server/handlers/params.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 HANDLER(h_users_offset) {
     INT_PARAM(page, "page", 1, 1000000000LL, 1);
@@ -21,13 +23,15 @@ HANDLER(h_users_offset) {
         rc = reply_db_failure(resp, c, db_ok(items) ? count : items);
     } else {
         long long total = db_ll(count, 0, 0);
-        json_t *o = json_object();
-        json_object_set_new(o, "items", db_rows(items));
-        json_object_set_new(o, "total", json_integer(total));
-        json_object_set_new(o, "page", json_integer(page));
-        json_object_set_new(o, "size", json_integer(size));
-        json_object_set_new(o, "total_pages", json_integer((total + size - 1) / size));
-        rc = reply_json(resp, 200, o);
+        struct strbuf sb = {0};
+        char tail[160];
+        sb_puts(&sb, "{\"items\":");
+        sb_rows(&sb, items, 0, PQntuples(items));
+        snprintf(tail, sizeof tail,
+                 ",\"total\":%lld,\"page\":%lld,\"size\":%lld,\"total_pages\":%lld}", total, page,
+                 size, (total + size - 1) / size);
+        sb_puts(&sb, tail);
+        rc = reply_json_text(resp, 200, sb.failed ? (free(sb.p), NULL) : sb.p, sb.len);
     }
     PQclear(items);
     PQclear(count);
@@ -50,15 +54,15 @@ HANDLER(h_users_cursor) {
     } else {
         int n = PQntuples(r);
         int shown = n > size ? (int)size : n;
-        json_t *items = json_array();
-        for (int i = 0; i < shown; i++)
-            json_array_append_new(items, db_row(r, i));
-        json_t *o = json_object();
-        json_object_set_new(o, "items", items);
-        json_object_set_new(o, "next_cursor",
-                            n > size ? json_integer(db_ll(r, shown - 1, 0)) : json_null());
-        json_object_set_new(o, "size", json_integer(size));
-        rc = reply_json(resp, 200, o);
+        struct strbuf sb = {0};
+        char tail[96], next[24] = "null";
+        if (n > size)
+            snprintf(next, sizeof next, "%lld", db_ll(r, shown - 1, 0));
+        sb_puts(&sb, "{\"items\":");
+        sb_rows(&sb, r, 0, shown);
+        snprintf(tail, sizeof tail, ",\"next_cursor\":%s,\"size\":%lld}", next, size);
+        sb_puts(&sb, tail);
+        rc = reply_json_text(resp, 200, sb.failed ? (free(sb.p), NULL) : sb.p, sb.len);
     }
     PQclear(r);
     db_release(app->db, c);

@@ -2,6 +2,7 @@
 #include "server/handlers/handlers.h"
 
 #include "server/db/pool.h"
+#include "server/handlers/dbutil.h"
 #include "server/db/rows.h"
 #include "server/handlers/params.h"
 #include "server/parse/json_body.h"
@@ -24,7 +25,7 @@ static int run_and_reply(struct _u_response *resp, struct app *app, enum stmt_id
         else
             rc = reply_db_failure(resp, c, r);
     } else if (as_array) {
-        rc = reply_json(resp, ok_status, db_rows(r));
+        rc = reply_result_rows(resp, r, 0, PQntuples(r));
     } else if (PQntuples(r) == 0) {
         rc = reply_error(resp, 404, "not_found", "user not found");
     } else {

@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int reply_json(struct _u_response *resp, unsigned status, json_t *body) {
@@ -21,6 +22,17 @@ int reply_json(struct _u_response *resp, unsigned status, json_t *body) {
     free(resp->binary_body);
     resp->binary_body = s;
     resp->binary_body_length = s ? strlen(s) : 0;
+    return U_CALLBACK_COMPLETE;
+}
+
+int reply_json_text(struct _u_response *resp, unsigned status, char *buf, size_t len) {
+    if (buf == NULL)
+        return reply_error(resp, 500, "internal", "out of memory");
+    resp->status = status;
+    u_map_put(resp->map_header, "Content-Type", "application/json");
+    free(resp->binary_body);
+    resp->binary_body = buf;
+    resp->binary_body_length = len;
     return U_CALLBACK_COMPLETE;
 }
 

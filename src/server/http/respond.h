@@ -19,6 +19,9 @@ int reply_unavailable(struct _u_response *resp, const char *what);
 /* After a failed query: 503 when the connection was lost, else 500. */
 int reply_db_failure(struct _u_response *resp, struct db_conn *c, const PGresult *r);
 int reply_no_content(struct _u_response *resp);
+/* Sets a JSON body already serialized into buf (malloc'd; ownership passes to
+ * the response). A NULL buf (allocation failed) answers 500. */
+int reply_json_text(struct _u_response *resp, unsigned status, char *buf, size_t len);
 
 /* A query or path parameter, NULL when absent. */
 const char *req_param(const struct _u_request *req, const char *name);

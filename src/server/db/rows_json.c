@@ -1,0 +1,153 @@
+#include "server/db/rows_json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    OID_BOOL = 16,
+    OID_INT8 = 20,
+    OID_INT2 = 21,
+    OID_INT4 = 23,
+    OID_JSON = 114,
+    OID_FLOAT4 = 700,
+    OID_FLOAT8 = 701,
+    OID_TIMESTAMP = 1114,
+    OID_TIMESTAMPTZ = 1184,
+    OID_NUMERIC = 1700,
+    OID_JSONB = 3802,
+};
+
+static int grow(struct strbuf *s, size_t need) {
+    if (s->failed)
+        return -1;
+    if (s->len + need + 1 <= s->cap)
+        return 0;
+    size_t cap = s->cap ? s->cap : 4096;
+    while (cap < s->len + need + 1)
+        cap *= 2;
+    char *p = realloc(s->p, cap);
+    if (p == NULL) {
+        s->failed = 1;
+        return -1;
+    }
+    s->p = p;
+    s->cap = cap;
+    return 0;
+}
+
+void sb_put(struct strbuf *s, const char *str, size_t n) {
+    if (grow(s, n) != 0)
+        return;
+    memcpy(s->p + s->len, str, n);
+    s->len += n;
+    s->p[s->len] = '\0';
+}
+
+void sb_puts(struct strbuf *s, const char *str) {
+    sb_put(s, str, strlen(str));
+}
+
+void sb_json_string(struct strbuf *s, const char *str, size_t n) {
+    /* Worst case every byte becomes \u00XX. */
+    if (grow(s, n * 6 + 2) != 0)
+        return;
+    static const char hex[] = "0123456789abcdef";
+    char *o = s->p + s->len;
+    *o++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)str[i];
+        if (c == '"' || c == '\\') {
+            *o++ = '\\';
+            *o++ = (char)c;
+        } else if (c < 0x20) {
+            *o++ = '\\';
+            switch (c) {
+            case '\n':
+                *o++ = 'n';
+                break;
+            case '\r':
+                *o++ = 'r';
+                break;
+            case '\t':
+                *o++ = 't';
+                break;
+            default:
+                *o++ = 'u';
+                *o++ = '0';
+                *o++ = '0';
+                *o++ = hex[c >> 4];
+                *o++ = hex[c & 15];
+            }
+        } else {
+            *o++ = (char)c;
+        }
+    }
+    *o++ = '"';
+    s->len = (size_t)(o - s->p);
+    s->p[s->len] = '\0';
+}
+
+/* A number PostgreSQL printed; NaN and infinities are not JSON: null. */
+static void number(struct strbuf *s, const char *v, size_t n) {
+    if (n == 0 || v[0] == 'N' || v[0] == 'I' || (v[0] == '-' && n > 1 && v[1] == 'I'))
+        sb_put(s, "null", 4);
+    else
+        sb_put(s, v, n);
+}
+
+static void value(struct strbuf *s, const PGresult *r, int row, int col) {
+    if (PQgetisnull(r, row, col)) {
+        sb_put(s, "null", 4);
+        return;
+    }
+    const char *v = PQgetvalue(r, row, col);
+    size_t n = (size_t)PQgetlength(r, row, col);
+    switch (PQftype(r, col)) {
+    case OID_BOOL:
+        sb_puts(s, v[0] == 't' ? "true" : "false");
+        return;
+    case OID_INT2:
+    case OID_INT4:
+    case OID_INT8:
+    case OID_FLOAT4:
+    case OID_FLOAT8:
+    case OID_NUMERIC:
+        number(s, v, n);
+        return;
+    case OID_JSON:
+    case OID_JSONB:
+        sb_put(s, v, n); /* PostgreSQL only stores valid JSON */
+        return;
+    case OID_TIMESTAMP:
+    case OID_TIMESTAMPTZ: {
+        size_t before = s->len;
+        sb_json_string(s, v, n);
+        if (!s->failed) {
+            char *sp = memchr(s->p + before, ' ', s->len - before);
+            if (sp != NULL)
+                *sp = 'T';
+        }
+        return;
+    }
+    default:
+        sb_json_string(s, v, n);
+    }
+}
+
+void sb_rows(struct strbuf *s, const PGresult *r, int first, int last) {
+    int nf = PQnfields(r);
+    sb_put(s, "[", 1);
+    for (int row = first; row < last; row++) {
+        sb_put(s, row > first ? ",{" : "{", row > first ? 2 : 1);
+        for (int c = 0; c < nf; c++) {
+            if (c > 0)
+                sb_put(s, ",", 1);
+            const char *name = PQfname(r, c);
+            sb_json_string(s, name, strlen(name));
+            sb_put(s, ":", 1);
+            value(s, r, row, c);
+        }
+        sb_put(s, "}", 1);
+    }
+    sb_put(s, "]", 1);
+}
