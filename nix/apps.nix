@@ -15,7 +15,9 @@
   stdenv,
   writeShellApplication,
   coreutils,
-  gnumake,
+  findutils,
+  gnugrep,
+  gnused,
   gnuplot,
   docker-client,
   programs,
@@ -30,15 +32,19 @@ let
     inherit (programs) lab;
   };
 
+  # What ci/bench.sh and ci/paper.sh call (GNU tools, also on macOS).
   paperTools = [
     programs.lab
     coreutils
-    gnumake
+    findutils
+    gnugrep
+    gnused
     gnuplot
     tex
   ];
 
-  # Typesets the paper from "$results" into "$pdf" (both absolute).
+  # Typesets the paper from "$results" (absolute, or relative to the working
+  # copy) into "$pdf" (absolute).
   typeset = ''
     (
       ${workdir}

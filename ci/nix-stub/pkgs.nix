@@ -629,6 +629,30 @@ let
         "swap"
       ];
     };
+    findutils = leaf "findutils" {
+      version = "4.10.0";
+      outputs = [
+        "out"
+        "info"
+        "locate"
+      ];
+    };
+    gnugrep = leaf "gnugrep" {
+      version = "3.12";
+      outputs = [
+        "out"
+        "info"
+      ];
+      mainProgram = "grep";
+    };
+    gnused = leaf "gnused" {
+      version = "4.9";
+      outputs = [
+        "out"
+        "info"
+      ];
+      mainProgram = "sed";
+    };
     gnuplot = leaf "gnuplot" {
       version = "6.0.3";
       mainProgram = "gnuplot";
