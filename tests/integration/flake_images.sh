@@ -7,7 +7,9 @@
 #     SIGTERM stops it with status 0; a second start reuses the data;
 #  2. image-redis' default command line is accepted by redis-server (PING);
 #  3. image-load's benchlab-study refuses to run without the Docker socket and
-#     unknown arguments.
+#     unknown arguments;
+#  4. the programs the lab's wrapper pins (benchlab-server, benchlab for the
+#     upstream, PostgreSQL) are the very store paths the images hold.
 # Each image must have no Entrypoint (the docker backend passes whole command lines).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -155,4 +157,32 @@ for args in "--bogus" ""; do
     [ "$rc" -eq 2 ] || { cat "$tmp/study.log"; fail "benchlab-study $args: exit $rc, expected 2"; }
     echo "ok   benchlab-study ${args:-without the Docker socket}: exit 2 ($(head -n 1 "$tmp/study.log"))"
 done
+echo "== the store paths the lab passes are in the images"
+image server
+# The docker backend runs `docker run IMAGE <path the lab found> ...`, so the
+# programs the lab's wrapper pins must be in the image that runs them.
+labdrv=$(nixc eval --raw --override-input nixpkgs "path:$tmp/flake/ci/nix-stub" \
+    "path:$tmp/flake#packages.$system.lab.drvPath" 2>"$tmp/eval.err") ||
+    { cat "$tmp/eval.err"; fail "evaluating packages.$system.lab"; }
+nixc show-derivation "$labdrv" | jq -r '.[].env.installPhase' >"$tmp/lab-install"
+contents() { # contents IMAGE: its contents' store paths, one a line
+    jq -r 'to_entries[] | select(.value.env.conf != null) | .value.env.conf' "$tmp/$1.drvs.json" |
+        jq -r '.contents[]'
+}
+pinned() { # pinned VAR: the store path (up to /bin) the lab's wrapper sets VAR to
+    sed -n "s#.*--set-default $1 \(/nix/store/[^/]*\)/.*#\1#p" "$tmp/lab-install" | head -n 1
+}
+for pair in BENCHLAB_SERVER_BIN:server BENCHLAB_BIN:server; do
+    var=${pair%%:*} img=${pair##*:}
+    path=$(pinned "$var")
+    [ -n "$path" ] || fail "the lab's wrapper does not set $var"
+    contents "$img" | grep -qxF "$path" || fail "$var=$path is not in image-$img"
+    echo "ok   $var ($(basename "$path")) is in image-$img"
+done
+pgpath=$(contents postgres | grep -E -- "-postgresql-[0-9.]+-$system\$" || true)
+[ -n "$pgpath" ] || fail "image-postgres does not hold postgresql itself"
+grep -qF "$pgpath/bin" "$tmp/lab-install" || fail "the lab's PATH has another postgresql than image-postgres ($pgpath)"
+echo "ok   the lab's postgresql ($(basename "$pgpath")) is image-postgres'"
+contents redis | grep -qE -- "-redis-[0-9.]+-$system\$" || fail "image-redis does not hold redis"
+echo "ok   image-redis holds redis (redis-server on its PATH)"
 echo "flake_images: ok"
