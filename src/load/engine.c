@@ -690,13 +690,12 @@ static void sched_run(worker_t *w) {
         vu_start_iteration(v, when);
     }
     if (w->next_sched_ns >= (double)w->end_ns) {
+        /* time is up: what still waits for a VU will not start (k6 does the same) */
         w->stopping = 1;
-        if (w->busy == 0 && w->bl_len == 0) {
+        w->st->dropped += w->bl_len;
+        w->bl_len = 0;
+        if (w->busy == 0)
             ev_break(loop, EVBREAK_ALL);
-            return;
-        }
-        if (w->bl_len) /* keep draining the backlog */
-            sched_arm(w, (double)now_ns() + 1e7);
         return;
     }
     sched_arm(w, w->next_sched_ns);
