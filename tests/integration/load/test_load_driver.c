@@ -363,6 +363,21 @@ static void open_model_stall_shows_in_latency_not_service_time(void **state) {
     assert_true(lag99 > 200);
     assert_int_equal(geti(s, "open_model", "dropped_iterations", NULL), 0);
     json_decref(s);
+    /* overload: one VU, 20 ms per request, 1000 starts/s for 1 s. What has not
+     * started when the time is up is dropped; every scheduled start is accounted for */
+    const char *over = "{\"rate\":1000,\"max_vus\":1,\"duration\":\"1s\","
+                       "\"iteration\":{\"requests\":[{\"path\":\"/delay/20\"}]}}";
+    double t0 = now_s();
+    assert_int_equal(run_scenario(over, 30, base, NULL, NULL, NULL, NULL), 0);
+    assert_true(now_s() - t0 < 3.0);
+    s = summary();
+    json_int_t done = geti(s, "metrics", "iterations", "count");
+    json_int_t dropped = geti(s, "open_model", "dropped_iterations", NULL);
+    assert_true(done >= 20 && done <= 55);
+    if (done + dropped < 999 || done + dropped > 1001)
+        fail_msg("%lld done + %lld dropped, want 1000 scheduled", (long long)done,
+                 (long long)dropped);
+    json_decref(s);
     stop_server(srv);
 }
 
