@@ -74,7 +74,7 @@ static void host_keys(FILE *f, const json_t *m) {
         {"host/kernel", "host.kernel"},
         {"study/plan", "plan"},
         {"study/profile", "profile"},
-        {"study/commit", "git_commit"},
+        {"study/commit", "git.commit"},
         {"study/started", "started_at"},
         {"study/ended", "ended_at"},
         {"version/postgresql", "versions.postgresql"},

@@ -107,7 +107,8 @@ static const char *s3(double x, char *buf) {
 
 static int write_md(const report_t *rep, const claims_t *claims, const char *dir, char *err,
                     size_t errlen) {
-    char path[4096], a[64], b[64], c2[64], d[64], e[64];
+    /* one buffer per number of a printf: the formatter writes into the one it gets */
+    char path[4096], a[64], b[64], c2[64], d[64], e[64], g[64], h[64];
     snprintf(path, sizeof path, "%s/summary.md", dir);
     FILE *f = fopen(path, "w");
     if (!f) {
@@ -128,8 +129,8 @@ static int write_md(const report_t *rep, const claims_t *claims, const char *dir
         fprintf(f, "| %s | %s | %zu/%zu | %s | [%s, %s] | %s | %s | %s | %s |\n", c->cell->scenario,
                 c->cell->config, c->cell->nvalid, c->cell->nvalid + c->cell->ninvalid,
                 s3(c->rps.median, a), s3(c->rps.median_ci.lo, b), s3(c->rps.median_ci.hi, c2),
-                s3(c->rps.cv * 100, d), s3(c->pct_ms[0], e), s3(c->pct_ms[3], a),
-                s3(c->pct_ms[4], b));
+                s3(c->rps.cv * 100, d), s3(c->pct_ms[0], e), s3(c->pct_ms[3], g),
+                s3(c->pct_ms[4], h));
     }
     fputs("\n## Comparisons\n\n| comparison | ratio | bootstrap CI |\n|---|---|---|\n", f);
     for (size_t i = 0; i < rep->nratios; i++) {

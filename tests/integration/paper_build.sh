@@ -51,6 +51,19 @@ for gp in plots/*.gp; do
     [ -s "$f" ] || { echo "figure $f missing"; exit 1; }
 done
 
+# a partial results set (only the basic scenarios) still builds, with
+# placeholders where figures and tables have no data
+mkdir -p "$tmp/partial/raw"
+cp -r tests/fixtures/results-small/raw/basic "$tmp/partial/raw/"
+cp tests/fixtures/results-small/manifest.json "$tmp/partial/"
+mkdir -p "$tmp/c"
+cp -r paper "$tmp/c/paper"
+rm -rf "$tmp/c/paper/generated"
+PAPER_DIR="$tmp/c/paper" SUMMARY_DIR=none RESULTS="$tmp/partial" bash ci/paper.sh >"$tmp/c.log" 2>&1 ||
+    { cat "$tmp/c.log"; echo "paper from a partial results set failed"; exit 1; }
+pdftotext "$tmp/c/paper/main.pdf" "$tmp/partial.txt"
+grep -q 'Not measured in this results set' "$tmp/partial.txt" || { echo "no placeholder in a partial paper"; exit 1; }
+
 # no runs: a clear refusal, not an empty paper
 mkdir -p "$tmp/empty/raw"
 if RESULTS="$tmp/empty" PAPER_DIR="$tmp/a/paper" bash ci/paper.sh >"$tmp/empty.log" 2>&1; then
