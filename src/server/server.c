@@ -37,7 +37,8 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
 }
 
 static unsigned mhd_flags(enum threading_model m) {
-    unsigned f = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC;
+    /* TURBO: no shutdown() before close, optimistic reads (fewer syscalls). */
+    unsigned f = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_TURBO;
     switch (m) {
     case THREADING_SELECT:
         return f | MHD_ALLOW_SUSPEND_RESUME;

@@ -47,6 +47,11 @@ void sb_puts(struct strbuf *s, const char *str) {
     sb_put(s, str, strlen(str));
 }
 
+/* 1 for the bytes JSON strings must escape. */
+static const unsigned char needs_escape[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,         1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1 /* " */, ['\\'] = 1};
+
 void sb_json_string(struct strbuf *s, const char *str, size_t n) {
     /* Worst case every byte becomes \u00XX. */
     if (grow(s, n * 6 + 2) != 0)
@@ -54,33 +59,34 @@ void sb_json_string(struct strbuf *s, const char *str, size_t n) {
     static const char hex[] = "0123456789abcdef";
     char *o = s->p + s->len;
     *o++ = '"';
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)str[i];
-        if (c == '"' || c == '\\') {
-            *o++ = '\\';
+    size_t i = 0;
+    while (i < n) {
+        /* Copy the run of bytes that need no escape in one go. */
+        size_t run = i;
+        while (run < n && !needs_escape[(unsigned char)str[run]])
+            run++;
+        memcpy(o, str + i, run - i);
+        o += run - i;
+        if (run == n)
+            break;
+        unsigned char c = (unsigned char)str[run];
+        *o++ = '\\';
+        if (c == '"' || c == '\\')
             *o++ = (char)c;
-        } else if (c < 0x20) {
-            *o++ = '\\';
-            switch (c) {
-            case '\n':
-                *o++ = 'n';
-                break;
-            case '\r':
-                *o++ = 'r';
-                break;
-            case '\t':
-                *o++ = 't';
-                break;
-            default:
-                *o++ = 'u';
-                *o++ = '0';
-                *o++ = '0';
-                *o++ = hex[c >> 4];
-                *o++ = hex[c & 15];
-            }
-        } else {
-            *o++ = (char)c;
+        else if (c == '\n')
+            *o++ = 'n';
+        else if (c == '\r')
+            *o++ = 'r';
+        else if (c == '\t')
+            *o++ = 't';
+        else {
+            *o++ = 'u';
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
         }
+        i = run + 1;
     }
     *o++ = '"';
     s->len = (size_t)(o - s->p);
@@ -95,14 +101,15 @@ static void number(struct strbuf *s, const char *v, size_t n) {
         sb_put(s, v, n);
 }
 
-static void value(struct strbuf *s, const PGresult *r, int row, int col) {
+/* One value of a column whose type OID is known. */
+static void value(struct strbuf *s, const PGresult *r, int row, int col, Oid type) {
     if (PQgetisnull(r, row, col)) {
         sb_put(s, "null", 4);
         return;
     }
     const char *v = PQgetvalue(r, row, col);
     size_t n = (size_t)PQgetlength(r, row, col);
-    switch (PQftype(r, col)) {
+    switch (type) {
     case OID_BOOL:
         sb_puts(s, v[0] == 't' ? "true" : "false");
         return;
@@ -134,20 +141,42 @@ static void value(struct strbuf *s, const PGresult *r, int row, int col) {
     }
 }
 
+#define MAX_COLS 128
+
 void sb_rows(struct strbuf *s, const PGresult *r, int first, int last) {
     int nf = PQnfields(r);
+    if (nf > MAX_COLS)
+        nf = MAX_COLS;
+    /* Column keys ("name": with its comma) and types, once per result. */
+    struct strbuf keys = {0};
+    size_t key_off[MAX_COLS + 1];
+    Oid types[MAX_COLS];
+    for (int c = 0; c < nf; c++) {
+        key_off[c] = keys.len;
+        if (c > 0)
+            sb_put(&keys, ",", 1);
+        const char *name = PQfname(r, c);
+        sb_json_string(&keys, name, strlen(name));
+        sb_put(&keys, ":", 1);
+        types[c] = PQftype(r, c);
+    }
+    key_off[nf] = keys.len;
+    if (keys.failed) {
+        s->failed = 1;
+        free(keys.p);
+        return;
+    }
+    /* A first guess of the size saves most reallocations. */
+    grow(s, (size_t)(last - first) * (keys.len + 64) + 2);
     sb_put(s, "[", 1);
     for (int row = first; row < last; row++) {
         sb_put(s, row > first ? ",{" : "{", row > first ? 2 : 1);
         for (int c = 0; c < nf; c++) {
-            if (c > 0)
-                sb_put(s, ",", 1);
-            const char *name = PQfname(r, c);
-            sb_json_string(s, name, strlen(name));
-            sb_put(s, ":", 1);
-            value(s, r, row, c);
+            sb_put(s, keys.p + key_off[c], key_off[c + 1] - key_off[c]);
+            value(s, r, row, c, types[c]);
         }
         sb_put(s, "}", 1);
     }
     sb_put(s, "]", 1);
+    free(keys.p);
 }

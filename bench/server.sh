@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# `make bench-server`: benchlab-server next to peers measured in the same run.
+#
+# Pinned: the server under test (and nginx) on CPU ${SERVER_CPU:-1}, wrk and
+# pgbench on CPU ${LOAD_CPU:-0}. For each threading model: /health and /echo
+# requests/s against nginx serving a static /health on the same core; and
+# /users requests/s against pgbench running the same SELECT at the same
+# concurrency on the same database. Prints a table with the ratios.
+#
+#   DUR=5 CONNS=10 BUILD=build bash bench/server.sh
+#   MODELS="epoll pool" to measure only some threading models.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+DUR=${DUR:-5}
+CONNS=${CONNS:-10}
+SERVER_CPU=${SERVER_CPU:-1}
+LOAD_CPU=${LOAD_CPU:-0}
+MODELS=${MODELS:-select poll epoll pool thread-per-conn}
+
+for tool in wrk nginx pgbench taskset; do
+    command -v "$tool" >/dev/null || { echo "bench-server: $tool missing (make deps installs it)" >&2; exit 1; }
+done
+[ -x "$BUILD/benchlab" ] && [ -x "$BUILD/benchlab-server" ] || { echo "bench-server: build first (make)" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/benchlab-bench-server.XXXXXX)
+server_pid=""
+nginx_started=""
+cleanup() {
+    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+    [ -n "$nginx_started" ] && nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -s stop 2>/dev/null || true
+    "$BUILD/benchlab" down --dir "$work/stack" >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }
+# wrk's Requests/sec for URL (extra wrk args after it).
+rps() {
+    local url=$1; shift
+    taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${DUR}s" "$@" "$url" 2>&1 |
+        awk '/Requests\/sec/ {print $2} /Non-2xx/ {bad=1} END {if (bad) print "non-2xx" > "/dev/stderr"}'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+
+echo "bench-server: starting a private stack (PostgreSQL, Redis, seed) in $work/stack" >&2
+"$BUILD/benchlab" up --dir "$work/stack" >"$work/up.env"
+pg=$(sed -n 's/^BENCHLAB_PG=//p' "$work/up.env")
+redis=$(sed -n 's/^BENCHLAB_REDIS=//p' "$work/up.env")
+
+# nginx: one worker on the server's core, a static /health.
+mkdir -p "$work/nginx/logs"
+nport=$(free_port)
+cat >"$work/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon on;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    server {
+        listen 127.0.0.1:$nport;
+        location = /health { default_type application/json; return 200 '{"status":"ok","server":"nginx"}'; }
+    }
+}
+CONF
+taskset -c "$SERVER_CPU" nginx -p "$work/nginx" -c "$work/nginx/nginx.conf"
+nginx_started=1
+wait_http "http://127.0.0.1:$nport/health"
+
+cat >"$work/echo.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"message":"Hello, benchmark!","timestamp":1,"data":{"items":[1,2,3,4,5],"nested":{"key":"value"}}}'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+echo 'SELECT id, name, email, created_at FROM users ORDER BY id;' >"$work/users.sql"
+
+# The peers, measured once between the servers' runs would drift; measure
+# nginx and pgbench next to each model instead (same minute, same load).
+pg_host=$(echo "$pg" | sed -n 's/.*host=\([^ ]*\).*/\1/p')
+pg_port=$(echo "$pg" | sed -n 's/.*port=\([0-9]*\).*/\1/p')
+pg_user=$(echo "$pg" | sed -n 's/.*user=\([^ ]*\).*/\1/p')
+pg_db=$(echo "$pg" | sed -n 's/.*dbname=\([^ ]*\).*/\1/p')
+pgbench_tps() {
+    taskset -c "$LOAD_CPU" pgbench -n -c "$CONNS" -j 1 -T "$DUR" -f "$work/users.sql" \
+        -h "$pg_host" -p "$pg_port" -U "$pg_user" "$pg_db" 2>&1 |
+        awk '/^tps/ {print $3; exit}'
+}
+
+printf '\nbenchlab-server vs peers: %s s per point, %s connections, server+nginx on CPU %s, wrk/pgbench on CPU %s\n\n' \
+    "$DUR" "$CONNS" "$SERVER_CPU" "$LOAD_CPU"
+printf '%-16s %10s %10s %7s %10s %7s %10s %10s %7s\n' model health nginx ratio echo ratio users pgbench ratio
+for model in $MODELS; do
+    args=(--threading "$model")
+    [ "$model" = pool ] && args+=(--threads 2)
+    sport=$(free_port)
+    taskset -c "$SERVER_CPU" "$BUILD/benchlab-server" --listen "127.0.0.1:$sport" "${args[@]}" \
+        --pg "$pg" --redis "$redis" --db-pool "$CONNS" 2>"$work/server-$model.log" &
+    server_pid=$!
+    wait_http "http://127.0.0.1:$sport/health" || { echo "bench-server: $model did not start" >&2; cat "$work/server-$model.log" >&2; exit 1; }
+    base="http://127.0.0.1:$sport"
+    curl -sf -o /dev/null "$base/users" # warm the pool and prepared statements
+    h=$(rps "$base/health")
+    n=$(rps "http://127.0.0.1:$nport/health")
+    e=$(rps "$base/echo" -s "$work/echo.lua")
+    u=$(rps "$base/users")
+    p=$(pgbench_tps)
+    printf '%-16s %10.0f %10.0f %7s %10.0f %7s %10.0f %10.0f %7s\n' "$model" "$h" "$n" "$(ratio "$h" "$n")" \
+        "$e" "$(ratio "$e" "$n")" "$u" "$p" "$(ratio "$u" "$p")"
+    kill "$server_pid"
+    wait "$server_pid" || { echo "bench-server: $model did not exit 0 on SIGTERM" >&2; exit 1; }
+    server_pid=""
+done
+printf '\nratios: health/nginx (target >= 0.75), echo/nginx-health (>= 0.5), users/pgbench (>= 0.6)\n'
