@@ -97,6 +97,25 @@ static void host_keys(FILE *f, const json_t *m) {
     fprintf(f, "\\blsynthetic%s\n", synthetic ? "true" : "false");
 }
 
+/* The most common value of params.<key> over all valid runs (NaN if none):
+ * what "a run" of this study looks like, for the text. */
+static double common_param(const results_t *r, const char *key) {
+    double best = NAN;
+    size_t best_n = 0;
+    for (size_t i = 0; i < r->nruns; i++) {
+        double v = results_json_number(json_object_get(r->runs[i].root, "params"), key);
+        if (!r->runs[i].valid || isnan(v))
+            continue;
+        size_t n = 0;
+        for (size_t j = 0; j < r->nruns; j++)
+            n += r->runs[j].valid &&
+                 results_json_number(json_object_get(r->runs[j].root, "params"), key) == v;
+        if (n > best_n || (n == best_n && v < best))
+            best = v, best_n = n;
+    }
+    return best;
+}
+
 int report_write_macros(const report_t *rep, const claims_t *claims, const char *path, char *err,
                         size_t errlen) {
     FILE *f = fopen(path, "w");
@@ -122,6 +141,15 @@ int report_write_macros(const report_t *rep, const claims_t *claims, const char 
     key_int(f, "study/cells", (long long)r->ncells);
     key_int(f, "study/min-runs", (long long)(r->ncells ? minv : 0));
     key_int(f, "study/max-runs", (long long)maxv);
+    double vus = common_param(r, "vus"), dur = common_param(r, "duration_s");
+    if (isnan(vus))
+        key_num(f, "study/vus", vus);
+    else
+        key_int(f, "study/vus", llround(vus));
+    if (!isnan(dur) && dur == floor(dur))
+        key_int(f, "study/duration-s", llround(dur));
+    else
+        key_num(f, "study/duration-s", dur);
     key_int(f, "study/confidence", (long long)llround(rep->cfg.level * 100));
     key_int(f, "study/resamples", (long long)rep->cfg.resamples);
     key_int(f, "study/seed", (long long)rep->cfg.seed);
