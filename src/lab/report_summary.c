@@ -32,6 +32,7 @@ static void csv_stats(FILE *f, const stats_summary_t *s) {
     csv_num(f, s->median);
     csv_num(f, s->median_ci.lo);
     csv_num(f, s->median_ci.hi);
+    csv_num(f, s->median_ci.coverage); /* below the level when n is too small */
     csv_num(f, s->mean);
     csv_num(f, s->mean_ci.lo);
     csv_num(f, s->mean_ci.hi);
@@ -48,7 +49,8 @@ static int write_csv(const report_t *rep, const char *dir, char *err, size_t err
         return -1;
     }
     fputs("scenario,config,group,valid_runs,invalid_runs,n,rps_median,rps_median_ci_lo,"
-          "rps_median_ci_hi,rps_mean,rps_mean_ci_lo,rps_mean_ci_hi,rps_stdev,rps_cv,"
+          "rps_median_ci_hi,rps_median_ci_coverage,rps_mean,rps_mean_ci_lo,rps_mean_ci_hi,rps_"
+          "stdev,rps_cv,"
           "throughput,p50_ms,p90_ms,p95_ms,p99_ms,p99.9_ms,mean_ms\n",
           f);
     for (size_t i = 0; i < rep->ncells; i++) {

@@ -18,6 +18,9 @@ for f in gen/macros.tex gen/tables/summary.tex gen/tables/claims.tex gen/data/ba
 done
 grep -q '^"basic/01-lightweight","c-ulfius-epoll","",6,1,' "$tmp/summary.csv" ||
     fail "summary.csv: basic/01 should have 6 valid and 1 invalid run"
+# six runs: the median's interval is [min, max] with coverage 1 - 2/64
+grep '^"basic/01-lightweight","c-ulfius-epoll",""' "$tmp/summary.csv" | grep -q ',0.96875,' ||
+    fail "summary.csv: coverage of the median interval for six runs is not 62/64"
 
 # deterministic: a second report is identical, byte for byte
 "$bl" report "$fx" --out "$tmp/gen2" --summary-dir none >/dev/null 2>&1 || fail "second report"
