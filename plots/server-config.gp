@@ -1,12 +1,23 @@
-# Server configurations: throughput against the server's CPU limit, one line per
-# workload x (threading, worker processes), medians with 95 % intervals.
-set terminal cairolatex pdf size 7in,2.8in header '\footnotesize'
+# Server configurations: throughput against the server's CPU limit, one panel
+# per workload, one line per (threading model, worker processes, VUs); medians
+# with their distribution-free 95 % intervals. The report lists the workloads
+# in server-config.list and writes one server-config-<workload>.dat for each.
+set terminal cairolatex pdf size 7in,2.6in header '\footnotesize'
 set output out.'/server-config.tex'
-f = data.'/server-config.dat'
+workloads = system('cat '.data.'/server-config.list')
+n = words(workloads)
 set logscale y
-set xlabel 'server CPU limit (cores)'
-set ylabel 'requests/s (log)'
-set key outside right samplen 2
+set logscale x 2
+set xlabel 'server CPU limit (cores, log)'
 set grid
-stats f using 1 nooutput
-plot for [i=0:STATS_blocks-1] f index i using 1:2:3:4 with yerrorlines pt i+4 ps 0.7 title columnhead(1)
+set key bottom right samplen 2
+set multiplot layout 1,n
+do for [w = 1:n] {
+    f = data.'/server-config-'.word(workloads, w).'.dat'
+    set title word(workloads, w)
+    if (w == 1) { set ylabel 'requests/s (log)' } else { unset ylabel }
+    stats f every ::1 using 1 nooutput
+    plot for [i=0:STATS_blocks-1] f index i using 1:2:3:4 with yerrorlines pt i+4 ps 0.7 title columnhead(1)
+    set key off
+}
+unset multiplot

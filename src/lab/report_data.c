@@ -249,11 +249,31 @@ static int server_config_dat(const report_t *rep, const char *dir, char *err, si
         free(cells);
         return -1;
     }
-    for (size_t i = 0; i < n; i++) {
+    /* Besides the combined file: one file per workload (NAME-<workload>.dat) and
+     * their list (NAME.list), so the plot can draw one panel per workload. */
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.list", dir, json_string_value(name));
+    FILE *list = fopen(path, "w");
+    FILE *wf = NULL;
+    int rc = list ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
         const report_cell_t *c = cells[i];
-        bool new_block = i == 0 || strcmp(c->cell->scenario, cells[i - 1]->cell->scenario) ||
-                         strcmp(c->threading, cells[i - 1]->threading) ||
+        bool new_workload = i == 0 || strcmp(c->cell->scenario, cells[i - 1]->cell->scenario);
+        bool new_block = new_workload || strcmp(c->threading, cells[i - 1]->threading) ||
                          c->workers != cells[i - 1]->workers || c->vus != cells[i - 1]->vus;
+        if (new_workload) {
+            char slug[256], wpath[4600];
+            report_slug(c->cell->scenario + strlen(p), slug, sizeof slug);
+            if (wf && fclose(wf) != 0)
+                rc = -1;
+            snprintf(wpath, sizeof wpath, "%s/%s-%s.dat", dir, json_string_value(name), slug);
+            wf = fopen(wpath, "w");
+            fprintf(list, "%s\n", slug);
+            if (!wf)
+                rc = -1;
+        }
+        if (rc != 0)
+            break;
         if (new_block) {
             char label[512];
             snprintf(label, sizeof label, "%s, %s, %d worker%s, %d VUs",
@@ -262,14 +282,31 @@ static int server_config_dat(const report_t *rep, const char *dir, char *err, si
             fputs(i ? "\n\n" : "", f);
             quoted(f, label);
             fputs(" rps lo hi\n", f);
+            snprintf(label, sizeof label, "%s, %d worker%s, %d VUs", c->threading, c->workers,
+                     c->workers == 1 ? "" : "s", c->vus);
+            fputs(new_workload ? "" : "\n\n", wf);
+            quoted(wf, label);
+            fputs(" rps lo hi\n", wf);
         }
-        num(f, c->server_cpus);
-        num(f, c->rps.median);
-        num(f, c->rps.median_ci.lo);
-        num(f, c->rps.median_ci.hi);
-        fputs("\n", f);
+        FILE *outs[2] = {f, wf};
+        for (int k = 0; k < 2; k++) {
+            num(outs[k], c->server_cpus);
+            num(outs[k], c->rps.median);
+            num(outs[k], c->rps.median_ci.lo);
+            num(outs[k], c->rps.median_ci.hi);
+            fputs("\n", outs[k]);
+        }
     }
+    if (wf && fclose(wf) != 0)
+        rc = -1;
+    if (list && fclose(list) != 0)
+        rc = -1;
     free(cells);
+    if (rc != 0) {
+        fclose(f);
+        snprintf(err, errlen, "%s: cannot write the per-workload files", dir);
+        return -1;
+    }
     return finish_dat(f, dir, json_string_value(name), n > 0, err, errlen);
 }
 

@@ -338,6 +338,10 @@ static void writes_every_table_and_figure(void **state) {
         if (exists(data, name))
             fail_msg("figure %s says it has no data", figs[i]);
     }
+    /* the server-config panels: one file per workload and their list */
+    assert_true(exists(data, "server-config.list") &&
+                exists(data, "server-config-cpu-fibonacci.dat") &&
+                exists(data, "server-config-io-sleep.dat"));
     assert_true(exists(dir, "macros.tex") && exists(dir, "summary.csv") &&
                 exists(dir, "summary.md") && exists(dir, "comparisons.csv"));
     /* the invalid run is listed with its reason */
