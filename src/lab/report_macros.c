@@ -91,6 +91,28 @@ static void host_keys(FILE *f, const json_t *m) {
     double mem = results_json_number((json_t *)m, "host.memory_bytes");
     key_int(f, "host/cores", isnan(cores) ? 0 : (long long)cores);
     key_num(f, "host/memory-gib", mem / (1024.0 * 1024 * 1024));
+    /* where things ran: the driver's CPUs and each box's limits, from the profile */
+    json_t *dc = json_object_get(m, "driver_cpuset");
+    key_text(f, "study/driver-cpuset", json_is_string(dc) ? json_string_value(dc) : "unknown");
+    json_t *backend = json_object_get(m, "box_backend_detail");
+    key_text(f, "study/box-backend",
+             json_is_string(backend) ? json_string_value(backend) : "unknown");
+    const char *box;
+    json_t *bj;
+    json_object_foreach(results_json_path((json_t *)m, "profile_file.boxes"), box, bj) {
+        char key[256];
+        json_t *cpuset = json_object_get(bj, "cpuset"), *mem = json_object_get(bj, "memory");
+        snprintf(key, sizeof key, "box/%s/cpus", box);
+        double cpus = results_json_number(bj, "cpus");
+        if (!isnan(cpus) && cpus == floor(cpus))
+            key_int(f, key, llround(cpus)); /* a setting, not a measurement: "1", not "1.00" */
+        else
+            key_num(f, key, cpus);
+        snprintf(key, sizeof key, "box/%s/cpuset", box);
+        key_text(f, key, json_is_string(cpuset) ? json_string_value(cpuset) : "any");
+        snprintf(key, sizeof key, "box/%s/memory", box);
+        key_text(f, key, json_is_string(mem) ? json_string_value(mem) : "unlimited");
+    }
     bool synthetic = json_is_true(json_object_get(m, "synthetic"));
     key_text(f, "study/synthetic", synthetic ? "yes" : "no");
     /* main.tex declares \newif\ifblsynthetic and warns in large type when set */
