@@ -30,6 +30,19 @@ static int compare(double x, const char *op, double t, bool *ok) {
     return 0;
 }
 
+/* The rule on an estimate: on the point estimate, or (strict) on the whole
+ * interval: its low end for > and >=, its high end for < and <=, both for ==. */
+static int judge(double point, stats_interval_t ci, const char *op, double t, bool strict,
+                 bool *ok) {
+    if (!strict || isnan(ci.lo) || isnan(ci.hi))
+        return compare(point, op, t, ok);
+    bool lo_ok, hi_ok;
+    if (compare(ci.lo, op, t, &lo_ok) != 0 || compare(ci.hi, op, t, &hi_ok) != 0)
+        return -1;
+    *ok = op[0] == '>' ? lo_ok : op[0] == '<' ? hi_ok : lo_ok && hi_ok;
+    return 0;
+}
+
 /* Appends printf-style text to a growing string. */
 static void appendf(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void appendf(char **s, const char *fmt, ...) {
@@ -65,7 +78,7 @@ static void add_cell(claim_result_t *c, const report_t *rep, const metric_spec_t
 
 /* Evaluates one rule: returns its status and appends our number to claim->ours. */
 static int eval_rule(const json_t *rule, const char *where, const report_t *rep, claim_status_t *st,
-                     claim_result_t *claim, char *err, size_t errlen) {
+                     claim_result_t *claim, bool strict, char *err, size_t errlen) {
     char **ours = &claim->ours;
     json_t *op = json_object_get(rule, "op"), *th = json_object_get(rule, "threshold");
     if (!json_is_string(op) || !json_is_number(th)) {
@@ -93,7 +106,7 @@ static int eval_rule(const json_t *rule, const char *where, const report_t *rep,
             appendf(ours, "%s%s: not measured", *ours ? "; " : "", r->id);
             return 0;
         }
-        if (compare(r->ratio, o, t, &ok) != 0)
+        if (judge(r->ratio, r->ci, o, t, strict, &ok) != 0)
             goto bad_op;
         appendf(ours, "%s%sx [%s, %s]", *ours ? "; " : "", latex_sig3(r->ratio, a, sizeof a),
                 latex_sig3(r->ci.lo, b, sizeof b), latex_sig3(r->ci.hi, c, sizeof c));
@@ -110,7 +123,7 @@ static int eval_rule(const json_t *rule, const char *where, const report_t *rep,
             appendf(ours, "%s%s: not measured", *ours ? "; " : "", v->id);
             return 0;
         }
-        if (compare(v->s.median, o, t, &ok) != 0)
+        if (judge(v->s.median, v->s.median_ci, o, t, strict, &ok) != 0)
             goto bad_op;
         const char *unit = metric_unit(&v->spec);
         appendf(ours, "%s%s%s%s", *ours ? "; " : "", latex_sig3(v->s.median, a, sizeof a),
@@ -126,7 +139,7 @@ static int eval_rule(const json_t *rule, const char *where, const report_t *rep,
             add_cell(claim, rep, &r->num);
             add_cell(claim, rep, &r->den);
             bool one;
-            if (compare(r->ratio, o, t, &one) != 0)
+            if (judge(r->ratio, r->ci, o, t, strict, &one) != 0)
                 goto bad_op;
             n++;
             passing += one;
@@ -207,6 +220,11 @@ static char *their_from_published(const report_t *rep, const json_t *spec) {
 
 int claims_evaluate(claims_t *out, const json_t *root, const char *path, const report_t *rep,
                     char *err, size_t errlen) {
+    return claims_evaluate_opts(out, root, path, rep, false, err, errlen);
+}
+
+int claims_evaluate_opts(claims_t *out, const json_t *root, const char *path, const report_t *rep,
+                         bool strict, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     json_t *list = json_object_get(root, "claims");
     if (!json_is_array(list)) {
@@ -244,7 +262,7 @@ int claims_evaluate(claims_t *out, const json_t *root, const char *path, const r
             char w2[300];
             snprintf(w2, sizeof w2, "%s.rules[%zu]", where, k);
             claim_status_t st = CLAIM_HOLDS;
-            if (eval_rule(rule, w2, rep, &st, r, err, errlen) != 0) {
+            if (eval_rule(rule, w2, rep, &st, r, strict, err, errlen) != 0) {
                 claims_free(out);
                 return -1;
             }

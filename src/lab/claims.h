@@ -11,6 +11,7 @@
 #define BENCHLAB_LAB_CLAIMS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lab/report.h"
@@ -35,6 +36,10 @@ typedef struct claims {
  * are errors (-1 with a message). */
 int claims_evaluate(claims_t *out, const json_t *root, const char *path, const report_t *rep,
                     char *err, size_t errlen);
+/* strict: a rule holds only when its whole interval (bootstrap for ratios, the
+ * median's for values) is on the claimed side, fails otherwise. */
+int claims_evaluate_opts(claims_t *out, const json_t *root, const char *path, const report_t *rep,
+                         bool strict, char *err, size_t errlen);
 void claims_free(claims_t *c);
 const char *claim_status_name(claim_status_t s); /* "holds", "fails", "not measured" */
 

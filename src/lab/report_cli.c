@@ -13,7 +13,9 @@ static void usage(const char *prog, int with_outputs) {
             "  --claims FILE     the original study's claims (default paper/claims.json)\n"
             "  --published FILE  the study's published numbers (default "
             "paper/published-study.json)\n"
-            "  --seed N          bootstrap seed (default: the config's)\n",
+            "  --seed N          bootstrap seed (default: the config's)\n"
+            "  --strict          a claim holds only when its whole 95 %% interval is on the\n"
+            "                    claimed side (default: the point estimate)\n",
             prog, with_outputs ? " [--out DIR] [--summary-dir DIR]" : "");
     if (with_outputs)
         fprintf(stderr, "  --out DIR         tables/, data/, macros.tex (default paper/generated)\n"
@@ -46,6 +48,10 @@ int report_cli_parse(report_cli_t *cli, int argc, char **argv, int with_outputs)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(argv[0], with_outputs);
             return 2;
+        }
+        if (!strcmp(a, "--strict")) {
+            cli->strict = true;
+            continue;
         }
         if (!strcmp(a, "--config"))
             target = &cli->config_path;
@@ -122,8 +128,8 @@ int report_cli_load(report_cli_t *cli, const char *prog) {
         fprintf(stderr, "benchlab %s: %s:%d: %s\n", prog, cli->claims_path, je.line, je.text);
         return 1;
     }
-    if (claims_evaluate(&cli->claims, cli->claims_root, cli->claims_path, &cli->report, err,
-                        sizeof err) != 0) {
+    if (claims_evaluate_opts(&cli->claims, cli->claims_root, cli->claims_path, &cli->report,
+                             cli->strict, err, sizeof err) != 0) {
         fprintf(stderr, "benchlab %s: %s\n", prog, err);
         return 1;
     }

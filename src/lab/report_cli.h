@@ -12,6 +12,7 @@ typedef struct report_cli {
     const char *config_path, *claims_path, *published_path;
     const char *out_dir, *summary_dir; /* report only */
     long long seed;                    /* -1 = from the config */
+    bool strict;                       /* claims judged on whole intervals */
     results_t results;
     report_t report;
     claims_t claims;

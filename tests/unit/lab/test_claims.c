@@ -130,6 +130,32 @@ static void not_measured_when_scenario_absent(void **state) {
     rmdir(dir);
 }
 
+static void strict_needs_the_whole_interval(void **state) {
+    (void)state;
+    const report_ratio_t *r = report_find_ratio(&rep, "pagination");
+    assert_non_null(r);
+    assert_true(r->ci.lo < r->ratio); /* the fixture's interval has width */
+    /* a threshold between the interval's low end and the point estimate */
+    double t = (r->ci.lo + r->ratio) / 2;
+    char text[512], err[1024];
+    snprintf(text, sizeof text,
+             "{\"claims\": [{\"id\": \"s\", \"claim\": \"s\", \"their\": \"-\", "
+             "\"rules\": [{\"comparison\": \"pagination\", \"op\": \">=\", "
+             "\"threshold\": %.17g}]}]}",
+             t);
+    json_t *root = json_loads(text, 0, NULL);
+    assert_non_null(root);
+    claims_t c;
+    assert_int_equal(claims_evaluate_opts(&c, root, "inline.json", &rep, false, err, sizeof err),
+                     0);
+    assert_int_equal(c.items[0].status, CLAIM_HOLDS);
+    claims_free(&c);
+    assert_int_equal(claims_evaluate_opts(&c, root, "inline.json", &rep, true, err, sizeof err), 0);
+    assert_int_equal(c.items[0].status, CLAIM_FAILS);
+    claims_free(&c);
+    json_decref(root);
+}
+
 static void bad_rules_are_errors(void **state) {
     (void)state;
     claims_t c;
@@ -177,6 +203,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(holds_fails_and_not_measured),
         cmocka_unit_test(not_measured_when_scenario_absent),
+        cmocka_unit_test(strict_needs_the_whole_interval),
         cmocka_unit_test(bad_rules_are_errors),
         cmocka_unit_test(the_papers_claims_evaluate),
     };
