@@ -5,7 +5,10 @@
 # pgbench on CPU ${LOAD_CPU:-0}. For each threading model: /health and /echo
 # requests/s against nginx serving a static /health on the same core; and
 # /users requests/s against pgbench running the same SELECT at the same
-# concurrency on the same database. Prints a table with the ratios.
+# concurrency on the same database. PostgreSQL is pinned to CPU ${PG_CPU:-0}
+# (with the load generators) in both measurements, so the database gets the
+# same core whether pgbench or benchlab-server is its client. Prints a table
+# with the ratios.
 #
 #   DUR=5 CONNS=10 BUILD=build bash bench/server.sh
 #   MODELS="epoll pool" to measure only some threading models.
@@ -16,6 +19,7 @@ DUR=${DUR:-5}
 CONNS=${CONNS:-10}
 SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
+PG_CPU=${PG_CPU:-$LOAD_CPU}
 MODELS=${MODELS:-select poll epoll pool thread-per-conn}
 
 for tool in wrk nginx pgbench taskset; do
@@ -56,6 +60,9 @@ echo "bench-server: starting a private stack (PostgreSQL, Redis, seed) in $work/
 "$BUILD/benchlab" up --dir "$work/stack" >"$work/up.env"
 pg=$(sed -n 's/^BENCHLAB_PG=//p' "$work/up.env")
 redis=$(sed -n 's/^BENCHLAB_REDIS=//p' "$work/up.env")
+# Backends forked later inherit the postmaster's affinity.
+pg_pid=$(cat "$work/stack/postgres.pid")
+for pid in $pg_pid $(pgrep -P "$pg_pid"); do taskset -a -c -p "$PG_CPU" "$pid" >/dev/null; done
 
 # nginx: one worker on the server's core, a static /health.
 mkdir -p "$work/nginx/logs"
@@ -98,8 +105,8 @@ pgbench_tps() {
         awk '/^tps/ {print $3; exit}'
 }
 
-printf '\nbenchlab-server vs peers: %s s per point, %s connections, server+nginx on CPU %s, wrk/pgbench on CPU %s\n\n' \
-    "$DUR" "$CONNS" "$SERVER_CPU" "$LOAD_CPU"
+printf '\nbenchlab-server vs peers: %s s per point, %s connections, server+nginx on CPU %s, wrk/pgbench on CPU %s, PostgreSQL on CPU %s\n\n' \
+    "$DUR" "$CONNS" "$SERVER_CPU" "$LOAD_CPU" "$PG_CPU"
 printf '%-16s %10s %10s %7s %10s %7s %10s %10s %7s\n' model health nginx ratio echo ratio users pgbench ratio
 for model in $MODELS; do
     args=(--threading "$model")
