@@ -12,25 +12,23 @@
 /* /health's body is built once: it is the endpoint where a serializer call shows. */
 static char *health_body;
 static size_t health_len;
-static const char *health_name;
-static pthread_once_t health_once = PTHREAD_ONCE_INIT;
-
-static void health_build(void) {
-    json_t *o = json_object();
-    json_object_set_new(o, "status", json_string("ok"));
-    json_object_set_new(o, "server", json_string(health_name));
-    health_body = json_dumps(o, JSON_COMPACT);
-    health_len = health_body ? strlen(health_body) : 0;
-    json_decref(o);
-}
+static pthread_mutex_t health_mu = PTHREAD_MUTEX_INITIALIZER;
 
 HANDLER(h_health) {
     (void)req;
-    health_name = app->cfg->name;
-    pthread_once(&health_once, health_build);
+    pthread_mutex_lock(&health_mu);
+    if (health_body == NULL) {
+        json_t *o = json_object();
+        json_object_set_new(o, "status", json_string("ok"));
+        json_object_set_new(o, "server", json_string(app->cfg->name));
+        health_body = json_dumps(o, JSON_COMPACT);
+        health_len = health_body ? strlen(health_body) : 0;
+        json_decref(o);
+    }
     char *copy = health_body ? malloc(health_len + 1) : NULL;
     if (copy != NULL)
         memcpy(copy, health_body, health_len + 1);
+    pthread_mutex_unlock(&health_mu);
     return reply_json_text(resp, 200, copy, health_len);
 }
 
