@@ -97,8 +97,9 @@ struct claims;
  * claims may be NULL (no claims table, no claim macros). */
 int report_write_tables(const report_t *rep, const struct claims *claims, const char *dir,
                         char *err, size_t errlen);
-int report_write_macros(const report_t *rep, const struct claims *claims, const char *path,
-                        char *err, size_t errlen);
+/* strict (may be NULL): the claims judged on whole intervals, for claims/strict-* keys */
+int report_write_macros(const report_t *rep, const struct claims *claims,
+                        const struct claims *strict, const char *path, char *err, size_t errlen);
 int report_write_data(const report_t *rep, const char *dir, char *err, size_t errlen);
 /* DIR/summary.csv, DIR/comparisons.csv, DIR/summary.md (for people who do not read LaTeX). */
 int report_write_summaries(const report_t *rep, const struct claims *claims, const char *dir,

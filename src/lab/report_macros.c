@@ -138,8 +138,8 @@ static double common_param(const results_t *r, const char *key) {
     return best;
 }
 
-int report_write_macros(const report_t *rep, const claims_t *claims, const char *path, char *err,
-                        size_t errlen) {
+int report_write_macros(const report_t *rep, const claims_t *claims, const claims_t *strict,
+                        const char *path, char *err, size_t errlen) {
     FILE *f = fopen(path, "w");
     if (!f) {
         snprintf(err, errlen, "%s: cannot write", path);
@@ -234,6 +234,10 @@ int report_write_macros(const report_t *rep, const claims_t *claims, const char 
         key_int(f, "claims/holds", (long long)claims->holds);
         key_int(f, "claims/fails", (long long)claims->fails);
         key_int(f, "claims/notmeasured", (long long)claims->not_measured);
+        if (strict) {
+            key_int(f, "claims/strict-holds", (long long)strict->holds);
+            key_int(f, "claims/strict-fails", (long long)strict->fails);
+        }
         for (size_t i = 0; i < claims->n; i++) {
             snprintf(key, sizeof key, "claim/%s", claims->items[i].id);
             key_text(f, key, claim_status_name(claims->items[i].status));

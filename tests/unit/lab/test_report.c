@@ -305,7 +305,7 @@ static void writes_every_table_and_figure(void **state) {
     assert_int_equal(claims_evaluate(&cl, croot, claims_path, &rep, err, sizeof err), 0);
     assert_int_equal(report_write_tables(&rep, &cl, tables, err, sizeof err), 0);
     assert_int_equal(report_write_data(&rep, data, err, sizeof err), 0);
-    assert_int_equal(report_write_macros(&rep, &cl, macros, err, sizeof err), 0);
+    assert_int_equal(report_write_macros(&rep, &cl, NULL, macros, err, sizeof err), 0);
     assert_int_equal(report_write_summaries(&rep, &cl, dir, err, sizeof err), 0);
     static const char *tabs[] = {"summary.tex",
                                  "invalid.tex",
