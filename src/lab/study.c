@@ -3,6 +3,7 @@
  * configuration changes between units. */
 #include "lab/study.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
@@ -326,10 +327,15 @@ static double planned_seconds(const study_t *s, int from_unit, int from_run) {
     double t = 0;
     for (int i = from_unit; i < s->plan.nunits; i++) {
         const plan_unit_t *u = &s->plan.units[i];
-        int first = i == from_unit ? from_run : 1;
-        if (first <= u->runs)
-            t +=
-                (u->runs - first + 1) * (u->duration_s + overhead) + (first == 1 ? u->warmup_s : 0);
+        int missing = 0;
+        for (int r = i == from_unit ? from_run : 1; r <= u->runs; r++) {
+            char path[PATH_MAX];
+            run_file_path(s->results, u->scenario, u->config, r, path, sizeof path);
+            missing += !file_exists(path);
+        }
+        if (missing)
+            t += missing * (u->duration_s + overhead) +
+                 (i > from_unit || from_run == 1 ? u->warmup_s : 0);
     }
     return t;
 }
@@ -551,6 +557,36 @@ static void teardown(study_t *s) {
     }
 }
 
+/* Stacks of a benchlab run that was killed outright (SIGKILL, a crash):
+ * TMPDIR/benchlab-run-<pid>-* whose pid is gone. Stops their services and
+ * removes them. Returns how many. */
+static int sweep_stale_stacks(void) {
+    const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    DIR *d = opendir(tmp);
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        long pid;
+        if (sscanf(e->d_name, "benchlab-run-%ld-", &pid) != 1 || pid <= 0 || pid == getpid())
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno == EPERM)
+            continue; /* that study still runs */
+        char dir[PATH_MAX];
+        if (snprintf(dir, sizeof dir, "%s/%s", tmp, e->d_name) >= (int)sizeof dir)
+            continue;
+        lab_stack_t *st = calloc(1, sizeof *st);
+        if (st && lab_stack_open(st, dir) == 0)
+            lab_stack_down(st);
+        free(st);
+        rm_tree(dir);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
 static int count_runs(study_t *s, int *invalid) {
     int on_disk = 0;
     *invalid = 0;
@@ -717,6 +753,9 @@ int study_run(const study_opts_t *o) {
     sigaction(SIGTERM, &sa, &old_term);
     sigaction(SIGHUP, &sa, &old_hup);
 
+    int stacks = sweep_stale_stacks();
+    if (stacks > 0)
+        progress_line(&s->progress, "stopped %d stack(s) left by an earlier benchlab run", stacks);
     int swept = box_sweep_stale();
     if (swept > 0)
         progress_line(&s->progress, "removed %d box(es) left by an earlier benchlab", swept);

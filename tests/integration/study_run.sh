@@ -7,7 +7,9 @@
 #     dir left; --resume then finishes without redoing finished runs;
 #  4. a server killed mid-run makes that run invalid ("server died"); the
 #     study restarts it and goes on;
-#  5. bad arguments are refused with a clear message.
+#  5. after a SIGKILL the services are orphaned; the next study stops them
+#     and removes their boxes and temp dir;
+#  6. bad arguments are refused with a clear message.
 # Native boxes when root (local-2core), the unboxed profile otherwise.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -192,7 +194,32 @@ assert any("server died" in r for r in runs[1]["invalid_reasons"]), runs[1]["inv
 assert runs[2]["valid"] is True, runs[2]["invalid_reasons"]  # restarted
 PY
 
-# --- 5. bad arguments ----------------------------------------------------------
+# --- 5. SIGKILL leaves services behind; the next study stops them ---------
+res4=$work/res4
+"$lab" run "$work/long.json" --profile "$profile" --results "$res4" >"$work/run7.out" 2>&1 &
+bg_pid=$!
+for _ in $(seq 1 600); do
+    [ -f "$res4/raw/basic/01-lightweight/c-ulfius-epoll/run-01.json" ] && break
+    sleep 0.1
+done
+orphan=$(cat "${TMPDIR:-/tmp}/benchlab-run-$bg_pid-"*/server.pid 2>/dev/null)
+[ -n "$orphan" ] || fail "no server.pid before SIGKILL"
+kill -KILL "$bg_pid"
+wait "$bg_pid" 2>/dev/null
+killed_pid=$bg_pid
+bg_pid=""
+kill -0 "$orphan" 2>/dev/null || fail "the server died with benchlab (expected it orphaned)"
+"$lab" run "$work/long.json" --profile "$profile" --results "$res4" --resume >"$work/run8.out" 2>&1 ||
+    fail "resume after SIGKILL failed: $(cat "$work/run8.out")"
+grep -Eq "stopped [0-9]+ stack\(s\) left by an earlier benchlab run" "$work/run8.out" ||
+    fail "the orphaned stack was not reported: $(cat "$work/run8.out")"
+for _ in $(seq 1 50); do kill -0 "$orphan" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$orphan" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$orphan/status"; then
+    fail "orphaned server $orphan still runs"
+fi
+assert_clean "$killed_pid" "after SIGKILL and the next study"
+
+# --- 6. bad arguments ----------------------------------------------------------
 out=$("$lab" run nosuchplan 2>&1)
 rc=$?
 [ "$rc" = 2 ] || fail "unknown plan: exit $rc"
