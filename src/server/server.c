@@ -25,8 +25,10 @@ static atomic_int in_flight;
 
 static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *conn) {
     (void)conn;
-    atomic_fetch_add(&in_flight, 1);
-    return ulfius_uri_logger(cls, uri);
+    void *con_info = ulfius_uri_logger(cls, uri);
+    if (con_info != NULL) /* request_completed counts down only these */
+        atomic_fetch_add(&in_flight, 1);
+    return con_info;
 }
 
 static void request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
