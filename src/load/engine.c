@@ -207,9 +207,11 @@ static void vu_iteration_end(vu_t *v) {
             ev_break(w->loop, EVBREAK_ALL);
         return;
     }
-    if (failed && v->fd < 0) {
-        /* a connection failure: do not spin on a dead server */
-        ev_timer_set(&v->backoff, 0.01, 0);
+    double pause = w->s->think_time_s;
+    if (failed && v->fd < 0 && pause < 0.01)
+        pause = 0.01; /* a connection failure: do not spin on a dead server */
+    if (pause > 0) {
+        ev_timer_set(&v->backoff, pause, 0);
         ev_timer_start(w->loop, &v->backoff);
         return;
     }

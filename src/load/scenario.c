@@ -569,7 +569,7 @@ static int valid_group_name(const char *s) {
 }
 
 static int load_iteration(ld_t *l, json_t *j) {
-    static const char *const keys[] = {"pick", "let", "groups", "requests", NULL};
+    static const char *const keys[] = {"pick", "let", "think_time", "groups", "requests", NULL};
     static const char *const gkeys[] = {"name", "weight", "requests", NULL};
     scenario_t *s = l->s;
     if (!j)
@@ -587,6 +587,9 @@ static int load_iteration(ld_t *l, json_t *j) {
         else if (strcmp(v, "sequence") != 0)
             return bad(l, "iteration.pick", "expected \"sequence\" or \"weighted\"");
     }
+    json_t *think = json_object_get(j, "think_time");
+    if (think && get_duration(l, think, "iteration.think_time", &s->think_time_s))
+        return -1;
     json_t *let = json_object_get(j, "let");
     if (let) {
         if (want_object(l, let, "iteration.let"))

@@ -85,6 +85,7 @@ typedef struct scenario {
     group_t *groups;
     size_t ngroups;
     int weighted;
+    double think_time_s; /* closed model: pause after each iteration */
     double total_weight;
     int *let_var; /* iteration.let: variables set at the start of each iteration */
     tmpl_t *let_val;

@@ -405,6 +405,15 @@ static void weighted_pick_threads_and_multipart(void **state) {
         fail_msg("weighted pick: %lld of 4000 in the weight-1 group", (long long)rarely);
     assert_int_equal(geti(json_object_get(g, "rarely"), "checks", "passes", NULL), 2 * rarely);
     json_decref(s);
+    /* think time: 2 VUs pausing 100 ms after each iteration for 1 s: about 20 iterations */
+    const char *think = "{\"vus\":2,\"duration\":\"1s\",\"iteration\":{\"think_time\":\"100ms\","
+                        "\"requests\":[{\"path\":\"/ok\"}]}}";
+    assert_int_equal(run_scenario(think, 30, base, NULL, NULL, NULL, NULL), 0);
+    s = summary();
+    json_int_t it = geti(s, "metrics", "iterations", "count");
+    if (it < 14 || it > 22)
+        fail_msg("think time: %lld iterations in 1 s, want about 20", (long long)it);
+    json_decref(s);
     /* open model on two threads: the rate is kept overall */
     const char *open_sc =
         "{\"rate\":200,\"duration\":\"1s\",\"iteration\":{\"requests\":[{\"path\":\"/ok\"}]}}";
