@@ -117,6 +117,21 @@ static void test_open_model_rates(void **state) {
     plan_free(&p);
 }
 
+static void test_peer_config_names(void **state) {
+    (void)state;
+    plan_t p;
+    if (plan_load("quick", scen, "fastapi", &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    /* a peer has no threading model of benchlab-server's in its name */
+    assert_string_equal(p.units[0].config, "fastapi");
+    assert_false(p.units[0].server_flags);
+    plan_free(&p);
+    if (plan_load("server-config", scen, "express", &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_string_equal(p.units[0].config, "express-epoll-cpu0.25-vu10");
+    plan_free(&p);
+}
+
 static void write_tmp(const char *path, const char *text) {
     FILE *f = fopen(path, "w");
     assert_non_null(f);
@@ -209,6 +224,7 @@ int main(void) {
         cmocka_unit_test(test_full_plan_is_the_study),
         cmocka_unit_test(test_server_config_matrix),
         cmocka_unit_test(test_open_model_rates),
+        cmocka_unit_test(test_peer_config_names),
         cmocka_unit_test(test_bad_plans_are_named),
         cmocka_unit_test(test_profiles),
     };
