@@ -822,6 +822,9 @@ int study_run(const study_opts_t *o) {
         for (int v = 0; v < LAB_SVC_COUNT && missing; v++)
             need[v] |= s->meta[i].needs[v];
     }
+    /* the peers connect to PostgreSQL and Redis when they start (docs/peers.md) */
+    if (*s->peer_start)
+        need[LAB_SVC_POSTGRES] = need[LAB_SVC_REDIS] = true;
     static const lab_service_t order[] = {LAB_SVC_POSTGRES, LAB_SVC_REDIS, LAB_SVC_UPSTREAM};
     for (size_t k = 0; k < 3 && !stop_signal; k++)
         if (need[order[k]] && start_service(s, order[k]) != 0) {
