@@ -322,6 +322,26 @@ static int run_driver(study_t *s, const plan_unit_t *u, const char *mode, double
     return wait_child(pid, strcmp(mode, "verify") == 0 ? 300 : limit);
 }
 
+/* What each box was given for unit u; "cpus_effective" is what the quota
+ * can really use on its CPU set (a 2-CPU quota on one pinned CPU is 1). */
+static json_t *limits_json(const study_t *s, const plan_unit_t *u) {
+    json_t *all = json_object();
+    for (int i = 0; i < LAB_SVC_COUNT; i++) {
+        const profile_box_t *pb = &s->profile.boxes[i];
+        if (!pb->boxed || !s->boxes[i])
+            continue; /* not started for this study */
+        double cpus = i == LAB_SVC_SERVER && u->server_cpus > 0 ? u->server_cpus : pb->cpus;
+        int ncpu = *pb->cpuset ? box_cpulist_count(pb->cpuset) : (int)sysconf(_SC_NPROCESSORS_ONLN);
+        double effective = cpus > 0 && cpus < ncpu ? cpus : ncpu;
+        json_object_set_new(
+            all, lab_service_name((lab_service_t)i),
+            json_pack("{s:o,s:s,s:f,s:o}", "cpus", cpus > 0 ? json_real(cpus) : json_null(),
+                      "cpuset", pb->cpuset, "cpus_effective", effective, "memory_bytes",
+                      pb->mem_bytes > 0 ? json_integer(pb->mem_bytes) : json_null()));
+    }
+    return all;
+}
+
 static double planned_seconds(const study_t *s, int from_unit, int from_run) {
     double overhead = s->overhead_n ? s->overhead_sum / s->overhead_n : 2.0;
     double t = 0;
@@ -380,6 +400,9 @@ static int one_run(study_t *s, int ui, int run) {
             obs.boxed[i] = true;
         }
     obs.server_died = !spawn_alive(s->st.pid[LAB_SVC_SERVER]);
+    obs.limits = limits_json(s, u);
+    obs.backend = box_backend_name(s->backend);
+    obs.driver_cpuset = s->profile.driver_cpuset;
     obs.summary = json_load_file(summary_path, 0, NULL);
     unlink(summary_path);
     json_t *j = run_file_build(u, run, s->impl, s->profile.name, s->plan.name, &obs);
@@ -400,6 +423,7 @@ static int one_run(study_t *s, int ui, int run) {
                   u->config, run, u->runs, rps, p99, valid ? "valid" : "INVALID (", why,
                   valid ? "" : ")");
     json_decref(j);
+    json_decref(obs.limits);
     if (obs.summary)
         json_decref(obs.summary);
     if (wrc != 0) {

@@ -115,6 +115,12 @@ json_t *run_file_build(const plan_unit_t *u, int run, const char *implementation
                   "summary", obs->summary ? obs->summary : json_null(), "boxes", boxes, "teardown",
                   teardown ? teardown : json_null());
     json_object_set_new(j, "driver_exit", json_integer(obs->driver_status));
+    if (obs->limits)
+        json_object_set(j, "box_limits", obs->limits);
+    if (obs->backend)
+        json_object_set_new(j, "box_backend", json_string(obs->backend));
+    if (obs->driver_cpuset)
+        json_object_set_new(j, "driver_cpuset", json_string(obs->driver_cpuset));
     return j;
 }
 

@@ -22,6 +22,9 @@ typedef struct run_observed {
     box_stats_t boxes[LAB_SVC_COUNT];
     double wall_s;
     long long started_unix_ms;
+    json_t *limits;            /* borrowed: each box's limits, {"server": {...}} or NULL */
+    const char *backend;       /* the box backend ("cgroup-v1", "none"), or NULL */
+    const char *driver_cpuset; /* where the driver was pinned ("" = not pinned), or NULL */
 } run_observed_t;
 
 /* DIR/raw/<scenario>/<config>/run-NN.json into buf (NN: 2 digits, more if needed). */

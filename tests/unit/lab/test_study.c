@@ -109,7 +109,14 @@ static void test_run_file_fields(void **state) {
     o.boxes[LAB_SVC_POSTGRES].memory_peak_bytes = 123456;
     o.wall_s = 31.5;
     o.started_unix_ms = 1795809071123LL;
+    o.limits = json_pack("{s:{s:f}}", "server", "cpus", 1.0);
+    o.backend = "cgroup-v1";
+    o.driver_cpuset = "0";
     json_t *j = run_file_build(&u, 3, "c-ulfius", "local-2core", "full", &o);
+    assert_string_equal(json_string_value(json_object_get(j, "box_backend")), "cgroup-v1");
+    assert_string_equal(json_string_value(json_object_get(j, "driver_cpuset")), "0");
+    assert_ptr_equal(json_object_get(j, "box_limits"), o.limits);
+    json_decref(o.limits);
     assert_string_equal(json_string_value(json_object_get(j, "scenario")),
                         "db-advanced/13-transactions");
     assert_string_equal(json_string_value(json_object_get(j, "config")), "c-ulfius-epoll");
