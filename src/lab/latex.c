@@ -37,6 +37,8 @@ const char *latex_sig3(double x, char *buf, size_t len) {
         snprintf(buf, len, "--");
         return buf;
     }
+    if (fabs(x) < 1e-9)
+        x = 0; /* rounding noise (a CV of identical runs), not a value */
     double a = fabs(x);
     int decimals = a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : a == 0 ? 0 : 2 - (int)floor(log10(a));
     if (decimals > 9)
