@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "lab/claims.h"
+#include "lab/latex.h"
 #include "lab/report.h"
 #include "lab/results.h"
 #include "lab/results_hist.h"
@@ -194,6 +195,27 @@ static void invalid_run_without_summary_is_listed(void **state) {
     char cmd[4300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     assert_int_equal(system(cmd), 0);
+}
+
+static void latex_numbers_and_escapes(void **state) {
+    (void)state;
+    char b[64];
+    assert_string_equal(latex_sig3(12345.6, b, sizeof b), "12346");
+    assert_string_equal(latex_sig3(123.4, b, sizeof b), "123");
+    assert_string_equal(latex_sig3(12.34, b, sizeof b), "12.3");
+    assert_string_equal(latex_sig3(1.234, b, sizeof b), "1.23");
+    assert_string_equal(latex_sig3(0.01234, b, sizeof b), "0.0123");
+    assert_string_equal(latex_sig3(-2.5, b, sizeof b), "-2.50");
+    assert_string_equal(latex_sig3(1e-12, b, sizeof b), "0");
+    assert_string_equal(latex_sig3(NAN, b, sizeof b), "--");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    latex_escape(f, "a_b%c&d#e{f}~^\\");
+    fclose(f);
+    assert_string_equal(text, "a\\_b\\%c\\&d\\#e\\{f\\}\\textasciitilde{}\\textasciicircum{}"
+                              "\\textbackslash{}");
+    free(text);
 }
 
 /* Loads the fixture and computes the report with the paper's config. */
@@ -392,6 +414,7 @@ static void bootstrap_in_report_is_reproducible(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(latex_numbers_and_escapes),
         cmocka_unit_test(hist_percentiles_by_rule),
         cmocka_unit_test(hist_merge_adds_equal_buckets),
         cmocka_unit_test(hist_rejects_bad_input),
