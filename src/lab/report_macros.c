@@ -177,6 +177,11 @@ int report_write_macros(const report_t *rep, const claims_t *claims, const claim
     key_int(f, "study/seed", (long long)rep->cfg.seed);
     size_t lo, hi;
     double cov = stats_median_ci_ranks(10, rep->cfg.level, &lo, &hi);
+    if (r->ncells && minv > 0) {
+        size_t mlo, mhi; /* what the smallest cell's interval really covers */
+        key_num(f, "study/min-runs-coverage",
+                stats_median_ci_ranks(minv, rep->cfg.level, &mlo, &mhi) * 100);
+    }
     key_int(f, "study/ci10-lo", (long long)lo); /* the worked example of the method */
     key_int(f, "study/ci10-hi", (long long)hi);
     key_num(f, "study/ci10-coverage", cov * 100);
