@@ -18,6 +18,7 @@
 #include <sys/timerfd.h>
 #endif
 
+#include "load/check.h"
 #include "load/http_resp.h"
 #include "load/rng.h"
 
@@ -269,31 +270,14 @@ static void vu_error(vu_t *v, int kind, const char *msg) {
     vu_iteration_end(v);
 }
 
-static int numbers_equal(json_t *a, json_t *b) {
-    if (json_is_number(a) && json_is_number(b))
-        return json_number_value(a) == json_number_value(b);
-    return json_equal(a, b);
-}
-
-static size_t json_len(json_t *j, int *ok) {
-    *ok = 1;
-    if (json_is_array(j))
-        return json_array_size(j);
-    if (json_is_object(j))
-        return json_object_size(j);
-    if (json_is_string(j))
-        return json_string_length(j);
-    *ok = 0;
-    return 0;
-}
-
 static void run_checks(vu_t *v) {
     worker_t *w = v->w;
     const request_t *r = v->req;
     const http_resp_t *resp = &v->resp;
     json_t *doc = NULL;
     int parsed = 0;
-    if (r->needs_json) {
+    /* Extractions need the document; checks alone usually do not (check_eval_fast). */
+    if (r->nextract) {
         json_error_t je;
         doc = json_loadb(resp->body ? resp->body : "", resp->body_len,
                          JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
@@ -310,18 +294,17 @@ static void run_checks(vu_t *v) {
         case CK_CONTAINS:
             ok = resp->body && memmem(resp->body, resp->body_len, c->text, strlen(c->text));
             break;
-        default: {
-            json_t *val = doc ? jpath_get(&c->path, doc) : NULL;
-            int lok;
-            if (c->kind == CK_EQUALS)
-                ok = val && numbers_equal(val, c->equals);
-            else if (c->kind == CK_EXISTS)
-                ok = doc && ((val != NULL) == c->exists);
-            else if (c->kind == CK_LENGTH)
-                ok = val && json_len(val, &lok) == (size_t)c->length && lok;
-            else
-                ok = val && json_len(val, &lok) >= (size_t)c->length && lok;
-        }
+        default:
+            ok = parsed ? -1 : check_eval_fast(c, resp->body, resp->body_len);
+            if (ok < 0) {
+                if (!parsed) {
+                    json_error_t je;
+                    doc = json_loadb(resp->body ? resp->body : "", resp->body_len,
+                                     JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+                    parsed = 1;
+                }
+                ok = check_eval_doc(c, doc);
+            }
         }
         if (ok) {
             w->st->check_pass[c->id]++;
