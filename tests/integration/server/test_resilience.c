@@ -69,6 +69,7 @@ static void test_outage_and_recovery(void **state) {
     assert_int_equal(status_of(base, "GET", "/users/1"), 200);
     assert_int_equal(status_of(base, "GET", "/cache/users/1/cached"), 200);
     assert_int_equal(status_of(base, "GET", "/n-plus-one/subquery"), 200);
+    assert_int_equal(status_of(base, "DELETE", "/cache/flush"), 200); /* the key cached above */
     assert_int_equal(stop_server(pid), 0);
     fwd_stop(&fpg);
     fwd_stop(&frd);
