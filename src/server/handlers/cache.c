@@ -67,7 +67,7 @@ HANDLER(h_cache_cached) {
             return ret;
         }
         json_decref(cached);
-        rc = NULL; /* unreadable entry: treat as a miss */
+        /* An unreadable entry is treated as a miss (overwritten below). */
     } else {
         freeReplyObject(r);
         redis_release(app->redis, rc);
