@@ -238,11 +238,17 @@ int deferred_reply(const struct _u_request *req, struct _u_response *resp, int d
     }
     /* The response is queued by ulfius when we return; MHD sends it once the
      * timer thread resumes the connection. */
-    MHD_suspend_connection(conn);
     w->next = NULL;
     w->conn = conn;
     w->deadline_ns = start + (uint64_t)delay_ms * 1000000u;
     pthread_mutex_lock(&D.mu);
+    if (!D.running) {
+        /* Shutting down: the timer thread is gone; answer without waiting. */
+        pthread_mutex_unlock(&D.mu);
+        free(w);
+        return U_CALLBACK_COMPLETE;
+    }
+    MHD_suspend_connection(conn);
     /* Deadlines are now + a fixed delay, so appending keeps the list sorted
      * unless delays differ; insert in order to stay correct either way. */
     if (D.tail == NULL || D.tail->deadline_ns <= w->deadline_ns) {
