@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "load/threshold.h"
@@ -264,29 +265,57 @@ int summary_eval_thresholds(json_t *sum) {
     return failed;
 }
 
-int summary_write(const json_t *j, const char *path) {
+/* Output files are written to PATH.tmp.PID and renamed over PATH, so a reader
+ * never sees half a file. A PATH that exists and is not a regular file
+ * (/dev/null, /dev/stdout, a FIFO) is written in place: renaming over it would
+ * replace a device node with a regular file. */
+static FILE *output_open(const char *path, char **tmp) {
+    struct stat st;
+    *tmp = NULL;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return fopen(path, "w");
     size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    snprintf(tmp, n, "%s.tmp.%d", path, (int)getpid());
-    int rc = json_dump_file(j, tmp, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
-    if (rc == 0 && rename(tmp, path) != 0)
+    *tmp = malloc(n);
+    snprintf(*tmp, n, "%s.tmp.%d", path, (int)getpid());
+    FILE *f = fopen(*tmp, "w");
+    if (!f) {
+        free(*tmp);
+        *tmp = NULL;
+    }
+    return f;
+}
+
+/* Closes F and moves the temp file into place; on failure removes the temp
+ * file and reports. Returns 0 or -1. */
+static int output_commit(FILE *f, char *tmp, const char *path, int ok) {
+    int rc = fclose(f) == 0 && ok ? 0 : -1;
+    if (rc == 0 && tmp && rename(tmp, path) != 0)
         rc = -1;
     if (rc != 0) {
         fprintf(stderr, "benchlab-load: cannot write %s: %s\n", path, strerror(errno));
-        unlink(tmp);
+        if (tmp)
+            unlink(tmp);
     }
     free(tmp);
-    return rc ? -1 : 0;
+    return rc;
+}
+
+int summary_write(const json_t *j, const char *path) {
+    char *tmp;
+    FILE *f = output_open(path, &tmp);
+    if (!f) {
+        fprintf(stderr, "benchlab-load: cannot write %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    int ok = json_dumpf(j, f, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) == 0;
+    return output_commit(f, tmp, path, ok);
 }
 
 int summary_write_timeseries(const stats_t *st, const char *path) {
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    snprintf(tmp, n, "%s.tmp.%d", path, (int)getpid());
-    FILE *f = fopen(tmp, "w");
+    char *tmp;
+    FILE *f = output_open(path, &tmp);
     if (!f) {
         fprintf(stderr, "benchlab-load: cannot write %s: %s\n", path, strerror(errno));
-        free(tmp);
         return -1;
     }
     for (size_t i = 0; i < st->nsec; i++) {
@@ -297,11 +326,7 @@ int summary_write_timeseries(const stats_t *st, const char *path) {
                 "{\"t\":%zu,\"requests\":%llu,\"errors\":%llu,\"p50_ms\":%.3f,\"p99_ms\":%.3f}\n",
                 i, (unsigned long long)s->reqs, (unsigned long long)s->errors, ms(p50), ms(p99));
     }
-    int rc = fclose(f) == 0 && rename(tmp, path) == 0 ? 0 : -1;
-    if (rc)
-        fprintf(stderr, "benchlab-load: cannot write %s: %s\n", path, strerror(errno));
-    free(tmp);
-    return rc;
+    return output_commit(f, tmp, path, 1);
 }
 
 /* --- text output --------------------------------------------------------------------- */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -569,6 +570,41 @@ static void timeseries_has_one_line_per_second(void **state) {
     stop_server(srv);
 }
 
+/* Output paths that are not regular files (/dev/null, a FIFO) are written in
+ * place: an atomic rename over them would replace the node with a file. */
+static void non_regular_output_path_stays_what_it_was(void **state) {
+    (void)state;
+    int port;
+    char base[64], fifo[300], copy[300];
+    pid_t srv = start_server(&port, NULL, NULL, NULL, NULL);
+    url(base, sizeof base, port);
+    snprintf(fifo, sizeof fifo, "%s/ts.fifo", dir);
+    snprintf(copy, sizeof copy, "%s/ts.copy", dir);
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    pid_t reader = fork();
+    if (reader == 0) { /* drains the FIFO into a file, as `cat fifo > copy` */
+        int in = open(fifo, O_RDONLY), out = open(copy, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        char buf[4096];
+        ssize_t n;
+        while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
+            if (write(out, buf, (size_t)n) != n)
+                _exit(1);
+        _exit(0);
+    }
+    const char *sc =
+        "{\"vus\":1,\"duration\":\"1s\",\"iteration\":{\"requests\":[{\"path\":\"/ok\"}]}}";
+    assert_int_equal(run_scenario(sc, 20, base, "--timeseries", fifo, NULL, NULL), 0);
+    int status;
+    assert_int_equal(waitpid(reader, &status, 0), reader);
+    struct stat st;
+    assert_int_equal(stat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    assert_non_null(strstr(read_file(copy), "\"requests\""));
+    unlink(fifo);
+    stop_server(srv);
+}
+
 /* The reference scenario against the real server of the private stack, when it is up. */
 static void reference_scenario_verifies_against_the_stack(void **state) {
     (void)state;
@@ -607,6 +643,7 @@ int main(void) {
         cmocka_unit_test_teardown(usage_and_scenario_errors_exit_2, stop_leftover_server),
         cmocka_unit_test_teardown(merge_adds_histograms, stop_leftover_server),
         cmocka_unit_test_teardown(timeseries_has_one_line_per_second, stop_leftover_server),
+        cmocka_unit_test_teardown(non_regular_output_path_stays_what_it_was, stop_leftover_server),
         cmocka_unit_test_teardown(reference_scenario_verifies_against_the_stack,
                                   stop_leftover_server),
     };
