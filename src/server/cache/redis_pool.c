@@ -1,28 +1,24 @@
 #include "server/cache/redis_pool.h"
 
 #include "common/log.h"
+#include "server/slots.h"
 
-#include <errno.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define ACQUIRE_TIMEOUT_S 5
 
 struct redis_conn {
     redisContext *ctx;
-    int in_use;
     int broken;
 };
 
 struct redis_pool {
     char *host;
-    int port, db, size, in_use;
+    int port, db, size;
     struct redis_conn *slots;
-    pthread_mutex_t mu;
-    pthread_cond_t freed;
+    struct slots reserved;
 };
 
 struct redis_pool *redis_pool_new(const char *host, int port, int db, int size) {
@@ -31,7 +27,7 @@ struct redis_pool *redis_pool_new(const char *host, int port, int db, int size) 
         return NULL;
     p->host = strdup(host);
     p->slots = calloc((size_t)size, sizeof *p->slots);
-    if (p->host == NULL || p->slots == NULL) {
+    if (p->host == NULL || p->slots == NULL || slots_init(&p->reserved, size) != 0) {
         free(p->host);
         free(p->slots);
         free(p);
@@ -40,8 +36,6 @@ struct redis_pool *redis_pool_new(const char *host, int port, int db, int size) 
     p->port = port;
     p->db = db;
     p->size = size;
-    pthread_mutex_init(&p->mu, NULL);
-    pthread_cond_init(&p->freed, NULL);
     return p;
 }
 
@@ -51,8 +45,7 @@ void redis_pool_free(struct redis_pool *p) {
     for (int i = 0; i < p->size; i++)
         if (p->slots[i].ctx != NULL)
             redisFree(p->slots[i].ctx);
-    pthread_mutex_destroy(&p->mu);
-    pthread_cond_destroy(&p->freed);
+    slots_destroy(&p->reserved);
     free(p->slots);
     free(p->host);
     free(p);
@@ -91,27 +84,10 @@ static int ensure_connected(struct redis_pool *p, struct redis_conn *c) {
 }
 
 struct redis_conn *redis_acquire(struct redis_pool *p) {
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += ACQUIRE_TIMEOUT_S;
-    struct redis_conn *c = NULL;
-    pthread_mutex_lock(&p->mu);
-    for (;;) {
-        for (int i = 0; i < p->size; i++)
-            if (!p->slots[i].in_use) {
-                c = &p->slots[i];
-                break;
-            }
-        if (c != NULL)
-            break;
-        if (pthread_cond_timedwait(&p->freed, &p->mu, &deadline) == ETIMEDOUT) {
-            pthread_mutex_unlock(&p->mu);
-            return NULL;
-        }
-    }
-    c->in_use = 1;
-    p->in_use++;
-    pthread_mutex_unlock(&p->mu);
+    int i = slots_take(&p->reserved, ACQUIRE_TIMEOUT_S);
+    if (i < 0)
+        return NULL;
+    struct redis_conn *c = &p->slots[i];
     if (ensure_connected(p, c) != 0) {
         redis_release(p, c);
         return NULL;
@@ -124,18 +100,11 @@ void redis_release(struct redis_pool *p, struct redis_conn *c) {
         return;
     if (c->broken || (c->ctx != NULL && c->ctx->err))
         close_slot(c);
-    pthread_mutex_lock(&p->mu);
-    c->in_use = 0;
-    p->in_use--;
-    pthread_cond_signal(&p->freed);
-    pthread_mutex_unlock(&p->mu);
+    slots_give(&p->reserved, (int)(c - p->slots));
 }
 
 int redis_pool_in_use(struct redis_pool *p) {
-    pthread_mutex_lock(&p->mu);
-    int n = p->in_use;
-    pthread_mutex_unlock(&p->mu);
-    return n;
+    return slots_in_use(&p->reserved);
 }
 
 redisReply *redis_cmd(struct redis_conn *c, const char *fmt, ...) {

@@ -1,19 +1,16 @@
 #include "server/db/pool.h"
 
 #include "common/log.h"
+#include "server/slots.h"
 
-#include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define ACQUIRE_TIMEOUT_S 5
 
 struct db_conn {
     PGconn *pg;
     unsigned char prepared[STMT_COUNT];
-    int in_use;
     int lost;
 };
 
@@ -21,9 +18,7 @@ struct db_pool {
     char *dsn;
     int size;
     struct db_conn *slots;
-    pthread_mutex_t mu;
-    pthread_cond_t freed;
-    int in_use;
+    struct slots reserved;
 };
 
 struct db_pool *db_pool_new(const char *dsn, int size) {
@@ -33,14 +28,12 @@ struct db_pool *db_pool_new(const char *dsn, int size) {
     p->dsn = strdup(dsn);
     p->size = size;
     p->slots = calloc((size_t)size, sizeof *p->slots);
-    if (p->dsn == NULL || p->slots == NULL) {
+    if (p->dsn == NULL || p->slots == NULL || slots_init(&p->reserved, size) != 0) {
         free(p->dsn);
         free(p->slots);
         free(p);
         return NULL;
     }
-    pthread_mutex_init(&p->mu, NULL);
-    pthread_cond_init(&p->freed, NULL);
     return p;
 }
 
@@ -50,8 +43,7 @@ void db_pool_free(struct db_pool *p) {
     for (int i = 0; i < p->size; i++)
         if (p->slots[i].pg != NULL)
             PQfinish(p->slots[i].pg);
-    pthread_mutex_destroy(&p->mu);
-    pthread_cond_destroy(&p->freed);
+    slots_destroy(&p->reserved);
     free(p->slots);
     free(p->dsn);
     free(p);
@@ -82,28 +74,12 @@ static int ensure_connected(struct db_pool *p, struct db_conn *c) {
 }
 
 struct db_conn *db_acquire(struct db_pool *p) {
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += ACQUIRE_TIMEOUT_S;
-    struct db_conn *c = NULL;
-    pthread_mutex_lock(&p->mu);
-    for (;;) {
-        for (int i = 0; i < p->size; i++)
-            if (!p->slots[i].in_use) {
-                c = &p->slots[i];
-                break;
-            }
-        if (c != NULL)
-            break;
-        if (pthread_cond_timedwait(&p->freed, &p->mu, &deadline) == ETIMEDOUT) {
-            pthread_mutex_unlock(&p->mu);
-            LOG_W("postgres: no free pool slot within %d s", ACQUIRE_TIMEOUT_S);
-            return NULL;
-        }
+    int i = slots_take(&p->reserved, ACQUIRE_TIMEOUT_S);
+    if (i < 0) {
+        LOG_W("postgres: no free pool slot within %d s", ACQUIRE_TIMEOUT_S);
+        return NULL;
     }
-    c->in_use = 1;
-    p->in_use++;
-    pthread_mutex_unlock(&p->mu);
+    struct db_conn *c = &p->slots[i];
     /* Connecting happens outside the lock so other slots stay usable. */
     if (ensure_connected(p, c) != 0) {
         db_release(p, c);
@@ -125,18 +101,11 @@ void db_release(struct db_pool *p, struct db_conn *c) {
     }
     if (c->lost)
         close_slot(c);
-    pthread_mutex_lock(&p->mu);
-    c->in_use = 0;
-    p->in_use--;
-    pthread_cond_signal(&p->freed);
-    pthread_mutex_unlock(&p->mu);
+    slots_give(&p->reserved, (int)(c - p->slots));
 }
 
 int db_pool_in_use(struct db_pool *p) {
-    pthread_mutex_lock(&p->mu);
-    int n = p->in_use;
-    pthread_mutex_unlock(&p->mu);
-    return n;
+    return slots_in_use(&p->reserved);
 }
 
 static void check_lost(struct db_conn *c, const PGresult *r) {
