@@ -326,6 +326,52 @@ static int oversubscribed_comparisons(report_t *rep) {
     return 0;
 }
 
+/* Headline ratios "hl/<row>/<num>-<den>": per headline scenario, median
+ * throughput of one implementation over another's (comparisons.json headline.ratios). */
+static int headline_comparisons(report_t *rep, char *err, size_t errlen) {
+    report_headline_t hl;
+    if (report_headline_parse(rep, &hl, err, errlen) != 0)
+        return -1;
+    json_t *ratios = results_json_path(rep->cfg.root, "headline.ratios");
+    for (size_t i = 0; i < hl.nrows; i++) {
+        const report_hl_row_t *row = &hl.rows[i];
+        size_t k;
+        json_t *e;
+        json_array_foreach(ratios, k, e) {
+            const report_hl_impl_t *a = NULL, *b = NULL;
+            const char *num = json_string_value(json_object_get(e, "num"));
+            const char *den = json_string_value(json_object_get(e, "den"));
+            for (size_t j = 0; j < hl.nimpls; j++) {
+                if (!strcmp(hl.impls[j].id, num))
+                    a = &hl.impls[j];
+                if (!strcmp(hl.impls[j].id, den))
+                    b = &hl.impls[j];
+            }
+            char id[512], label[512];
+            snprintf(id, sizeof id, "hl/%s/%s-%s", row->id, a->id, b->id);
+            snprintf(label, sizeof label, "%s: %s over %s, throughput", row->label, a->label,
+                     b->label);
+            metric_spec_t mn = {.kind = METRIC_RPS}, md = {.kind = METRIC_RPS};
+            mn.scenario = strdup(row->scenario);
+            mn.config = strdup(a->config);
+            mn.name = strdup("rps");
+            md.scenario = strdup(row->scenario);
+            md.config = strdup(b->config);
+            md.name = strdup("rps");
+            if (report_find_ratio(rep, id) || add_ratio(rep, id, label, &mn, &md) != 0) {
+                snprintf(err, errlen, "%s: headline: duplicate ratio \"%s\" (or out of memory)",
+                         rep->cfg.path, id);
+                metric_spec_free(&mn);
+                metric_spec_free(&md);
+                report_headline_free(&hl);
+                return -1;
+            }
+        }
+    }
+    report_headline_free(&hl);
+    return 0;
+}
+
 static int load_values(report_t *rep, char *err, size_t errlen) {
     json_t *list = json_object_get(rep->cfg.root, "values");
     size_t n = json_array_size(list), i;
@@ -374,6 +420,9 @@ int report_compute(report_t *rep, const results_t *results, report_config_t *cfg
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    /* after every other ratio, so their bootstrap seeds do not move */
+    if (headline_comparisons(rep, err, errlen) != 0)
+        return -1;
     return load_values(rep, err, errlen);
 }
 

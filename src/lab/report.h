@@ -92,6 +92,50 @@ const report_value_t *report_find_value(const report_t *rep, const char *id);
 const report_cell_t *report_find_cell(const report_t *rep, const char *scenario,
                                       const char *config);
 
+/* The headline comparison (comparisons.json "headline", docs/report.md): the
+ * implementations measured here per scenario, their ranking, and whether the
+ * order of the rank pair (Express vs FastAPI) agrees with the study's. */
+#define REPORT_HL_MAX_IMPL 8
+#define REPORT_HL_MAX_PUB 8
+
+typedef enum { HL_AGREE, HL_DISAGREE, HL_NOT_MEASURED, HL_NOT_PUBLISHED, HL_SPLIT } hl_agree_t;
+
+typedef struct report_hl_impl {
+    const char *id, *label, *config;    /* borrowed from the config */
+    const char *pub[REPORT_HL_MAX_PUB]; /* the study's column names for it */
+    size_t npub;
+} report_hl_impl_t;
+
+typedef struct report_hl_row {
+    const char *id, *label, *scenario, *published;  /* published row id, or NULL */
+    const report_cell_t *cells[REPORT_HL_MAX_IMPL]; /* NULL: no valid run of that impl */
+    int pos[REPORT_HL_MAX_IMPL];                    /* 1 = fastest here, 0 = not measured */
+    size_t nmeasured;
+    char ours[256];  /* "c-ulfius > Express > FastAPI", or "not measured" */
+    char study[256]; /* "Express > FastAPI", "split: FastAPI-P > Express > FastAPI-S", ... */
+    hl_agree_t agree;
+    bool sure; /* agree/disagree: our bootstrap interval of a/b lies on one side of 1 */
+} report_hl_row_t;
+
+typedef struct report_headline {
+    report_hl_impl_t impls[REPORT_HL_MAX_IMPL];
+    size_t nimpls;
+    int pair_a, pair_b; /* indexes into impls, -1 without a rank pair */
+    report_hl_row_t *rows;
+    size_t nrows;
+    size_t agree, disagree, agree_sure, disagree_sure, compared;
+    size_t first[REPORT_HL_MAX_IMPL]; /* rows where that implementation ranks first */
+} report_headline_t;
+
+/* Only the config part (implementations, rows, rank pair; checks the ratios). */
+int report_headline_parse(const report_t *rep, report_headline_t *hl, char *err, size_t errlen);
+/* Reads the headline section of the config and evaluates it against the cells
+ * and the published numbers (rep->published, may be NULL). A config without a
+ * headline section gives nrows = 0. -1 with a message for a malformed one. */
+int report_headline_compute(const report_t *rep, report_headline_t *hl, char *err, size_t errlen);
+void report_headline_free(report_headline_t *hl);
+const char *report_hl_agree_name(hl_agree_t a); /* "yes", "no", "not measured", ... */
+
 struct claims;
 /* Output writers; each returns 0 or -1 with a message. out_dir is created.
  * claims may be NULL (no claims table, no claim macros). */
@@ -100,6 +144,8 @@ int report_write_tables(const report_t *rep, const struct claims *claims, const 
 /* strict (may be NULL): the claims judged on whole intervals, for claims/strict-* keys */
 int report_write_macros(const report_t *rep, const struct claims *claims,
                         const struct claims *strict, const char *path, char *err, size_t errlen);
+/* tables/headline.tex and tables/headline-ratios.tex (called by report_write_tables). */
+int report_write_headline_tables(const report_t *rep, const char *dir, char *err, size_t errlen);
 int report_write_data(const report_t *rep, const char *dir, char *err, size_t errlen);
 /* DIR/summary.csv, DIR/comparisons.csv, DIR/summary.md (for people who do not read LaTeX). */
 int report_write_summaries(const report_t *rep, const struct claims *claims, const char *dir,

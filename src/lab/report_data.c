@@ -105,6 +105,76 @@ static int basic_dat(const report_t *rep, const char *dir, char *err, size_t err
     return finish_dat(f, dir, json_string_value(name), any, err, errlen);
 }
 
+/* The headline figure: one row per headline scenario, per implementation its
+ * median and interval ("label" lo hi), then the study's published numbers of
+ * the columns the figure names (value only). NAME.meta tells the plot how many
+ * of each: gnuplot assignments "hl_nimpl = N; hl_npub = M". */
+static int headline_dat(const report_t *rep, const char *dir, char *err, size_t errlen) {
+    json_t *fig = results_json_path(rep->cfg.root, "headline.figure");
+    json_t *name = json_object_get(fig, "name"), *pubs = json_object_get(fig, "published");
+    if (!json_is_string(name))
+        return 0;
+    report_headline_t hl;
+    if (report_headline_compute(rep, &hl, err, errlen) != 0)
+        return -1;
+    FILE *f = open_dat(dir, json_string_value(name), err, errlen);
+    if (!f) {
+        report_headline_free(&hl);
+        return -1;
+    }
+    json_t *impls = json_object_get(rep->published, "implementations");
+    size_t cols[64], np = 0, k;
+    json_t *p;
+    json_array_foreach(pubs, k, p) {
+        for (size_t c = 0; np < 64 && json_is_string(p) && c < json_array_size(impls); c++)
+            if (!strcmp(json_string_value(json_array_get(impls, c)), json_string_value(p)))
+                cols[np++] = c;
+    }
+    fputs("idx label", f);
+    for (k = 0; k < hl.nimpls; k++) {
+        fputs(" ", f);
+        quoted(f, hl.impls[k].label);
+        fputs(" lo hi", f);
+    }
+    for (k = 0; k < np; k++) {
+        fputs(" ", f);
+        quoted(f, json_string_value(json_array_get(impls, cols[k])));
+    }
+    fputs("\n", f);
+    bool any = false;
+    for (size_t i = 0; i < hl.nrows; i++) {
+        const report_hl_row_t *r = &hl.rows[i];
+        fprintf(f, "%zu ", i);
+        quoted(f, r->label);
+        for (k = 0; k < hl.nimpls; k++) {
+            const report_cell_t *c = r->cells[k];
+            num(f, c ? c->rps.median : NAN);
+            num(f, c ? c->rps.median_ci.lo : NAN);
+            num(f, c ? c->rps.median_ci.hi : NAN);
+            any = any || c;
+        }
+        const json_t *row = r->published ? published_row(rep, r->published) : NULL;
+        for (k = 0; k < np; k++) {
+            json_t *v = json_array_get(json_object_get(row, "rps"), cols[k]);
+            num(f, json_is_number(v) ? json_number_value(v) : NAN);
+        }
+        fputs("\n", f);
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.meta", dir, json_string_value(name));
+    FILE *m = fopen(path, "w");
+    bool ok = m && fprintf(m, "hl_nimpl = %zu; hl_npub = %zu\n", hl.nimpls, np) > 0;
+    if (m && fclose(m) != 0)
+        ok = false;
+    report_headline_free(&hl);
+    if (!ok) {
+        fclose(f);
+        snprintf(err, errlen, "%s: cannot write", path);
+        return -1;
+    }
+    return finish_dat(f, dir, json_string_value(name), any, err, errlen);
+}
+
 static const double curve_p[] = {50,   75,   90,    95,    97.5,   99,
                                  99.5, 99.9, 99.95, 99.99, 99.995, 99.999};
 
@@ -375,8 +445,8 @@ int report_write_data(const report_t *rep, const char *dir, char *err, size_t er
         snprintf(err, errlen, "%s: cannot create", dir);
         return -1;
     }
-    if (basic_dat(rep, dir, err, errlen) || server_config_dat(rep, dir, err, errlen) ||
-        timeseries_dat(rep, dir, err, errlen))
+    if (basic_dat(rep, dir, err, errlen) || headline_dat(rep, dir, err, errlen) ||
+        server_config_dat(rep, dir, err, errlen) || timeseries_dat(rep, dir, err, errlen))
         return -1;
     size_t i;
     json_t *fig;

@@ -11,6 +11,7 @@
  *   cmp/<id>, cmp/<id>/lo, cmp/<id>/hi, cmp/<id>/pct   ratios (pct = (ratio-1)*100)
  *   val/<id>, val/<id>/lo, val/<id>/hi, val/<id>/pct, val/<id>/n
  *   pub/<row>/<implementation>  the study's published numbers
+ *   hl/..., rank-...            the headline comparison (see headline_keys)
  *   claims/total|holds|fails|notmeasured, study/..., host/... */
 #include <math.h>
 #include <stdbool.h>
@@ -117,6 +118,71 @@ static void host_keys(FILE *f, const json_t *m) {
     key_text(f, "study/synthetic", synthetic ? "yes" : "no");
     /* main.tex declares \newif\ifblsynthetic and warns in large type when set */
     fprintf(f, "\\blsynthetic%s\n", synthetic ? "true" : "false");
+}
+
+/* The headline comparison: per row hl/<row>/<impl> (median req/s) with -lo, -hi
+ * and /n; rank-ours-<row>, rank-study-<row>, rank-agree-<row>, rank-pos-<row>-<impl>;
+ * totals rank-agree-count, rank-disagree-count, rank-compared, rank-agree-sure-count,
+ * rank-disagree-sure-count, rank-agree-list, rank-disagree-list, rank-first-<impl>,
+ * rank-rows, rank-measured-rows. */
+static void headline_keys(FILE *f, const report_t *rep) {
+    report_headline_t hl;
+    char err[512], key[1024];
+    if (report_headline_compute(rep, &hl, err, sizeof err) != 0)
+        return; /* report_compute has already rejected a malformed headline */
+    size_t measured = 0;
+    char agree_list[2048] = "", disagree_list[2048] = "";
+    for (size_t i = 0; i < hl.nrows; i++) {
+        const report_hl_row_t *r = &hl.rows[i];
+        for (size_t k = 0; k < hl.nimpls; k++) {
+            const report_cell_t *c = r->cells[k];
+            snprintf(key, sizeof key, "hl/%s/%s", r->id, hl.impls[k].id);
+            key_num(f, key, c ? c->rps.median : NAN);
+            snprintf(key, sizeof key, "hl/%s/%s/lo", r->id, hl.impls[k].id);
+            key_num(f, key, c ? c->rps.median_ci.lo : NAN);
+            snprintf(key, sizeof key, "hl/%s/%s/hi", r->id, hl.impls[k].id);
+            key_num(f, key, c ? c->rps.median_ci.hi : NAN);
+            snprintf(key, sizeof key, "hl/%s/%s/n", r->id, hl.impls[k].id);
+            key_int(f, key, c ? (long long)c->rps.n : 0);
+            snprintf(key, sizeof key, "rank-pos-%s-%s", r->id, hl.impls[k].id);
+            if (r->pos[k])
+                key_int(f, key, r->pos[k]);
+            else
+                key_text(f, key, "not measured");
+        }
+        measured += r->nmeasured == hl.nimpls;
+        snprintf(key, sizeof key, "rank-ours-%s", r->id);
+        key_text(f, key, r->ours);
+        if (hl.pair_a < 0)
+            continue;
+        snprintf(key, sizeof key, "rank-study-%s", r->id);
+        key_text(f, key, r->study);
+        snprintf(key, sizeof key, "rank-agree-%s", r->id);
+        key_text(f, key, report_hl_agree_name(r->agree));
+        char *list = r->agree == HL_AGREE      ? agree_list
+                     : r->agree == HL_DISAGREE ? disagree_list
+                                               : NULL;
+        if (list) {
+            size_t len = strlen(list);
+            snprintf(list + len, sizeof agree_list - len, "%s%s", len ? ", " : "", r->label);
+        }
+    }
+    key_int(f, "rank-rows", (long long)hl.nrows);
+    key_int(f, "rank-measured-rows", (long long)measured); /* every implementation measured */
+    for (size_t k = 0; k < hl.nimpls; k++) {
+        snprintf(key, sizeof key, "rank-first-%s", hl.impls[k].id);
+        key_int(f, key, (long long)hl.first[k]);
+    }
+    if (hl.pair_a >= 0) {
+        key_int(f, "rank-compared", (long long)hl.compared);
+        key_int(f, "rank-agree-count", (long long)hl.agree);
+        key_int(f, "rank-disagree-count", (long long)hl.disagree);
+        key_int(f, "rank-agree-sure-count", (long long)hl.agree_sure);
+        key_int(f, "rank-disagree-sure-count", (long long)hl.disagree_sure);
+        key_text(f, "rank-agree-list", agree_list[0] ? agree_list : "none");
+        key_text(f, "rank-disagree-list", disagree_list[0] ? disagree_list : "none");
+    }
+    report_headline_free(&hl);
 }
 
 /* The most common value of params.<key> over all valid runs (NaN if none):
@@ -234,6 +300,7 @@ int report_write_macros(const report_t *rep, const claims_t *claims, const claim
             key_int(f, key, (long long)json_number_value(json_array_get(rps, k)));
         }
     }
+    headline_keys(f, rep);
     if (claims) {
         key_int(f, "claims/total", (long long)claims->n);
         key_int(f, "claims/holds", (long long)claims->holds);

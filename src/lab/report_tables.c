@@ -131,6 +131,8 @@ static int comparisons_table(const report_t *rep, const char *dir, const char *n
         const report_ratio_t *r = &rep->ratios[i];
         if ((strncmp(r->id, prefix, plen) == 0) != match)
             continue;
+        if (!match && strncmp(r->id, "hl/", 3) == 0)
+            continue; /* the headline ratios have their own table (headline-ratios) */
         latex_escape(f, r->label);
         fputs(" & ", f);
         latex_num(f, r->ratio);
@@ -394,7 +396,8 @@ int report_write_tables(const report_t *rep, const claims_t *claims, const char 
         host_table(rep, dir, err, errlen) || claims_table(claims, dir, err, errlen) ||
         artifact_table(claims, dir, err, errlen) ||
         comparisons_table(rep, dir, "comparisons", "sc/", false, err, errlen) ||
-        comparisons_table(rep, dir, "comparisons-server-config", "sc/", true, err, errlen))
+        comparisons_table(rep, dir, "comparisons-server-config", "sc/", true, err, errlen) ||
+        report_write_headline_tables(rep, dir, err, errlen))
         return -1;
     /* one group table per scenario family (the part of the name before '/') */
     for (size_t i = 0; i < rep->ncells; i++) {
