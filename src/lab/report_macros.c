@@ -11,6 +11,7 @@
  *   cmp/<id>, cmp/<id>/lo, cmp/<id>/hi, cmp/<id>/pct   ratios (pct = (ratio-1)*100)
  *   val/<id>, val/<id>/lo, val/<id>/hi, val/<id>/pct, val/<id>/n
  *   pub/<row>/<implementation>  the study's published numbers
+ *   pub/machine, pub/averaging, pub/date  where and how they were measured
  *   hl/..., rank-...            the headline comparison (see headline_keys)
  *   claims/total|holds|fails|notmeasured, study/..., host/... */
 #include <math.h>
@@ -287,6 +288,12 @@ int report_write_macros(const report_t *rep, const claims_t *claims, const claim
         key_num(f, key, v->s.median * 100);
         snprintf(key, sizeof key, "val/%s/n", v->id);
         key_int(f, key, (long long)v->s.n);
+    }
+    static const char *pub_text[][2] = {
+        {"pub/machine", "machine"}, {"pub/averaging", "averaging"}, {"pub/date", "date"}};
+    for (size_t i = 0; rep->published && i < sizeof pub_text / sizeof pub_text[0]; i++) {
+        json_t *v = json_object_get(rep->published, pub_text[i][1]);
+        key_text(f, pub_text[i][0], json_is_string(v) ? json_string_value(v) : "unknown");
     }
     json_t *impls = json_object_get(rep->published, "implementations");
     size_t ri;

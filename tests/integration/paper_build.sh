@@ -40,6 +40,8 @@ if grep -n 'n/m' "$tmp/paper.txt"; then
 fi
 grep -q 'Built from synthetic test data' "$tmp/paper.txt" || { echo "synthetic banner missing"; exit 1; }
 grep -q 'Claim of the original study' "$tmp/paper.txt" || { echo "claims table missing"; exit 1; }
+grep -q 'other machine' "$tmp/paper.txt" || { echo "headline table (published columns) missing"; exit 1; }
+grep -q 'Where the ranking agrees with the study' "$tmp/paper.txt" || { echo "ranking discussion missing"; exit 1; }
 # every figure was drawn (none replaced by the not-measured box)
 if grep -q 'Not measured in this results set' "$tmp/paper.txt"; then
     echo "a figure has no data in the fixture"

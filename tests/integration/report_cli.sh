@@ -22,6 +22,23 @@ grep -q '^"basic/01-lightweight","c-ulfius-epoll","",6,1,' "$tmp/summary.csv" ||
 grep '^"basic/01-lightweight","c-ulfius-epoll",""' "$tmp/summary.csv" | grep -q ',0.96875,' ||
     fail "summary.csv: coverage of the median interval for six runs is not 62/64"
 
+# the headline: the three implementations of the fixture side by side, the
+# study's published columns beside them, the ranking against the study's
+hl="$tmp/gen/tables/headline.tex"
+for w in c-ulfius FastAPI Express FastAPI-P FastAPI-S Rails Django 'Published, other machine' \
+    '17c session'; do
+    grep -qF "$w" "$hl" || fail "headline.tex lacks '$w'"
+done
+grep -q 'not measured' "$hl" && fail "headline.tex: the fixture measures every implementation"
+[ -s "$tmp/gen/tables/headline-ratios.tex" ] && [ -s "$tmp/gen/data/headline-rps.dat" ] &&
+    grep -q '^hl_nimpl = 3; hl_npub = 3$' "$tmp/gen/data/headline-rps.meta" ||
+    fail "headline ratios table, figure data or its meta file missing"
+# the fixture's peers are made so that 6 of the 8 published basic scenarios agree
+grep -qxF '\blset{rank-agree-count}{\num{6}}' "$tmp/gen/macros.tex" &&
+    grep -qxF '\blset{rank-compared}{\num{8}}' "$tmp/gen/macros.tex" &&
+    grep -qxF '\blset{rank-agree-basic-03}{no}' "$tmp/gen/macros.tex" ||
+    fail "ranking macros on the fixture are not the generator's"
+
 # deterministic: a second report is identical, byte for byte
 "$bl" report "$fx" --out "$tmp/gen2" --summary-dir none >/dev/null 2>&1 || fail "second report"
 diff -r "$tmp/gen" "$tmp/gen2" >/dev/null || fail "two reports differ"
