@@ -37,6 +37,10 @@ const char *box_backend_name(box_backend_t b) {
 }
 
 box_backend_t box_detect(char *why, size_t why_len) {
+#ifndef __linux__
+    snprintf(why, why_len, "native boxes are Linux cgroups (use the docker backend or none)");
+    return BOX_NONE;
+#endif
     const char *root = box_cgroup_root();
     char path[PATH_MAX];
     box_backend_t found = BOX_NONE;
@@ -77,6 +81,19 @@ box_t *box_create(box_backend_t backend, const char *label, const box_limits_t *
                  limits->cpuset);
         return NULL;
     }
+    int nmounts = 0;
+    for (; limits->mounts && limits->mounts[nmounts]; nmounts++) {
+        const char *m = limits->mounts[nmounts];
+        /* -v splits at ':', and a name without '/' would be a named volume */
+        if (m[0] != '/' || strchr(m, ':') || strlen(m) >= PATH_MAX) {
+            snprintf(err, err_len, "mount '%s': expected an absolute path without ':'", m);
+            return NULL;
+        }
+        if (nmounts == BOX_MAX_MOUNTS) {
+            snprintf(err, err_len, "more than %d mounts", BOX_MAX_MOUNTS);
+            return NULL;
+        }
+    }
     box_t *b = calloc(1, sizeof *b);
     if (!b) {
         snprintf(err, err_len, "out of memory");
@@ -89,15 +106,27 @@ box_t *box_create(box_backend_t backend, const char *label, const box_limits_t *
     snprintf(b->user, sizeof b->user, "%s", limits->user ? limits->user : "");
     snprintf(b->image, sizeof b->image, "%s", limits->image ? limits->image : "");
     snprintf(b->root, sizeof b->root, "%s", box_cgroup_root());
+    for (b->nmounts = 0; b->nmounts < nmounts; b->nmounts++)
+        snprintf(b->mounts[b->nmounts], sizeof b->mounts[b->nmounts], "%s",
+                 limits->mounts[b->nmounts]);
     snprintf(b->name, sizeof b->name, "benchlab-%ld-%s-%d", (long)getpid(),
              label && *label ? label : "box", ++box_counter);
     switch (backend) {
+#ifdef __linux__
     case BOX_CGROUP_V1:
         b->ops = &box_ops_v1;
         break;
     case BOX_CGROUP_V2:
         b->ops = &box_ops_v2;
         break;
+#else
+    case BOX_CGROUP_V1:
+    case BOX_CGROUP_V2:
+        snprintf(err, err_len, "%s boxes need Linux (use the docker backend or none)",
+                 box_backend_name(backend));
+        free(b);
+        return NULL;
+#endif
     case BOX_DOCKER:
     case BOX_PODMAN:
         b->ops = &box_ops_docker;

@@ -31,7 +31,14 @@ typedef struct box_limits {
     long long mem_bytes; /* memory limit (swap included where possible); <= 0 = none */
     const char *user;    /* run as this user when root; NULL = unchanged */
     const char *image;   /* docker/podman image (benchlab-server, ...); unused natively */
+    /* docker/podman: directories bind-mounted at the same path inside the
+     * container (-v DIR:DIR), so the command line's paths (the stack and data
+     * directories, logs) mean the same thing in there; NULL-terminated, at most
+     * BOX_MAX_MOUNTS, each absolute and without ':'. Unused natively. */
+    const char *const *mounts;
 } box_limits_t;
+
+#define BOX_MAX_MOUNTS 8
 
 /* Counters are cumulative since the box was created (see box_stats_sub). */
 typedef struct box_stats {
@@ -71,9 +78,12 @@ const char *box_cgroup_dir(const box_t *b, int i);
 int box_enter(void *box);
 
 /* The argv to spawn for a command in this box: argv itself for native boxes,
- * `docker run --rm --name ... --cpus ... IMAGE argv...` for docker/podman.
- * Free with box_free_argv. NULL on allocation failure. */
-char **box_command(const box_t *b, char *const argv[]);
+ * `docker run --rm --name ... --cpus ... -v DIR:DIR... [-w CWD] IMAGE argv...`
+ * for docker/podman. cwd (NULL = the image's) is the command's working
+ * directory: natively the spawn's chdir does that, a container gets it as -w
+ * (it should lie in a mounted directory). Free with box_free_argv. NULL on
+ * allocation failure. */
+char **box_command(const box_t *b, char *const argv[], const char *cwd);
 void box_free_argv(char **argv);
 
 /* Adds the process pid to the box's knowledge (docker: the `docker run` client). */
@@ -100,7 +110,8 @@ int box_sweep_stale(void);
 /* CPU lists ("0-2,5"): count, and pinning the caller (driver outside boxes). */
 int box_cpulist_count(const char *list);           /* -1 when malformed */
 int box_cpulist_valid(const char *list, int ncpu); /* 1 when every CPU < ncpu */
-int box_pin_self(const char *list);                /* sched_setaffinity; async-signal-safe */
+/* sched_setaffinity; async-signal-safe. Linux only: -1 with ENOTSUP elsewhere. */
+int box_pin_self(const char *list);
 /* spawn_opts.before_exec that pins to the CPU list in ctx (a const char *). */
 int box_pin_hook(void *cpulist);
 

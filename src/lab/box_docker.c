@@ -108,6 +108,10 @@ static int docker_stats(box_t *b, box_stats_t *out) {
     if (sscanf(line, "%ld %15s", &pid, oom) < 1)
         return -1;
     out->oom_kills = strcmp(oom, "true") == 0;
+#ifndef __linux__
+    /* The containers run in a Linux VM (Docker Desktop): no cgroup files here. */
+    return 0;
+#else
     if (pid <= 0)
         return 0;
     box_t probe;
@@ -144,6 +148,7 @@ static int docker_stats(box_t *b, box_stats_t *out) {
     if (keep > out->oom_kills)
         out->oom_kills = keep;
     return rc;
+#endif
 }
 
 static void docker_destroy(box_t *b) {
@@ -166,11 +171,11 @@ static int push(char **v, int *n, int cap, const char *s) {
     return 0;
 }
 
-char **box_command(const box_t *b, char *const argv[]) {
+char **box_command(const box_t *b, char *const argv[], const char *cwd) {
     int argc = 0;
     while (argv[argc])
         argc++;
-    int cap = argc + 32, n = 0, bad = 0;
+    int cap = argc + 32 + 2 * BOX_MAX_MOUNTS, n = 0, bad = 0;
     char **v = calloc((size_t)cap, sizeof *v);
     if (!v)
         return NULL;
@@ -206,6 +211,17 @@ char **box_command(const box_t *b, char *const argv[]) {
         if (*b->user) {
             bad |= push(v, &n, cap, "--user");
             bad |= push(v, &n, cap, b->user);
+        }
+        /* The same path inside as outside: the command line's paths stay valid. */
+        for (int i = 0; i < b->nmounts; i++) {
+            char vol[2 * PATH_MAX + 2];
+            snprintf(vol, sizeof vol, "%s:%s", b->mounts[i], b->mounts[i]);
+            bad |= push(v, &n, cap, "-v");
+            bad |= push(v, &n, cap, vol);
+        }
+        if (cwd && *cwd) {
+            bad |= push(v, &n, cap, "-w");
+            bad |= push(v, &n, cap, cwd);
         }
         bad |= push(v, &n, cap, b->image);
         for (int i = 0; i < argc; i++)

@@ -25,7 +25,9 @@ struct box {
     long long mem_bytes;
     char user[64];
     char image[128];
-    char root[PATH_MAX - 64]; /* cgroup fs root */
+    int nmounts;
+    char mounts[BOX_MAX_MOUNTS][PATH_MAX]; /* docker/podman: -v DIR:DIR */
+    char root[PATH_MAX - 64];              /* cgroup fs root */
     /* Native: the cgroup directories, and the file a child writes its pid to
      * in each of them (precomputed: box_enter runs between fork and exec). */
     int ndirs;

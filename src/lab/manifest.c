@@ -12,6 +12,10 @@
 #include <time.h>
 #include <ulfius.h>
 #include <unistd.h>
+#ifdef __APPLE__
+#include <stdint.h>
+#include <sys/sysctl.h>
+#endif
 
 #include "lab/box.h"
 #include "lab/study_runfile.h"
@@ -60,6 +64,16 @@ json_t *manifest_host(void) {
             break;
     if (f)
         fclose(f);
+#ifdef __APPLE__
+    /* no /proc on macOS */
+    size_t sl = sizeof model;
+    if (sysctlbyname("machdep.cpu.brand_string", model, &sl, NULL, 0) != 0)
+        model[0] = '\0';
+    uint64_t memsize = 0;
+    sl = sizeof memsize;
+    if (sysctlbyname("hw.memsize", &memsize, &sl, NULL, 0) == 0)
+        mem_kb = (long long)(memsize / 1024);
+#endif
     struct utsname u;
     uname(&u);
     char why[256], host[256] = "";

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <ftw.h>
 #include <grp.h>
 #include <pwd.h>
@@ -20,6 +21,46 @@ static void child_fail(int code, const char *what, const char *arg) {
     dprintf(STDERR_FILENO, "spawn: %s %s: %s\n", what, arg ? arg : "", strerror(errno));
     _exit(code);
 }
+
+#ifndef __linux__
+/* execvpe is a GNU extension: the same here, argv[0] looked up in our PATH (as
+ * glibc does, not the child's), exec'd with envp. Only async-signal-safe calls:
+ * it runs between fork and exec. Returns only on failure, with errno set. */
+static void exec_with_env(char *const argv[], char *const envp[]) {
+    if (strchr(argv[0], '/')) {
+        execve(argv[0], argv, envp);
+        return;
+    }
+    const char *path = getenv("PATH");
+    if (!path || !*path)
+        path = "/usr/bin:/bin";
+    int err = ENOENT;
+    char file[PATH_MAX];
+    size_t name_len = strlen(argv[0]);
+    for (const char *p = path;;) {
+        size_t n = strcspn(p, ":");
+        if (n + 1 + name_len < sizeof file) {
+            if (n == 0) { /* an empty entry means the current directory */
+                file[0] = '.';
+                n = 1;
+            } else {
+                memcpy(file, p, n);
+            }
+            file[n] = '/';
+            memcpy(file + n + 1, argv[0], name_len + 1);
+            execve(file, argv, envp);
+            if (errno == EACCES)
+                err = EACCES; /* reported if nothing later on PATH runs */
+            else if (errno != ENOENT && errno != ENOTDIR)
+                err = errno;
+        }
+        p += strcspn(p, ":");
+        if (*p++ == '\0')
+            break;
+    }
+    errno = err;
+}
+#endif
 
 static int drop_privileges(const struct passwd *pw) {
     if (initgroups(pw->pw_name, pw->pw_gid) != 0)
@@ -96,7 +137,11 @@ pid_t spawn_process(char *const argv[], const spawn_opts_t *opts) {
     if (drop && drop_privileges(pw) != 0)
         child_fail(126, "drop privileges to", opts->run_as_user);
     if (opts->envp)
+#ifdef __linux__
         execvpe(argv[0], argv, opts->envp);
+#else
+        exec_with_env(argv, opts->envp);
+#endif
     else
         execvp(argv[0], argv);
     child_fail(127, "exec", argv[0]);

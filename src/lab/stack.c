@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 
 #include "common/clock.h"
+#include "common/portable.h"
 #include "lab/spawn.h"
 #include "lab/stack_internal.h"
 
@@ -120,7 +121,7 @@ int stack_remove_tree(const char *path) {
 }
 
 int stack_free_port(void) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int fd = portable_socket(AF_INET, SOCK_STREAM, false);
     if (fd < 0)
         return -1;
     struct sockaddr_in a;
@@ -478,10 +479,8 @@ int lab_stack_find_program(const char *name, const char *env_override, char *buf
         return access(buf, X_OK) == 0 ? 0 : -1;
     }
     char dir[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
-    if (n <= 0)
+    if (portable_self_exe(dir, sizeof dir) <= 0)
         return -1;
-    dir[n] = '\0';
     for (int up = 0; up <= 4; up++) {
         char *slash = strrchr(dir, '/');
         if (!slash)

@@ -11,6 +11,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "common/portable.h"
 #include "lab/spawn.h"
 #include "lab/stack.h"
 #include "lab/stack_internal.h"
@@ -274,9 +275,7 @@ int stack_sql_dir(char *buf, size_t len) {
     }
     char probe[PATH_MAX + 64];
     char dir[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
-    if (n > 0) {
-        dir[n] = '\0';
+    if (portable_self_exe(dir, sizeof dir) > 0) {
         static const char *const below[] = {"src/server/sql", "share/benchlab/sql"};
         for (int up = 0; up <= 5; up++) {
             char *slash = strrchr(dir, '/');

@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "common/portable.h"
 #include "lab/spawn.h"
 #include "lab/stack.h"
 #include "lab/stack_internal.h"
@@ -67,7 +68,7 @@ static bool probe_server(lab_stack_t *st) {
 }
 
 static bool port_is_free(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int fd = portable_socket(AF_INET, SOCK_STREAM, false);
     if (fd < 0)
         return false;
     int one = 1;

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/portable.h"
 #include "lab/box.h"
 #include "lab/manifest.h"
 #include "lab/plan.h"
@@ -100,9 +101,7 @@ int study_find_scenarios(char *buf, size_t len) {
     if (file_exists("scenarios/plans"))
         return 0;
     char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
+    if (portable_self_exe(exe, sizeof exe) > 0) {
         for (int up = 0; up < 4; up++) {
             char *slash = strrchr(exe, '/');
             if (!slash)
@@ -696,6 +695,19 @@ static int prepare(study_t *s) {
     } else {
         snprintf(s->backend_why, sizeof s->backend_why, "%s", box_backend_name(s->backend));
     }
+#ifndef __linux__
+    /* Pinning is sched_setaffinity: say so here rather than fail in each child. */
+    int pins = *s->profile.driver_cpuset != '\0';
+    for (int i = 0; i < LAB_SVC_COUNT; i++)
+        pins |= s->profile.boxes[i].boxed && *s->profile.boxes[i].cpuset;
+    if (pins) {
+        fprintf(stderr,
+                "benchlab run: profile '%s' pins processes to CPUs (a cpuset), which needs Linux; "
+                "use --profile unboxed here\n",
+                s->profile.name);
+        return 2;
+    }
+#endif
     if (!o->dry_run && lab_stack_find_program("benchlab-load", "BENCHLAB_LOAD_BIN", s->load_bin,
                                               sizeof s->load_bin) != 0) {
         fprintf(stderr, "benchlab run: benchlab-load not found next to benchlab (set "

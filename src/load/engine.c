@@ -18,6 +18,7 @@
 #include <sys/timerfd.h>
 #endif
 
+#include "common/portable.h"
 #include "load/check.h"
 #include "load/http_resp.h"
 #include "load/rng.h"
@@ -151,7 +152,7 @@ static void vu_close(vu_t *v) {
 
 static void vu_connect(vu_t *v) {
     const scenario_t *s = v->w->s;
-    int fd = socket(g_addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int fd = portable_socket(g_addr.ss_family, SOCK_STREAM, true);
     if (fd < 0) {
         v->fd = -1;
         return;
@@ -399,7 +400,8 @@ static void vu_complete(vu_t *v) {
 
 static void vu_write(vu_t *v) {
     while (v->wire_off < v->wire_len) {
-        ssize_t n = send(v->fd, v->wire + v->wire_off, v->wire_len - v->wire_off, MSG_NOSIGNAL);
+        ssize_t n =
+            send(v->fd, v->wire + v->wire_off, v->wire_len - v->wire_off, PORTABLE_MSG_NOSIGNAL);
         if (n > 0) {
             v->wire_off += (size_t)n;
             continue;

@@ -102,7 +102,11 @@ static void defaults(struct server_config *cfg) {
     snprintf(cfg->host, sizeof cfg->host, "127.0.0.1");
     cfg->port = 8080;
     snprintf(cfg->name, sizeof cfg->name, "c-ulfius");
+#ifdef __linux__
     cfg->threading = THREADING_EPOLL;
+#else
+    cfg->threading = THREADING_POLL; /* libmicrohttpd has epoll only on Linux */
+#endif
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     cfg->threads = cpus > 0 ? (int)cpus : 1;
     cfg->workers = 1;

@@ -7,8 +7,8 @@
 enum threading_model {
     THREADING_SELECT,          /* one internal thread, select() */
     THREADING_POLL,            /* one internal thread, poll() */
-    THREADING_EPOLL,           /* one internal thread, epoll (default) */
-    THREADING_POOL,            /* N internal threads, epoll */
+    THREADING_EPOLL,           /* one internal thread, epoll (default; Linux only) */
+    THREADING_POOL,            /* N internal threads, epoll (poll where no epoll) */
     THREADING_THREAD_PER_CONN, /* one thread per connection */
 };
 

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <microhttpd.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -114,6 +115,12 @@ int main(int argc, char **argv) {
     }
     if (rc != 0) {
         fprintf(stderr, "benchlab-server: %s\n", err);
+        return 2;
+    }
+    if (cfg.threading == THREADING_EPOLL &&
+        MHD_is_feature_supported(MHD_FEATURE_EPOLL) != MHD_YES) {
+        fprintf(stderr, "benchlab-server: --threading epoll: libmicrohttpd has no epoll on this "
+                        "system (Linux only); use poll or select\n");
         return 2;
     }
     log_set_level((enum log_level)cfg.log_level);

@@ -118,9 +118,14 @@ static void *timer_main(void *arg) {
         }
         uint64_t now = clock_mono_ns();
         if (D.running && D.head->deadline_ns > now) {
+            uint64_t wait = D.head->deadline_ns - now;
+#ifdef __APPLE__
+            /* no pthread_condattr_setclock there: wait the relative time */
+            struct timespec rel = {(time_t)(wait / 1000000000u), (long)(wait % 1000000000u)};
+            pthread_cond_timedwait_relative_np(&D.cv, &D.mu, &rel);
+#else
             struct timespec ts;
             clock_gettime(CLOCK_MONOTONIC, &ts);
-            uint64_t wait = D.head->deadline_ns - now;
             ts.tv_sec += (time_t)(wait / 1000000000u);
             ts.tv_nsec += (long)(wait % 1000000000u);
             if (ts.tv_nsec >= 1000000000L) {
@@ -128,6 +133,7 @@ static void *timer_main(void *arg) {
                 ts.tv_nsec -= 1000000000L;
             }
             pthread_cond_timedwait(&D.cv, &D.mu, &ts);
+#endif
             continue;
         }
         struct waiter *w = D.head;
@@ -149,7 +155,9 @@ int deferred_init(int use_suspend) {
         return 0;
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
+#ifndef __APPLE__
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+#endif
     pthread_cond_init(&D.cv, &ca);
     pthread_condattr_destroy(&ca);
     D.running = 1;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,11 +35,13 @@ static void get(const char *path, char *buf, size_t len) {
     fclose(f);
 }
 
+#ifdef __linux__
 static void mk(const char *fmt, const char *a) {
     char p[512];
     snprintf(p, sizeof p, fmt, tmp, a);
     assert_int_equal(mkdir(p, 0755), 0);
 }
+#endif
 
 static int setup_tmp(void **state) {
     (void)state;
@@ -90,6 +93,7 @@ static void test_bad_cpuset_refused(void **state) {
     assert_non_null(strstr(err, "bad cpuset '1-'"));
 }
 
+#ifdef __linux__
 static void test_v1_writes_limits_and_reads_stats(void **state) {
     (void)state;
     const char *ctrls[] = {"cpu", "cpuacct", "cpuset", "memory"};
@@ -230,6 +234,27 @@ static void test_v2_missing_controller_is_explained(void **state) {
     assert_non_null(strstr(err, "'cpuset' is not available"));
 }
 
+#else
+/* Elsewhere (macOS) there are no cgroups: native boxes are refused with a
+ * reason, even under a cgroup-looking tree, and pinning is unsupported. */
+static void test_native_boxes_need_linux(void **state) {
+    (void)state;
+    char p[512], buf[256], err[512];
+    snprintf(p, sizeof p, "%s/cgroup.controllers", tmp);
+    put(p, "cpuset cpu io memory pids\n");
+    assert_int_equal(box_detect(buf, sizeof buf), BOX_NONE);
+    assert_non_null(strstr(buf, "native boxes are Linux cgroups"));
+    box_limits_t lim = {.cpus = 1};
+    assert_null(box_create(BOX_NATIVE, "server", &lim, err, sizeof err));
+    assert_non_null(strstr(err, "native box unavailable: native boxes are Linux cgroups"));
+    assert_null(box_create(BOX_CGROUP_V2, "server", &lim, err, sizeof err));
+    assert_non_null(strstr(err, "cgroup-v2 boxes need Linux"));
+    errno = 0;
+    assert_int_equal(box_pin_self("0"), -1);
+    assert_int_equal(errno, ENOTSUP);
+}
+#endif
+
 /* A fake engine: logs its arguments; `inspect` answers "<pid> <oomkilled>". */
 static void fake_engine(const char *name) {
     char p[512], script[1024];
@@ -251,12 +276,14 @@ static void test_docker_command_line(void **state) {
     snprintf(path, sizeof path, "%s:%s", tmp, saved);
     setenv("PATH", path, 1);
 
-    box_limits_t lim = {.cpus = 2, .cpuset = "2-3", .mem_bytes = 2ll << 30};
+    /* the stack and data directories appear at the same paths inside */
+    const char *mounts[] = {"/tmp/benchlab-run-1-stack", "/var/lib/benchlab-work/results", NULL};
+    box_limits_t lim = {.cpus = 2, .cpuset = "2-3", .mem_bytes = 2ll << 30, .mounts = mounts};
     box_t *b = box_create(BOX_DOCKER, "server", &lim, err, sizeof err);
     if (!b)
         fail_msg("%s", err);
     char *argv[] = {"benchlab-server", "--listen", "127.0.0.1:8080", NULL};
-    char **cmd = box_command(b, argv);
+    char **cmd = box_command(b, argv, "/tmp/benchlab-run-1-stack/redis");
     assert_non_null(cmd);
     const char *want[] = {"docker",
                           "run",
@@ -273,6 +300,12 @@ static void test_docker_command_line(void **state) {
                           "2147483648b",
                           "--memory-swap",
                           "2147483648b",
+                          "-v",
+                          "/tmp/benchlab-run-1-stack:/tmp/benchlab-run-1-stack",
+                          "-v",
+                          "/var/lib/benchlab-work/results:/var/lib/benchlab-work/results",
+                          "-w",
+                          "/tmp/benchlab-run-1-stack/redis",
                           "benchlab-server",
                           "benchlab-server",
                           "--listen",
@@ -305,14 +338,48 @@ static void test_docker_command_line(void **state) {
     b = box_create(BOX_PODMAN, "redis", &lim2, err, sizeof err);
     assert_non_null(b);
     char *argv2[] = {"redis-server", NULL};
-    cmd = box_command(b, argv2);
+    cmd = box_command(b, argv2, NULL);
     assert_string_equal(cmd[0], "podman");
     n = 0;
     while (cmd[n])
         n++;
+    /* no mounts and no working directory asked: neither -v nor -w */
     assert_string_equal(cmd[n - 2], "localhost/benchlab-redis:dev");
     assert_string_equal(cmd[n - 3], "redis");
     assert_string_equal(cmd[n - 4], "--user");
+    for (size_t i = 0; i < n; i++) {
+        assert_string_not_equal(cmd[i], "-v");
+        assert_string_not_equal(cmd[i], "-w");
+    }
+    box_free_argv(cmd);
+    box_destroy(b);
+
+    /* a mount docker would misread is refused when the box is made */
+    const char *relative[] = {"stack", NULL};
+    box_limits_t lim3 = {.mounts = relative};
+    assert_null(box_create(BOX_PODMAN, "redis", &lim3, err, sizeof err));
+    assert_non_null(strstr(err, "mount 'stack': expected an absolute path without ':'"));
+    const char *colon[] = {"/tmp/a:b", NULL};
+    lim3.mounts = colon;
+    assert_null(box_create(BOX_PODMAN, "redis", &lim3, err, sizeof err));
+    assert_non_null(strstr(err, "mount '/tmp/a:b'"));
+    const char *many[BOX_MAX_MOUNTS + 2];
+    for (int i = 0; i <= BOX_MAX_MOUNTS; i++)
+        many[i] = "/tmp";
+    many[BOX_MAX_MOUNTS + 1] = NULL;
+    lim3.mounts = many;
+    assert_null(box_create(BOX_PODMAN, "redis", &lim3, err, sizeof err));
+    assert_non_null(strstr(err, "more than 8 mounts"));
+    many[BOX_MAX_MOUNTS] = NULL; /* exactly the most allowed */
+    b = box_create(BOX_PODMAN, "redis", &lim3, err, sizeof err);
+    if (!b)
+        fail_msg("%s", err);
+    cmd = box_command(b, argv2, "/tmp");
+    n = 0;
+    while (cmd[n])
+        n++;
+    /* podman run --rm --name X --network host, the mounts, -w /tmp, image, redis-server */
+    assert_int_equal(n, 7 + 2 * BOX_MAX_MOUNTS + 2 + 2);
     box_free_argv(cmd);
     box_destroy(b);
 
@@ -330,7 +397,7 @@ static void test_native_command_is_unchanged(void **state) {
     box_t *b = box_create(BOX_NONE, "load", &lim, err, sizeof err);
     assert_non_null(b);
     char *argv[] = {"/bin/true", "x", NULL};
-    char **cmd = box_command(b, argv);
+    char **cmd = box_command(b, argv, "/tmp"); /* natively, spawn's chdir does the cwd */
     assert_string_equal(cmd[0], "/bin/true");
     assert_string_equal(cmd[1], "x");
     assert_null(cmd[2]);
@@ -344,9 +411,13 @@ int main(void) {
         cmocka_unit_test(test_cpulist),
         cmocka_unit_test(test_backend_names),
         cmocka_unit_test(test_bad_cpuset_refused),
+#ifdef __linux__
         T(test_v1_writes_limits_and_reads_stats),
         T(test_v2_writes_limits_and_reads_stats),
         T(test_v2_missing_controller_is_explained),
+#else
+        T(test_native_boxes_need_linux),
+#endif
         T(test_docker_command_line),
         cmocka_unit_test(test_native_command_is_unchanged),
     };

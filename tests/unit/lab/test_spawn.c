@@ -81,6 +81,26 @@ static void environment_is_the_given_one(void **state) {
     assert_int_equal(spawn_run(argv, &o), 0);
 }
 
+/* With an environment given, the program is still looked up in our PATH, not
+ * the child's (glibc's execvpe; spawn.c's replacement outside Linux does the
+ * same), and one found nowhere exits 127 with the reason in the log. */
+static void program_is_found_on_our_path_not_the_childs(void **state) {
+    (void)state;
+    char *envp[] = {"PATH=/nonexistent", NULL};
+    char *argv[] = {"sh", "-c", "test \"$PATH\" = /nonexistent", NULL};
+    spawn_opts_t o = {.envp = envp};
+    assert_int_equal(spawn_run(argv, &o), 0);
+    char log[128];
+    snprintf(log, sizeof log, "%s/envp-missing.log", tmpdir);
+    char *missing[] = {"no-such-program-benchlab", NULL};
+    o.log_path = log;
+    assert_int_equal(spawn_run(missing, &o), 127);
+    char *text = log_of("envp-missing.log");
+    assert_non_null(text);
+    assert_non_null(strstr(text, "exec no-such-program-benchlab: No such file"));
+    free(text);
+}
+
 /* The hook runs in the child, before exec: it can change what the program
  * sees (here: an environment variable) and its failure stops the exec. */
 static int hook_sets_env(void *ctx) {
@@ -218,6 +238,7 @@ int main(void) {
         cmocka_unit_test(exit_status_and_signal_are_reported),
         cmocka_unit_test(missing_program_exits_127_with_reason_in_log),
         cmocka_unit_test(environment_is_the_given_one),
+        cmocka_unit_test(program_is_found_on_our_path_not_the_childs),
         cmocka_unit_test(before_exec_runs_in_the_child_before_exec),
         cmocka_unit_test(drops_privileges_when_root),
         cmocka_unit_test(stop_kills_a_child_that_ignores_sigterm),
