@@ -47,8 +47,13 @@ static unsigned mhd_flags(enum threading_model m) {
     case THREADING_POLL:
         return f | MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME;
     case THREADING_EPOLL:
-    case THREADING_POOL:
         return f | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
+    case THREADING_POOL:
+        /* libmicrohttpd has epoll only on Linux; elsewhere the pool's threads poll() */
+        return f |
+               (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL
+                                                                       : MHD_USE_POLL) |
+               MHD_ALLOW_SUSPEND_RESUME;
     case THREADING_THREAD_PER_CONN:
         return f | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
     }
