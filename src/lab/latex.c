@@ -26,6 +26,12 @@ void latex_escape(FILE *out, const char *s) {
         case '\\':
             fputs("\\textbackslash{}", out);
             break;
+        case '<': /* a plain < or > prints as an inverted ! or ? in OT1 encoding */
+            fputs("\\textless{}", out);
+            break;
+        case '>':
+            fputs("\\textgreater{}", out);
+            break;
         default:
             fputc(*s, out);
         }

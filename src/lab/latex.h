@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Writes s with LaTeX special characters escaped (# $ % & _ { } ~ ^ \). */
+/* Writes s with LaTeX special characters escaped (# $ % & _ { } ~ ^ \ < >). */
 void latex_escape(FILE *out, const char *s);
 /* Formats x with three significant digits and no exponent ("12345", "123",
  * "12.3", "1.23", "0.0123"); "--" for NaN/inf. Returns buf. */

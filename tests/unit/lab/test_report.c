@@ -211,10 +211,10 @@ static void latex_numbers_and_escapes(void **state) {
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
-    latex_escape(f, "a_b%c&d#e{f}~^\\");
+    latex_escape(f, "a_b%c&d#e{f}~^\\<>");
     fclose(f);
     assert_string_equal(text, "a\\_b\\%c\\&d\\#e\\{f\\}\\textasciitilde{}\\textasciicircum{}"
-                              "\\textbackslash{}");
+                              "\\textbackslash{}\\textless{}\\textgreater{}");
     free(text);
 }
 

@@ -199,7 +199,7 @@ static void tables_and_macros(void **state) {
     assert_null(strstr(t, "not measured"));
     snprintf(path, sizeof path, "%s/headline-ratios.tex", dir);
     t = slurp(path);
-    assert_non_null(strstr(t, "FastAPI > Express > c-ulfius"));
+    assert_non_null(strstr(t, "FastAPI \\textgreater{} Express \\textgreater{} c-ulfius"));
     /* the general comparisons table leaves the headline ratios to their own */
     snprintf(path, sizeof path, "%s/comparisons.tex", dir);
     assert_null(strstr(slurp(path), "over FastAPI"));
@@ -208,6 +208,8 @@ static void tables_and_macros(void **state) {
     t = slurp(path);
     assert_non_null(strstr(t, "\\blset{rank-agree-basic-03}{no}\n"));
     assert_non_null(strstr(t, "\\blset{rank-agree-basic-01}{yes}\n"));
+    assert_non_null(strstr(t, "\\blset{rank-ours-basic-03}{FastAPI \\textgreater{} Express "
+                              "\\textgreater{} c-ulfius}\n"));
     assert_non_null(strstr(t, "\\blset{rank-agree-count}{\\num{6}}\n"));
     assert_non_null(strstr(t, "\\blset{rank-compared}{\\num{8}}\n"));
     assert_non_null(strstr(t, "\\blset{rank-disagree-list}{03 db read, 05 external}\n"));
