@@ -5,7 +5,9 @@
 #include "server/app.h"
 #include "server/cache/redis_pool.h"
 #include "server/db/pool.h"
+#include "server/http/access_hook.h"
 #include "server/http/deferred.h"
+#include "server/http/upstream_async.h"
 #include "server/routes.h"
 
 #include <arpa/inet.h>
@@ -33,6 +35,7 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *conn)
 
 static void request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                               enum MHD_RequestTerminationCode toe) {
+    upstream_async_request_completed(conn);
     if (*con_cls != NULL)
         atomic_fetch_sub(&in_flight, 1);
     mhd_request_completed(cls, conn, con_cls, toe);
@@ -106,6 +109,15 @@ int server_run(const struct server_config *cfg, int reuse_port) {
     inst.allowed_post_processor = U_POST_PROCESS_NONE;
     inst.check_utf8 = 0;
     int rc = 1;
+    /* /external/http waits without a thread where connections can be
+     * suspended (http/upstream_async.h); thread-per-connection blocks. */
+    if (use_suspend) {
+        if (upstream_async_init(cfg->upstream) != 0) {
+            fprintf(stderr, "benchlab-server: cannot start the upstream client\n");
+            goto out;
+        }
+        access_hook_arm(&inst, upstream_async_access);
+    }
     if (routes_register(&inst, &app) != 0) {
         fprintf(stderr, "benchlab-server: registering routes failed\n");
         goto out;
@@ -135,6 +147,8 @@ int server_run(const struct server_config *cfg, int reuse_port) {
     }
     const union MHD_DaemonInfo *di =
         MHD_get_daemon_info(inst.mhd_daemon, MHD_DAEMON_INFO_BIND_PORT);
+    if (use_suspend && !access_hook_installed())
+        LOG_W("access hook not installed: /external/http holds a thread while it waits");
     LOG_I("listening on %s:%u (threading %s, pid %d)", cfg->host, di ? di->port : 0,
           config_threading_name(cfg->threading), (int)getpid());
 
@@ -151,13 +165,18 @@ int server_run(const struct server_config *cfg, int reuse_port) {
         struct timespec ts = {0, 5 * 1000000L};
         nanosleep(&ts, NULL);
     }
-    deferred_shutdown(); /* resumes anything still suspended */
+    deferred_shutdown();   /* resumes anything still suspended */
+    upstream_async_stop(); /* upstream calls still running end, answered 503 */
     ulfius_stop_framework(&inst);
     rc = 0;
 out:
     ulfius_clean_instance(&inst);
-    if (rc != 0)
+    if (rc != 0) {
         deferred_shutdown();
+        upstream_async_stop();
+    }
+    upstream_async_free();
+    access_hook_disarm();
     db_pool_free(app.db);
     redis_pool_free(app.redis);
     return rc;

@@ -1,0 +1,34 @@
+/* A hook in front of ulfius' request dispatcher, at the libmicrohttpd level.
+ *
+ * ulfius 2.7 hands its own (static) dispatcher to MHD_start_daemon and queues
+ * a response as soon as a handler returns: a handler can neither reach its
+ * MHD connection nor leave the status for later. To answer a request after
+ * waiting without a thread (suspend, resume, then MHD_queue_response with the
+ * status known only then), the server needs MHD's access-handler calls
+ * themselves. This file defines MHD_start_daemon: in an ELF executable that
+ * definition takes precedence over libmicrohttpd's, also for the call made by
+ * libulfius, so it sees ulfius' dispatcher, keeps it, and starts the daemon
+ * (through MHD_start_daemon_va) with a front handler that offers every call to
+ * the hook first. Daemons it was not armed for start unchanged. */
+#ifndef BENCHLAB_SERVER_HTTP_ACCESS_HOOK_H
+#define BENCHLAB_SERVER_HTTP_ACCESS_HOOK_H
+
+#include <microhttpd.h>
+#include <stddef.h>
+
+/* Returns 1 when it handled the call (MHD's return value in *ret), 0 to let
+ * ulfius have it. Called on MHD's threads. */
+typedef int (*access_hook_fn)(struct MHD_Connection *conn, const char *url, const char *method,
+                              const char *upload_data, size_t *upload_data_size,
+                              enum MHD_Result *ret);
+
+/* Arms the hook for the next daemon started with access-handler closure
+ * dh_cls (ulfius passes its struct _u_instance). */
+void access_hook_arm(void *dh_cls, access_hook_fn fn);
+/* Whether that daemon was started with the hook in front (0 when the
+ * interposition did not happen, e.g. a static libmicrohttpd). */
+int access_hook_installed(void);
+/* After the daemon stopped. */
+void access_hook_disarm(void);
+
+#endif
