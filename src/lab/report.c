@@ -148,6 +148,8 @@ static int compute_cell(report_cell_t *rc, const char *dir, const results_cell_t
     rc->vus = isnan(vus) ? 0 : (int)vus;
     json_t *th = json_object_get(params, "threading");
     rc->threading = json_is_string(th) ? json_string_value(th) : "";
+    json_t *impl = json_object_get(first->root, "implementation");
+    rc->implementation = json_is_string(impl) ? json_string_value(impl) : "";
     json_t *om = json_object_get(first->summary, "open_model");
     rc->open_model = json_is_object(om);
 
@@ -251,6 +253,7 @@ static int server_config_comparisons(report_t *rep) {
         for (size_t j = 0; j < rep->ncells && !base; j++) {
             const report_cell_t *b = &rep->cells[j];
             if (!strcmp(b->cell->scenario, c->cell->scenario) &&
+                !strcmp(b->implementation, c->implementation) && /* a peer against its own */
                 !strcmp(b->threading, json_string_value(bt)) && b->workers == (int)bw &&
                 b->server_cpus == c->server_cpus && b->vus == c->vus)
                 base = b;
@@ -298,7 +301,8 @@ static int oversubscribed_comparisons(report_t *rep) {
                 const report_cell_t *b = &rep->cells[j];
                 int fit = (int)ceil(b->server_cpus) < 1 ? 1 : (int)ceil(b->server_cpus);
                 if (!strcmp(b->cell->scenario, scen) && b->server_cpus == c->server_cpus &&
-                    b->vus == c->vus && b->workers <= fit && b->rps.n > 0 &&
+                    !strcmp(b->implementation, c->implementation) && b->vus == c->vus &&
+                    b->workers <= fit && b->rps.n > 0 &&
                     (!best || b->rps.median > best->rps.median))
                     best = b;
             }

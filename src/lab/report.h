@@ -41,6 +41,7 @@ typedef struct report_cell {
     double rate, server_cpus; /* params (NaN when absent) */
     int workers, vus;
     const char *threading;
+    const char *implementation; /* the run file's "implementation" ("" when absent) */
 } report_cell_t;
 
 typedef struct report_ratio {

@@ -287,6 +287,9 @@ static int cmp_cell_cpus(const void *a, const void *b) {
     int c = strcmp(x->cell->scenario, y->cell->scenario);
     if (c)
         return c;
+    c = strcmp(x->implementation, y->implementation);
+    if (c)
+        return c;
     c = strcmp(x->threading, y->threading);
     if (c)
         return c;
@@ -297,7 +300,7 @@ static int cmp_cell_cpus(const void *a, const void *b) {
     return (x->server_cpus > y->server_cpus) - (x->server_cpus < y->server_cpus);
 }
 
-/* One block per workload x (threading, workers, VUs): "cpus rps lo hi" rows;
+/* One block per workload x (implementation, threading, workers, VUs): "cpus rps lo hi" rows;
  * "vus": N in the figure's config keeps only that load level. */
 static int server_config_dat(const report_t *rep, const char *dir, char *err, size_t errlen) {
     json_t *fig = results_json_path(rep->cfg.root, "figures.server_config");
@@ -314,6 +317,11 @@ static int server_config_dat(const report_t *rep, const char *dir, char *err, si
             (isnan(only_vus) || rep->cells[i].vus == (int)only_vus))
             cells[n++] = &rep->cells[i];
     qsort(cells, n, sizeof *cells, cmp_cell_cpus);
+    /* with several implementations (peers in the server-config plan) each
+     * curve's label names its implementation */
+    bool multi = false;
+    for (size_t i = 1; i < n; i++)
+        multi = multi || strcmp(cells[i]->implementation, cells[0]->implementation) != 0;
     FILE *f = open_dat(dir, json_string_value(name), err, errlen);
     if (!f) {
         free(cells);
@@ -329,7 +337,8 @@ static int server_config_dat(const report_t *rep, const char *dir, char *err, si
     for (size_t i = 0; rc == 0 && i < n; i++) {
         const report_cell_t *c = cells[i];
         bool new_workload = i == 0 || strcmp(c->cell->scenario, cells[i - 1]->cell->scenario);
-        bool new_block = new_workload || strcmp(c->threading, cells[i - 1]->threading) ||
+        bool new_block = new_workload || strcmp(c->implementation, cells[i - 1]->implementation) ||
+                         strcmp(c->threading, cells[i - 1]->threading) ||
                          c->workers != cells[i - 1]->workers || c->vus != cells[i - 1]->vus;
         if (new_workload) {
             char slug[256], wpath[4600];
@@ -346,14 +355,15 @@ static int server_config_dat(const report_t *rep, const char *dir, char *err, si
             break;
         if (new_block) {
             char label[512];
-            snprintf(label, sizeof label, "%s, %s, %d worker%s, %d VUs",
-                     c->cell->scenario + strlen(p), c->threading, c->workers,
+            const char *who = multi ? c->implementation : "", *sep = multi ? " " : "";
+            snprintf(label, sizeof label, "%s, %s%s%s, %d worker%s, %d VUs",
+                     c->cell->scenario + strlen(p), who, sep, c->threading, c->workers,
                      c->workers == 1 ? "" : "s", c->vus);
             fputs(i ? "\n\n" : "", f);
             quoted(f, label);
             fputs(" rps lo hi\n", f);
-            snprintf(label, sizeof label, "%s, %d worker%s, %d VUs", c->threading, c->workers,
-                     c->workers == 1 ? "" : "s", c->vus);
+            snprintf(label, sizeof label, "%s%s%s, %d worker%s, %d VUs", who, sep, c->threading,
+                     c->workers, c->workers == 1 ? "" : "s", c->vus);
             fputs(new_workload ? "" : "\n\n", wf);
             quoted(wf, label);
             fputs(" rps lo hi\n", wf);

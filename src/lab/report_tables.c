@@ -268,8 +268,9 @@ static int server_config_table(const report_t *rep, const char *dir, char *err, 
         return -1;
     json_t *prefix = results_json_path(rep->cfg.root, "server_config.scenario_prefix");
     const char *p = json_is_string(prefix) ? json_string_value(prefix) : "server-config/";
-    fputs("\\begin{tabular}{llrrrrlr}\n\\toprule\n"
-          "Workload & Threading & Workers & CPUs & VUs & req/s & CI of the median & p99 (ms) \\\\\n"
+    fputs("\\begin{tabular}{lllrrrrlr}\n\\toprule\n"
+          "Workload & Implementation & Threading & Workers & CPUs & VUs & req/s & CI of the median "
+          "& p99 (ms) \\\\\n"
           "\\midrule\n",
           f);
     size_t rows = 0;
@@ -278,6 +279,8 @@ static int server_config_table(const report_t *rep, const char *dir, char *err, 
         if (strncmp(c->cell->scenario, p, strlen(p)) != 0)
             continue;
         latex_escape(f, c->cell->scenario + strlen(p));
+        fputs(" & ", f);
+        latex_escape(f, c->implementation);
         fputs(" & ", f);
         latex_escape(f, c->threading);
         fprintf(f, " & %d & ", c->workers);
@@ -292,7 +295,7 @@ static int server_config_table(const report_t *rep, const char *dir, char *err, 
         rows++;
     }
     if (rows == 0)
-        fputs("\\multicolumn{8}{c}{not measured} \\\\\n", f);
+        fputs("\\multicolumn{9}{c}{not measured} \\\\\n", f);
     fputs("\\bottomrule\n\\end{tabular}\n", f);
     return close_table(f, "server-config", err, errlen);
 }

@@ -274,12 +274,73 @@ static void bad_headline_is_named(void **state) {
     results_free(&r);
 }
 
+/* Copies the fixture's runs of one server-config cell into dir as another
+ * implementation's configuration. */
+static void copy_cell(const char *dir, const char *from_config, const char *to_config,
+                      const char *implementation) {
+    for (int run = 1; run <= 3; run++) {
+        char src[8192], dst[8192], cmd[8400];
+        snprintf(src, sizeof src, "%s/raw/server-config/io-sleep/%s/run-%02d.json", fixture,
+                 from_config, run);
+        json_error_t je;
+        json_t *j = json_load_file(src, 0, &je);
+        if (!j)
+            fail_msg("%s: %s", src, je.text);
+        json_object_set_new(j, "config", json_string(to_config));
+        json_object_set_new(j, "implementation", json_string(implementation));
+        snprintf(dst, sizeof dst, "%s/raw/server-config/io-sleep/%s", dir, to_config);
+        snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dst);
+        assert_int_equal(system(cmd), 0);
+        snprintf(dst + strlen(dst), sizeof dst - strlen(dst), "/run-%02d.json", run);
+        assert_int_equal(json_dump_file(j, dst, 0), 0);
+        json_decref(j);
+    }
+}
+
+/* A peer's server-config configurations are compared with the peer's own
+ * baseline, never with the C server's (both name their threading "epoll"). */
+static void server_config_baseline_per_implementation(void **state) {
+    (void)state;
+    char dir[] = "/tmp/benchlab-test-scpeer.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    copy_cell(dir, "c-ulfius-epoll-cpu1-vu200", "c-ulfius-epoll-cpu1-vu200", "c-ulfius");
+    copy_cell(dir, "c-ulfius-epoll-w2-cpu1-vu200", "c-ulfius-epoll-w2-cpu1-vu200", "c-ulfius");
+    copy_cell(dir, "c-ulfius-epoll-cpu1-vu200", "fastapi-epoll-cpu1-vu200", "fastapi");
+    copy_cell(dir, "c-ulfius-epoll-w2-cpu1-vu200", "fastapi-epoll-w2-cpu1-vu200", "fastapi");
+    results_t r;
+    report_t rep;
+    char err[1024];
+    if (results_load(&r, dir, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    report_config_t cfg;
+    if (report_config_load(&cfg, config, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    if (report_compute(&rep, &r, &cfg, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    const report_ratio_t *c = report_find_ratio(&rep, "sc/io-sleep/c-ulfius-epoll-w2-cpu1-vu200");
+    const report_ratio_t *p = report_find_ratio(&rep, "sc/io-sleep/fastapi-epoll-w2-cpu1-vu200");
+    assert_non_null(c);
+    assert_non_null(p);
+    assert_string_equal(c->den.config, "c-ulfius-epoll-cpu1-vu200");
+    assert_string_equal(p->den.config, "fastapi-epoll-cpu1-vu200");
+    const report_cell_t *pc =
+        report_find_cell(&rep, "server-config/io-sleep", "fastapi-epoll-cpu1-vu200");
+    assert_non_null(pc);
+    assert_string_equal(pc->implementation, "fastapi");
+    report_free(&rep);
+    results_free(&r);
+    char cmd[4300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ranking_on_the_fixture),
         cmocka_unit_test(split_study_order),
         cmocka_unit_test(tables_and_macros),
         cmocka_unit_test(bad_headline_is_named),
+        cmocka_unit_test(server_config_baseline_per_implementation),
     };
     return cmocka_run_group_tests(tests, setup_paths, NULL);
 }
