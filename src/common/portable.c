@@ -12,11 +12,9 @@
 #include <mach-o/dyld.h>
 #endif
 
-int portable_socket(int domain, int type, bool nonblock) {
-#if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)
-    return socket(domain, type | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0), 0);
-#else
-    int fd = socket(domain, type, 0);
+#if !defined(__linux__)
+/* The flags Linux sets atomically, set right after the descriptor exists. */
+static int set_flags(int fd, bool nonblock) {
     if (fd < 0)
         return -1;
     int fl = fcntl(fd, F_GETFL);
@@ -32,6 +30,22 @@ int portable_socket(int domain, int type, bool nonblock) {
     setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
 #endif
     return fd;
+}
+#endif
+
+int portable_socket(int domain, int type, bool nonblock) {
+#ifdef __linux__
+    return socket(domain, type | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0), 0);
+#else
+    return set_flags(socket(domain, type, 0), nonblock);
+#endif
+}
+
+int portable_accept(int fd, bool nonblock) {
+#ifdef __linux__
+    return accept4(fd, NULL, NULL, SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0));
+#else
+    return set_flags(accept(fd, NULL, NULL), nonblock);
 #endif
 }
 
@@ -49,8 +63,8 @@ ssize_t portable_self_exe(char *buf, size_t len) {
     memcpy(buf, real, n + 1);
     return (ssize_t)n;
 #else
-    ssize_t n = readlink("/proc/self/exe", buf, len - 1);
-    if (n <= 0)
+    ssize_t n = readlink("/proc/self/exe", buf, len);
+    if (n <= 0 || (size_t)n >= len) /* >= len: cut short */
         return -1;
     buf[n] = '\0';
     return n;

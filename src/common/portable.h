@@ -22,6 +22,8 @@
  * (where a fork in another thread could in theory inherit it in between; the
  * lab forks from one thread). -1 with errno on failure. */
 int portable_socket(int domain, int type, bool nonblock);
+/* accept(fd) with the same flags on the new connection (accept4 on Linux). */
+int portable_accept(int fd, bool nonblock);
 
 /* The absolute path of the running program (symlinks resolved), NUL-terminated
  * in buf: /proc/self/exe on Linux, _NSGetExecutablePath on macOS. Returns its

@@ -15,6 +15,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __APPLE__
+#include <sys/proc.h>
+#include <sys/sysctl.h>
+#endif
 
 /* Writes the reason a child could not exec to stderr (already the log) and exits. */
 static void child_fail(int code, const char *what, const char *arg) {
@@ -164,12 +168,19 @@ int spawn_run(char *const argv[], const spawn_opts_t *opts) {
 }
 
 /* Zombies count as gone: kill(pid, 0) still succeeds on them, so look at
- * /proc/PID/stat's state letter. */
+ * /proc/PID/stat's state letter (macOS: the process's p_stat from sysctl). */
 bool spawn_alive(pid_t pid) {
     if (pid <= 0)
         return false;
     if (kill(pid, 0) != 0 && errno == ESRCH)
         return false;
+#ifdef __APPLE__
+    struct kinfo_proc kp;
+    size_t kp_len = sizeof kp;
+    int mib[4] = {CTL_KERN, KERN_PROC, KERN_PROC_PID, (int)pid};
+    if (sysctl(mib, 4, &kp, &kp_len, NULL, 0) == 0 && kp_len == sizeof kp)
+        return kp.kp_proc.p_stat != SZOMB;
+#endif
     char path[64], buf[512];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
     FILE *f = fopen(path, "r");

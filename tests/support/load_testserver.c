@@ -35,6 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/portable.h"
+
 typedef struct conn {
     int fd;
     ev_io io;
@@ -254,7 +256,7 @@ static void read_cb(struct ev_loop *l, ev_io *w, int revents) {
 
 static void accept_cb(struct ev_loop *l, ev_io *w, int revents) {
     (void)revents;
-    int fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int fd = portable_accept(w->fd, true);
     if (fd < 0)
         return;
     int one = 1;
@@ -290,7 +292,7 @@ int main(int argc, char **argv) {
         }
     }
     signal(SIGPIPE, SIG_IGN);
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int fd = portable_socket(AF_INET, SOCK_STREAM, true);
     struct sockaddr_in a = {0};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
