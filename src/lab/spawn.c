@@ -16,8 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 #ifdef __APPLE__
+#include <sys/types.h>
+#include <sys/sysctl.h> /* kinfo_proc; sys/proc.h: SZOMB */
 #include <sys/proc.h>
-#include <sys/sysctl.h>
 #endif
 
 /* Writes the reason a child could not exec to stderr (already the log) and exits. */
