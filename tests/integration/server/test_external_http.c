@@ -66,6 +66,9 @@ static double concurrent_calls(const char *base, struct call *calls, int n) {
 static void test_calls_overlap_on_default_server(void **state) {
     (void)state;
     need_upstream();
+#ifndef __ELF__
+    skip(); /* no ELF interposition (macOS): the server blocks per call there */
+#endif
     struct call warm;
     warm.base = stack_url();
     call_main(&warm);
@@ -86,6 +89,7 @@ static int upstream_port(void) {
     return c ? atoi(c + 1) : -1;
 }
 
+/* Descriptors the process has open (-1 without /proc). */
 static int open_fds(pid_t pid) {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
@@ -134,7 +138,7 @@ static void test_upstream_down_is_502_and_server_recovers(void **state) {
         }
         sleep_ms(200); /* the server has closed the client connections */
         int fds_after = open_fds(pid);
-        if (fds_after > fds_before + 2)
+        if (fds_before >= 0 && fds_after > fds_before + 2)
             fail_msg("%s: %d descriptors before 30 failed calls, %d after", models[m][1],
                      fds_before, fds_after);
         fwd_set_down(&f, 0);

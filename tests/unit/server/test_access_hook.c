@@ -19,6 +19,15 @@
 
 #include "server/http/access_hook.h"
 
+/* The hook relies on ELF symbol interposition (Linux); elsewhere (Mach-O's
+ * two-level namespace) it is not installed and the server keeps its blocking
+ * path, so there is nothing to test. */
+#ifdef __ELF__
+#define need_interposition() ((void)0)
+#else
+#define need_interposition() skip()
+#endif
+
 static int hook_calls;
 
 static int hook(struct MHD_Connection *conn, const char *url, const char *method,
@@ -94,6 +103,7 @@ static void stop(struct _u_instance *inst) {
 
 static void armed_instance_gets_the_hook_first(void **state) {
     (void)state;
+    need_interposition();
     struct _u_instance inst, other;
     char body[64];
     access_hook_arm(&inst, hook);

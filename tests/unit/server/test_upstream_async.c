@@ -13,6 +13,15 @@
 #include "server/http/access_hook.h"
 #include "server/http/upstream_async.h"
 
+/* The hook relies on ELF symbol interposition (Linux); elsewhere (Mach-O's
+ * two-level namespace) it is not installed and the server keeps its blocking
+ * path, so there is nothing to test. */
+#ifdef __ELF__
+#define need_interposition() ((void)0)
+#else
+#define need_interposition() skip()
+#endif
+
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                       enum MHD_RequestTerminationCode toe) {
     upstream_async_request_completed(conn);
@@ -116,6 +125,7 @@ static const char *error_of(const struct reply *r) {
  * less than the 2.4 s they would take one at a time. */
 static void requests_overlap_on_one_thread(void **state) {
     (void)state;
+    need_interposition();
     struct upstream up;
     upstream_up(&up, ANSWER, 300);
     char url[64];
@@ -153,6 +163,7 @@ static void requests_overlap_on_one_thread(void **state) {
 
 static void down_upstream_is_502_and_other_methods_reach_ulfius(void **state) {
     (void)state;
+    need_interposition();
     struct upstream up;
     upstream_up(&up, ANSWER, 0);
     char url[64];
@@ -178,6 +189,7 @@ static void down_upstream_is_502_and_other_methods_reach_ulfius(void **state) {
  * the server stops the upstream calls (what the drain's end does). */
 static void stop_answers_a_waiting_request(void **state) {
     (void)state;
+    need_interposition();
     struct upstream up;
     upstream_up(&up, SILENT, 0);
     char url[64];
