@@ -26,6 +26,7 @@
 #include "lab/study_progress.h"
 #include "lab/study_runfile.h"
 #include "lab/study_scenario.h"
+#include "lab/study_timeseries.h"
 
 static volatile sig_atomic_t stop_signal; /* set by SIGINT/SIGTERM/SIGHUP */
 
@@ -120,7 +121,8 @@ int study_find_scenarios(char *buf, size_t len) {
 /* Waits for a child, stopping it on a stop signal or after timeout_s.
  * Returns its status (exit code or 128+signal), -2 when stopped for a
  * signal, -3 on timeout. */
-static int wait_child(pid_t pid, double timeout_s) {
+/* Waits for the child, sampling the server's CPU into cpu (may be NULL) meanwhile. */
+static int wait_child(pid_t pid, double timeout_s, cpu_series_t *cpu) {
     double deadline = mono() + timeout_s;
     struct timespec step = {0, 50 * 1000 * 1000};
     for (;;) {
@@ -138,6 +140,7 @@ static int wait_child(pid_t pid, double timeout_s) {
             spawn_stop(pid, 3000);
             return -3;
         }
+        cpu_series_tick(cpu, mono());
         nanosleep(&step, NULL);
     }
 }
@@ -271,10 +274,12 @@ static void mark_dirty(study_t *s, const scenario_meta_t *m) {
 
 /* --- the driver ----------------------------------------------------------- */
 
-/* Runs benchlab-load MODE (run or verify) for unit u. summary may be NULL.
- * duration_s < 0: the plan's. Returns wait_child's result. */
+/* Runs benchlab-load MODE (run or verify) for unit u. summary and timeseries
+ * (the driver's per-second file) may be NULL; cpu, when not NULL, samples the
+ * server box meanwhile. duration_s < 0: the plan's. Returns wait_child's result. */
 static int run_driver(study_t *s, const plan_unit_t *u, const char *mode, double duration_s,
-                      const char *summary, const char *log) {
+                      const char *summary, const char *timeseries, cpu_series_t *cpu,
+                      const char *log) {
     char vus[16], dur[32], rate[32], maxvus[16], threads[16];
     char *argv[24];
     int n = 0;
@@ -309,6 +314,10 @@ static int run_driver(study_t *s, const plan_unit_t *u, const char *mode, double
             argv[n++] = "--summary-export";
             argv[n++] = (char *)summary;
         }
+        if (timeseries) {
+            argv[n++] = "--timeseries";
+            argv[n++] = (char *)timeseries;
+        }
     }
     argv[n] = NULL;
     spawn_opts_t so = {.log_path = log,
@@ -318,7 +327,9 @@ static int run_driver(study_t *s, const plan_unit_t *u, const char *mode, double
     if (pid < 0)
         return -1;
     double limit = (duration_s >= 0 ? duration_s : u->duration_s) + 120;
-    return wait_child(pid, strcmp(mode, "verify") == 0 ? 300 : limit);
+    if (cpu)
+        cpu_series_start(cpu, cpu->box, mono());
+    return wait_child(pid, strcmp(mode, "verify") == 0 ? 300 : limit, cpu);
 }
 
 /* What each box was given for unit u; "cpus_effective" is what the quota
@@ -382,11 +393,20 @@ static int one_run(study_t *s, int ui, int run) {
     unlink(summary_path);
     obs.started_unix_ms = unix_ms();
     double t0 = mono();
-    int rc = run_driver(s, u, "run", -1, summary_path, log);
+    char ts_path[PATH_MAX + 32];
+    bool with_ts = timeseries_path(path, ts_path, sizeof ts_path) == 0;
+    cpu_series_t cpu = {.box = s->boxes[LAB_SVC_SERVER]};
+    int rc = run_driver(s, u, "run", -1, summary_path, with_ts ? ts_path : NULL, &cpu, log);
     obs.wall_s = mono() - t0;
+    cpu_series_finish(&cpu, mono());
     mark_dirty(s, m);
+    if (with_ts && file_exists(ts_path) && timeseries_add_cpu(ts_path, &cpu) != 0)
+        progress_line(&s->progress, "benchlab run: cannot add server CPU to %s", ts_path);
+    cpu_series_free(&cpu);
     if (rc == -2) {
         unlink(summary_path);
+        if (with_ts)
+            unlink(ts_path);
         return -2;
     }
     obs.driver_status = rc;
@@ -468,7 +488,7 @@ static int one_unit(study_t *s, int ui) {
     if (reset_dirty(s, &s->meta[ui]) != 0)
         return -1;
     snprintf(log, sizeof log, "%s/verify.log", dir);
-    int rc = run_driver(s, u, "verify", -1, NULL, log);
+    int rc = run_driver(s, u, "verify", -1, NULL, NULL, NULL, log);
     mark_dirty(s, &s->meta[ui]);
     if (rc == -2)
         return -2;
@@ -481,7 +501,7 @@ static int one_unit(study_t *s, int ui) {
         if (reset_dirty(s, &s->meta[ui]) != 0)
             return -1;
         snprintf(log, sizeof log, "%s/warmup.log", dir);
-        rc = run_driver(s, u, "run", u->warmup_s, NULL, log);
+        rc = run_driver(s, u, "run", u->warmup_s, NULL, NULL, NULL, log);
         mark_dirty(s, &s->meta[ui]);
         if (rc == -2)
             return -2;

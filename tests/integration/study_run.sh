@@ -102,6 +102,16 @@ if sys.argv[2] != "unboxed":
     assert srv["memory_peak_bytes"] > 0 and srv["oom_kills"] == 0, srv
     assert "postgres" in j["boxes"]
 PY
+        # the driver's per-second series sits next to the run file, with the
+        # server box's CPU added to each sampled second when boxed
+        ts=${f%.json}.timeseries.jsonl
+        python3 - "$ts" "$profile" <<'PY' || fail "bad time series $ts"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert len(lines) >= 1 and sum(l["requests"] for l in lines) > 0, lines
+if sys.argv[2] != "unboxed":
+    assert any(l.get("server_cpu", 0) > 0 for l in lines), lines
+PY
     done
 done
 python3 - "$res/manifest.json" <<'PY' || fail "bad manifest"
