@@ -394,18 +394,43 @@ static int server_config_dat(const report_t *rep, const char *dir, char *err, si
  * the run file as run-NN.timeseries.jsonl, lines {"t", "requests", "p99_ms", ...}
  * and, when the study adds it, "server_cpu" (cores). The CPU column is written
  * only when some line has it, so the plot script can tell (STATS_columns). */
-static int timeseries_dat(const report_t *rep, const char *dir, char *err, size_t errlen) {
-    json_t *fig = results_json_path(rep->cfg.root, "figures.timeseries");
-    json_t *name = json_object_get(fig, "name"), *sc = json_object_get(fig, "scenario"),
-           *cf = json_object_get(fig, "config"), *rn = json_object_get(fig, "run");
-    if (!json_is_string(name) || !json_is_string(sc))
-        return 0;
+/* The run a time-series spec {"scenario", "config", "run"} names, or NULL. */
+static const results_run_t *timeseries_run(const report_t *rep, json_t *spec) {
+    json_t *sc = json_object_get(spec, "scenario"), *cf = json_object_get(spec, "config"),
+           *rn = json_object_get(spec, "run");
+    if (!json_is_string(sc))
+        return NULL;
     const report_cell_t *cell = report_find_cell(rep, json_string_value(sc),
                                                  json_is_string(cf) ? json_string_value(cf) : NULL);
-    const results_run_t *run = NULL;
-    for (size_t i = 0; cell && i < cell->cell->nvalid && !run; i++)
+    for (size_t i = 0; cell && i < cell->cell->nvalid; i++)
         if (!json_is_integer(rn) || cell->cell->valid[i]->run == json_integer_value(rn))
-            run = cell->cell->valid[i];
+            return cell->cell->valid[i];
+    return NULL;
+}
+
+/* The figure's run: its own "scenario"/"config"/"run", or the first of its
+ * "candidates" (same keys) that the results hold, so one spec serves result
+ * sets made by different plans. */
+static const results_run_t *timeseries_pick(const report_t *rep, json_t *fig) {
+    json_t *cands = json_object_get(fig, "candidates");
+    if (!json_is_array(cands))
+        return timeseries_run(rep, fig);
+    size_t i;
+    json_t *c;
+    json_array_foreach(cands, i, c) {
+        const results_run_t *run = timeseries_run(rep, c);
+        if (run)
+            return run;
+    }
+    return NULL;
+}
+
+static int timeseries_dat(const report_t *rep, const char *dir, char *err, size_t errlen) {
+    json_t *fig = results_json_path(rep->cfg.root, "figures.timeseries");
+    json_t *name = json_object_get(fig, "name");
+    if (!json_is_string(name))
+        return 0;
+    const results_run_t *run = timeseries_pick(rep, fig);
     json_t *lines = json_array();
     bool cpu = false;
     if (run) {
