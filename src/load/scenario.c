@@ -264,13 +264,19 @@ static int load_check(ld_t *l, json_t *j, const char *path, check_t *c) {
     return 0;
 }
 
-static int valid_token(const char *s) {
+/* Non-empty, and every character alphanumeric or one of `extra`. */
+static int only_alnum_or(const char *s, const char *extra) {
     if (!*s)
         return 0;
     for (; *s; s++)
-        if (!isalnum((unsigned char)*s) && !strchr("!#$%&'*+-.^_`|~", *s))
+        if (!isalnum((unsigned char)*s) && !strchr(extra, *s))
             return 0;
     return 1;
+}
+
+/* An HTTP token (RFC 9110): methods and header names. */
+static int valid_token(const char *s) {
+    return only_alnum_or(s, "!#$%&'*+-.^_`|~");
 }
 
 static int load_multipart(ld_t *l, json_t *j, const char *path, request_t *r) {
@@ -560,12 +566,7 @@ static int collect_vars(ld_t *l, json_t *j, const char *path) {
 }
 
 static int valid_group_name(const char *s) {
-    if (!*s)
-        return 0;
-    for (; *s; s++)
-        if (!isalnum((unsigned char)*s) && !strchr("_-.", *s))
-            return 0;
-    return 1;
+    return only_alnum_or(s, "_-.");
 }
 
 static int load_iteration(ld_t *l, json_t *j) {
