@@ -468,14 +468,12 @@ const report_value_t *report_find_value(const report_t *rep, const char *id) {
 
 const report_cell_t *report_find_cell(const report_t *rep, const char *scenario,
                                       const char *config) {
-    if (!config && rep->cfg.default_config) {
-        const report_cell_t *c = report_find_cell(rep, scenario, rep->cfg.default_config);
-        if (c)
-            return c;
-    }
-    for (size_t i = 0; i < rep->ncells; i++)
-        if (!strcmp(rep->cells[i].cell->scenario, scenario) &&
-            (!config || !strcmp(rep->cells[i].cell->config, config)))
+    /* Without a config, the same default rule as every metric (results.h). */
+    const results_cell_t *want =
+        config ? results_find_cell(rep->results, scenario, config)
+               : results_default_cell(rep->results, scenario, rep->cfg.default_config);
+    for (size_t i = 0; want && i < rep->ncells; i++)
+        if (rep->cells[i].cell == want)
             return &rep->cells[i];
     return NULL;
 }

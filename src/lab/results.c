@@ -256,12 +256,31 @@ const results_cell_t *results_find_cell(const results_t *r, const char *scenario
     return NULL;
 }
 
+/* The implementation part of the preferred config name, taken as the name
+ * minus its last "-segment": "c-ulfius-epoll" -> "c-ulfius" (the default
+ * config is always <implementation>-<threading>); a name without '-' is all
+ * implementation. */
+static size_t implementation_len(const char *config) {
+    const char *dash = strrchr(config, '-');
+    return dash ? (size_t)(dash - config) : strlen(config);
+}
+
 const results_cell_t *results_default_cell(const results_t *r, const char *scenario,
                                            const char *preferred) {
     if (preferred) {
         const results_cell_t *c = results_find_cell(r, scenario, preferred);
         if (c)
             return c;
+        /* Another configuration of the same implementation before any other
+         * implementation's (a scenario measured on c-ulfius-pool only must not
+         * be represented by a peer's cell). Cells are sorted by name. */
+        size_t len = implementation_len(preferred);
+        for (size_t i = 0; i < r->ncells; i++) {
+            const char *cfg = r->cells[i].config;
+            if (!strcmp(r->cells[i].scenario, scenario) && !strncmp(cfg, preferred, len) &&
+                (cfg[len] == '\0' || cfg[len] == '-'))
+                return &r->cells[i];
+        }
     }
     for (size_t c = 0; c < r->ncells; c++) /* cells are sorted: the first is the lowest name */
         if (!strcmp(r->cells[c].scenario, scenario))

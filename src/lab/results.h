@@ -44,7 +44,9 @@ void results_free(results_t *r);
 const results_cell_t *results_find_cell(const results_t *r, const char *scenario,
                                         const char *config);
 /* The cell for a scenario when the configuration is not given: `preferred` if
- * that cell exists, else the first configuration (in name order). */
+ * that cell exists, else the first configuration (in name order) of the same
+ * implementation as `preferred` (the name without its last "-segment"), else
+ * the first configuration of any implementation. */
 const results_cell_t *results_default_cell(const results_t *r, const char *scenario,
                                            const char *preferred);
 

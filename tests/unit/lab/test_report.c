@@ -50,6 +50,31 @@ static json_t *hist_json(const char *text) {
     "{\"unit\":\"us\",\"lowest\":1,\"highest\":60000000,\"significant_digits\":3,"                 \
     "\"count\":" #count ",\"min\":" #min ",\"max\":" #max ",\"sum\":100,\"buckets\":" buckets "}"
 
+/* The default cell of a scenario: the preferred config, else one of the same
+ * implementation, else any; never a peer's cell while ours exists. */
+static void default_cell_prefers_the_same_implementation(void **state) {
+    (void)state;
+    results_cell_t cells[] = {
+        {.scenario = "basic/01", .config = "c-ulfius-pool"},
+        {.scenario = "basic/03", .config = "c-ulfius-epoll"},
+        {.scenario = "basic/03", .config = "express"},
+        {.scenario = "basic/05", .config = "c-ulfius-epoll-vu50"},
+        {.scenario = "basic/05", .config = "c-ulfiusx"},
+        {.scenario = "basic/07", .config = "express"},
+        {.scenario = "basic/07", .config = "fastapi"},
+    };
+    /* sorted as the loader sorts; "basic/01" deliberately has no peer */
+    results_t r = {.cells = cells, .ncells = sizeof cells / sizeof cells[0]};
+    assert_ptr_equal(results_default_cell(&r, "basic/03", "c-ulfius-epoll"), &cells[1]);
+    assert_ptr_equal(results_default_cell(&r, "basic/01", "c-ulfius-epoll"), &cells[0]);
+    /* "c-ulfiusx" is another implementation's name, not a c-ulfius config */
+    assert_ptr_equal(results_default_cell(&r, "basic/05", "c-ulfius-epoll"), &cells[3]);
+    /* no c-ulfius cell at all: the first by name */
+    assert_ptr_equal(results_default_cell(&r, "basic/07", "c-ulfius-epoll"), &cells[5]);
+    assert_ptr_equal(results_default_cell(&r, "basic/07", NULL), &cells[5]);
+    assert_null(results_default_cell(&r, "basic/99", "c-ulfius-epoll"));
+}
+
 static void hist_percentiles_by_rule(void **state) {
     (void)state;
     json_t *j = hist_json(HIST(10, 1, 3, "[[1,1,5],[2,2,3],[3,4,2]]"));
@@ -415,6 +440,7 @@ static void bootstrap_in_report_is_reproducible(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(latex_numbers_and_escapes),
+        cmocka_unit_test(default_cell_prefers_the_same_implementation),
         cmocka_unit_test(hist_percentiles_by_rule),
         cmocka_unit_test(hist_merge_adds_equal_buckets),
         cmocka_unit_test(hist_rejects_bad_input),
