@@ -96,6 +96,21 @@ static int get_string(ld_t *l, json_t *j, const char *path, const char **out) {
     return 0;
 }
 
+/* The optional "name" of a check or request at path: 1 and a copy in *out when
+ * given, 0 when absent, -1 (error reported) when it is not a string. */
+static int optional_name(ld_t *l, json_t *j, const char *path, char **out) {
+    json_t *nm = json_object_get(j, "name");
+    if (!nm)
+        return 0;
+    char p[512];
+    const char *s = NULL;
+    sub(p, sizeof p, path, "name");
+    if (get_string(l, nm, p, &s))
+        return -1;
+    *out = strdup(s);
+    return 1;
+}
+
 static int get_int(ld_t *l, json_t *j, const char *path, int64_t min, int64_t *out) {
     if (!json_is_integer(j) || json_integer_value(j) < min)
         return bad(l, path, "expected an integer >= %lld, found %s", (long long)min,
@@ -162,7 +177,7 @@ static int int_list(ld_t *l, json_t *j, const char *path, int **out, size_t *n) 
 }
 
 static int tmpl(ld_t *l, json_t *j, const char *path, tmpl_t *t) {
-    const char *s;
+    const char *s = NULL;
     char e[400];
     if (get_string(l, j, path, &s))
         return -1;
@@ -251,16 +266,11 @@ static int load_check(ld_t *l, json_t *j, const char *path, check_t *c) {
                      ln ? "==" : ">=", (long long)c->length);
         }
     }
-    json_t *nm = json_object_get(j, "name");
-    if (nm) {
-        const char *s;
-        sub(p, sizeof p, path, "name");
-        if (get_string(l, nm, p, &s))
-            return -1;
-        c->name = strdup(s);
-    } else {
+    int given = optional_name(l, j, path, &c->name);
+    if (given < 0)
+        return -1;
+    if (!given)
         c->name = strdup(name);
-    }
     return 0;
 }
 
@@ -395,14 +405,10 @@ static int load_request(ld_t *l, json_t *j, const char *path, request_t *r) {
     }
     if (tmpl(l, json_object_get(j, "path"), p, &r->path))
         return -1;
-    json_t *nm = json_object_get(j, "name");
-    if (nm) {
-        const char *s;
-        sub(p, sizeof p, path, "name");
-        if (get_string(l, nm, p, &s))
-            return -1;
-        r->name = strdup(s);
-    } else {
+    int given = optional_name(l, j, path, &r->name);
+    if (given < 0)
+        return -1;
+    if (!given) {
         size_t n = strcspn(pathstr, "?");
         size_t len = strlen(r->method) + n + 2;
         r->name = malloc(len);
