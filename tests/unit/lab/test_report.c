@@ -170,26 +170,31 @@ static void loader_separates_invalid_and_warmup(void **state) {
     results_free(&r);
 }
 
-static void loader_names_the_bad_file(void **state) {
-    (void)state;
-    char dir[] = "/tmp/benchlab-test-report.XXXXXX";
+/* Makes dir (a mkdtemp template) a results directory holding one run file,
+ * raw/x/y/c/run-01.json, with the given text. */
+static void write_one_run(char *dir, const char *text) {
     assert_non_null(mkdtemp(dir));
     char path[4200];
     snprintf(path, sizeof path, "%s/raw/x/y/c", dir);
     assert_int_equal(report_mkdirs(path), 0);
     snprintf(path, sizeof path, "%s/raw/x/y/c/run-01.json", dir);
     FILE *f = fopen(path, "w");
-    fputs("{\"scenario\": \"x/y\", \"config\": \"c\", \"run\": 1, \"valid\": \"yes\", "
-          "\"summary\": {}}",
-          f);
-    fclose(f);
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void loader_names_the_bad_file(void **state) {
+    (void)state;
+    char dir[] = "/tmp/benchlab-test-report.XXXXXX";
+    write_one_run(dir, "{\"scenario\": \"x/y\", \"config\": \"c\", \"run\": 1, "
+                       "\"valid\": \"yes\", \"summary\": {}}");
     results_t r;
     char err[1024];
     assert_int_equal(results_load(&r, dir, err, sizeof err), -1);
     assert_non_null(strstr(err, "run-01.json"));
     assert_non_null(strstr(err, "valid"));
     results_free(&r);
-    unlink(path);
     char cmd[4300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     assert_int_equal(system(cmd), 0);
@@ -198,16 +203,9 @@ static void loader_names_the_bad_file(void **state) {
 static void invalid_run_without_summary_is_listed(void **state) {
     (void)state;
     char dir[] = "/tmp/benchlab-test-report.XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[4200];
-    snprintf(path, sizeof path, "%s/raw/x/y/c", dir);
-    assert_int_equal(report_mkdirs(path), 0);
-    snprintf(path, sizeof path, "%s/raw/x/y/c/run-01.json", dir);
-    FILE *f = fopen(path, "w");
-    fputs("{\"scenario\": \"x/y\", \"config\": \"c\", \"run\": 1, \"valid\": false, "
-          "\"invalid_reasons\": [\"server died\"], \"summary\": null, \"teardown\": null}",
-          f);
-    fclose(f);
+    write_one_run(dir, "{\"scenario\": \"x/y\", \"config\": \"c\", \"run\": 1, \"valid\": false, "
+                       "\"invalid_reasons\": [\"server died\"], \"summary\": null, "
+                       "\"teardown\": null}");
     results_t r;
     char err[1024];
     if (results_load(&r, dir, err, sizeof err) != 0)
