@@ -152,6 +152,15 @@ static int array_index(const char *seg) {
     return atoi(seg);
 }
 
+/* After an object member or array element: 1 and past the ',' when another
+ * follows, 0 and past `close` when the container ends, -1 otherwise. */
+static int after_member(scan_t *s, char close) {
+    ws(s);
+    if (s->p < s->end && (*s->p == ',' || *s->p == close))
+        return *s->p++ == ',';
+    return -1;
+}
+
 /* One value; `at` = path segments matched so far (-1: not on the path). */
 static int value(scan_t *s, int depth, int at) {
     if (depth > MAX_DEPTH)
@@ -201,16 +210,11 @@ static int value(scan_t *s, int depth, int at) {
             if (value(s, depth + 1, child))
                 return -1;
             count++;
-            ws(s);
-            if (s->p < s->end && *s->p == ',') {
-                s->p++;
-                continue;
-            }
-            if (s->p < s->end && *s->p == '}') {
-                s->p++;
+            int more = after_member(s, '}');
+            if (more < 0)
+                return -1;
+            if (!more)
                 break;
-            }
-            return -1;
         }
         break;
     }
@@ -226,16 +230,11 @@ static int value(scan_t *s, int depth, int at) {
             if (value(s, depth + 1, (int)count == want ? at + 1 : -1))
                 return -1;
             count++;
-            ws(s);
-            if (s->p < s->end && *s->p == ',') {
-                s->p++;
-                continue;
-            }
-            if (s->p < s->end && *s->p == ']') {
-                s->p++;
+            int more = after_member(s, ']');
+            if (more < 0)
+                return -1;
+            if (!more)
                 break;
-            }
-            return -1;
         }
         break;
     }
