@@ -18,8 +18,12 @@ static void usage(FILE *out) {
         "  --results DIR          where run files go (default results/PLAN-<UTC time>)\n"
         "  --runs N               runs per scenario and configuration instead of the plan's\n"
         "  --resume               continue the study in DIR from the first missing run\n"
-        "  --implementation NAME  the server's name in results (default c-ulfius)\n"
-        "  --server-bin PATH      the server program (default benchlab-server next to benchlab)\n"
+        "  --implementation NAME  run NAME (c-ulfius, fastapi, express) where the plan names no\n"
+        "                         implementation, and only NAME's units where it does (the\n"
+        "                         plan's \"implementation\" key, else the profile's, else "
+        "c-ulfius)\n"
+        "  --server-bin PATH      the server program of --implementation's units (default:\n"
+        "                         benchlab-server next to benchlab, peers/NAME/start for a peer)\n"
         "  --scenarios DIR        the scenarios directory (default: found from the repository)\n"
         "  --dry-run              print what would run, and the time it would take\n");
 }

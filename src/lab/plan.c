@@ -27,8 +27,18 @@ double plan_parse_duration(const char *s) {
     return -1;
 }
 
+bool plan_implementation_known(const char *name) {
+    return name && (strcmp(name, "c-ulfius") == 0 || plan_is_peer(name));
+}
+
+bool plan_is_peer(const char *implementation) {
+    return implementation &&
+           (strcmp(implementation, "fastapi") == 0 || strcmp(implementation, "express") == 0);
+}
+
 bool plan_same_server(const plan_unit_t *a, const plan_unit_t *b) {
-    return strcmp(a->threading, b->threading) == 0 && a->workers == b->workers &&
+    return strcmp(a->implementation, b->implementation) == 0 &&
+           strcmp(a->threading, b->threading) == 0 && a->workers == b->workers &&
            a->server_cpus == b->server_cpus && a->db_pool == b->db_pool &&
            a->server_flags == b->server_flags;
 }
@@ -92,11 +102,12 @@ enum {
     K_WORKERS,
     K_CPUS,
     K_POOL,
+    K_IMPL,
     K_COUNT
 };
-static const char *const keys[K_COUNT] = {"runs",        "vus",     "duration",  "warmup",
-                                          "rate",        "max_vus", "threading", "workers",
-                                          "server_cpus", "db_pool"};
+static const char *const keys[K_COUNT] = {"runs",        "vus",     "duration",      "warmup",
+                                          "rate",        "max_vus", "threading",     "workers",
+                                          "server_cpus", "db_pool", "implementation"};
 
 typedef struct {
     json_t *v[K_COUNT]; /* borrowed; each a JSON array of candidate values */
@@ -139,6 +150,10 @@ static const char *check_value(int k, json_t *v) {
                     return NULL;
         return "expected select, epoll, pool or thread-per-conn";
     }
+    case K_IMPL:
+        return json_is_string(v) && plan_implementation_known(json_string_value(v))
+                   ? NULL
+                   : "expected c-ulfius, fastapi or express";
     }
     return "unknown";
 }
@@ -157,8 +172,8 @@ static int read_axes(const char *file, const char *where, json_t *obj, axes_t *a
         int k = key_index(key);
         if (k < 0) {
             snprintf(err, len,
-                     "%s: %s.%s: unknown key (runs, vus, duration, warmup, rate, max_vus, "
-                     "threading, workers, server_cpus, db_pool%s)",
+                     "%s: %s.%s: unknown key (implementation, runs, vus, duration, warmup, "
+                     "rate, max_vus, threading, workers, server_cpus, db_pool%s)",
                      file, where, key, entry ? ", scenarios" : "");
             return -1;
         }
@@ -207,11 +222,12 @@ static json_t *axis_at(const axes_t *ax, int k, size_t i) {
     return ax->v[k] ? json_array_get(ax->v[k], i) : NULL;
 }
 
-static void format_config(plan_unit_t *u, const char *impl, const axes_t *ax) {
+static void format_config(plan_unit_t *u, const axes_t *ax) {
     /* the threading model is benchlab-server's; a peer has one of its own */
-    size_t n = strcmp(impl, "c-ulfius") == 0 || ax->v[K_THREADING]
-                   ? (size_t)snprintf(u->config, sizeof u->config, "%s-%s", impl, u->threading)
-                   : (size_t)snprintf(u->config, sizeof u->config, "%s", impl);
+    size_t n = plan_is_peer(u->implementation)
+                   ? (size_t)snprintf(u->config, sizeof u->config, "%s", u->implementation)
+                   : (size_t)snprintf(u->config, sizeof u->config, "%s-%s", u->implementation,
+                                      u->threading);
     if (u->workers != 1)
         n += (size_t)snprintf(u->config + n, sizeof u->config - n, "-w%d", u->workers);
     if (u->server_cpus > 0)
@@ -224,59 +240,100 @@ static void format_config(plan_unit_t *u, const char *impl, const axes_t *ax) {
         snprintf(u->config + n, sizeof u->config - n, "-r%g", u->rate);
 }
 
-/* The product of an entry's axes: server settings outside, scenarios, then load. */
+/* One unit: the values at the given index of each axis (0 for the scalars). */
+static void fill_unit(plan_unit_t *u, const axes_t *ax, const size_t at[K_COUNT],
+                      const char *scenario, const char *scenarios_dir, const char *default_impl) {
+    memset(u, 0, sizeof *u);
+    json_t *x;
+    snprintf(u->scenario, sizeof u->scenario, "%s", scenario);
+    snprintf(u->scenario_path, sizeof u->scenario_path, "%s/%s.json", scenarios_dir, scenario);
+    x = axis_at(ax, K_IMPL, at[K_IMPL]);
+    snprintf(u->implementation, sizeof u->implementation, "%s",
+             x ? json_string_value(x) : default_impl);
+    u->runs = (x = axis_at(ax, K_RUNS, 0)) ? (int)json_integer_value(x) : 1;
+    u->vus = (x = axis_at(ax, K_VUS, at[K_VUS])) ? (int)json_integer_value(x) : 10;
+    u->duration_s = (x = axis_at(ax, K_DURATION, 0)) ? num_or_duration(x) : 30;
+    u->warmup_s = (x = axis_at(ax, K_WARMUP, 0)) ? num_or_duration(x) : 0;
+    u->rate = (x = axis_at(ax, K_RATE, at[K_RATE])) ? json_number_value(x) : 0;
+    u->max_vus = (x = axis_at(ax, K_MAXVUS, 0)) ? (int)json_integer_value(x) : 0;
+    /* a peer ignores the threading model; its run files say epoll (its event loop) */
+    x = plan_is_peer(u->implementation) ? NULL : axis_at(ax, K_THREADING, at[K_THREADING]);
+    snprintf(u->threading, sizeof u->threading, "%s", x ? json_string_value(x) : "epoll");
+    u->workers = (x = axis_at(ax, K_WORKERS, at[K_WORKERS])) ? (int)json_integer_value(x) : 1;
+    u->server_cpus = (x = axis_at(ax, K_CPUS, at[K_CPUS])) ? json_number_value(x) : 0;
+    u->db_pool = (x = axis_at(ax, K_POOL, at[K_POOL])) ? (int)json_integer_value(x) : 0;
+    u->server_flags = ax->v[K_THREADING] || ax->v[K_WORKERS];
+    format_config(u, ax);
+}
+
+static int find_unit(const plan_t *p, const plan_unit_t *u) {
+    for (int i = 0; i < p->nunits; i++)
+        if (strcmp(p->units[i].scenario, u->scenario) == 0 &&
+            strcmp(p->units[i].config, u->config) == 0)
+            return i;
+    return -1;
+}
+
+/* The product of an entry's axes: server settings outside (implementation
+ * first), scenarios, then load. */
 static int expand(plan_t *p, int *cap, const axes_t *ax, const idlist_t *matched,
-                  const char *scenarios_dir, const char *impl, char *err, size_t len) {
-    for (size_t t = 0; t < axis_len(ax, K_THREADING); t++)
-        for (size_t w = 0; w < axis_len(ax, K_WORKERS); w++)
-            for (size_t c = 0; c < axis_len(ax, K_CPUS); c++)
-                for (size_t pl = 0; pl < axis_len(ax, K_POOL); pl++)
-                    for (int s = 0; s < matched->n; s++)
-                        for (size_t vu = 0; vu < axis_len(ax, K_VUS); vu++)
-                            for (size_t r = 0; r < axis_len(ax, K_RATE); r++) {
-                                plan_unit_t u;
-                                memset(&u, 0, sizeof u);
-                                json_t *x;
-                                snprintf(u.scenario, sizeof u.scenario, "%s", matched->ids[s]);
-                                snprintf(u.scenario_path, sizeof u.scenario_path, "%s/%s.json",
-                                         scenarios_dir, matched->ids[s]);
-                                u.runs =
-                                    (x = axis_at(ax, K_RUNS, 0)) ? (int)json_integer_value(x) : 1;
-                                u.vus =
-                                    (x = axis_at(ax, K_VUS, vu)) ? (int)json_integer_value(x) : 10;
-                                u.duration_s =
-                                    (x = axis_at(ax, K_DURATION, 0)) ? num_or_duration(x) : 30;
-                                u.warmup_s =
-                                    (x = axis_at(ax, K_WARMUP, 0)) ? num_or_duration(x) : 0;
-                                u.rate = (x = axis_at(ax, K_RATE, r)) ? json_number_value(x) : 0;
-                                u.max_vus =
-                                    (x = axis_at(ax, K_MAXVUS, 0)) ? (int)json_integer_value(x) : 0;
-                                x = axis_at(ax, K_THREADING, t);
-                                snprintf(u.threading, sizeof u.threading, "%s",
-                                         x ? json_string_value(x) : "epoll");
-                                u.workers = (x = axis_at(ax, K_WORKERS, w))
-                                                ? (int)json_integer_value(x)
-                                                : 1;
-                                u.server_cpus =
-                                    (x = axis_at(ax, K_CPUS, c)) ? json_number_value(x) : 0;
-                                u.db_pool =
-                                    (x = axis_at(ax, K_POOL, pl)) ? (int)json_integer_value(x) : 0;
-                                u.server_flags = ax->v[K_THREADING] || ax->v[K_WORKERS];
-                                format_config(&u, impl, ax);
-                                for (int i = 0; i < p->nunits; i++)
-                                    if (strcmp(p->units[i].scenario, u.scenario) == 0 &&
-                                        strcmp(p->units[i].config, u.config) == 0) {
+                  const char *scenarios_dir, const char *default_impl, char *err, size_t len) {
+    size_t at[K_COUNT] = {0};
+    for (at[K_IMPL] = 0; at[K_IMPL] < axis_len(ax, K_IMPL); at[K_IMPL]++) {
+        json_t *impl = axis_at(ax, K_IMPL, at[K_IMPL]);
+        bool peer = plan_is_peer(impl ? json_string_value(impl) : default_impl);
+        /* a peer has one model: the threading axis does not multiply its units */
+        size_t models = peer ? 1 : axis_len(ax, K_THREADING);
+        for (at[K_THREADING] = 0; at[K_THREADING] < models; at[K_THREADING]++)
+            for (at[K_WORKERS] = 0; at[K_WORKERS] < axis_len(ax, K_WORKERS); at[K_WORKERS]++)
+                for (at[K_CPUS] = 0; at[K_CPUS] < axis_len(ax, K_CPUS); at[K_CPUS]++)
+                    for (at[K_POOL] = 0; at[K_POOL] < axis_len(ax, K_POOL); at[K_POOL]++)
+                        for (int s = 0; s < matched->n; s++)
+                            for (at[K_VUS] = 0; at[K_VUS] < axis_len(ax, K_VUS); at[K_VUS]++)
+                                for (at[K_RATE] = 0; at[K_RATE] < axis_len(ax, K_RATE);
+                                     at[K_RATE]++) {
+                                    plan_unit_t u;
+                                    fill_unit(&u, ax, at, matched->ids[s], scenarios_dir,
+                                              default_impl);
+                                    int dup = find_unit(p, &u);
+                                    /* an entry that only varies the threading model adds
+                                     * nothing for a peer: its unit is already there */
+                                    if (dup >= 0 && peer && ax->v[K_THREADING])
+                                        continue;
+                                    if (dup >= 0) {
                                         snprintf(err, len, "%s: %s with %s appears twice", p->path,
                                                  u.scenario, u.config);
                                         return -1;
                                     }
-                                add_unit(p, cap, &u);
-                            }
+                                    add_unit(p, cap, &u);
+                                }
+    }
     return 0;
 }
 
-static int load(const char *name, const char *scenarios_dir, const char *impl, plan_t *out,
-                char *err, size_t len) {
+/* The CLI's --implementation: keep only its units. */
+static int keep_only(plan_t *p, const char *impl, char *err, size_t len) {
+    char seen[256] = "";
+    int n = 0;
+    for (int i = 0; i < p->nunits; i++) {
+        const char *name = p->units[i].implementation;
+        if (strcmp(name, impl) == 0)
+            p->units[n++] = p->units[i];
+        else if (!strstr(seen, name) && strlen(seen) + strlen(name) + 3 < sizeof seen)
+            snprintf(seen + strlen(seen), sizeof seen - strlen(seen), "%s%s", *seen ? ", " : "",
+                     name);
+    }
+    if (n == 0) {
+        snprintf(err, len, "%s: no unit runs implementation '%s' (--implementation); it names %s",
+                 p->path, impl, seen);
+        return -1;
+    }
+    p->nunits = n;
+    return 0;
+}
+
+static int load(const char *name, const char *scenarios_dir, const char *impl,
+                const char *only_impl, plan_t *out, char *err, size_t len) {
     memset(out, 0, sizeof *out);
     if (strchr(name, '/') || strstr(name, ".json"))
         snprintf(out->path, sizeof out->path, "%s", name);
@@ -388,12 +445,15 @@ static int load(const char *name, const char *scenarios_dir, const char *impl, p
     for (int i = 0; i < all.n; i++)
         free(all.ids[i]);
     free(all.ids);
+    if (rc == 0 && only_impl)
+        rc = keep_only(out, only_impl, err, len);
     return rc;
 }
 
-int plan_load(const char *name, const char *scenarios_dir, const char *implementation, plan_t *out,
-              char *err, size_t err_len) {
-    if (load(name, scenarios_dir, implementation, out, err, err_len) == 0)
+int plan_load(const char *name, const char *scenarios_dir, const char *default_impl,
+              const char *only_impl, plan_t *out, char *err, size_t err_len) {
+    if (load(name, scenarios_dir, default_impl ? default_impl : "c-ulfius", only_impl, out, err,
+             err_len) == 0)
         return 0;
     plan_free(out);
     return -1;

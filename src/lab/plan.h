@@ -4,14 +4,23 @@
  *   {"description": "...",
  *    "defaults": {"runs": 10, "vus": 10, "duration": "30s", "warmup": "10s"},
  *    "entries": [{"scenarios": ["basic/0[1-4]-*", "server-config/io-sleep"],
+ *                 "implementation": ["c-ulfius", "fastapi"],
  *                 "threading": ["epoll", "pool"], "workers": [1, 2],
  *                 "server_cpus": [0.25, 1, 2], "vus": [10, 200]}]}
  *
- * Keys of "defaults" and of an entry: runs, vus, duration, warmup, rate,
- * max_vus, threading, workers, server_cpus, db_pool. A list in an entry means
- * every value (the entry is the product of its lists). Scenario patterns are
- * shell globs over scenario ids (the file's path under scenarios/ without
- * ".json"). Units are ordered so the server restarts as rarely as possible. */
+ * Keys of "defaults" and of an entry: implementation, runs, vus, duration,
+ * warmup, rate, max_vus, threading, workers, server_cpus, db_pool. A list in
+ * an entry means every value (the entry is the product of its lists).
+ * Scenario patterns are shell globs over scenario ids (the file's path under
+ * scenarios/ without ".json"). Units are ordered so the server restarts as
+ * rarely as possible.
+ *
+ * "implementation" is c-ulfius (benchlab-server), fastapi or express (the
+ * peers, docs/peers.md). A peer has one concurrency model of its own: it
+ * ignores "threading" (one unit however many models the entry lists; its run
+ * files say "epoll", the event loop both peers run on Linux) and its config
+ * name leaves the model out ("fastapi-w2-cpu1-vu50"); "workers" applies
+ * (uvicorn / gunicorn + uvicorn workers, node cluster). */
 #ifndef BENCHLAB_LAB_PLAN_H
 #define BENCHLAB_LAB_PLAN_H
 
@@ -23,6 +32,7 @@
 typedef struct plan_unit {
     char scenario[128];           /* "basic/01-lightweight" */
     char scenario_path[PATH_MAX]; /* the file */
+    char implementation[32];      /* "c-ulfius", "fastapi", "express" */
     char config[192];             /* "c-ulfius-epoll", "c-ulfius-pool-w2-cpu0.25-vu200" */
     int runs;
     int vus;
@@ -45,17 +55,29 @@ typedef struct plan {
     json_t *json;
 } plan_t;
 
-/* Loads NAME (scenarios_dir/plans/NAME.json) or a path, expands it for the
- * implementation (the config names start with it). 0, or -1 with a message
- * naming the file and field in err. */
-int plan_load(const char *name, const char *scenarios_dir, const char *implementation, plan_t *out,
-              char *err, size_t err_len);
+/* Loads NAME (scenarios_dir/plans/NAME.json) or a path and expands it.
+ * Units whose entry (and the plan's defaults) name no implementation get
+ * default_impl (the CLI's --implementation, else the profile's, else
+ * "c-ulfius"); the config names start with the unit's implementation.
+ * only_impl, when not NULL, keeps only that implementation's units (the CLI
+ * filter; a plan left with none is an error). 0, or -1 with a message naming
+ * the file and field in err. */
+int plan_load(const char *name, const char *scenarios_dir, const char *default_impl,
+              const char *only_impl, plan_t *out, char *err, size_t err_len);
+
+/* The implementations a plan or profile may name: c-ulfius, fastapi, express. */
+bool plan_implementation_known(const char *name);
+
+/* A peer (peers/NAME/start): fastapi or express. Everything else takes
+ * benchlab-server's flags (its threading model is in the config name). */
+bool plan_is_peer(const char *implementation);
 void plan_free(plan_t *p);
 
 /* "30s", "500ms", "2m", "1h" or a plain number of seconds; -1 when malformed. */
 double plan_parse_duration(const char *s);
 
-/* True when two units need the same server (threading, workers, CPUs, pool). */
+/* True when two units need the same server (implementation, threading,
+ * workers, CPUs, pool). */
 bool plan_same_server(const plan_unit_t *a, const plan_unit_t *b);
 
 #endif

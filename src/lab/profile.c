@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lab/plan.h"
+
 const char *profile_default_name(int host_cpus) {
     return host_cpus <= 5 ? "local-2core" : "study";
 }
@@ -148,13 +150,19 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
             if (box_backend_parse(json_string_value(v), &out->backend) != 0)
                 return bad(err, err_len, file, "backend",
                            "expected native, cgroup-v1, cgroup-v2, docker, podman or none");
+        } else if (strcmp(key, "implementation") == 0) {
+            if (!json_is_string(v) || !plan_implementation_known(json_string_value(v)))
+                return bad(err, err_len, file, "implementation",
+                           "expected c-ulfius, fastapi or express");
+            snprintf(out->implementation, sizeof out->implementation, "%s", json_string_value(v));
         } else if (strcmp(key, "driver") == 0 && json_is_object(v)) {
             driver = v;
         } else if (strcmp(key, "boxes") == 0 && json_is_object(v)) {
             boxes = v;
         } else {
             return bad(err, err_len, file, key,
-                       "unknown key or wrong type (description, min_cpus, backend, driver, boxes)");
+                       "unknown key or wrong type (description, min_cpus, backend, implementation, "
+                       "driver, boxes)");
         }
     }
     if (host_cpus < out->min_cpus) {

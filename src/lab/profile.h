@@ -1,12 +1,15 @@
 /* Profiles (scenarios/profiles/NAME.json): how much CPU and memory each
  * service's box gets, which CPUs it is pinned to, and where the driver runs.
  *
- *   {"description": "...", "min_cpus": 2, "backend": "native",
+ *   {"description": "...", "min_cpus": 2, "backend": "native", "implementation": "c-ulfius",
  *    "driver": {"cpuset": "0" | "rest", "threads": 1},
  *    "boxes": {"server": {"cpus": 1, "cpuset": "1", "memory": "2G", "image": "...", "user": "..."},
  *              "postgres": {...}, "redis": {...}, "upstream": {...}}}
  *
- * "rest" means every CPU of the host that no box is pinned to. */
+ * "rest" means every CPU of the host that no box is pinned to.
+ * "implementation" (c-ulfius, fastapi, express) is the server of the plan
+ * units that name none; a plan's own "implementation" wins, and the CLI's
+ * --implementation wins over both (see plan.h). */
 #ifndef BENCHLAB_LAB_PROFILE_H
 #define BENCHLAB_LAB_PROFILE_H
 
@@ -32,6 +35,7 @@ typedef struct profile {
     char path[PATH_MAX];
     int min_cpus;
     box_backend_t backend;
+    char implementation[32]; /* "" = not set */
     char driver_cpuset[256]; /* resolved; "" = not pinned */
     int driver_threads;      /* 0 = the driver's default */
     profile_box_t boxes[LAB_SVC_COUNT];

@@ -46,15 +46,25 @@ static long long unix_ms(void) {
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The server program of one implementation the plan runs. */
+typedef struct impl_program {
+    char name[32];
+    char peer_start[PATH_MAX];      /* peers/<name>/start, "" for benchlab-server's flags */
+    char server_bin[PATH_MAX + 32]; /* what the stack starts; "" = benchlab-server */
+} impl_program_t;
+
+#define STUDY_MAX_IMPLS 8
+
 typedef struct study {
     const study_opts_t *o;
-    const char *impl;
+    const char *impl; /* the implementations, comma-separated (manifest, resume check) */
+    char impls[STUDY_MAX_IMPLS * 34];
+    impl_program_t progs[STUDY_MAX_IMPLS];
+    int nprogs;
     char results[PATH_MAX];
     char scenarios[PATH_MAX];
     char load_bin[PATH_MAX];
     char stack_dir[PATH_MAX];
-    char peer_start[PATH_MAX]; /* peers/<implementation>/start, "" for benchlab-server */
-    char server_bin[PATH_MAX + 32];
     plan_t plan;
     profile_t profile;
     box_backend_t backend;
@@ -193,8 +203,19 @@ static int start_service(study_t *s, lab_service_t svc) {
     return 0;
 }
 
-/* Starts the server for unit u unless the running one already fits. */
+static const impl_program_t *program_of(const study_t *s, const char *implementation) {
+    for (int i = 0; i < s->nprogs; i++)
+        if (strcmp(s->progs[i].name, implementation) == 0)
+            return &s->progs[i];
+    return NULL;
+}
+
+/* Starts the server for unit u unless the running one already fits (a unit
+ * of another implementation starts that implementation's program). */
 static int ensure_server(study_t *s, const plan_unit_t *u) {
+    const impl_program_t *prog = program_of(s, u->implementation);
+    if (!prog)
+        return -1;
     if (s->server_up && plan_same_server(&s->server_cfg, u) &&
         spawn_alive(s->st.pid[LAB_SVC_SERVER]))
         return 0;
@@ -210,7 +231,7 @@ static int ensure_server(study_t *s, const plan_unit_t *u) {
     char workers[16], pool[16];
     char *args[8];
     int n = 0;
-    if (strcmp(s->impl, "c-ulfius") == 0 || u->server_flags) {
+    if (!*prog->peer_start || u->server_flags) {
         snprintf(workers, sizeof workers, "%d", u->workers);
         args[n++] = "--threading";
         args[n++] = (char *)u->threading;
@@ -222,8 +243,8 @@ static int ensure_server(study_t *s, const plan_unit_t *u) {
         args[n++] = "--db-pool";
         args[n++] = pool;
     }
-    lab_server_opts_t so = {.implementation = s->impl,
-                            .bin = *s->server_bin ? s->server_bin : NULL,
+    lab_server_opts_t so = {.implementation = u->implementation,
+                            .bin = *prog->server_bin ? prog->server_bin : NULL,
                             .args = args,
                             .nargs = n};
     if (lab_stack_start_server(&s->st, &so) != 0) {
@@ -424,7 +445,7 @@ static int one_run(study_t *s, int ui, int run) {
     obs.driver_cpuset = s->profile.driver_cpuset;
     obs.summary = json_load_file(summary_path, 0, NULL);
     unlink(summary_path);
-    json_t *j = run_file_build(u, run, s->impl, s->profile.name, s->plan.name, &obs);
+    json_t *j = run_file_build(u, run, u->implementation, s->profile.name, s->plan.name, &obs);
     int wrc = study_write_json(path, j);
     bool valid = json_is_true(json_object_get(j, "valid"));
     json_t *reasons = json_object_get(j, "invalid_reasons");
@@ -526,12 +547,13 @@ static int one_unit(study_t *s, int ui) {
 /* The peers (docs/peers.md) read their configuration from the environment; the
  * stack starts a server with benchlab-server's flags. A wrapper written into
  * the stack directory turns the one into the other and execs the launcher, so
- * the pid (and the box it joined) stays the server's. */
-static int write_peer_wrapper(study_t *s) {
-    if (snprintf(s->server_bin, sizeof s->server_bin, "%s/peer-server", s->stack_dir) >=
-        (int)sizeof s->server_bin)
+ * the pid (and the box it joined) stays the server's. One per peer the plan
+ * runs: stack_dir/peer-server-<name>. */
+static int write_peer_wrapper(const study_t *s, impl_program_t *prog) {
+    if (snprintf(prog->server_bin, sizeof prog->server_bin, "%s/peer-server-%s", s->stack_dir,
+                 prog->name) >= (int)sizeof prog->server_bin)
         return -1;
-    FILE *f = fopen(s->server_bin, "w");
+    FILE *f = fopen(prog->server_bin, "w");
     if (!f)
         return -1;
     fprintf(f,
@@ -553,9 +575,9 @@ static int write_peer_wrapper(study_t *s) {
             "    shift 2\n"
             "done\n"
             "exec '%s'\n",
-            s->peer_start);
+            prog->peer_start);
     int rc = fclose(f);
-    return rc == 0 ? chmod(s->server_bin, 0755) : -1;
+    return rc == 0 ? chmod(prog->server_bin, 0755) : -1;
 }
 
 /* --- setup and teardown ----------------------------------------------------- */
@@ -649,6 +671,47 @@ static int count_runs(study_t *s, int *invalid) {
     return on_disk;
 }
 
+/* The program of every implementation the plan runs: --server-bin for the
+ * one --implementation names (else for c-ulfius), peers/<name>/start for a
+ * peer, benchlab-server otherwise. 0 or -1 (message printed). */
+static int find_programs(study_t *s) {
+    const study_opts_t *o = s->o;
+    const char *bin_for = o->implementation ? o->implementation : "c-ulfius";
+    size_t off = 0;
+    for (int i = 0; i < s->plan.nunits; i++) {
+        const char *name = s->plan.units[i].implementation;
+        if (program_of(s, name))
+            continue;
+        if (s->nprogs == STUDY_MAX_IMPLS) {
+            fprintf(stderr, "benchlab run: more than %d implementations in one study\n",
+                    STUDY_MAX_IMPLS);
+            return -1;
+        }
+        impl_program_t *p = &s->progs[s->nprogs++];
+        snprintf(p->name, sizeof p->name, "%s", name);
+        off +=
+            (size_t)snprintf(s->impls + off, sizeof s->impls - off, "%s%s", off ? "," : "", name);
+        if (o->server_bin && strcmp(name, bin_for) == 0) {
+            snprintf(p->server_bin, sizeof p->server_bin, "%s", o->server_bin);
+        } else if (strcmp(name, "c-ulfius") != 0) {
+            if (snprintf(p->peer_start, sizeof p->peer_start, "%s/../peers/%s/start", s->scenarios,
+                         name) >= (int)sizeof p->peer_start ||
+                access(p->peer_start, X_OK) != 0) {
+                fprintf(stderr,
+                        "benchlab run: implementation '%s': no %s (give its server with "
+                        "--server-bin)\n",
+                        name, p->peer_start);
+                return -1;
+            }
+            char abs[PATH_MAX];
+            if (realpath(p->peer_start, abs))
+                snprintf(p->peer_start, sizeof p->peer_start, "%s", abs);
+        }
+    }
+    s->impl = s->impls;
+    return 0;
+}
+
 static int prepare(study_t *s) {
     const study_opts_t *o = s->o;
     int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -665,7 +728,13 @@ static int prepare(study_t *s) {
         fprintf(stderr, "benchlab run: %s\n", err);
         return 2;
     }
-    if (plan_load(o->plan, s->scenarios, s->impl, &s->plan, err, sizeof err) != 0) {
+    /* --implementation names the units the plan leaves open and filters the
+     * others; the profile's implementation only fills the open ones */
+    const char *default_impl = o->implementation            ? o->implementation
+                               : *s->profile.implementation ? s->profile.implementation
+                                                            : "c-ulfius";
+    if (plan_load(o->plan, s->scenarios, default_impl, o->implementation, &s->plan, err,
+                  sizeof err) != 0) {
         fprintf(stderr, "benchlab run: %s\n", err);
         return 2;
     }
@@ -679,22 +748,8 @@ static int prepare(study_t *s) {
             return 2;
         }
     }
-    if (o->server_bin) {
-        snprintf(s->server_bin, sizeof s->server_bin, "%s", o->server_bin);
-    } else if (strcmp(s->impl, "c-ulfius") != 0) {
-        if (snprintf(s->peer_start, sizeof s->peer_start, "%s/../peers/%s/start", s->scenarios,
-                     s->impl) >= (int)sizeof s->peer_start ||
-            access(s->peer_start, X_OK) != 0) {
-            fprintf(stderr,
-                    "benchlab run: implementation '%s': no %s (give its server with "
-                    "--server-bin)\n",
-                    s->impl, s->peer_start);
-            return 2;
-        }
-        char abs[PATH_MAX];
-        if (realpath(s->peer_start, abs))
-            snprintf(s->peer_start, sizeof s->peer_start, "%s", abs);
-    }
+    if (find_programs(s) != 0)
+        return 2;
     s->backend = s->profile.backend;
     if (s->backend == BOX_DOCKER || s->backend == BOX_PODMAN) {
         fprintf(stderr,
@@ -790,7 +845,7 @@ int study_run(const study_opts_t *o) {
     if (!s)
         return 1;
     s->o = o;
-    s->impl = o->implementation ? o->implementation : "c-ulfius";
+    s->impl = o->implementation ? o->implementation : "c-ulfius"; /* until the plan says */
     progress_init(&s->progress);
     int rc = prepare(s);
     if (rc == 0 && o->dry_run) {
@@ -860,10 +915,17 @@ int study_run(const study_opts_t *o) {
         goto cleanup;
     }
     s->stack_inited = true;
-    if (*s->peer_start && write_peer_wrapper(s) != 0) {
-        fprintf(stderr, "benchlab run: cannot write the peer wrapper: %s\n", strerror(errno));
-        rc = 1;
-        goto cleanup;
+    bool peers = false;
+    for (int i = 0; i < s->nprogs; i++) {
+        if (!*s->progs[i].peer_start)
+            continue;
+        peers = true;
+        if (write_peer_wrapper(s, &s->progs[i]) != 0) {
+            fprintf(stderr, "benchlab run: cannot write the wrapper of %s: %s\n", s->progs[i].name,
+                    strerror(errno));
+            rc = 1;
+            goto cleanup;
+        }
     }
     bool need[LAB_SVC_COUNT] = {0};
     /* only what the units with missing runs need (a resume may need less) */
@@ -879,7 +941,7 @@ int study_run(const study_opts_t *o) {
             need[v] |= s->meta[i].needs[v];
     }
     /* the peers connect to PostgreSQL and Redis when they start (docs/peers.md) */
-    if (*s->peer_start)
+    if (peers)
         need[LAB_SVC_POSTGRES] = need[LAB_SVC_REDIS] = true;
     static const lab_service_t order[] = {LAB_SVC_POSTGRES, LAB_SVC_REDIS, LAB_SVC_UPSTREAM};
     for (size_t k = 0; k < 3 && !stop_signal; k++)

@@ -53,7 +53,7 @@ static void test_durations_and_sizes(void **state) {
 static void test_quick_plan_has_every_scenario_once(void **state) {
     (void)state;
     plan_t p;
-    if (plan_load("quick", scen, "c-ulfius", &p, err, sizeof err) != 0)
+    if (plan_load("quick", scen, "c-ulfius", NULL, &p, err, sizeof err) != 0)
         fail_msg("%s", err);
     int files = count_scenario_files();
     assert_true(files >= 28);
@@ -72,7 +72,7 @@ static void test_quick_plan_has_every_scenario_once(void **state) {
 static void test_full_plan_is_the_study(void **state) {
     (void)state;
     plan_t p;
-    if (plan_load("full", scen, "c-ulfius", &p, err, sizeof err) != 0)
+    if (plan_load("full", scen, "c-ulfius", NULL, &p, err, sizeof err) != 0)
         fail_msg("%s", err);
     assert_true(p.nunits >= 28);
     assert_int_equal(p.units[0].runs, 10);
@@ -85,10 +85,11 @@ static void test_full_plan_is_the_study(void **state) {
 static void test_server_config_matrix(void **state) {
     (void)state;
     plan_t p;
-    if (plan_load("server-config", scen, "c-ulfius", &p, err, sizeof err) != 0)
+    if (plan_load("server-config", scen, "c-ulfius", NULL, &p, err, sizeof err) != 0)
         fail_msg("%s", err);
-    /* 3 scenarios x 2 threading x 3 workers x 3 CPU limits x 3 VU counts */
-    assert_int_equal(p.nunits, 162);
+    /* 3 scenarios x 2 threading x 3 workers x 3 CPU limits x 3 VU counts for
+     * benchlab-server, then 3 x 3 x 3 x 3 for each peer (no threading axis) */
+    assert_int_equal(p.nunits, 162 + 2 * 81);
     assert_string_equal(p.units[0].config, "c-ulfius-epoll-cpu0.25-vu10");
     assert_string_equal(p.units[1].config, "c-ulfius-epoll-cpu0.25-vu50");
     assert_true(p.units[0].server_flags);
@@ -96,7 +97,7 @@ static void test_server_config_matrix(void **state) {
     int restarts = 0;
     for (int i = 1; i < p.nunits; i++)
         restarts += !plan_same_server(&p.units[i - 1], &p.units[i]);
-    assert_int_equal(restarts, 162 / 9 - 1);
+    assert_int_equal(restarts, (162 + 2 * 81) / 9 - 1);
     int found = 0;
     for (int i = 0; i < p.nunits; i++)
         found += strcmp(p.units[i].config, "c-ulfius-pool-w4-cpu2-vu200") == 0;
@@ -107,28 +108,13 @@ static void test_server_config_matrix(void **state) {
 static void test_open_model_rates(void **state) {
     (void)state;
     plan_t p;
-    if (plan_load("open-model", scen, "c-ulfius", &p, err, sizeof err) != 0)
+    if (plan_load("open-model", scen, "c-ulfius", NULL, &p, err, sizeof err) != 0)
         fail_msg("%s", err);
     assert_true(p.nunits > 0);
     for (int i = 0; i < p.nunits; i++) {
         assert_true(p.units[i].rate > 0);
         assert_non_null(strstr(p.units[i].config, "-r"));
     }
-    plan_free(&p);
-}
-
-static void test_peer_config_names(void **state) {
-    (void)state;
-    plan_t p;
-    if (plan_load("quick", scen, "fastapi", &p, err, sizeof err) != 0)
-        fail_msg("%s", err);
-    /* a peer has no threading model of benchlab-server's in its name */
-    assert_string_equal(p.units[0].config, "fastapi");
-    assert_false(p.units[0].server_flags);
-    plan_free(&p);
-    if (plan_load("server-config", scen, "express", &p, err, sizeof err) != 0)
-        fail_msg("%s", err);
-    assert_string_equal(p.units[0].config, "express-epoll-cpu0.25-vu10");
     plan_free(&p);
 }
 
@@ -139,6 +125,166 @@ static void write_tmp(const char *path, const char *text) {
     fclose(f);
 }
 
+static char tmp_plan[64];
+
+static int make_tmp_plan(void) {
+    snprintf(tmp_plan, sizeof tmp_plan, "/tmp/benchlab-test-plan-XXXXXX.json");
+    int fd = mkstemps(tmp_plan, 5);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return 0;
+}
+
+static int unit_index(const plan_t *p, const char *scenario, const char *config) {
+    for (int i = 0; i < p->nunits; i++)
+        if (strcmp(p->units[i].scenario, scenario) == 0 && strcmp(p->units[i].config, config) == 0)
+            return i;
+    return -1;
+}
+
+static void test_peer_config_names(void **state) {
+    (void)state;
+    plan_t p;
+    if (plan_load("quick", scen, "fastapi", NULL, &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    /* a peer has no threading model of benchlab-server's in its name */
+    assert_string_equal(p.units[0].config, "fastapi");
+    assert_string_equal(p.units[0].implementation, "fastapi");
+    assert_false(p.units[0].server_flags);
+    plan_free(&p);
+}
+
+/* "implementation": a string or a list, in defaults or an entry; peers take
+ * workers but not threading; the server restarts when it changes. */
+static void test_implementation_key(void **state) {
+    (void)state;
+    assert_int_equal(make_tmp_plan(), 0);
+    plan_t p;
+    write_tmp(
+        tmp_plan,
+        "{\"defaults\": {\"implementation\": \"express\"}, \"entries\": ["
+        "{\"scenarios\": [\"basic/01-lightweight\"]},"
+        "{\"scenarios\": [\"server-config/io-sleep\"], \"implementation\": [\"c-ulfius\", "
+        "\"fastapi\", \"express\"], \"threading\": [\"epoll\", \"pool\"], \"workers\": [1, 2]}]}");
+    if (plan_load(tmp_plan, scen, "c-ulfius", NULL, &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    /* 1 + c-ulfius 2 models x 2 workers + 2 peers x 2 workers (one model each) */
+    assert_int_equal(p.nunits, 1 + 4 + 4);
+    assert_string_equal(p.units[0].implementation, "express"); /* the plan's default wins */
+    assert_string_equal(p.units[0].config, "express");
+    int i = unit_index(&p, "server-config/io-sleep", "c-ulfius-pool-w2");
+    assert_true(i >= 0);
+    assert_string_equal(p.units[i].implementation, "c-ulfius");
+    i = unit_index(&p, "server-config/io-sleep", "fastapi-w2");
+    assert_true(i >= 0);
+    assert_string_equal(p.units[i].implementation, "fastapi");
+    assert_int_equal(p.units[i].workers, 2);
+    assert_string_equal(p.units[i].threading, "epoll");
+    assert_true(unit_index(&p, "server-config/io-sleep", "express") >= 0);
+    assert_true(unit_index(&p, "server-config/io-sleep", "fastapi-pool") < 0);
+    /* the same settings under another implementation is another server */
+    plan_unit_t a = p.units[0], b = p.units[0];
+    snprintf(b.implementation, sizeof b.implementation, "fastapi");
+    assert_true(plan_same_server(&a, &a));
+    assert_false(plan_same_server(&a, &b));
+    /* units of one implementation are together: the program switches 3 times */
+    int switches = 0;
+    for (int k = 1; k < p.nunits; k++)
+        switches += strcmp(p.units[k].implementation, p.units[k - 1].implementation) != 0;
+    assert_int_equal(switches, 3);
+    plan_free(&p);
+
+    /* the CLI: fills what the plan leaves open, filters what it names */
+    write_tmp(tmp_plan, "{\"entries\": [{\"scenarios\": [\"basic/01-lightweight\"]},"
+                        "{\"scenarios\": [\"basic/02-json\"], \"implementation\": [\"fastapi\", "
+                        "\"express\"]}]}");
+    if (plan_load(tmp_plan, scen, "express", "express", &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(p.nunits, 2);
+    assert_string_equal(p.units[0].config, "express");
+    assert_string_equal(p.units[0].scenario, "basic/01-lightweight");
+    assert_string_equal(p.units[1].config, "express");
+    assert_string_equal(p.units[1].scenario, "basic/02-json");
+    plan_free(&p);
+    /* without the CLI: the profile's default fills the open entry only */
+    if (plan_load(tmp_plan, scen, "fastapi", NULL, &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(p.nunits, 3);
+    assert_string_equal(p.units[0].config, "fastapi");
+    plan_free(&p);
+    write_tmp(tmp_plan, "{\"entries\": [{\"scenarios\": [\"basic/02-json\"], "
+                        "\"implementation\": \"fastapi\"}]}");
+    assert_int_equal(plan_load(tmp_plan, scen, "express", "express", &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, tmp_plan));
+    assert_non_null(strstr(err, "no unit runs implementation 'express'"));
+    assert_non_null(strstr(err, "it names fastapi"));
+
+    /* unknown values name the file and the field */
+    write_tmp(tmp_plan, "{\"entries\": [{\"scenarios\": [\"basic/02-json\"], "
+                        "\"implementation\": [\"fastapi\", \"django\"]}]}");
+    assert_int_equal(plan_load(tmp_plan, scen, "c-ulfius", NULL, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, tmp_plan));
+    assert_non_null(
+        strstr(err, "entries[0].implementation[]: expected c-ulfius, fastapi or express"));
+    write_tmp(tmp_plan, "{\"defaults\": {\"implementation\": 7}, \"entries\": [{\"scenarios\": "
+                        "[\"basic/02-json\"]}]}");
+    assert_int_equal(plan_load(tmp_plan, scen, "c-ulfius", NULL, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "defaults.implementation: expected c-ulfius, fastapi or express"));
+    /* two entries naming the same peer unit are still an error */
+    write_tmp(tmp_plan, "{\"entries\": [{\"scenarios\": [\"basic/02-json\"], \"implementation\": "
+                        "\"fastapi\"}, {\"scenarios\": [\"basic/02-*\"], \"implementation\": "
+                        "\"fastapi\"}]}");
+    assert_int_equal(plan_load(tmp_plan, scen, "c-ulfius", NULL, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "basic/02-json with fastapi appears twice"));
+    unlink(tmp_plan);
+
+    assert_true(plan_implementation_known("c-ulfius"));
+    assert_true(plan_is_peer("express"));
+    assert_false(plan_is_peer("c-ulfius"));
+    assert_false(plan_implementation_known("django"));
+}
+
+/* The committed peer plans: both peers in one study, their server-config
+ * configurations (uvicorn vs gunicorn workers, node cluster) next to ours. */
+static void test_peer_plans(void **state) {
+    (void)state;
+    plan_t p;
+    if (plan_load("reference-peers", scen, "c-ulfius", NULL, &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    int files = count_scenario_files();
+    /* every scenario x 2 peers, then 3 workloads x 3 worker counts x 2 peers */
+    assert_int_equal(p.nunits, 2 * files + 18);
+    for (int i = 0; i < p.nunits; i++) {
+        assert_true(plan_is_peer(p.units[i].implementation));
+        assert_int_equal(p.units[i].runs, 3);
+    }
+    int i = unit_index(&p, "basic/01-lightweight", "fastapi");
+    assert_true(i >= 0);
+    assert_int_equal(p.units[i].vus, 10);
+    assert_true(unit_index(&p, "basic/01-lightweight", "express") >= 0);
+    i = unit_index(&p, "server-config/cpu-fibonacci", "express-w4-cpu1-vu50");
+    assert_true(i >= 0);
+    assert_int_equal(p.units[i].workers, 4);
+    assert_int_equal(p.units[i].vus, 50);
+    assert_true(p.units[i].duration_s == 6);
+    assert_true(unit_index(&p, "server-config/mixed-report", "fastapi-w2-cpu1-vu50") >= 0);
+    plan_free(&p);
+
+    if (plan_load("server-config", scen, "c-ulfius", NULL, &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_true(unit_index(&p, "server-config/io-sleep", "c-ulfius-pool-w4-cpu2-vu200") >= 0);
+    assert_true(unit_index(&p, "server-config/io-sleep", "fastapi-cpu1-vu50") >= 0);
+    assert_true(unit_index(&p, "server-config/io-sleep", "fastapi-w4-cpu0.25-vu200") >= 0);
+    assert_true(unit_index(&p, "server-config/cpu-fibonacci", "express-w2-cpu2-vu10") >= 0);
+    plan_free(&p);
+    /* --implementation fastapi: only the peer's units of that plan */
+    if (plan_load("server-config", scen, "fastapi", "fastapi", &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(p.nunits, 3 * 3 * 3 * 3);
+    plan_free(&p);
+}
+
 static void test_bad_plans_are_named(void **state) {
     (void)state;
     char path[] = "/tmp/benchlab-test-plan-XXXXXX.json";
@@ -147,25 +293,25 @@ static void test_bad_plans_are_named(void **state) {
     close(fd);
     plan_t p;
     write_tmp(path, "{\"entries\": [{\"scenarios\": [\"basic/*\"], \"vus\": 0}]}");
-    assert_int_equal(plan_load(path, scen, "c", &p, err, sizeof err), -1);
+    assert_int_equal(plan_load(path, scen, "c", NULL, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, "entries[0].vus: expected an integer >= 1"));
     write_tmp(path, "{\"entries\": [{\"scenarios\": [\"nope/*\"]}]}");
-    assert_int_equal(plan_load(path, scen, "c", &p, err, sizeof err), -1);
+    assert_int_equal(plan_load(path, scen, "c", NULL, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, "'nope/*' matches no file"));
     write_tmp(path, "{\"defaults\": {\"durration\": \"3s\"}, \"entries\": [{\"scenarios\": "
                     "[\"basic/*\"]}]}");
-    assert_int_equal(plan_load(path, scen, "c", &p, err, sizeof err), -1);
+    assert_int_equal(plan_load(path, scen, "c", NULL, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, "defaults.durration: unknown key"));
     write_tmp(path, "{\"entries\": [{\"scenarios\": [\"basic/02-json\"], \"threading\": "
                     "[\"epoll\", \"fork\"]}]}");
-    assert_int_equal(plan_load(path, scen, "c", &p, err, sizeof err), -1);
+    assert_int_equal(plan_load(path, scen, "c", NULL, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, "entries[0].threading[]: expected select, epoll"));
     write_tmp(path, "{\"entries\": [{\"scenarios\": [\"basic/02-json\"]}, {\"scenarios\": "
                     "[\"basic/02-*\"]}]}");
-    assert_int_equal(plan_load(path, scen, "c", &p, err, sizeof err), -1);
+    assert_int_equal(plan_load(path, scen, "c", NULL, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, "appears twice"));
     write_tmp(path, "{\"entries\": [");
-    assert_int_equal(plan_load(path, scen, "c", &p, err, sizeof err), -1);
+    assert_int_equal(plan_load(path, scen, "c", NULL, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, "line 1"));
     unlink(path);
 }
@@ -176,6 +322,7 @@ static void test_profiles(void **state) {
     if (profile_load("local-2core", scen, 2, &p, err, sizeof err) != 0)
         fail_msg("%s", err);
     assert_string_equal(p.driver_cpuset, "0");
+    assert_string_equal(p.implementation, ""); /* the plan's or c-ulfius */
     assert_true(p.boxes[LAB_SVC_SERVER].boxed);
     assert_string_equal(p.boxes[LAB_SVC_SERVER].cpuset, "1");
     assert_int_equal(p.boxes[LAB_SVC_SERVER].mem_bytes, 2ll << 30);
@@ -212,6 +359,15 @@ static void test_profiles(void **state) {
                     "\"0-1\"}}}");
     assert_int_equal(profile_load(path, scen, 2, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, "leaves no CPU for the driver"));
+    write_tmp(path, "{\"implementation\": \"fastapi\"}");
+    if (profile_load(path, scen, 2, &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_string_equal(p.implementation, "fastapi");
+    profile_free(&p);
+    write_tmp(path, "{\"implementation\": \"flask\"}");
+    assert_int_equal(profile_load(path, scen, 2, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, path));
+    assert_non_null(strstr(err, "implementation: expected c-ulfius, fastapi or express"));
     unlink(path);
 }
 
@@ -225,6 +381,8 @@ int main(void) {
         cmocka_unit_test(test_server_config_matrix),
         cmocka_unit_test(test_open_model_rates),
         cmocka_unit_test(test_peer_config_names),
+        cmocka_unit_test(test_implementation_key),
+        cmocka_unit_test(test_peer_plans),
         cmocka_unit_test(test_bad_plans_are_named),
         cmocka_unit_test(test_profiles),
     };
