@@ -77,20 +77,60 @@ const char *box_cgroup_dir(const box_t *b, int i);
  * async-signal-safe calls. Returns 0, or -1 (the child must then not exec). */
 int box_enter(void *box);
 
-/* The argv to spawn for a command in this box: argv itself for native boxes,
- * `docker run --rm --name ... --cpus ... -v DIR:DIR... [-w CWD] IMAGE argv...`
- * for docker/podman. cwd (NULL = the image's) is the command's working
- * directory: natively the spawn's chdir does that, a container gets it as -w
- * (it should lie in a mounted directory). Free with box_free_argv. NULL on
- * allocation failure. */
+/* How one command runs in a container box (ignored by native boxes). */
+typedef struct box_run {
+    /* The working directory, -w (it should lie in a mounted directory);
+     * NULL = the image's. Natively the spawn's chdir does that. */
+    const char *cwd;
+    /* --user: a user name, turned into its numeric UID:GID here (the image
+     * need not know the host's names; files the container writes in a mount
+     * then belong to that host user), or "UID[:GID]". NULL: the box's user;
+     * without one, our own UID:GID when not root, else the image's user. */
+    const char *user;
+    /* More directories bind-mounted at the same path (NULL-terminated, the
+     * same rules as box_limits.mounts; at most BOX_MAX_MOUNTS in all). */
+    const char *const *mounts;
+    /* Appended to the container's name: a one-off command next to the
+     * service's own container (initdb before postgres); NULL = none. */
+    const char *name_suffix;
+} box_run_t;
+
+/* The argv to spawn for a command in this box: argv itself for native boxes;
+ * for docker/podman
+ *   ENGINE run --rm --init --name NAME[SUFFIX] --network host [--cpus N]
+ *     [--cpuset-cpus L] [--memory B --memory-swap B] [--user UID:GID]
+ *     [-v DIR:DIR ...] [-w CWD] IMAGE argv...
+ * run in the foreground: the `run` client stays attached and forwards the
+ * signals it gets to the container (--sig-proxy, on by default), where --init
+ * passes them on to the program; --rm removes the container when it ends.
+ * Free with box_free_argv. NULL with a message in err (err may be NULL) on a
+ * bad mount or allocation failure. */
+char **box_command_run(const box_t *b, char *const argv[], const box_run_t *run, char *err,
+                       size_t err_len);
+/* box_command_run with only a working directory. */
 char **box_command(const box_t *b, char *const argv[], const char *cwd);
 void box_free_argv(char **argv);
 
-/* Adds the process pid to the box's knowledge (docker: the `docker run` client). */
+/* True for docker/podman boxes: commands run through box_command_run, in the
+ * engine's containers, not in this process's children. */
+bool box_is_container(const box_t *b);
+/* docker/podman: `ENGINE rm -f NAME[SUFFIX]`, a no-op natively and when no
+ * such container exists (the safety net after a stop). */
+void box_remove_container(const box_t *b, const char *name_suffix);
+/* The engine's program for a container backend: "docker" or "podman". */
+const char *box_engine(box_backend_t backend);
+
+/* Adds the process pid to the box's knowledge (docker: the `docker run`
+ * client; the container's cgroup is looked up again for a new pid). */
 void box_track_pid(box_t *b, pid_t pid);
 
+/* Containers: from the container's cgroup on this host, found through
+ * `ENGINE inspect` (its main pid) and /proc/PID/cgroup; OOMKilled from
+ * inspect. When the cgroup files cannot be read (the engine runs in a VM, or
+ * benchlab in another pid namespace) the result is available=false. */
 int box_stats(box_t *b, box_stats_t *out);
-/* Restarts memory_peak_bytes from the current usage (v1; a no-op elsewhere). */
+/* Restarts memory_peak_bytes from the current usage (v1, also a container's
+ * v1 cgroup; a no-op elsewhere). */
 void box_reset_peak(box_t *b);
 /* after - before for the counters; the peak and availability of after. */
 box_stats_t box_stats_sub(const box_stats_t *after, const box_stats_t *before);
@@ -106,6 +146,9 @@ void box_cleanup_on_signals(void);
 /* Removes benchlab-<pid>-* cgroups whose pid is no longer alive. Returns how
  * many were removed. */
 int box_sweep_stale(void);
+/* The same for containers: `ENGINE ps -a --filter name=benchlab-` and
+ * `ENGINE rm -f` of those whose benchlab pid is gone. Returns how many. */
+int box_sweep_stale_containers(box_backend_t backend);
 
 /* CPU lists ("0-2,5"): count, and pinning the caller (driver outside boxes). */
 int box_cpulist_count(const char *list);           /* -1 when malformed */

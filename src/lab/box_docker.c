@@ -1,7 +1,10 @@
 /* Boxes as docker/podman containers: the command is wrapped in
- * `ENGINE run --rm --name benchlab-... --network host --cpus ... IMAGE argv...`.
+ * `ENGINE run --rm --init --name benchlab-... --network host --cpus ... IMAGE argv...`.
  * The images are the ones the flake builds (benchlab-server, benchlab-postgres,
- * benchlab-redis, benchlab-load); by default the image is benchlab-<label>. */
+ * benchlab-redis, benchlab-load); by default the image is benchlab-<label>.
+ * Statistics come from the container's cgroup on this host. */
+#include <errno.h>
+#include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -14,8 +17,16 @@
 
 extern char **environ;
 
+const char *box_engine(box_backend_t backend) {
+    return backend == BOX_PODMAN ? "podman" : "docker";
+}
+
 static const char *engine(const box_t *b) {
-    return b->backend == BOX_PODMAN ? "podman" : "docker";
+    return box_engine(b->backend);
+}
+
+bool box_is_container(const box_t *b) {
+    return b && (b->backend == BOX_DOCKER || b->backend == BOX_PODMAN);
 }
 
 static int on_path(const char *prog) {
@@ -71,7 +82,8 @@ static int capture(char *const argv[], char *out, size_t len) {
         out[strcspn(out, "\n")] = '\0';
     int status;
     while (waitpid(pid, &status, 0) < 0)
-        ;
+        if (errno != EINTR)
+            return -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
@@ -96,71 +108,190 @@ static int docker_enter(box_t *b) {
     return 0;
 }
 
-/* Reads the container's own cgroup files through its main pid. */
-static int docker_stats(box_t *b, box_stats_t *out) {
-    char *argv[] = {(char *)engine(b), "inspect", "--format", "{{.State.Pid}} {{.State.OOMKilled}}",
-                    b->name,           NULL};
-    char line[256];
-    if (capture(argv, line, sizeof line) != 0)
-        return -1;
-    long pid = 0;
-    char oom[16] = "";
-    if (sscanf(line, "%ld %15s", &pid, oom) < 1)
-        return -1;
-    out->oom_kills = strcmp(oom, "true") == 0;
+/* Finds the cgroup directories of the process pid (the container's main
+ * process) from /proc/PID/cgroup into b->dirs: v1 the cpu, cpuacct, cpuset and
+ * memory hierarchies, v2 the one directory. Returns 1 (v1), 2 (v2) or 0. */
+static int find_cgroup(box_t *b, long pid) {
 #ifndef __linux__
-    /* The containers run in a Linux VM (Docker Desktop): no cgroup files here. */
-    return 0;
+    (void)b;
+    (void)pid;
+    return 0; /* Docker Desktop: the containers run in a Linux VM */
 #else
-    if (pid <= 0)
-        return 0;
-    box_t probe;
-    memset(&probe, 0, sizeof probe);
-    char path[64], cg[PATH_MAX / 2];
+    char path[64], line[PATH_MAX / 2];
     snprintf(path, sizeof path, "/proc/%ld/cgroup", pid);
     FILE *f = fopen(path, "re");
     if (!f)
-        return 0;
+        return 0; /* another pid namespace: benchlab itself in a container */
     static const char *v1[] = {"cpu", "cpuacct", "cpuset", "memory"};
-    int v1_found = 0, v2 = 0;
-    while (fgets(cg, sizeof cg, f)) {
-        cg[strcspn(cg, "\n")] = '\0';
-        char *c1 = strchr(cg, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    int found = 0, v2 = 0;
+    b->ndirs = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
         if (!c2)
             continue;
         *c2 = '\0';
-        if (strcmp(cg, "0") == 0 && c1[1] == '\0') {
-            snprintf(probe.dirs[0], sizeof probe.dirs[0], "%s%s", box_cgroup_root(), c2 + 1);
+        if (strcmp(line, "0") == 0 && c1[1] == '\0') {
+            snprintf(b->dirs[0], sizeof b->dirs[0], "%s%s", b->root, c2 + 1);
             v2 = 1;
             continue;
         }
-        for (int c = 0; c < 4; c++)
-            if (strstr(c1 + 1, v1[c])) {
-                snprintf(probe.dirs[c], sizeof probe.dirs[c], "%s/%s%s", box_cgroup_root(), v1[c],
-                         c2 + 1);
-                probe.v1_dir[c] = c;
-                v1_found = 1;
+        /* "4:cpu,cpuacct:/docker/ID": each controller named in the list */
+        char list[128];
+        snprintf(list, sizeof list, ",%s,", c1 + 1);
+        for (int c = 0; c < 4; c++) {
+            char want[32];
+            snprintf(want, sizeof want, ",%s,", v1[c]);
+            if (strstr(list, want)) {
+                snprintf(b->dirs[c], sizeof b->dirs[c], "%s/%s%s", b->root, v1[c], c2 + 1);
+                b->v1_dir[c] = c;
+                found |= 1 << c;
             }
+        }
     }
     fclose(f);
-    long long keep = out->oom_kills;
-    int rc = v1_found ? box_ops_v1.stats(&probe, out) : v2 ? box_ops_v2.stats(&probe, out) : 0;
-    if (keep > out->oom_kills)
-        out->oom_kills = keep;
-    return rc;
+    char probe[PATH_MAX + 32];
+    if ((found & 0x3) == 0x3 && (found & 0x8)) {
+        snprintf(probe, sizeof probe, "%s/cpuacct.usage", b->dirs[1]);
+        if (box_path_exists(probe)) {
+            b->ndirs = 4;
+            return 1;
+        }
+    }
+    if (v2) {
+        snprintf(probe, sizeof probe, "%s/cpu.stat", b->dirs[0]);
+        if (box_path_exists(probe)) {
+            b->ndirs = 1;
+            return 2;
+        }
+    }
+    return 0;
 #endif
 }
 
-static void docker_destroy(box_t *b) {
-    char *argv[] = {(char *)engine(b), "rm", "-f", b->name, NULL};
-    char ignored[64];
-    capture(argv, ignored, sizeof ignored);
-    if (b->tracked > 0)
-        kill(b->tracked, SIGKILL);
+/* `ENGINE inspect`: the container's main pid and whether it was OOM-killed. */
+static int inspect(const box_t *b, long *pid, bool *oom) {
+    char *argv[] = {(char *)engine(b), "inspect", "--format", "{{.State.Pid}} {{.State.OOMKilled}}",
+                    (char *)b->name,   NULL};
+    char line[256];
+    if (capture(argv, line, sizeof line) != 0)
+        return -1;
+    char word[16] = "";
+    *pid = 0;
+    if (sscanf(line, "%ld %15s", pid, word) < 1)
+        return -1;
+    *oom = strcmp(word, "true") == 0;
+    return 0;
 }
 
-const struct box_ops box_ops_docker = {docker_create, docker_enter, docker_stats, NULL,
+/* The cgroup is looked up once per tracked pid (one `inspect`); after that a
+ * sample is a few file reads, as for native boxes. */
+static int docker_stats(box_t *b, box_stats_t *out) {
+    if (b->cgroup_version == 0 || b->cgroup_for != b->tracked) {
+        long pid;
+        bool oom = false;
+        b->cgroup_version = 0;
+        if (inspect(b, &pid, &oom) != 0)
+            return -1;
+        out->oom_kills = oom;
+        if (pid <= 0)
+            return -1; /* not running: nothing to read */
+        b->cgroup_version = find_cgroup(b, pid);
+        b->cgroup_for = b->tracked;
+        if (b->cgroup_version == 0)
+            return -1; /* only OOMKilled is known */
+    }
+#ifdef __linux__
+    int rc = b->cgroup_version == 1 ? box_ops_v1.stats(b, out) : box_ops_v2.stats(b, out);
+    if (rc != 0)
+        b->cgroup_version = 0; /* the container is gone: look again next time */
+    return rc;
+#else
+    return -1;
+#endif
+}
+
+static void docker_reset_peak(box_t *b) {
+#ifdef __linux__
+    if (b->cgroup_version == 1)
+        box_ops_v1.reset_peak(b);
+#else
+    (void)b;
+#endif
+}
+
+void box_remove_container(const box_t *b, const char *name_suffix) {
+    if (!box_is_container(b))
+        return;
+    char name[sizeof b->name + 32];
+    snprintf(name, sizeof name, "%s%s", b->name, name_suffix ? name_suffix : "");
+    char *argv[] = {(char *)engine(b), "rm", "-f", name, NULL};
+    char ignored[64];
+    capture(argv, ignored, sizeof ignored);
+}
+
+static void docker_destroy(box_t *b) {
+    box_remove_container(b, NULL);
+    if (b->tracked > 0)
+        kill(b->tracked, SIGKILL);
+    b->ndirs = 0; /* the container's cgroup: the engine's, not ours to remove */
+}
+
+const struct box_ops box_ops_docker = {docker_create, docker_enter, docker_stats, docker_reset_peak,
                                        docker_destroy};
+
+int box_sweep_stale_containers(box_backend_t backend) {
+    if (backend != BOX_DOCKER && backend != BOX_PODMAN)
+        return 0;
+    const char *eng = box_engine(backend);
+    if (!on_path(eng))
+        return 0;
+    int fds[2];
+    if (pipe(fds) != 0)
+        return 0;
+    char *argv[] = {(char *)eng,      "ps",       "-a",         "--filter",
+                    "name=benchlab-", "--format", "{{.Names}}", NULL};
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", 1 /* O_WRONLY */, 0);
+    posix_spawn_file_actions_addclose(&fa, fds[0]);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, eng, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    if (rc != 0) {
+        close(fds[0]);
+        return 0;
+    }
+    FILE *f = fdopen(fds[0], "r");
+    char names[64][128];
+    int n = 0;
+    char line[256];
+    while (f && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        long owner;
+        /* only ours: benchlab-<pid>-..., whose benchlab process is gone */
+        if (n < 64 && sscanf(line, "benchlab-%ld-", &owner) == 1 && owner > 0 &&
+            owner != (long)getpid() && !(kill((pid_t)owner, 0) == 0 || errno == EPERM) &&
+            strlen(line) < sizeof names[0])
+            snprintf(names[n++], sizeof names[0], "%s", line);
+    }
+    if (f)
+        fclose(f);
+    else
+        close(fds[0]);
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    int removed = 0;
+    for (int i = 0; i < n; i++) {
+        char *rm[] = {(char *)eng, "rm", "-f", names[i], NULL};
+        char ignored[64];
+        removed += capture(rm, ignored, sizeof ignored) == 0;
+    }
+    return removed;
+}
 
 /* --- the command line --------------------------------------------------- */
 
@@ -171,24 +302,75 @@ static int push(char **v, int *n, int cap, const char *s) {
     return 0;
 }
 
-char **box_command(const box_t *b, char *const argv[], const char *cwd) {
+/* The --user value: "UID:GID" of a host user name, a numeric one as given;
+ * "" when the image's user applies. */
+static int user_spec(const box_t *b, const box_run_t *run, char *out, size_t len, char *err,
+                     size_t err_len) {
+    const char *user = run && run->user ? run->user : *b->user ? b->user : NULL;
+    out[0] = '\0';
+    if (!user) {
+        if (geteuid() != 0) /* files it writes in the mounts stay ours */
+            snprintf(out, len, "%d:%d", (int)geteuid(), (int)getegid());
+        return 0;
+    }
+    if (strspn(user, "0123456789:") == strlen(user) && user[0] != ':') {
+        snprintf(out, len, "%s", user);
+        return 0;
+    }
+    struct passwd pwbuf, *pw = NULL;
+    char buf[1024];
+    if (getpwnam_r(user, &pwbuf, buf, sizeof buf, &pw) != 0 || !pw) {
+        if (err)
+            snprintf(err, err_len, "%s box %s: no user '%s' on this host (give UID:GID)", engine(b),
+                     b->name, user);
+        return -1;
+    }
+    snprintf(out, len, "%d:%d", (int)pw->pw_uid, (int)pw->pw_gid);
+    return 0;
+}
+
+char **box_command_run(const box_t *b, char *const argv[], const box_run_t *run, char *err,
+                       size_t err_len) {
     int argc = 0;
     while (argv[argc])
         argc++;
-    int cap = argc + 32 + 2 * BOX_MAX_MOUNTS, n = 0, bad = 0;
+    int cap = argc + 40 + 4 * BOX_MAX_MOUNTS, n = 0, bad = 0;
     char **v = calloc((size_t)cap, sizeof *v);
     if (!v)
-        return NULL;
-    if (b->backend != BOX_DOCKER && b->backend != BOX_PODMAN) {
+        goto oom;
+    if (!box_is_container(b)) {
         for (int i = 0; i < argc; i++)
             bad |= push(v, &n, cap, argv[i]);
     } else {
-        char num[64];
+        char num[64], user[64];
+        if (user_spec(b, run, user, sizeof user, err, err_len) != 0) {
+            box_free_argv(v);
+            return NULL;
+        }
+        int extra = 0;
+        for (; run && run->mounts && run->mounts[extra]; extra++) {
+            const char *m = run->mounts[extra];
+            if (m[0] != '/' || strchr(m, ':') || strlen(m) >= PATH_MAX ||
+                b->nmounts + extra >= BOX_MAX_MOUNTS) {
+                if (err)
+                    snprintf(err, err_len,
+                             "%s box %s: mount '%s': expected an absolute path without ':' "
+                             "(at most %d mounts)",
+                             engine(b), b->name, m, BOX_MAX_MOUNTS);
+                box_free_argv(v);
+                return NULL;
+            }
+        }
+        char name[sizeof b->name + 32];
+        snprintf(name, sizeof name, "%s%s", b->name,
+                 run && run->name_suffix ? run->name_suffix : "");
         bad |= push(v, &n, cap, engine(b));
         bad |= push(v, &n, cap, "run");
         bad |= push(v, &n, cap, "--rm");
+        /* a small init as pid 1: forwards SIGTERM/SIGINT and reaps */
+        bad |= push(v, &n, cap, "--init");
         bad |= push(v, &n, cap, "--name");
-        bad |= push(v, &n, cap, b->name);
+        bad |= push(v, &n, cap, name);
         bad |= push(v, &n, cap, "--network");
         bad |= push(v, &n, cap, "host");
         if (b->cpus > 0) {
@@ -208,30 +390,43 @@ char **box_command(const box_t *b, char *const argv[], const char *cwd) {
             bad |= push(v, &n, cap, "--memory-swap");
             bad |= push(v, &n, cap, num);
         }
-        if (*b->user) {
+        if (*user) {
             bad |= push(v, &n, cap, "--user");
-            bad |= push(v, &n, cap, b->user);
+            bad |= push(v, &n, cap, user);
         }
         /* The same path inside as outside: the command line's paths stay valid. */
-        for (int i = 0; i < b->nmounts; i++) {
+        for (int i = 0; i < b->nmounts + extra; i++) {
+            const char *m = i < b->nmounts ? b->mounts[i] : run->mounts[i - b->nmounts];
+            bool dup = false;
+            for (int j = 0; j < i && !dup; j++)
+                dup = strcmp(m, j < b->nmounts ? b->mounts[j] : run->mounts[j - b->nmounts]) == 0;
+            if (dup)
+                continue;
             char vol[2 * PATH_MAX + 2];
-            snprintf(vol, sizeof vol, "%s:%s", b->mounts[i], b->mounts[i]);
+            snprintf(vol, sizeof vol, "%s:%s", m, m);
             bad |= push(v, &n, cap, "-v");
             bad |= push(v, &n, cap, vol);
         }
-        if (cwd && *cwd) {
+        if (run && run->cwd && *run->cwd) {
             bad |= push(v, &n, cap, "-w");
-            bad |= push(v, &n, cap, cwd);
+            bad |= push(v, &n, cap, run->cwd);
         }
         bad |= push(v, &n, cap, b->image);
         for (int i = 0; i < argc; i++)
             bad |= push(v, &n, cap, argv[i]);
     }
-    if (bad) {
-        box_free_argv(v);
-        return NULL;
-    }
-    return v;
+    if (!bad)
+        return v;
+    box_free_argv(v);
+oom:
+    if (err)
+        snprintf(err, err_len, "out of memory");
+    return NULL;
+}
+
+char **box_command(const box_t *b, char *const argv[], const char *cwd) {
+    box_run_t run = {.cwd = cwd};
+    return box_command_run(b, argv, &run, NULL, 0);
 }
 
 void box_free_argv(char **argv) {

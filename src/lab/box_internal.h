@@ -35,6 +35,10 @@ struct box {
     char procs[BOX_MAX_DIRS][PATH_MAX];
     int v1_dir[4]; /* v1: index in dirs of cpu, cpuacct, cpuset, memory */
     pid_t tracked;
+    /* docker/podman: the container's cgroup directories (in dirs, v1_dir,
+     * ndirs) were found for this tracked pid; 1 = v1, 2 = v2, 0 = not yet. */
+    pid_t cgroup_for;
+    int cgroup_version;
     struct box *next;
 };
 

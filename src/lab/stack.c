@@ -137,10 +137,72 @@ int stack_free_port(void) {
     return port;
 }
 
+bool stack_in_container(const lab_stack_t *st, lab_service_t svc) {
+    return box_is_container(st->hooks[svc].box);
+}
+
 const char *stack_service_user(const lab_stack_t *st, lab_service_t svc) {
     if (st->hooks[svc].run_as_user)
         return st->hooks[svc].run_as_user;
-    return svc == LAB_SVC_POSTGRES ? spawn_default_user() : NULL;
+    if (svc != LAB_SVC_POSTGRES)
+        return NULL;
+    /* The images know root and nobody (65534) by name, and PostgreSQL needs
+     * a name for its uid; not root, the container runs as our own uid. */
+    if (stack_in_container(st, svc))
+        return geteuid() == 0 ? "nobody" : NULL;
+    return spawn_default_user();
+}
+
+int stack_program(const lab_stack_t *st, lab_service_t svc, const char *name,
+                  const char *env_override, char *buf, size_t len) {
+    const char *env = env_override ? getenv(env_override) : NULL;
+    if (stack_in_container(st, svc) && !(env && *env)) {
+        snprintf(buf, len, "%s", name); /* the image's, found in its PATH */
+        return 0;
+    }
+    return lab_stack_find_program(name, env_override, buf, len);
+}
+
+char *const *stack_prepare_spawn(lab_stack_t *st, lab_service_t svc, char *const argv[],
+                                 const char *cwd, const char *name_suffix, spawn_opts_t *opts,
+                                 char ***owned) {
+    const char *user = stack_service_user(st, svc);
+    opts->run_as_user = user;
+    opts->cwd = cwd;
+    opts->before_exec = st->hooks[svc].before_exec;
+    opts->ctx = st->hooks[svc].ctx;
+    *owned = NULL;
+    box_t *box = st->hooks[svc].box;
+    if (!box_is_container(box))
+        return argv;
+    /* What the command line names: the stack directory, and the cluster
+     * when it lies outside it (/tmp/benchlab-pg.XXXXXX/pg, see stack_pg.c). */
+    const char *mounts[3] = {st->dir, NULL, NULL};
+    char outside[PATH_MAX];
+    size_t dl = strlen(st->dir);
+    if (svc == LAB_SVC_POSTGRES && *st->pg_data &&
+        !(strncmp(st->pg_data, st->dir, dl) == 0 && st->pg_data[dl] == '/')) {
+        snprintf(outside, sizeof outside, "%s", st->pg_data);
+        char *slash = strrchr(outside, '/');
+        if (slash && slash != outside) {
+            *slash = '\0';
+            mounts[1] = outside;
+        }
+    }
+    box_run_t run = {.cwd = cwd, .user = user, .mounts = mounts, .name_suffix = name_suffix};
+    char err[512];
+    *owned = box_command_run(box, argv, &run, err, sizeof err);
+    if (!*owned) {
+        stack_fail(st, "%s failed to start: %s", lab_service_name(svc), err);
+        return NULL;
+    }
+    /* The client keeps our identity (it needs the engine's socket); the
+     * service's user, limits and directory are the container's. */
+    opts->run_as_user = NULL;
+    opts->cwd = NULL;
+    opts->before_exec = NULL;
+    opts->ctx = NULL;
+    return *owned;
 }
 
 /* mkdir -p */
@@ -313,16 +375,15 @@ int stack_spawn_and_wait(lab_stack_t *st, lab_service_t svc, char *const argv[],
     int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd >= 0)
         close(fd);
-    spawn_opts_t opts = {
-        .log_path = log,
-        .run_as_user = stack_service_user(st, svc),
-        .cwd = cwd,
-        .before_exec = st->hooks[svc].before_exec,
-        .ctx = st->hooks[svc].ctx,
-    };
-    pid_t pid = spawn_process(argv, &opts);
+    spawn_opts_t opts = {.log_path = log};
+    char **owned;
+    char *const *cmd = stack_prepare_spawn(st, svc, argv, cwd, NULL, &opts, &owned);
+    if (!cmd)
+        return -1;
+    pid_t pid = spawn_process(cmd, &opts);
+    box_free_argv(owned);
     if (pid < 0)
-        return stack_fail(st, "%s failed to start: could not spawn %s", name, argv[0]);
+        return stack_fail(st, "%s failed to start: could not spawn %s", name, cmd[0]);
     uint64_t deadline = clock_mono_ns() + (uint64_t)st->ready_timeout_ms * 1000000ULL;
     struct timespec step = {0, 50 * 1000 * 1000};
     for (;;) {
@@ -337,6 +398,7 @@ int stack_spawn_and_wait(lab_stack_t *st, lab_service_t svc, char *const argv[],
                            WTERMSIG(status));
             *port_in_use = log_says_port_in_use(st, svc);
             stack_append_log_tail(st, svc);
+            box_remove_container(st->hooks[svc].box, NULL);
             return -1;
         }
         /* Still our child after answering: not some other process on that port. */
@@ -344,6 +406,7 @@ int stack_spawn_and_wait(lab_stack_t *st, lab_service_t svc, char *const argv[],
             break;
         if (clock_mono_ns() > deadline) {
             spawn_stop(pid, 5000);
+            box_remove_container(st->hooks[svc].box, NULL);
             stack_fail(st, "%s failed to start: no answer within %d ms", name,
                        st->ready_timeout_ms);
             stack_append_log_tail(st, svc);
@@ -372,6 +435,8 @@ int lab_stack_stop(lab_stack_t *st, lab_service_t svc) {
         rc = spawn_stop(pid, 10000);
         if (rc != 0)
             stack_fail(st, "%s (pid %d) did not stop", lab_service_name(svc), (int)pid);
+        /* The client is gone; were it killed, the container would not be. */
+        box_remove_container(st->hooks[svc].box, NULL);
     }
     if (rc == 0) {
         st->pid[svc] = 0;

@@ -22,6 +22,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "lab/box.h"
+
 typedef enum lab_service {
     LAB_SVC_POSTGRES = 0,
     LAB_SVC_REDIS,
@@ -35,8 +37,21 @@ typedef struct lab_hook {
     int (*before_exec)(void *ctx); /* runs in the child before exec (spawn.h) */
     void *ctx;
     /* User to run as when we are root. NULL: PostgreSQL runs as
-     * spawn_default_user() ("postgres", else "nobody"), the others as we are. */
+     * spawn_default_user() ("postgres", else "nobody"), the others as we are.
+     * In a container box: PostgreSQL as "nobody" (a uid the images know). */
     const char *run_as_user;
+    /* A docker/podman box (box_is_container): the service (and initdb) runs
+     * as `ENGINE run ... IMAGE argv` (box_command_run) with the stack
+     * directory and the data directory mounted at their own paths, the user
+     * as a numeric --user (not a privilege drop of the client), and its
+     * programs by name from the image (benchlab-server, benchlab, postgres,
+     * initdb, redis-server) unless BENCHLAB_SERVER_BIN, BENCHLAB_BIN,
+     * BENCHLAB_PG_BIN, BENCHLAB_REDIS_BIN or lab_server_opts.bin name them
+     * (the flake's images hold the store paths the flake's benchlab names).
+     * The recorded pid is the `run` client's: stopping it stops the
+     * container, and `ENGINE rm -f` follows as a safety net. Native boxes go
+     * in before_exec/ctx instead; NULL here = no container. */
+    box_t *box;
 } lab_hook_t;
 
 typedef struct lab_server_opts {

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "lab/spawn.h"
 #include "lab/stack.h"
 
 /* Formats st->err (printf-style). Always returns -1, for `return stack_fail(...)`. */
@@ -18,6 +19,25 @@ int stack_free_port(void);
 /* The user a service runs as: the hook's run_as_user, else the default
  * unprivileged user for PostgreSQL when root, else NULL (as we are). */
 const char *stack_service_user(const lab_stack_t *st, lab_service_t svc);
+
+/* True when svc runs in a docker/podman box (st->hooks[svc].box). */
+bool stack_in_container(const lab_stack_t *st, lab_service_t svc);
+
+/* How to spawn argv as service svc: fills opts (log_path stays the caller's)
+ * and returns the argv to spawn: argv itself, or for a container box the
+ * `ENGINE run ...` command line (*owned, free with box_free_argv), with the
+ * stack directory (and a data directory outside it) mounted, the service's
+ * user as --user, and no privilege drop or hook for the client. name_suffix
+ * names a one-off container next to the service's ("-initdb"). NULL with
+ * st->err on failure. */
+char *const *stack_prepare_spawn(lab_stack_t *st, lab_service_t svc, char *const argv[],
+                                 const char *cwd, const char *name_suffix, struct spawn_opts *opts,
+                                 char ***owned);
+
+/* The program for a service: $env_override when set, else by name (in the
+ * image's PATH) for a container, else lab_stack_find_program(name). */
+int stack_program(const lab_stack_t *st, lab_service_t svc, const char *name,
+                  const char *env_override, char *buf, size_t len);
 
 /* Starts argv as service svc (hook, log DIR/<svc>.log truncated first, cwd)
  * and waits until probe(st) is true, the child exits, or the timeout passes.

@@ -135,19 +135,24 @@ static int run_initdb(lab_stack_t *st, const char *bindir, const char *user, con
     if (spawn_chown_tree(st->pg_data, user) != 0)
         return stack_fail(st, "postgres: cannot give %s to user %s", st->pg_data, user);
     char initdb[PATH_MAX + 16], log[PATH_MAX + 32];
-    snprintf(initdb, sizeof initdb, "%s/initdb", bindir);
+    snprintf(initdb, sizeof initdb, "%s%sinitdb", bindir, *bindir ? "/" : "");
     lab_stack_log_path(st, LAB_SVC_POSTGRES, log, sizeof log);
     unlink(log);
     /* --no-sync only skips fsync of the fresh files at the end of initdb; the
      * server itself runs with default durability settings. */
     char *argv[] = {initdb, "-D",   st->pg_data,   "-U",        "benchlab", "--auth=trust",
                     "-E",   "UTF8", "--no-locale", "--no-sync", NULL};
-    spawn_opts_t o = {.log_path = log,
-                      .run_as_user = user,
-                      .cwd = cwd,
-                      .before_exec = st->hooks[LAB_SVC_POSTGRES].before_exec,
-                      .ctx = st->hooks[LAB_SVC_POSTGRES].ctx};
-    int rc = spawn_run(argv, &o);
+    (void)user; /* stack_prepare_spawn: the same stack_service_user */
+    spawn_opts_t o = {.log_path = log};
+    char **owned;
+    char *const *cmd = stack_prepare_spawn(st, LAB_SVC_POSTGRES, argv, cwd, "-initdb", &o, &owned);
+    if (!cmd) {
+        forget_outside_dir(st);
+        return -1;
+    }
+    int rc = spawn_run(cmd, &o);
+    box_free_argv(owned);
+    box_remove_container(st->hooks[LAB_SVC_POSTGRES].box, "-initdb");
     if (rc != 0) {
         stack_fail(st, "postgres failed to start: initdb exited with status %d", rc);
         stack_append_log_tail(st, LAB_SVC_POSTGRES);
@@ -212,15 +217,19 @@ static int create_database(lab_stack_t *st) {
 int lab_stack_start_postgres(lab_stack_t *st) {
     if (st->pid[LAB_SVC_POSTGRES])
         return 0;
-    char bindir[PATH_MAX], cwd[PATH_MAX];
-    if (pg_bindir(bindir, sizeof bindir) != 0)
+    char bindir[PATH_MAX] = "", cwd[PATH_MAX];
+    const char *pg_env = getenv("BENCHLAB_PG_BIN");
+    /* In a container, initdb and postgres are the image's (found by name)
+     * unless BENCHLAB_PG_BIN names them. */
+    bool by_name = stack_in_container(st, LAB_SVC_POSTGRES) && !(pg_env && *pg_env);
+    if (!by_name && pg_bindir(bindir, sizeof bindir) != 0)
         return stack_fail(st, "postgres failed to start: no initdb/postgres found (set "
                               "BENCHLAB_PG_BIN, or install the postgresql package)");
     const char *user = stack_service_user(st, LAB_SVC_POSTGRES);
     if (choose_data_dir(st, user, cwd, sizeof cwd) != 0 || run_initdb(st, bindir, user, cwd) != 0)
         return -1;
     char postgres[PATH_MAX + 16];
-    snprintf(postgres, sizeof postgres, "%s/postgres", bindir);
+    snprintf(postgres, sizeof postgres, "%s%spostgres", bindir, *bindir ? "/" : "");
     for (int attempt = 0; attempt < 3; attempt++) {
         int port = stack_free_port();
         if (port < 0)

@@ -208,7 +208,7 @@ int lab_stack_start_redis(lab_stack_t *st) {
 static char **upstream_argv(lab_stack_t *st, const char *port_s, void *ctx) {
     (void)ctx;
     char bin[PATH_MAX], listen[64], delay[16];
-    if (lab_stack_find_program("benchlab", "BENCHLAB_BIN", bin, sizeof bin) != 0) {
+    if (stack_program(st, LAB_SVC_UPSTREAM, "benchlab", "BENCHLAB_BIN", bin, sizeof bin) != 0) {
         stack_fail(st, "upstream failed to start: the benchlab executable was not found (set "
                        "BENCHLAB_BIN)");
         return NULL;
@@ -237,8 +237,8 @@ static char **server_argv(lab_stack_t *st, const char *port_s, void *ctx) {
     char bin[PATH_MAX], listen[64];
     if (o->bin && *o->bin) {
         snprintf(bin, sizeof bin, "%s", o->bin);
-    } else if (lab_stack_find_program("benchlab-server", "BENCHLAB_SERVER_BIN", bin, sizeof bin) !=
-               0) {
+    } else if (stack_program(st, LAB_SVC_SERVER, "benchlab-server", "BENCHLAB_SERVER_BIN", bin,
+                             sizeof bin) != 0) {
         stack_fail(st, "server failed to start: benchlab-server not found next to benchlab (set "
                        "BENCHLAB_SERVER_BIN)");
         return NULL;

@@ -182,6 +182,7 @@ static box_t *make_box(study_t *s, lab_service_t svc, double cpus_override) {
 static void set_hook(study_t *s, lab_service_t svc, box_t *b) {
     s->st.hooks[svc].before_exec = b ? box_enter : NULL;
     s->st.hooks[svc].ctx = b;
+    s->st.hooks[svc].box = b; /* docker/podman: the stack runs it as a container */
     const char *user = s->profile.boxes[svc].user;
     s->st.hooks[svc].run_as_user = *user ? user : NULL;
 }
@@ -751,12 +752,14 @@ static int prepare(study_t *s) {
     if (find_programs(s) != 0)
         return 2;
     s->backend = s->profile.backend;
-    if (s->backend == BOX_DOCKER || s->backend == BOX_PODMAN) {
-        fprintf(stderr,
-                "benchlab run: profile '%s' uses the %s backend, but the study starts its services "
-                "itself; use a native profile (local-2core, study) or unboxed\n",
-                s->profile.name, box_backend_name(s->backend));
-        return 2;
+    const char *engine = getenv("BENCHLAB_BOX_ENGINE");
+    if (engine && *engine && (s->backend == BOX_DOCKER || s->backend == BOX_PODMAN)) {
+        if (strcmp(engine, "docker") != 0 && strcmp(engine, "podman") != 0) {
+            fprintf(stderr, "benchlab run: BENCHLAB_BOX_ENGINE='%s' (expected docker or podman)\n",
+                    engine);
+            return 2;
+        }
+        s->backend = strcmp(engine, "podman") == 0 ? BOX_PODMAN : BOX_DOCKER;
     }
     if (s->backend == BOX_NATIVE) {
         s->backend = box_detect(s->backend_why, sizeof s->backend_why);
@@ -774,7 +777,8 @@ static int prepare(study_t *s) {
     /* Pinning is sched_setaffinity: say so here rather than fail in each child. */
     int pins = *s->profile.driver_cpuset != '\0';
     for (int i = 0; i < LAB_SVC_COUNT; i++)
-        pins |= s->profile.boxes[i].boxed && *s->profile.boxes[i].cpuset;
+        pins |= s->profile.boxes[i].boxed && *s->profile.boxes[i].cpuset &&
+                s->backend != BOX_DOCKER && s->backend != BOX_PODMAN; /* --cpuset-cpus */
     if (pins) {
         fprintf(stderr,
                 "benchlab run: profile '%s' pins processes to CPUs (a cpuset), which needs Linux; "
@@ -867,7 +871,7 @@ int study_run(const study_opts_t *o) {
     int stacks = sweep_stale_stacks();
     if (stacks > 0)
         progress_line(&s->progress, "stopped %d stack(s) left by an earlier benchlab run", stacks);
-    int swept = box_sweep_stale();
+    int swept = box_sweep_stale() + box_sweep_stale_containers(s->backend);
     if (swept > 0)
         progress_line(&s->progress, "removed %d box(es) left by an earlier benchlab", swept);
     if (study_mkdirs(s->results, 0755) != 0) {

@@ -9,10 +9,12 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lab/box.h"
@@ -285,9 +287,14 @@ static void test_docker_command_line(void **state) {
     char *argv[] = {"benchlab-server", "--listen", "127.0.0.1:8080", NULL};
     char **cmd = box_command(b, argv, "/tmp/benchlab-run-1-stack/redis");
     assert_non_null(cmd);
+    /* no user asked: as root the image's; otherwise ours, by number (files
+     * the container writes in the mounts stay ours) */
+    char own_user[32];
+    snprintf(own_user, sizeof own_user, "%d:%d", (int)geteuid(), (int)getegid());
     const char *want[] = {"docker",
                           "run",
                           "--rm",
+                          "--init",
                           "--name",
                           box_name(b),
                           "--network",
@@ -300,6 +307,8 @@ static void test_docker_command_line(void **state) {
                           "2147483648b",
                           "--memory-swap",
                           "2147483648b",
+                          "--user",
+                          own_user,
                           "-v",
                           "/tmp/benchlab-run-1-stack:/tmp/benchlab-run-1-stack",
                           "-v",
@@ -310,18 +319,42 @@ static void test_docker_command_line(void **state) {
                           "benchlab-server",
                           "--listen",
                           "127.0.0.1:8080"};
+    if (geteuid() == 0) {
+        size_t k = 0;
+        for (size_t i = 0; cmd[i]; i++)
+            assert_string_not_equal(cmd[i], "--user");
+        /* compare against the list without --user UID:GID */
+        const char *drop[64];
+        for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+            if (strcmp(want[i], "--user") != 0 && want[i] != own_user)
+                drop[k++] = want[i];
+        size_t m = 0;
+        while (cmd[m])
+            m++;
+        assert_int_equal(m, k);
+        for (size_t i = 0; i < m; i++)
+            assert_string_equal(cmd[i], drop[i]);
+        box_free_argv(cmd);
+        cmd = NULL;
+    }
     size_t n = 0;
-    while (cmd[n])
+    while (cmd && cmd[n])
         n++;
-    assert_int_equal(n, sizeof want / sizeof want[0]);
-    for (size_t i = 0; i < n; i++)
-        assert_string_equal(cmd[i], want[i]);
-    box_free_argv(cmd);
+    if (cmd) {
+        assert_int_equal(n, sizeof want / sizeof want[0]);
+        for (size_t i = 0; i < n; i++)
+            assert_string_equal(cmd[i], want[i]);
+        box_free_argv(cmd);
+    }
+    assert_true(box_is_container(b));
     assert_int_equal(box_enter(b), 0); /* the limits live in the container */
 
+    /* `inspect` says pid 0 (not running), OOMKilled true: the OOM kill is
+     * known, the counters are not (available = false, not zeros) */
     box_stats_t st;
-    assert_int_equal(box_stats(b, &st), 0);
-    assert_int_equal(st.oom_kills, 1); /* from `inspect`: OOMKilled true */
+    assert_int_equal(box_stats(b, &st), -1);
+    assert_false(st.available);
+    assert_int_equal(st.oom_kills, 1);
     char name[128];
     snprintf(name, sizeof name, "%s", box_name(b));
     box_destroy(b);
@@ -332,9 +365,10 @@ static void test_docker_command_line(void **state) {
     assert_non_null(strstr(buf, rm));
     assert_non_null(strstr(buf, "inspect --format"));
 
-    /* podman is the same command with another engine; an explicit image wins */
+    /* podman is the same command with another engine; an explicit image
+     * wins; a user given by number stays as given */
     fake_engine("podman");
-    box_limits_t lim2 = {.cpus = 0.5, .image = "localhost/benchlab-redis:dev", .user = "redis"};
+    box_limits_t lim2 = {.cpus = 0.5, .image = "localhost/benchlab-redis:dev", .user = "999:998"};
     b = box_create(BOX_PODMAN, "redis", &lim2, err, sizeof err);
     assert_non_null(b);
     char *argv2[] = {"redis-server", NULL};
@@ -345,7 +379,7 @@ static void test_docker_command_line(void **state) {
         n++;
     /* no mounts and no working directory asked: neither -v nor -w */
     assert_string_equal(cmd[n - 2], "localhost/benchlab-redis:dev");
-    assert_string_equal(cmd[n - 3], "redis");
+    assert_string_equal(cmd[n - 3], "999:998");
     assert_string_equal(cmd[n - 4], "--user");
     for (size_t i = 0; i < n; i++) {
         assert_string_not_equal(cmd[i], "-v");
@@ -378,14 +412,124 @@ static void test_docker_command_line(void **state) {
     n = 0;
     while (cmd[n])
         n++;
-    /* podman run --rm --name X --network host, the mounts, -w /tmp, image, redis-server */
-    assert_int_equal(n, 7 + 2 * BOX_MAX_MOUNTS + 2 + 2);
+    /* podman run --rm --init --name X --network host [--user U], -v /tmp:/tmp
+     * (the same directory is mounted once), -w /tmp, image, redis-server */
+    assert_int_equal(n, 8 + (geteuid() == 0 ? 0 : 2) + 2 + 2 + 2); /* the same dir once */
     box_free_argv(cmd);
     box_destroy(b);
 
     setenv("PATH", "/nonexistent", 1);
     assert_null(box_create(BOX_DOCKER, "server", &lim, err, sizeof err));
     assert_non_null(strstr(err, "'docker' is not on PATH"));
+    setenv("PATH", saved, 1);
+    free(saved);
+}
+
+static size_t argv_find(char **cmd, const char *word) {
+    for (size_t i = 0; cmd[i]; i++)
+        if (strcmp(cmd[i], word) == 0)
+            return i;
+    return (size_t)-1;
+}
+
+/* What the stack asks of a container run: the service's user by number,
+ * more mounts, a one-off name; and the clean-up calls. */
+static void test_container_run_options(void **state) {
+    (void)state;
+    char err[512], path[1024], buf[8192];
+    /* `ps` lists a container of a dead benchlab pid, one of ours and a foreign one */
+    pid_t dead = fork();
+    if (dead == 0)
+        _exit(0);
+    waitpid(dead, NULL, 0);
+    char p[512], script[2048];
+    snprintf(p, sizeof p, "%s/docker", tmp);
+    snprintf(script, sizeof script,
+             "#!/bin/sh\necho \"$*\" >> '%s/engine.log'\n"
+             "if [ \"$1\" = ps ]; then echo benchlab-%d-server-1; echo benchlab-%d-redis-2; "
+             "echo other-thing; fi\nexit 0\n",
+             tmp, (int)dead, (int)getpid());
+    put(p, script);
+    assert_int_equal(chmod(p, 0755), 0);
+    const char *old = getenv("PATH");
+    char *saved = strdup(old ? old : "");
+    snprintf(path, sizeof path, "%s:%s", tmp, saved);
+    setenv("PATH", path, 1);
+
+    const char *mounts[] = {"/srv/stack", NULL};
+    box_limits_t lim = {.cpus = 1, .mounts = mounts};
+    box_t *b = box_create(BOX_DOCKER, "postgres", &lim, err, sizeof err);
+    if (!b)
+        fail_msg("%s", err);
+    assert_string_equal(box_engine(BOX_PODMAN), "podman");
+    char *argv[] = {"initdb", "-D", "/tmp/benchlab-pg.x/pg", NULL};
+    const char *more[] = {"/tmp/benchlab-pg.x", "/srv/stack", NULL};
+    box_run_t run = {
+        .cwd = "/tmp/benchlab-pg.x", .user = "nobody", .mounts = more, .name_suffix = "-initdb"};
+    char **cmd = box_command_run(b, argv, &run, err, sizeof err);
+    if (!cmd)
+        fail_msg("%s", err);
+    /* the name with its suffix, the image from the label */
+    char name[160];
+    snprintf(name, sizeof name, "%s-initdb", box_name(b));
+    size_t i = argv_find(cmd, "--name");
+    assert_true(i != (size_t)-1);
+    assert_string_equal(cmd[i + 1], name);
+    assert_true(argv_find(cmd, "benchlab-postgres") != (size_t)-1);
+    /* the user by number: the host's nobody, whatever the image calls it */
+    struct passwd *pw = getpwnam("nobody");
+    if (pw) {
+        char want[32];
+        snprintf(want, sizeof want, "%d:%d", (int)pw->pw_uid, (int)pw->pw_gid);
+        i = argv_find(cmd, "--user");
+        assert_true(i != (size_t)-1);
+        assert_string_equal(cmd[i + 1], want);
+    }
+    /* the box's mount and the run's, each once, at their own paths */
+    int vs = 0;
+    for (size_t k = 0; cmd[k]; k++)
+        vs += strcmp(cmd[k], "-v") == 0;
+    assert_int_equal(vs, 2);
+    assert_true(argv_find(cmd, "/srv/stack:/srv/stack") != (size_t)-1);
+    assert_true(argv_find(cmd, "/tmp/benchlab-pg.x:/tmp/benchlab-pg.x") != (size_t)-1);
+    i = argv_find(cmd, "-w");
+    assert_string_equal(cmd[i + 1], "/tmp/benchlab-pg.x");
+    i = argv_find(cmd, "initdb"); /* the command follows the image */
+    assert_string_equal(cmd[i - 1], "benchlab-postgres");
+    assert_string_equal(cmd[i + 2], "/tmp/benchlab-pg.x/pg");
+    box_free_argv(cmd);
+
+    /* an unknown user name is an error naming it; a relative mount too */
+    run.user = "no-such-user-here";
+    assert_null(box_command_run(b, argv, &run, err, sizeof err));
+    assert_non_null(strstr(err, "no user 'no-such-user-here'"));
+    run.user = "70:70";
+    const char *rel[] = {"data", NULL};
+    run.mounts = rel;
+    assert_null(box_command_run(b, argv, &run, err, sizeof err));
+    assert_non_null(strstr(err, "mount 'data'"));
+    run.mounts = NULL;
+    cmd = box_command_run(b, argv, &run, err, sizeof err);
+    assert_string_equal(cmd[argv_find(cmd, "--user") + 1], "70:70");
+    box_free_argv(cmd);
+
+    /* clean-up: rm -f of the one-off container; the sweep removes only the
+     * container whose benchlab is dead */
+    box_remove_container(b, "-initdb");
+    assert_int_equal(box_sweep_stale_containers(BOX_DOCKER), 1);
+    assert_int_equal(box_sweep_stale_containers(BOX_CGROUP_V1), 0); /* not a container backend */
+    box_destroy(b);
+    snprintf(path, sizeof path, "%s/engine.log", tmp);
+    get(path, buf, sizeof buf);
+    char line[256];
+    snprintf(line, sizeof line, "rm -f %s\n", name);
+    assert_non_null(strstr(buf, line));
+    assert_non_null(strstr(buf, "ps -a --filter name=benchlab- --format {{.Names}}\n"));
+    snprintf(line, sizeof line, "rm -f benchlab-%d-server-1\n", (int)dead);
+    assert_non_null(strstr(buf, line));
+    snprintf(line, sizeof line, "rm -f benchlab-%d-redis-2\n", (int)getpid());
+    assert_null(strstr(buf, line));
+    assert_null(strstr(buf, "rm -f other-thing"));
     setenv("PATH", saved, 1);
     free(saved);
 }
@@ -402,6 +546,8 @@ static void test_native_command_is_unchanged(void **state) {
     assert_string_equal(cmd[1], "x");
     assert_null(cmd[2]);
     box_free_argv(cmd);
+    assert_false(box_is_container(b));
+    box_remove_container(b, NULL); /* nothing to remove natively */
     box_destroy_all();
 }
 
@@ -419,6 +565,7 @@ int main(void) {
         T(test_native_boxes_need_linux),
 #endif
         T(test_docker_command_line),
+        T(test_container_run_options),
         cmocka_unit_test(test_native_command_is_unchanged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
