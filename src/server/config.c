@@ -13,7 +13,8 @@ const char config_usage[] =
     "usage: benchlab-server [--listen HOST:PORT] [--name NAME]\n"
     "  [--threading select|poll|epoll|pool|thread-per-conn] [--threads N] [--workers N]\n"
     "  [--db-pool N] [--pg DSN] [--redis redis://HOST:PORT[/DB]] [--upstream URL]\n"
-    "  [--max-body BYTES] [--conn-timeout S] [--log-level off|error|warn|info|debug]\n"
+    "  [--max-body BYTES] [--max-header BYTES] [--conn-timeout S] [--log-level "
+    "off|error|warn|info|debug]\n"
     "  [--jwt-secret S]\n"
     "Environment fallbacks: BENCHLAB_LISTEN, BENCHLAB_NAME, BENCHLAB_THREADING, BENCHLAB_PG,\n"
     "BENCHLAB_REDIS, BENCHLAB_UPSTREAM, BENCHLAB_JWT_SECRET.\n";
@@ -117,6 +118,7 @@ static void defaults(struct server_config *cfg) {
     cfg->redis_db = 0;
     snprintf(cfg->upstream, sizeof cfg->upstream, "http://127.0.0.1:8081");
     cfg->max_body = 10u * 1024 * 1024;
+    cfg->max_header = 16u * 1024;
     cfg->conn_timeout = 30;
     cfg->log_level = LOG_OFF;
     snprintf(cfg->jwt_secret, sizeof cfg->jwt_secret, "benchlab-dev-secret-change-me");
@@ -160,6 +162,10 @@ static int apply(struct server_config *cfg, const char *flag, const char *v, cha
         bad = parse_long(v, 1, LONG_MAX / 2, &n);
         if (!bad)
             cfg->max_body = (size_t)n;
+    } else if (strcmp(flag, "max-header") == 0) {
+        bad = parse_long(v, 1024, 1024L * 1024, &n);
+        if (!bad)
+            cfg->max_header = (size_t)n;
     } else if (strcmp(flag, "conn-timeout") == 0) {
         bad = parse_long(v, 0, 86400, &n);
         if (!bad)
@@ -193,8 +199,8 @@ static const struct {
 
 static int known_flag(const char *flag) {
     static const char *const flags[] = {
-        "listen", "name",     "threading", "threads",      "workers",   "db-pool",   "pg",
-        "redis",  "upstream", "max-body",  "conn-timeout", "log-level", "jwt-secret"};
+        "listen", "name",     "threading", "threads",    "workers",      "db-pool",   "pg",
+        "redis",  "upstream", "max-body",  "max-header", "conn-timeout", "log-level", "jwt-secret"};
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
         if (strcmp(flag, flags[i]) == 0)
             return 1;

@@ -26,8 +26,9 @@ struct server_config {
     int redis_db;
     char upstream[1024];
     size_t max_body;
-    int conn_timeout; /* seconds an idle connection is kept */
-    int log_level;    /* enum log_level */
+    size_t max_header; /* request line + header fields, bytes (431 above) */
+    int conn_timeout;  /* seconds an idle connection is kept */
+    int log_level;     /* enum log_level */
     char jwt_secret[256];
 };
 

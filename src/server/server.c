@@ -7,6 +7,9 @@
 #include "server/db/pool.h"
 #include "server/http/access_hook.h"
 #include "server/http/deferred.h"
+#include "server/http/fast_routes.h"
+#include "server/http/front.h"
+#include "server/http/mhd_errors.h"
 #include "server/http/upstream_async.h"
 #include "server/routes.h"
 
@@ -27,7 +30,9 @@ static atomic_int in_flight;
 
 static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *conn) {
     (void)conn;
-    void *con_info = ulfius_uri_logger(cls, uri);
+    void *con_info = fast_routes_claim(uri);
+    if (con_info == NULL)
+        con_info = ulfius_uri_logger(cls, uri);
     if (con_info != NULL) /* request_completed counts down only these */
         atomic_fetch_add(&in_flight, 1);
     return con_info;
@@ -38,7 +43,8 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
     upstream_async_request_completed(conn);
     if (*con_cls != NULL)
         atomic_fetch_sub(&in_flight, 1);
-    mhd_request_completed(cls, conn, con_cls, toe);
+    if (!fast_routes_completed(con_cls)) /* else not ulfius' to free */
+        mhd_request_completed(cls, conn, con_cls, toe);
 }
 
 static unsigned mhd_flags(enum threading_model m) {
@@ -111,19 +117,24 @@ int server_run(const struct server_config *cfg, int reuse_port) {
     int rc = 1;
     /* /external/http waits without a thread where connections can be
      * suspended (http/upstream_async.h); thread-per-connection blocks. */
-    if (use_suspend) {
-        if (upstream_async_init(cfg->upstream) != 0) {
-            fprintf(stderr, "benchlab-server: cannot start the upstream client\n");
-            goto out;
-        }
-        access_hook_arm(&inst, upstream_async_access);
+    if (use_suspend && upstream_async_init(cfg->upstream) != 0) {
+        fprintf(stderr, "benchlab-server: cannot start the upstream client\n");
+        goto out;
     }
+    /* The header limit, /health and /echo, /external/http (http/front.h). */
+    front_init(cfg->max_header, use_suspend);
+    mhd_errors_set_limit(cfg->max_header);
+    if (fast_routes_init(&app) != 0) {
+        fprintf(stderr, "benchlab-server: out of memory\n");
+        goto out;
+    }
+    access_hook_arm(&inst, front_access);
     if (routes_register(&inst, &app) != 0) {
         fprintf(stderr, "benchlab-server: registering routes failed\n");
         goto out;
     }
 
-    struct MHD_OptionItem ops[10];
+    struct MHD_OptionItem ops[12];
     int n = 0;
     ops[n++] =
         (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)request_completed, NULL};
@@ -133,6 +144,12 @@ int server_run(const struct server_config *cfg, int reuse_port) {
     ops[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &sa};
     ops[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT,
                                        (intptr_t)(unsigned)cfg->conn_timeout, NULL};
+    /* Request line and headers up to --max-header must fit the connection's
+     * memory with room for the field records and the answer; libmicrohttpd's
+     * default (32 KiB) does for the default 16 KiB. It also zeroes the whole
+     * pool between keep-alive requests, so it is not made larger than needed. */
+    size_t pool = cfg->max_header * 2 < 32 * 1024 ? 32 * 1024 : cfg->max_header * 2;
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)pool, NULL};
     if (reuse_port)
         ops[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL};
     if (cfg->threading == THREADING_POOL)
@@ -147,6 +164,7 @@ int server_run(const struct server_config *cfg, int reuse_port) {
     }
     const union MHD_DaemonInfo *di =
         MHD_get_daemon_info(inst.mhd_daemon, MHD_DAEMON_INFO_BIND_PORT);
+    fast_routes_enable(access_hook_installed());
     if (use_suspend && !access_hook_installed())
         LOG_W("access hook not installed: /external/http holds a thread while it waits");
     LOG_I("listening on %s:%u (threading %s, pid %d)", cfg->host, di ? di->port : 0,
@@ -177,6 +195,7 @@ out:
     }
     upstream_async_free();
     access_hook_disarm();
+    fast_routes_free();
     db_pool_free(app.db);
     redis_pool_free(app.redis);
     return rc;

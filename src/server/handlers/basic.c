@@ -14,8 +14,7 @@ static char *health_body;
 static size_t health_len;
 static pthread_mutex_t health_mu = PTHREAD_MUTEX_INITIALIZER;
 
-HANDLER(h_health) {
-    (void)req;
+const char *health_text(const struct app *app, size_t *len) {
     pthread_mutex_lock(&health_mu);
     if (health_body == NULL) {
         json_t *o = json_object();
@@ -25,24 +24,40 @@ HANDLER(h_health) {
         health_len = health_body ? strlen(health_body) : 0;
         json_decref(o);
     }
-    char *copy = health_body ? malloc(health_len + 1) : NULL;
-    if (copy != NULL)
-        memcpy(copy, health_body, health_len + 1);
     pthread_mutex_unlock(&health_mu);
-    return reply_json_text(resp, 200, copy, health_len);
+    *len = health_len;
+    return health_body; /* kept for the process' life */
+}
+
+HANDLER(h_health) {
+    (void)req;
+    size_t len;
+    const char *body = health_text(app, &len);
+    char *copy = body ? malloc(len + 1) : NULL;
+    if (copy != NULL)
+        memcpy(copy, body, len + 1);
+    return reply_json_text(resp, 200, copy, len);
+}
+
+json_t *echo_answer(const char *body, size_t len, unsigned *status) {
+    json_t *message, *data;
+    char err[256];
+    if (parse_echo_body(body, len, &message, &data, err, sizeof err) != 0) {
+        *status = 422;
+        return error_json("validation_error", err);
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "message", message);
+    json_object_set_new(o, "data", data);
+    *status = 200;
+    return o;
 }
 
 HANDLER(h_echo) {
     (void)app;
-    json_t *message, *data;
-    char err[256];
-    if (parse_echo_body(req->binary_body, req->binary_body_length, &message, &data, err,
-                        sizeof err) != 0)
-        return reply_error(resp, 422, "validation_error", "%s", err);
-    json_t *o = json_object();
-    json_object_set_new(o, "message", message);
-    json_object_set_new(o, "data", data);
-    return reply_json(resp, 200, o);
+    unsigned status;
+    json_t *o = echo_answer(req->binary_body, req->binary_body_length, &status);
+    return reply_json(resp, status, o);
 }
 
 HANDLER(h_upload) {

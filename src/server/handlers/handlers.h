@@ -2,6 +2,7 @@
 #ifndef BENCHLAB_SERVER_HANDLERS_H
 #define BENCHLAB_SERVER_HANDLERS_H
 
+#include <jansson.h>
 #include <ulfius.h>
 
 #include "server/app.h"
@@ -14,6 +15,10 @@ typedef int (*handler_fn)(const struct _u_request *req, struct _u_response *resp
 /* basic.c */
 HANDLER(h_health);
 HANDLER(h_echo);
+/* /health's body (built once, kept for the process' life); NULL when out of memory. */
+const char *health_text(const struct app *app, size_t *len);
+/* /echo's answer for a raw body: 200 and the echo, or 422 and the error. */
+json_t *echo_answer(const char *body, size_t len, unsigned *status);
 HANDLER(h_upload);
 /* middleware.c: the /protected chain (request id, logging, auth) and its end */
 int mw_request_id(const struct _u_request *req, struct _u_response *resp, void *data);

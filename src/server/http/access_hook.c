@@ -13,7 +13,7 @@ static enum MHD_Result front(void *cls, struct MHD_Connection *conn, const char 
                              const char *method, const char *version, const char *upload_data,
                              size_t *upload_data_size, void **con_cls) {
     enum MHD_Result ret;
-    if (hook != NULL && hook(conn, url, method, upload_data, upload_data_size, &ret))
+    if (hook != NULL && hook(conn, url, method, upload_data, upload_data_size, con_cls, &ret))
         return ret;
     return inner(cls, conn, url, method, version, upload_data, upload_data_size, con_cls);
 }

@@ -17,9 +17,11 @@
 #include <stddef.h>
 
 /* Returns 1 when it handled the call (MHD's return value in *ret), 0 to let
- * ulfius have it. Called on MHD's threads. */
+ * ulfius have it. Called on MHD's threads. con_cls is the request's
+ * closure: what the URI log callback returned (ulfius' request state unless
+ * the server's own callback claimed the request, see http/fast_routes.h). */
 typedef int (*access_hook_fn)(struct MHD_Connection *conn, const char *url, const char *method,
-                              const char *upload_data, size_t *upload_data_size,
+                              const char *upload_data, size_t *upload_data_size, void **con_cls,
                               enum MHD_Result *ret);
 
 /* Arms the hook for the next daemon started with access-handler closure

@@ -10,18 +10,19 @@
 #include <string.h>
 
 int reply_json(struct _u_response *resp, unsigned status, json_t *body) {
-    char *s = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
-    json_decref(body);
+    size_t len;
+    char *s = json_text(body, &len);
     resp->status = status;
     u_map_put(resp->map_header, "Content-Type", "application/json");
     if (s == NULL) {
         resp->status = 500;
         s = strdup("{\"error\":\"internal\",\"detail\":\"out of memory\"}");
+        len = s ? strlen(s) : 0;
     }
     /* Hand the buffer to ulfius (it frees binary_body with free()); no copy. */
     free(resp->binary_body);
     resp->binary_body = s;
-    resp->binary_body_length = s ? strlen(s) : 0;
+    resp->binary_body_length = len;
     return U_CALLBACK_COMPLETE;
 }
 
@@ -36,6 +37,22 @@ int reply_json_text(struct _u_response *resp, unsigned status, char *buf, size_t
     return U_CALLBACK_COMPLETE;
 }
 
+json_t *error_json(const char *error, const char *detail) {
+    json_t *o = json_object();
+    json_object_set_new(o, "error", json_string(error));
+    /* json_string rejects invalid UTF-8 (a detail may quote client bytes). */
+    json_t *d = json_string(detail);
+    json_object_set_new(o, "detail", d ? d : json_string("(detail not valid UTF-8)"));
+    return o;
+}
+
+char *json_text(json_t *body, size_t *len) {
+    char *s = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+    json_decref(body);
+    *len = s ? strlen(s) : 0;
+    return s;
+}
+
 int reply_error(struct _u_response *resp, unsigned status, const char *error, const char *fmt,
                 ...) {
     char detail[512];
@@ -43,12 +60,7 @@ int reply_error(struct _u_response *resp, unsigned status, const char *error, co
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
-    json_t *o = json_object();
-    json_object_set_new(o, "error", json_string(error));
-    /* json_string rejects invalid UTF-8 (a detail may quote client bytes). */
-    json_t *d = json_string(detail);
-    json_object_set_new(o, "detail", d ? d : json_string("(detail not valid UTF-8)"));
-    return reply_json(resp, status, o);
+    return reply_json(resp, status, error_json(error, detail));
 }
 
 int reply_unavailable(struct _u_response *resp, const char *what) {

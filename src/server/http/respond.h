@@ -9,6 +9,12 @@
 
 struct db_conn;
 
+/* {"error": error, "detail": detail} (a new reference). */
+json_t *error_json(const char *error, const char *detail);
+/* body serialized as every response is (compact), the reference taken;
+ * malloc'd, NULL when out of memory. */
+char *json_text(json_t *body, size_t *len);
+
 /* Sets status and the serialized body (takes the reference); returns U_CALLBACK_COMPLETE. */
 int reply_json(struct _u_response *resp, unsigned status, json_t *body);
 /* {"error": error, "detail": printf(fmt, ...)} with status. */

@@ -116,8 +116,10 @@ static enum MHD_Result answer(struct MHD_Connection *conn, struct pending *p, co
 }
 
 int upstream_async_access(struct MHD_Connection *conn, const char *url, const char *method,
-                          const char *upload_data, size_t *upload_data_size, enum MHD_Result *ret) {
+                          const char *upload_data, size_t *upload_data_size, void **con_cls,
+                          enum MHD_Result *ret) {
     (void)upload_data;
+    (void)con_cls;
     if (A.client == NULL || url == NULL || method == NULL || !is_route(url, method))
         return 0;
     *ret = MHD_YES;

@@ -16,7 +16,8 @@
 int upstream_async_init(const char *url);
 /* The access hook (access_hook_fn). */
 int upstream_async_access(struct MHD_Connection *conn, const char *url, const char *method,
-                          const char *upload_data, size_t *upload_data_size, enum MHD_Result *ret);
+                          const char *upload_data, size_t *upload_data_size, void **con_cls,
+                          enum MHD_Result *ret);
 /* From MHD_OPTION_NOTIFY_COMPLETED: forgets a request that ended before its
  * answer was queued (client gone, daemon stopping). Cheap when none waits. */
 void upstream_async_request_completed(struct MHD_Connection *conn);

@@ -31,8 +31,10 @@
 static int hook_calls;
 
 static int hook(struct MHD_Connection *conn, const char *url, const char *method,
-                const char *upload_data, size_t *upload_data_size, enum MHD_Result *ret) {
+                const char *upload_data, size_t *upload_data_size, void **con_cls,
+                enum MHD_Result *ret) {
     (void)method;
+    (void)con_cls;
     (void)upload_data;
     (void)upload_data_size;
     if (strcmp(url, "/hooked") != 0)

@@ -1,0 +1,86 @@
+#include "server/http/front.h"
+
+#include "server/http/early_error.h"
+#include "server/http/fast_routes.h"
+#include "server/http/mhd_errors.h"
+#include "server/http/upstream_async.h"
+
+#include <string.h>
+
+/* Written before the daemon starts, read by its threads. */
+static size_t max_header = 16 * 1024;
+static int async;
+
+void front_init(size_t limit, int async_external) {
+    max_header = limit;
+    async = async_external;
+}
+
+unsigned front_header_status(size_t header_size, size_t line_size, size_t limit) {
+    if (header_size <= limit)
+        return 0;
+    return line_size > limit ? 414 : 431;
+}
+
+/* Sums "Name: value\r\n" over the header fields. */
+static enum MHD_Result add_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 size_t key_size, const char *value, size_t value_size) {
+    (void)kind;
+    (void)key;
+    (void)value;
+    *(size_t *)cls += key_size + value_size + 4;
+    return MHD_YES;
+}
+
+/* Queues the JSON error for status (hint: what early_error_json reads as
+ * libmicrohttpd's page) and closes the connection after it. */
+static enum MHD_Result queue_early(struct MHD_Connection *conn, unsigned status, const char *hint) {
+    char body[256];
+    size_t n =
+        early_error_json(status, hint, hint ? strlen(hint) : 0, max_header, body, sizeof body);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(n, body, MHD_RESPMEM_MUST_COPY);
+    enum MHD_Result ret = MHD_NO; /* closes the connection when even this fails */
+    if (resp == NULL)
+        return ret;
+    if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json") ==
+            MHD_YES &&
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close") == MHD_YES)
+        ret = MHD_queue_response(conn, status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+/* 1 when the request is over the limit: the error is queued (*ret). */
+static int over_limit(struct MHD_Connection *conn, enum MHD_Result *ret) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    if (ci == NULL || ci->header_size <= max_header)
+        return 0;
+    /* Rare path: tell a long request line from many or long fields. The raw
+     * block is the request line, the fields, and an empty line. */
+    size_t fields = 0;
+    MHD_get_connection_values_n(conn, MHD_HEADER_KIND, add_field, &fields);
+    size_t line = ci->header_size > fields + 2 ? ci->header_size - fields - 2 : 0;
+    *ret = queue_early(conn, front_header_status(ci->header_size, line, max_header), NULL);
+    return 1;
+}
+
+int front_access(struct MHD_Connection *conn, const char *url, const char *method,
+                 const char *upload_data, size_t *upload_data_size, void **con_cls,
+                 enum MHD_Result *ret) {
+    /* Calls without body bytes are the first and the last of a request;
+     * once an answer is queued libmicrohttpd makes no further calls. */
+    if (*upload_data_size == 0) {
+        unsigned bad = mhd_errors_take_bad_length(conn);
+        if (bad != 0) {
+            *ret = queue_early(conn, bad, "Content-Length");
+            return 1;
+        }
+        if (over_limit(conn, ret))
+            return 1;
+    }
+    if (fast_routes_access(conn, method, upload_data, upload_data_size, con_cls, ret))
+        return 1;
+    return async &&
+           upstream_async_access(conn, url, method, upload_data, upload_data_size, con_cls, ret);
+}
