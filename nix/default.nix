@@ -15,15 +15,19 @@ let
   # The paper's dates come from the commit, so the PDF is byte-reproducible.
   sourceDateEpoch = self.lastModified or 1;
 
+  # The peers (FastAPI, Express) the lab can run instead of benchlab-server.
+  peersFor = p: p.callPackage ./peers.nix { };
   programsFor =
     p:
     p.callPackage ./programs.nix {
       inherit version;
       src = sources.programs;
       libjwt = p.callPackage ./libjwt.nix { };
+      peers = peersFor p;
     };
   programs = programsFor pkgs;
   imagePrograms = programsFor imagePkgs;
+  inherit (programs) peers;
 
   tex = pkgs.callPackage ./tex.nix { };
   paper = pkgs.callPackage ./paper.nix {
@@ -69,6 +73,8 @@ in
     inherit (programs) server load lab;
     inherit paper;
     default = programs.lab;
+    peer-fastapi = peers.fastapi;
+    peer-express = peers.express;
   }
   // images;
 
@@ -79,13 +85,15 @@ in
   };
 
   devShells.default = pkgs.callPackage ./devshell.nix {
-    inherit programs tex;
+    inherit programs tex peers;
   };
 
   checks =
     {
       inherit (programs) server load lab;
       inherit paper;
+      peer-fastapi = peers.fastapi;
+      peer-express = peers.express;
       make-check = pkgs.callPackage ./make-check.nix {
         inherit version tex;
         inherit (programs) libraries;

@@ -17,9 +17,8 @@
   curl,
   util-linux,
   valgrind,
-  python3,
-  nodejs,
   programs,
+  peers,
   tex,
 }:
 mkShell {
@@ -37,22 +36,13 @@ mkShell {
     nginx
     jq
     curl
-    # the peers measured beside benchlab-server (peers/fastapi, peers/express;
-    # npm fetches Express's locked dependencies on first start)
-    (python3.withPackages (ps: [
-      ps.fastapi
-      ps.uvicorn
-      ps.uvloop
-      ps.httptools
-      ps.asyncpg
-      ps.redis
-      ps.pyjwt
-      ps.bcrypt
-      ps.python-multipart
-      ps.httpx
-      ps.gunicorn
-    ]))
-    nodejs
+    # the peers measured beside benchlab-server (peers/fastapi, peers/express):
+    # the packaged peers' Python environment and Node.js (nix/peers.nix); in a
+    # working copy npm fetches Express's locked dependencies on first start
+    peers.python
+    peers.express.nodejs
+    peers.fastapi # benchlab-peer-fastapi, benchlab-peer-express: the packaged peers
+    peers.express
   ]
   ++ lib.optionals stdenv.hostPlatform.isLinux [
     util-linux # taskset

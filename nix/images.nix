@@ -6,6 +6,10 @@
 #                   benchlab-postgres: initdb on first start (user and database
 #                   benchlab, trust auth), then postgres on $BENCHLAB_PG_PORT (5432)
 #   image-redis     redis-server; by itself without persistence
+#   image-fastapi   the FastAPI peer: benchlab-peer-fastapi (its Python
+#                   environment inside), as nobody; configured by BENCHLAB_* variables
+#   image-express   the Express peer: benchlab-peer-express (Node.js 20, locked
+#                   node_modules), as nobody
 #   image-load      the study inside the Linux VM: benchlab + benchlab-load, the
 #                   scenarios and the docker CLI; `benchlab-study [--quick]` runs
 #                   `ci/bench.sh` with the `docker` profile (boxes are containers)
@@ -79,6 +83,32 @@ let
         bash ci/bench.sh
     '';
   };
+
+  peerImage =
+    name: launcher:
+    dockerTools.streamLayeredImage {
+      name = "benchlab-${name}";
+      tag = "latest";
+      contents = [
+        launcher
+        dockerTools.binSh
+        dockerTools.fakeNss
+      ];
+      fakeRootCommands = ''
+        mkdir -p ./tmp
+        chmod 1777 ./tmp
+      '';
+      enableFakechroot = false;
+      config = {
+        Cmd = [ (lib.getExe launcher) ];
+        Env = [
+          "BENCHLAB_LISTEN=0.0.0.0:8080"
+          "TMPDIR=/tmp"
+        ];
+        User = nobody;
+        ExposedPorts."8080/tcp" = { };
+      };
+    };
 in
 {
   # No Entrypoint anywhere: the docker backend runs `docker run IMAGE argv...`
@@ -141,6 +171,12 @@ in
       ExposedPorts."6379/tcp" = { };
     };
   };
+
+  # The peers: the launcher the lab's peers/<name>/start links to (same store
+  # path), and /bin/sh for the wrapper `benchlab run` writes into the stack
+  # directory (benchlab-server flags -> BENCHLAB_* variables, then exec).
+  image-fastapi = peerImage "fastapi" programs.peers.fastapi;
+  image-express = peerImage "express" programs.peers.express;
 
   image-load = dockerTools.streamLayeredImage {
     name = "benchlab-load";

@@ -19,6 +19,7 @@
   redis,
   coreutils,
   util-linux,
+  peers,
   src,
   version,
 }:
@@ -108,6 +109,14 @@ let
   # `benchlab` as users run it: every program it starts is pinned by store
   # path (the docker backend passes these same paths to the images, which hold
   # the same store paths), PostgreSQL and Redis come on its PATH.
+  # `benchlab run --implementation fastapi|express` starts
+  # <scenarios>/../peers/<name>/start, and outside a working copy the
+  # scenarios are found beside the executable (/proc/self/exe, symlinks
+  # resolved). So the lab runs a copy of the benchlab executable placed in
+  # share/benchlab/bin, beside a scenarios/ directory and peers/<name>/start
+  # links to the packaged peers (nix/peers.nix). In a working copy its
+  # scenarios/ and peers/ are used as before; BENCHLAB_PYTHON (unless set)
+  # gives peers/fastapi/start the packaged Python there too.
   lab = stdenv.mkDerivation {
     pname = "benchlab";
     inherit version;
@@ -115,12 +124,19 @@ let
     nativeBuildInputs = [ makeWrapper ];
     installPhase = ''
       runHook preInstall
-      mkdir -p $out/bin
-      makeWrapper ${labBin}/bin/benchlab $out/bin/benchlab \
+      mkdir -p $out/bin $out/share/benchlab/bin
+      cp ${labBin}/bin/benchlab $out/share/benchlab/bin/benchlab
+      cp -R ${labBin}/share/benchlab/scenarios $out/share/benchlab/scenarios
+      ${lib.concatMapStringsSep "\n" (name: ''
+        mkdir -p $out/share/benchlab/peers/${name}
+        ln -s ${lib.getExe peers.launchers.${name}} $out/share/benchlab/peers/${name}/start
+      '') (builtins.attrNames peers.launchers)}
+      makeWrapper $out/share/benchlab/bin/benchlab $out/bin/benchlab \
         --set-default BENCHLAB_BIN ${labBin}/bin/benchlab \
         --set-default BENCHLAB_SQL_DIR ${labBin}/share/benchlab/sql \
         --set-default BENCHLAB_SERVER_BIN ${server}/bin/benchlab-server \
         --set-default BENCHLAB_LOAD_BIN ${load}/bin/benchlab-load \
+        --set-default BENCHLAB_PYTHON ${peers.python}/bin/python3 \
         --prefix PATH : ${lib.makeBinPath labRuntime}
       ln -s ${server}/bin/benchlab-server $out/bin/benchlab-server
       ln -s ${load}/bin/benchlab-load $out/bin/benchlab-load
@@ -140,5 +156,6 @@ in
     lab
     labBin
     libraries
+    peers
     ;
 }

@@ -242,6 +242,8 @@ let
     );
   linuxDockerTools = {
     fakeNss = leaf "fake-nss" { version = "1.0"; };
+    # /bin/sh -> bashInteractive's bash
+    binSh = mkDerivation { name = "bin-sh"; };
     streamLayeredImage =
       {
         name,
@@ -310,6 +312,7 @@ let
     in
     {
       fakeNss = refuse "fakeNss";
+      binSh = refuse "binSh";
       streamLayeredImage = args: refuse "streamLayeredImage";
     };
 
@@ -445,6 +448,166 @@ let
           };
     };
 
+  # fetchurl, as importNpmLock calls it ({ url, hash }): a fixed-output
+  # derivation whose hash is the lock's SRI integrity string. Not exported:
+  # the flake does not call fetchurl itself.
+  fetchurlForLock =
+    { url, hash }:
+    derivation {
+      name = storeName (baseNameOf url);
+      inherit system url;
+      builder = "/bin/sh";
+      args = unbuildable;
+      outputHashMode = "flat";
+      outputHash = hash;
+    };
+
+  # Node.js: nodejs.python is what buildNpmPackage adds for node-gyp.
+  nodejsLeaf =
+    version:
+    leaf "nodejs" {
+      inherit version;
+      outputs = [
+        "out"
+        "libv8"
+      ];
+      mainProgram = "node";
+      passthru.python = python3;
+    };
+
+  # importNpmLock (pkgs/build-support/node/import-npm-lock), with its argument
+  # list: a derivation holding package.json and package-lock.json whose
+  # entries' `resolved` point at fetched store paths. Each entry with a
+  # `resolved` http(s) URL is fetched by its `integrity`. Stricter than
+  # nixpkgs: an entry with neither `resolved` nor `link` is an error here (real
+  # importNpmLock leaves it to npm, which then needs the registry inside the
+  # sandbox and fails at build time), as is an integrity that is not SRI.
+  importNpmLockFn =
+    {
+      npmRoot ? null,
+      package ? builtins.fromJSON (builtins.readFile (npmRoot + "/package.json")),
+      packageLock ? builtins.fromJSON (builtins.readFile (npmRoot + "/package-lock.json")),
+      pname ? package.name or "unknown",
+      version ? package.version or "0.0.0",
+      fetcherOpts ? { },
+      packageSourceOverrides ? { },
+    }:
+    let
+      fetchEntry =
+        path: entry:
+        if packageSourceOverrides ? ${path} then
+          packageSourceOverrides.${path}
+        else if !(entry ? resolved) || entry.resolved == null then
+          throw "importNpmLock: ${path} has no `resolved` URL, so npm would fetch it from the registry inside the build sandbox (no network): give every locked package a URL"
+        else if builtins.match "https?://.+" entry.resolved != null then
+          if builtins.match "sha(1|256|384|512)-[A-Za-z0-9+/=]+" (entry.integrity or "") == null then
+            throw "importNpmLock: ${path}: `integrity` is not an SRI hash: ${entry.integrity or "missing"}"
+          else
+            fetchurlForLock {
+              url = entry.resolved;
+              hash = entry.integrity;
+            }
+        else if builtins.match "[a-z+]+://.+" entry.resolved != null then
+          throw "importNpmLock: ${path}: unsupported URL scheme in ${entry.resolved}"
+        else
+          (
+            assert npmRoot != null || throw "importNpmLock: ${path} is a local path; give npmRoot";
+            "${npmRoot}/${entry.resolved}"
+          );
+      lock' = packageLock // {
+        packages = builtins.mapAttrs (
+          path: entry:
+          if path == "" || entry.link or false then
+            entry
+          else
+            builtins.removeAttrs entry [
+              "link"
+              "funding"
+            ]
+            // {
+              resolved = "file:${fetchEntry path entry}";
+            }
+        ) packageLock.packages;
+      };
+    in
+    assert builtins.isAttrs packageLock.packages or null
+      || throw "importNpmLock: packageLock has no `packages` (lockfileVersion 2 or 3 needed)";
+    runCommand "${pname}-${version}-sources" {
+      inherit pname version;
+      passAsFile = [
+        "package"
+        "packageLock"
+      ];
+      package = toJSON package;
+      packageLock = toJSON lock';
+    } "";
+  importNpmLock = {
+    importNpmLock = importNpmLockFn;
+    npmConfigHook = mkDerivation { name = "npm-config-hook"; };
+    __functor = self: self.importNpmLock;
+  };
+
+  # buildNpmPackage (pkgs/build-support/node/build-npm-package) with its named
+  # arguments; like nixpkgs, everything else goes to stdenv.mkDerivation.
+  # Without npmDeps nixpkgs fetches with fetchNpmDeps and npmDepsHash, which
+  # the stand-in does not have: such a hash cannot be computed offline.
+  buildNpmPackage =
+    {
+      name ? "${args.pname}-${args.version}",
+      src ? null,
+      srcs ? null,
+      sourceRoot ? null,
+      prePatch ? "",
+      patches ? [ ],
+      postPatch ? "",
+      patchFlags ? [ ],
+      nativeBuildInputs ? [ ],
+      buildInputs ? [ ],
+      npmDepsHash ? "",
+      forceGitDeps ? false,
+      forceEmptyCache ? false,
+      makeCacheWritable ? false,
+      npmBuildScript ? "build",
+      npmFlags ? [ ],
+      npmInstallFlags ? [ ],
+      npmRebuildFlags ? [ ],
+      npmBuildFlags ? [ ],
+      npmPackFlags ? [ ],
+      npmPruneFlags ? npmInstallFlags,
+      npmWorkspace ? null,
+      nodejs ? nodejsLeaf "22.17.0",
+      npmDeps ? throw "buildNpmPackage ${name}: no npmDeps: nixpkgs would run fetchNpmDeps with npmDepsHash, which the stand-in does not have (give npmDeps, e.g. importNpmLock)",
+      npmConfigHook ? null,
+      npmBuildHook ? null,
+      npmInstallHook ? null,
+      ...
+    }@args:
+    mkDerivation (
+      builtins.removeAttrs args [
+        "nodejs"
+        "npmConfigHook"
+        "npmBuildHook"
+        "npmInstallHook"
+        "npmDeps"
+      ]
+      // {
+        inherit npmDeps npmBuildScript;
+        nativeBuildInputs = nativeBuildInputs ++ [
+          nodejs
+          (if npmConfigHook != null then npmConfigHook else mkDerivation { name = "npm-config-hook"; })
+          (if npmBuildHook != null then npmBuildHook else mkDerivation { name = "npm-build-hook"; })
+          (if npmInstallHook != null then npmInstallHook else mkDerivation { name = "npm-install-hook"; })
+          nodejs.python
+        ];
+        buildInputs = buildInputs ++ [ nodejs ];
+        strictDeps = true;
+        dontStrip = args.dontStrip or true;
+        meta = (args.meta or { }) // {
+          platforms = args.meta.platforms or nodejs.meta.platforms;
+        };
+      }
+    );
+
   # fetchFromGitHub: a fixed-output derivation; a rev or a tag, and a hash.
   fetchFromGitHub =
     {
@@ -487,6 +650,8 @@ let
   pkgs = {
     inherit
       fetchFromGitHub
+      importNpmLock
+      buildNpmPackage
       python3
       lib
       stdenv
@@ -694,14 +859,8 @@ let
       version = "4.2.0";
       mainProgram = "wrk";
     };
-    nodejs = leaf "nodejs" {
-      version = "22.17.0";
-      outputs = [
-        "out"
-        "libv8"
-      ];
-      mainProgram = "node";
-    };
+    nodejs = nodejsLeaf "22.17.0";
+    nodejs_20 = nodejsLeaf "20.19.4";
     nginx = leaf "nginx" {
       version = "1.28.0";
       outputs = [

@@ -75,8 +75,16 @@ broken "image with a package of another system" nix/default.nix \
     "programs = imagePrograms;" "inherit programs;" "built for another system"
 broken "unknown TeX Live package" nix/tex.nix \
     "ps.kastrup" "ps.kastrupp" "kastrupp"
-broken "unknown Python package" nix/devshell.nix \
+broken "unknown Python package" nix/peers.nix \
     "ps.pyjwt" "ps.jwt" "attribute 'jwt' missing"
+broken "importNpmLock argument that does not exist" nix/peers.nix \
+    "packageLock = lockWithUrls;" 'packageLock = lockWithUrls; npmDepsHash = "";' \
+    "unexpected argument 'npmDepsHash'"
+broken "locked npm package without a URL (npm would need the registry)" nix/peers.nix \
+    "packages = builtins.mapAttrs withResolved lock.packages;" "packages = lock.packages;" \
+    "has no \`resolved\` URL"
+broken "Node.js the pinned nixpkgs does not have" nix/peers.nix \
+    "nodejs_20" "nodejs_19" "nodejs_19"
 broken "Linux-only package on darwin" nix/devshell.nix \
     "    jq
 " "    jq
