@@ -163,15 +163,24 @@ static void unit_dir(const study_t *s, const plan_unit_t *u, const char *top, ch
 
 /* --- boxes and services --------------------------------------------------- */
 
-static box_t *make_box(study_t *s, lab_service_t svc, double cpus_override) {
+static box_t *make_box(study_t *s, lab_service_t svc, double cpus_override, const char *impl) {
     const profile_box_t *pb = &s->profile.boxes[svc];
     if (!pb->boxed)
         return NULL;
+    /* docker/podman: a peer's server runs from its own image (benchlab-fastapi,
+     * benchlab-express) where the profile names benchlab-server's */
+    char peer_image[64];
+    const char *image = *pb->image ? pb->image : NULL;
+    if (impl && strcmp(impl, "c-ulfius") != 0 &&
+        (!image || strcmp(image, "benchlab-server") == 0)) {
+        snprintf(peer_image, sizeof peer_image, "benchlab-%s", impl);
+        image = peer_image;
+    }
     box_limits_t lim = {.cpus = cpus_override > 0 ? cpus_override : pb->cpus,
                         .cpuset = pb->cpuset,
                         .mem_bytes = pb->mem_bytes,
                         .user = *pb->user ? pb->user : NULL,
-                        .image = *pb->image ? pb->image : NULL};
+                        .image = image};
     char err[1024];
     box_t *b = box_create(s->backend, lab_service_name(svc), &lim, err, sizeof err);
     if (!b)
@@ -188,7 +197,7 @@ static void set_hook(study_t *s, lab_service_t svc, box_t *b) {
 }
 
 static int start_service(study_t *s, lab_service_t svc) {
-    s->boxes[svc] = make_box(s, svc, 0);
+    s->boxes[svc] = make_box(s, svc, 0, NULL);
     if (s->profile.boxes[svc].boxed && !s->boxes[svc])
         return -1;
     set_hook(s, svc, s->boxes[svc]);
@@ -224,7 +233,7 @@ static int ensure_server(study_t *s, const plan_unit_t *u) {
         lab_stack_stop(&s->st, LAB_SVC_SERVER);
     s->server_up = false;
     box_destroy(s->boxes[LAB_SVC_SERVER]);
-    s->boxes[LAB_SVC_SERVER] = make_box(s, LAB_SVC_SERVER, u->server_cpus);
+    s->boxes[LAB_SVC_SERVER] = make_box(s, LAB_SVC_SERVER, u->server_cpus, u->implementation);
     if (s->profile.boxes[LAB_SVC_SERVER].boxed && !s->boxes[LAB_SVC_SERVER])
         return -1;
     set_hook(s, LAB_SVC_SERVER, s->boxes[LAB_SVC_SERVER]);

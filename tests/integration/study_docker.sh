@@ -17,7 +17,8 @@
 #  3. BENCHLAB_BOX_ENGINE=podman runs the same through `podman` (the manifest
 #     and run files say podman); another value is refused;
 #  4. a container whose benchlab and `docker run` client were SIGKILLed is
-#     removed by the next run (ps --filter name=benchlab-, rm -f).
+#     removed by the next run (ps --filter name=benchlab-, rm -f);
+#  5. a peer's server (--implementation fastapi) runs from its own image.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
@@ -223,4 +224,19 @@ ls "$work/state/benchlab-$killed-"*.pid >/dev/null 2>&1 || fail "no container ou
 grep -q " | rm | -f | benchlab-$killed-" "$work/state/calls.log" || fail "the stale containers were not removed"
 left=$(ls "$work/state" | grep -E "^benchlab-$killed-.*\.(pid|exited)$")
 [ -z "$left" ] || fail "stale containers left: $left"
+# --- 5. a peer's server runs from its own image ------------------------------
+# (this engine has no benchlab-fastapi image: the refusal names the image the
+# lab asked for, the study fails cleanly and leaves no container)
+"$lab" run "$work/one.json" --implementation fastapi --profile "$profile" --results "$work/res-peer" \
+    >"$work/run6.out" 2>&1 &
+bg_pid=$!
+wait "$bg_pid"
+rc=$?
+peer_pid=$bg_pid
+bg_pid=""
+[ "$rc" = 1 ] || fail "a missing peer image: exit $rc, expected 1: $(cat "$work/run6.out")"
+grep -q "Unable to find image 'benchlab-fastapi'" "$work/run6.out" ||
+    fail "the peer's server was not run from benchlab-fastapi: $(cat "$work/run6.out")"
+left=$(ls "$work/state" | grep -E "^benchlab-$peer_pid-.*\.(pid|exited)$")
+[ -z "$left" ] || fail "containers left after a failed start: $left"
 echo "study_docker: ok"
