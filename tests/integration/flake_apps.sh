@@ -8,7 +8,8 @@
 #  2. paper: from the fixture results into --out, twice from different working
 #     copies, byte-identical;
 #  3. bench: ci/bench.sh gets BUILD=build-nix, QUICK=1, RESULTS=DIR/results and
-#     SKIP_PAPER=1 (a stand-in ci/bench.sh records them and writes the fixture
+#     SKIP_PAPER=1, and the working copy's peers/<name>/start are the lab's
+#     packaged peers (a stand-in ci/bench.sh records them and writes the fixture
 #     results: the study itself is tested by study_run.sh), then the app
 #     typesets DIR/benchlab-paper.pdf from those results; a failing study
 #     fails the app, with no paper.
@@ -56,6 +57,12 @@ ci/check-flake --copy "$tmp/src"
 for p in benchlab benchlab-server benchlab-load; do
     ln -s "$root/$BUILD/$p" "$tmp/labbin/$p"
 done
+# the lab's share/benchlab/peers/<name>/start (links to the packaged peers)
+for p in fastapi express; do
+    mkdir -p "$tmp/labpeers/$p"
+    printf '#!/bin/sh\necho packaged %s\n' "$p" >"$tmp/labpeers/$p/start"
+    chmod +x "$tmp/labpeers/$p/start"
+done
 
 # script APP: the app's script, with the store paths made local.
 script() {
@@ -67,6 +74,7 @@ script() {
     nixc show-derivation "$drv" | jq -r '.[].env.scriptText' |
         sed -E -e "s#/nix/store/[a-z0-9]{32}-bash-interactive-[^/]*/bin/bash#/bin/bash#g" \
             -e "s#/nix/store/[a-z0-9]{32}-benchlab-[0-9.]+-$system/bin#$tmp/labbin#g" \
+            -e "s#/nix/store/[a-z0-9]{32}-benchlab-[0-9.]+-$system/share/benchlab/peers#$tmp/labpeers#g" \
             -e "s#/nix/store/[a-z0-9]{32}-[^/\" ]*-$system/bin#/usr/bin#g" \
             -e "s#/nix/store/[a-z0-9]{32}-source#$tmp/src#g" >"$tmp/$1.sh"
     ! grep -n /nix/store "$tmp/$1.sh" || fail "apps.$system.$1: store paths left after localizing"
@@ -118,13 +126,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 printf 'BUILD=%s\nQUICK=%s\nSKIP_PAPER=%s\nRESULTS=%s\n' "$BUILD" "$QUICK" "$SKIP_PAPER" "$RESULTS" >"$RECORD"
 [ -x "$BUILD/benchlab" ] && [ -x "$BUILD/benchlab-server" ] && [ -x "$BUILD/benchlab-load" ]
+printf 'PEERS=%s %s\n' "$(peers/fastapi/start)" "$(peers/express/start)" >>"$RECORD"
 [ -z "${FAIL_STUDY:-}" ] || exit "$FAIL_STUDY"
 cp -R "$FIXTURE/." "$RESULTS/"
 SH
 export RECORD=$tmp/record FIXTURE=$fixture
 expect 0 "bench --quick --out o" "$tmp/bench.sh" --quick --out o
 out=$tmp/run/o
-for line in BUILD=build-nix QUICK=1 SKIP_PAPER=1 "RESULTS=$out/results"; do
+for line in BUILD=build-nix QUICK=1 SKIP_PAPER=1 "RESULTS=$out/results" "PEERS=packaged fastapi packaged express"; do
     grep -qx -- "$line" "$RECORD" || fail "ci/bench.sh did not get $line (got: $(tr '\n' ' ' <"$RECORD"))"
 done
 echo "ok   ci/bench.sh got $(tr '\n' ' ' <"$RECORD")"

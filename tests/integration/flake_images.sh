@@ -75,6 +75,7 @@ script() {
         "$tmp/$1.drvs.json" |
         sed -E -e "s#/nix/store/[a-z0-9]{32}-bash-interactive-[^/]*/bin/bash#/bin/bash#g" \
             -e "s#/nix/store/[a-z0-9]{32}-postgresql-[^/]*-$system/bin#$pgbin#g" \
+            -e "s#/nix/store/[a-z0-9]{32}-benchlab-[0-9.]+-$system/share/benchlab/peers#$tmp/labpeers#g" \
             -e "s#/nix/store/[a-z0-9]{32}-[^/\" ]*-$system/bin#/usr/bin#g" \
             -e "s#/nix/store/[a-z0-9]{32}-source#$tmp/flake#g" >"$tmp/$2"
     [ -s "$tmp/$2" ] || fail "no script $2 in image-$1"
