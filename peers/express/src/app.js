@@ -20,7 +20,9 @@ function createApp(deps) {
       next();
     });
   }
-  app.use(express.json({ limit: '1mb' }));
+  // strict: false parses any JSON value, so valid JSON that is not an object
+  // ("null", a string) reaches the route and is a 422, as in benchlab-server.
+  app.use(express.json({ limit: '1mb', strict: false }));
   for (const name of ROUTES) {
     // eslint-disable-next-line global-require, import/no-dynamic-require
     app.use(require(`./routes/${name}`)(deps));

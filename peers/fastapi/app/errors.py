@@ -28,7 +28,13 @@ def _describe(errors) -> str:
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException):
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400 and request.headers.get("content-type", "").startswith(
+                "multipart/"):
+            # Starlette's 400 for a multipart body it cannot parse (no boundary, cut
+            # short): the file field is missing, 422 as the contract (and
+            # benchlab-server) answer for /upload.
+            return error_response(422, "validation_error", f"file: {exc.detail}")
         name = _NAMES.get(exc.status_code, "error")
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         return error_response(exc.status_code, name, detail, getattr(exc, "headers", None))

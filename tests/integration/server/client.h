@@ -36,6 +36,47 @@ static inline const char *stack_url(void) {
             skip();                                                                                \
     } while (0)
 
+/* The implementation under test: BENCHLAB_EXPECT_NAME, the `server` its
+ * /health names (default c-ulfius). tests/integration/peers_suite.sh runs the
+ * HTTP-only tests against each peer with it set. Where the contract is
+ * silent and a peer's framework answers otherwise, docs/peers.md ("Where the
+ * contract is silent") records the answer and the tests expect exactly that. */
+static inline const char *impl_under_test(void) {
+    const char *n = getenv("BENCHLAB_EXPECT_NAME");
+    return n && *n ? n : "c-ulfius";
+}
+
+static inline int impl_is(const char *name) {
+    return strcmp(impl_under_test(), name) == 0;
+}
+
+/* Skips a test of something the contract leaves to benchlab-server (its own
+ * options and names), saying why, when a peer is under test. */
+#define skip_unless_c_server(why)                                                                  \
+    do {                                                                                           \
+        if (!impl_is("c-ulfius")) {                                                                \
+            print_message("SKIP on %s: %s\n", impl_under_test(), why);                             \
+            skip();                                                                                \
+        }                                                                                          \
+    } while (0)
+
+/* A body that is not JSON at all: 422 (benchlab-server, FastAPI); Express's
+ * body parser answers 400 entity.parse.failed before any route runs. */
+static inline long malformed_json_status(void) {
+    return impl_is("express") ? 400 : 422;
+}
+
+/* A known path with a method it lacks: 405; Express routes by method and
+ * path, so it is an unknown route there (404). */
+static inline long wrong_method_status(void) {
+    return impl_is("express") ? 404 : 405;
+}
+
+/* Header names are case-insensitive (uvicorn sends them in lower case). */
+static inline int has_header(const char *headers, const char *line) {
+    return headers != NULL && strcasestr(headers, line) != NULL;
+}
+
 static inline size_t client_append(char *p, size_t sz, size_t n, void *ud) {
     char **bufs = ud; /* [0] = data, [1] = (char *)&len */
     size_t *len = (size_t *)bufs[1];

@@ -1,5 +1,8 @@
 /* Starts a private benchlab-server ($BUILD/benchlab-server) for tests that
- * need another threading model or a backend that can be cut off. */
+ * need another threading model or a backend that can be cut off. With
+ * BENCHLAB_TEST_SERVER_BIN set (peers_suite.sh: peers/as-server) that program
+ * runs instead, given --name BENCHLAB_EXPECT_NAME, so the test checks the
+ * implementation under test. */
 #ifndef BENCHLAB_TESTS_SERVER_SPAWN_H
 #define BENCHLAB_TESTS_SERVER_SPAWN_H
 
@@ -62,16 +65,19 @@ static inline void sleep_ms(int ms) {
 /* Runs benchlab-server with args (NULL-terminated) plus --listen; fills url.
  * Returns the pid once /health answers, or -1. */
 static inline pid_t spawn_server(const char *const *args, char *url, size_t urllen) {
-    const char *build = getenv("BUILD");
+    const char *build = getenv("BUILD"), *other = getenv("BENCHLAB_TEST_SERVER_BIN");
     char bin[512], listen[64];
-    snprintf(bin, sizeof bin, "%s/benchlab-server", build && *build ? build : "build");
+    if (other && *other)
+        snprintf(bin, sizeof bin, "%s", other);
+    else
+        snprintf(bin, sizeof bin, "%s/benchlab-server", build && *build ? build : "build");
     int port = free_port();
     if (port <= 0)
         return -1;
     snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
     snprintf(url, urllen, "http://%s", listen);
-    const char *argv[32] = {bin, "--listen", listen};
-    int n = 3;
+    const char *argv[32] = {bin, "--listen", listen, "--name", impl_under_test()};
+    int n = 5;
     for (int i = 0; args && args[i] && n < 30; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
@@ -82,7 +88,7 @@ static inline pid_t spawn_server(const char *const *args, char *url, size_t urll
     }
     if (pid < 0)
         return -1;
-    for (int i = 0; i < 100; i++) {
+    for (int i = 0; i < 300; i++) { /* 15 s: gunicorn and uvicorn take 1-2 s */
         struct http_resp r;
         if (http_to(url, "GET", "/health", NULL, NULL, 0, NULL, &r) == 0 && r.status == 200) {
             http_free(&r);

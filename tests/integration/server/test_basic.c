@@ -8,7 +8,7 @@ static void test_health(void **state) {
     need_stack();
     json_t *j = GET_JSON("/health", 200);
     assert_string_equal(jstr(j, "status"), "ok");
-    assert_true(strlen(jstr(j, "server")) > 0);
+    assert_string_equal(jstr(j, "server"), impl_under_test());
     json_decref(j);
 }
 
@@ -36,15 +36,16 @@ static void test_echo_errors(void **state) {
                          "{\"message\":42}",
                          "{\"message\":null}",
                          "{\"message\":\"x\",\"data\":\"str\"}",
-                         "{\"message\":\"trunc",
-                         "not json",
                          "[\"message\"]",
                          ""};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         expect_error("POST", "/echo", "application/json", bad[i], 422);
+    const char *not_json[] = {"{\"message\":\"trunc", "not json"};
+    for (size_t i = 0; i < sizeof not_json / sizeof not_json[0]; i++)
+        expect_error("POST", "/echo", "application/json", not_json[i], malformed_json_status());
     /* Content-Type is not required to parse: the raw body is JSON. */
     expect_error("POST", "/echo", "text/plain", "{}", 422);
-    expect_error("GET", "/echo", NULL, NULL, 405);
+    expect_error("GET", "/echo", NULL, NULL, wrong_method_status());
 }
 
 static void test_protected(void **state) {
@@ -56,7 +57,7 @@ static void test_protected(void **state) {
     assert_int_equal(r.status, 200);
     assert_string_equal(jstr(r.json, "message"), "Access granted");
     assert_string_equal(jstr(r.json, "user"), "user_from_token_test-tok");
-    assert_non_null(strstr(r.headers, "X-Request-Id: req-3-7"));
+    assert_true(has_header(r.headers, "X-Request-Id: req-3-7"));
     http_free(&r);
     const char *bad[][2] = {{NULL, NULL},
                             {"Authorization: Bearer short", NULL},
@@ -104,6 +105,7 @@ static void test_upload(void **state) {
 static void test_body_limit(void **state) {
     (void)state;
     need_stack();
+    skip_unless_c_server("the contract sets no body limit (10 MB is benchlab-server's --max-body)");
     size_t big = 10u * 1024 * 1024 + 1;
     char *body = malloc(big);
     assert_non_null(body);
@@ -122,7 +124,7 @@ static void test_routing_errors(void **state) {
     (void)state;
     need_stack();
     expect_error("GET", "/no/such/path", NULL, NULL, 404);
-    expect_error("DELETE", "/health", NULL, NULL, 405);
+    expect_error("DELETE", "/health", NULL, NULL, wrong_method_status());
     expect_error("GET", "/column-overhead/medium", NULL, NULL, 404);
     expect_error("GET", "/n-plus-one/greedy", NULL, NULL, 404);
     expect_error("GET", "/aggregation/count/sql", NULL, NULL, 404);

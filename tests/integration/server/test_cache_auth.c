@@ -68,7 +68,7 @@ static long get_with_bearer(const char *base, const char *path, const char *toke
     long st = r.status;
     if (st == 401) {
         assert_string_equal(jstr(r.json, "error"), "unauthorized");
-        assert_non_null(strstr(r.headers, "WWW-Authenticate"));
+        assert_true(has_header(r.headers, "WWW-Authenticate: Bearer"));
     }
     if (out != NULL)
         *out = r.json ? json_incref(r.json) : NULL;

@@ -73,11 +73,12 @@ static void test_create_errors(void **state) {
                          "{\"name\":\"\",\"email\":\"a@b.c\"}",
                          "{\"name\":\"a\",\"email\":\"no-at-sign\"}",
                          "{\"name\":[1],\"email\":\"a@b.c\"}",
-                         "{\"name\":\"a\",\"email\":\"a@b.c\"",
                          "null",
                          "\"just a string\""};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         expect_error("POST", "/users", "application/json", bad[i], 422);
+    expect_error("POST", "/users", "application/json", "{\"name\":\"a\",\"email\":\"a@b.c\"",
+                 malformed_json_status());
 }
 
 static void test_offset_pagination(void **state) {
@@ -117,7 +118,12 @@ static void test_offset_pagination(void **state) {
         char path[128];
         snprintf(path, sizeof path, "/users/offset?%s", bad[i]);
         if (strcmp(bad[i], "page=") == 0) {
-            json_decref(GET_JSON(path, 200)); /* empty = default */
+            /* empty = default; FastAPI validates the empty string as an int
+             * (docs/peers.md: where the contract is silent) */
+            if (impl_is("fastapi"))
+                expect_error("GET", path, NULL, NULL, 422);
+            else
+                json_decref(GET_JSON(path, 200));
             continue;
         }
         expect_error("GET", path, NULL, NULL, 422);

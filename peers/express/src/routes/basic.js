@@ -65,12 +65,12 @@ module.exports = function basicRoutes({ config }) {
     if (config.logs('info')) console.log(`request ${req.method} ${req.path} id=${req.id}`);
     next();
   }
+  // "Bearer TOKEN": one token of 10+ visible characters (RFC 6750), nothing after it.
+  const BEARER = /^bearer[ \t]+([\x21-\x7e]{10,})[ \t]*$/i;
   function requireBearer(req, res, next) {
-    const [scheme, token] = (req.get('Authorization') || '').split(' ', 2);
-    if (!scheme || scheme.toLowerCase() !== 'bearer' || !token || token.trim().length < 10) {
-      throw unauthorized('missing or invalid bearer token');
-    }
-    req.token = token.trim();
+    const m = BEARER.exec(req.get('Authorization') || '');
+    if (!m) throw unauthorized('missing or invalid bearer token');
+    [, req.token] = m;
     next();
   }
   router.get('/protected', requestId, logRequest, requireBearer, (req, res) => {
@@ -78,9 +78,15 @@ module.exports = function basicRoutes({ config }) {
   });
 
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 10 * 1024 * 1024, files: 1 } });
-  router.post('/upload', upload.single('file'), (req, res) => {
-    if (!req.file) throw invalid('file: a multipart field "file" is required');
-    res.json({ filename: req.file.originalname, size: req.file.size, content_type: req.file.mimetype });
+  const singleFile = upload.single('file');
+  router.post('/upload', (req, res, next) => {
+    singleFile(req, res, (err) => {
+      // busboy reports a malformed multipart body (no boundary, cut short) as a
+      // plain Error: the file field is missing, 422 like benchlab-server.
+      if (err) return next(err.name === 'MulterError' ? err : invalid(`file: ${err.message}`));
+      if (!req.file) return next(invalid('file: a multipart field "file" is required'));
+      return res.json({ filename: req.file.originalname, size: req.file.size, content_type: req.file.mimetype });
+    });
   });
 
   return router;

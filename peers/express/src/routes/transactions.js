@@ -18,7 +18,10 @@ function enough(out, stock, quantity) {
   return true;
 }
 
-const UPDATE_STOCK = 'UPDATE products SET stock = $2, updated_at = now() WHERE id = $1';
+// Every write bumps the version (as benchlab-server does), so a compare-and-swap
+// never misses a change made by another method.
+const UPDATE_STOCK =
+  'UPDATE products SET stock = $2, version = version + 1, updated_at = now() WHERE id = $1';
 
 async function stockOf(client, pid, lock = '') {
   const { rows } = await client.query(`SELECT stock FROM products WHERE id = $1${lock}`, [pid]);

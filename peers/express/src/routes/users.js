@@ -26,6 +26,16 @@ function objectBody(req) {
   return req.body;
 }
 
+// An address has exactly one '@' with something on both sides (benchlab-server's rule).
+function oneAt(email) {
+  if (email === null) return null;
+  const at = email.indexOf('@');
+  if (at <= 0 || at === email.length - 1 || email.indexOf('@', at + 1) !== -1) {
+    throw invalid("email: an address with one '@' is required");
+  }
+  return email;
+}
+
 const duplicate = (err, email) => err.code === '23505' && new HttpError(409, `email ${email} already exists`);
 
 module.exports = function userRoutes({ pool }) {
@@ -66,7 +76,7 @@ module.exports = function userRoutes({ pool }) {
   router.post('/users', async (req, res) => {
     const body = objectBody(req);
     const name = text(body, 'name', 100, true);
-    const email = text(body, 'email', 255, true);
+    const email = oneAt(text(body, 'email', 255, true));
     try {
       const { rows } = await pool.query(
         `INSERT INTO users (name, email, created_at) VALUES ($1, $2, now()) RETURNING ${COLUMNS}`, [name, email]);
@@ -80,7 +90,8 @@ module.exports = function userRoutes({ pool }) {
     const id = keyParam(req.params.id);
     const body = objectBody(req);
     const name = text(body, 'name', 100, false);
-    const email = text(body, 'email', 255, false);
+    const email = oneAt(text(body, 'email', 255, false));
+    if (name === null && email === null) throw invalid('body: name or email is required');
     if (!isKey(id)) throw notFound(`user ${id} not found`);
     let rows;
     try {

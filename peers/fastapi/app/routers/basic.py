@@ -90,10 +90,12 @@ async def log_request(request: Request, rid: str = Depends(request_id)) -> str:
 async def bearer_token(rid: str = Depends(log_request),
                        authorization: Optional[str] = Header(default=None)) -> str:
     scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or len(token.strip()) < 10:
+    token = token.strip()
+    # one token of 10+ characters (RFC 6750's b64token has no space), nothing after it
+    if scheme.lower() != "bearer" or len(token) < 10 or " " in token or "\t" in token:
         raise HTTPException(401, "missing or invalid bearer token",
                             headers={"WWW-Authenticate": "Bearer", "X-Request-Id": rid})
-    return token.strip()
+    return token
 
 
 @router.get("/protected")

@@ -39,14 +39,19 @@ def _enough(out: Outcome, stock: int, quantity: int) -> bool:
     return True
 
 
+# Every write bumps the version (as benchlab-server does), so a compare-and-swap
+# never misses a change made by another method.
+SET_STOCK = ("UPDATE products SET stock = $2, version = version + 1, updated_at = now() "
+             "WHERE id = $1")
+
+
 async def no_lock(conn, out: Outcome, pid: int, qty: int) -> None:
     # Read, then write what was read minus qty: concurrent requests lose updates.
     stock = await conn.fetchval("SELECT stock FROM products WHERE id = $1", pid)
     if stock is None:
         raise _not_found(pid)
     if _enough(out, stock, qty):
-        await conn.execute("UPDATE products SET stock = $2, updated_at = now() WHERE id = $1",
-                           pid, stock - qty)
+        await conn.execute(SET_STOCK, pid, stock - qty)
         out.success, out.new_stock = True, stock - qty
 
 
@@ -56,9 +61,7 @@ async def pessimistic(conn, out: Outcome, pid: int, qty: int) -> None:
         if stock is None:
             raise _not_found(pid)
         if _enough(out, stock, qty):
-            await conn.execute(
-                "UPDATE products SET stock = $2, updated_at = now() WHERE id = $1",
-                pid, stock - qty)
+            await conn.execute(SET_STOCK, pid, stock - qty)
             out.success, out.new_stock = True, stock - qty
 
 
@@ -90,9 +93,7 @@ async def serializable(conn, out: Outcome, pid: int, qty: int) -> None:
             if stock is None:
                 raise _not_found(pid)
             if _enough(out, stock, qty):
-                await conn.execute(
-                    "UPDATE products SET stock = $2, updated_at = now() WHERE id = $1",
-                    pid, stock - qty)
+                await conn.execute(SET_STOCK, pid, stock - qty)
                 out.new_stock = stock - qty
     except asyncpg.SerializationError:
         out.new_stock, out.error = out.old_stock, "serialization failure"

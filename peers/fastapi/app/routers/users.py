@@ -5,7 +5,7 @@ from typing import Optional
 import asyncpg
 from fastapi import APIRouter, HTTPException, Query, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, constr
+from pydantic import BaseModel, constr, validator
 
 from .. import db
 from ..params import INT4_MAX, is_key
@@ -15,14 +15,25 @@ router = APIRouter()
 USER_COLUMNS = "id, name, email, created_at"
 
 
+def one_at(email: Optional[str]) -> Optional[str]:
+    # An address has exactly one '@' with something on both sides (benchlab-server's rule).
+    if email is not None:
+        at = email.find("@")
+        if at <= 0 or at == len(email) - 1 or "@" in email[at + 1:]:
+            raise ValueError("an address with one '@' is required")
+    return email
+
+
 class UserIn(BaseModel):
     name: constr(strict=True, min_length=1, max_length=100)
     email: constr(strict=True, min_length=3, max_length=255)
+    _email = validator("email", allow_reuse=True)(one_at)
 
 
 class UserPatch(BaseModel):
     name: Optional[constr(strict=True, min_length=1, max_length=100)] = None
     email: Optional[constr(strict=True, min_length=3, max_length=255)] = None
+    _email = validator("email", allow_reuse=True)(one_at)
 
 
 @router.get("/users")
@@ -79,6 +90,8 @@ async def create_user(body: UserIn):
 
 @router.put("/users/{user_id}")
 async def update_user(user_id: int, body: UserPatch):
+    if body.name is None and body.email is None:
+        raise HTTPException(422, "body: name or email is required")
     if not is_key(user_id):
         raise HTTPException(404, f"user {user_id} not found")
     try:
