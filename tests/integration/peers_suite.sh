@@ -90,8 +90,16 @@ for name in fastapi express; do
     )
     failed=$((failed + $?))
     ran=$((ran + 1))
+    server_pid=$(cat "$stack/server.pid" 2>/dev/null)
     "$lab" down --dir "$stack" >/dev/null 2>&1 || { echo "FAIL: $name: benchlab down failed"; failed=$((failed + 1)); }
     stack=""
+    # down stops what the PID file names only if its command line has the port
+    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null &&
+        ! grep -q '^State:.*Z' "/proc/$server_pid/status" 2>/dev/null; then
+        echo "FAIL: $name: its server (pid $server_pid) survived benchlab down"
+        kill -TERM "$server_pid"
+        failed=$((failed + 1))
+    fi
 done
 echo "peers_suite: $ran peer(s) checked, $failed failure(s)"
 [ "$failed" -eq 0 ]
