@@ -125,8 +125,10 @@ let
     installPhase = ''
       runHook preInstall
       mkdir -p $out/bin $out/share/benchlab/bin
-      cp ${labBin}/bin/benchlab $out/share/benchlab/bin/benchlab
-      cp -R ${labBin}/share/benchlab/scenarios $out/share/benchlab/scenarios
+      # writable copies (the store's are read-only; fixup patches and strips)
+      install -m755 ${labBin}/bin/benchlab $out/share/benchlab/bin/benchlab
+      cp -R --no-preserve=mode ${labBin}/share/benchlab/scenarios $out/share/benchlab/scenarios
+      ln -s ${labBin}/share/benchlab/sql $out/share/benchlab/sql
       ${lib.concatMapStringsSep "\n" (name: ''
         mkdir -p $out/share/benchlab/peers/${name}
         ln -s ${lib.getExe peers.launchers.${name}} $out/share/benchlab/peers/${name}/start

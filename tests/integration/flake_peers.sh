@@ -263,7 +263,10 @@ jq -r '.[].env.scriptText // empty' "$tmp/peer-fastapi.json" | grep -qF "BENCHLA
 grep -qE 'makeWrapper \$out/share/benchlab/bin/benchlab ' "$tmp/lab-install" ||
     fail "the lab's wrapper does not run its own copy of benchlab (share/benchlab/bin)"
 # shellcheck disable=SC2016
-grep -qE 'cp -R /nix/store/[^ ]*/share/benchlab/scenarios \$out/share/benchlab/scenarios' "$tmp/lab-install" ||
+grep -qE 'install -m755 /nix/store/[^ ]*-benchlab-bin-[^ ]*/bin/benchlab \$out/share/benchlab/bin/benchlab' "$tmp/lab-install" ||
+    fail "the lab does not copy benchlab into share/benchlab/bin (a link would be resolved to labBin's tree)"
+# shellcheck disable=SC2016
+grep -qE 'cp -R --no-preserve=mode /nix/store/[^ ]*/share/benchlab/scenarios \$out/share/benchlab/scenarios' "$tmp/lab-install" ||
     fail "the lab does not copy the scenarios beside its benchlab"
 # The same layout with local files, run from outside any working copy.
 tree=$tmp/lab/share/benchlab
