@@ -15,6 +15,9 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 static volatile sig_atomic_t stop_requested;
 
@@ -124,6 +127,16 @@ int main(int argc, char **argv) {
         return 2;
     }
     log_set_level((enum log_level)cfg.log_level);
+#ifdef __GLIBC__
+    /* Responses of 0.1-2 MB (/users, /column-overhead, /cpu/json-serialize)
+     * are allocated and freed per request. With glibc's defaults the freed
+     * heap top is returned to the kernel (trim above 128 KiB) and faulted back
+     * in by the next request: 29 page faults and ~8 % of the CPU time of
+     * /users (perf stat). Keep up to 32 MiB of freed heap, and serve blocks
+     * below 4 MiB from the heap rather than from fresh mmaps. */
+    mallopt(M_TRIM_THRESHOLD, 32 * 1024 * 1024);
+    mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
+#endif
     signal(SIGPIPE, SIG_IGN);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     if (cfg.workers > 1)

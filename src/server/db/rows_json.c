@@ -1,5 +1,6 @@
 #include "server/db/rows_json.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,32 @@ static const unsigned char needs_escape[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,         1,
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1 /* " */, ['\\'] = 1};
 
+/* Whether any of the 8 bytes in w is below 0x20, '"' or '\\' (the classic
+ * "has a zero byte" bit trick on w, w ^ '"'x8 and w ^ '\\'x8). Exact as a
+ * yes/no answer; the byte loop then finds which. */
+static int word_needs_escape(uint64_t w) {
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    uint64_t below_space = (w - ones * 0x20) & ~w;
+    uint64_t quote = (q - ones) & ~q, backslash = (b - ones) & ~b;
+    return ((below_space | quote | backslash) & highs) != 0;
+}
+
+/* The end of the run of bytes from i that need no escape: 8 at a time, then
+ * byte by byte (most strings are plain: names, emails, timestamps). */
+static size_t plain_run(const char *str, size_t i, size_t n) {
+    while (i + 8 <= n) {
+        uint64_t w;
+        memcpy(&w, str + i, 8);
+        if (word_needs_escape(w))
+            break;
+        i += 8;
+    }
+    while (i < n && !needs_escape[(unsigned char)str[i]])
+        i++;
+    return i;
+}
+
 void sb_json_string(struct strbuf *s, const char *str, size_t n) {
     /* Worst case every byte becomes \u00XX. */
     if (grow(s, n * 6 + 2) != 0)
@@ -62,9 +89,7 @@ void sb_json_string(struct strbuf *s, const char *str, size_t n) {
     size_t i = 0;
     while (i < n) {
         /* Copy the run of bytes that need no escape in one go. */
-        size_t run = i;
-        while (run < n && !needs_escape[(unsigned char)str[run]])
-            run++;
+        size_t run = plain_run(str, i, n);
         memcpy(o, str + i, run - i);
         o += run - i;
         if (run == n)

@@ -43,6 +43,26 @@ static void test_escapes(void **state) {
     free(sb.p);
 }
 
+/* Every byte value at every offset of a 0..24-byte string (the 8-byte scan
+ * and its tail): same bytes back, and an escape only where JSON needs one. */
+static void test_every_byte_at_every_offset(void **state) {
+    (void)state;
+    char buf[24];
+    for (size_t len = 1; len <= sizeof buf; len++)
+        for (size_t at = 0; at < len; at++)
+            for (int c = 1; c < 256; c++) {
+                memset(buf, 'a', len);
+                buf[at] = (char)c;
+                if (c < 0x80) /* a lone high byte is not UTF-8: jansson refuses it */
+                    round_trip(buf, len);
+                struct strbuf sb = {0};
+                sb_json_string(&sb, buf, len);
+                int escaped = c < 0x20 || c == '"' || c == '\\';
+                assert_int_equal(memchr(sb.p + 1, '\\', sb.len - 2) != NULL, escaped);
+                free(sb.p);
+            }
+}
+
 static void test_buffer_grows(void **state) {
     (void)state;
     struct strbuf sb = {0};
@@ -57,6 +77,7 @@ static void test_buffer_grows(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_escapes),
+        cmocka_unit_test(test_every_byte_at_every_offset),
         cmocka_unit_test(test_buffer_grows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
