@@ -95,7 +95,7 @@ in
       peer-fastapi = peers.fastapi;
       peer-express = peers.express;
       make-check = pkgs.callPackage ./make-check.nix {
-        inherit version tex;
+        inherit version tex peers;
         inherit (programs) libraries;
         src = sources.full;
       };
