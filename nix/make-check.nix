@@ -49,6 +49,7 @@ stdenv.mkDerivation {
     export HOME=$TMPDIR SKIP_FORMAT=1 SKIP_FUZZ=1 BENCHLAB_SKIP_FLAKE_CHECK=1
     # Express's dependencies as packaged from the same lock; the lock made
     # older than them, so peers/express/install.sh keeps them (no npm ci)
+    rm -rf peers/express/node_modules # (a path: flake of a working copy may bring its own)
     ln -s ${peers.expressApp}/lib/node_modules/benchlab-peer-express/node_modules peers/express/node_modules
     touch -d @0 peers/express/package-lock.json
     make BUILD=build check
