@@ -265,17 +265,17 @@ int box_sweep_stale_containers(box_backend_t backend) {
         return 0;
     }
     FILE *f = fdopen(fds[0], "r");
-    char names[64][128];
+    char names[32][256];
     int n = 0;
-    char line[256];
+    char line[sizeof names[0]];
     while (f && fgets(line, sizeof line, f)) {
         line[strcspn(line, "\n")] = '\0';
         long owner;
         /* only ours: benchlab-<pid>-..., whose benchlab process is gone */
-        if (n < 64 && sscanf(line, "benchlab-%ld-", &owner) == 1 && owner > 0 &&
-            owner != (long)getpid() && !(kill((pid_t)owner, 0) == 0 || errno == EPERM) &&
-            strlen(line) < sizeof names[0])
-            snprintf(names[n++], sizeof names[0], "%s", line);
+        if (n < (int)(sizeof names / sizeof names[0]) &&
+            sscanf(line, "benchlab-%ld-", &owner) == 1 && owner > 0 && owner != (long)getpid() &&
+            !(kill((pid_t)owner, 0) == 0 || errno == EPERM))
+            memcpy(names[n++], line, sizeof line);
     }
     if (f)
         fclose(f);

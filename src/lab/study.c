@@ -560,8 +560,10 @@ static int one_unit(study_t *s, int ui) {
  * the pid (and the box it joined) stays the server's. One per peer the plan
  * runs: stack_dir/peer-server-<name>. */
 static int write_peer_wrapper(const study_t *s, impl_program_t *prog) {
+    char name[sizeof prog->name]; /* a copy: gcc -O1 sees a possible overlap (-Wrestrict) */
+    memcpy(name, prog->name, sizeof name);
     if (snprintf(prog->server_bin, sizeof prog->server_bin, "%s/peer-server-%s", s->stack_dir,
-                 prog->name) >= (int)sizeof prog->server_bin)
+                 name) >= (int)sizeof prog->server_bin)
         return -1;
     FILE *f = fopen(prog->server_bin, "w");
     if (!f)
