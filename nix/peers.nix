@@ -112,7 +112,9 @@ let
   };
 
   # What peers/express/start does, minus install.sh: the dependencies are in
-  # the store already.
+  # the store already. The listen address is on node's command line too (the
+  # server reads the environment): `benchlab down` checks that a PID file's
+  # process still has its port in its command line before signalling it.
   express = writeShellApplication {
     name = "benchlab-peer-express";
     text = ''
@@ -122,7 +124,7 @@ let
       fi
       cd ${expressApp}/lib/node_modules/${package.name}
       export NODE_ENV=production
-      exec ${nodejs_20}/bin/node src/server.js
+      exec ${nodejs_20}/bin/node src/server.js --listen "$BENCHLAB_LISTEN"
     '';
     passthru = {
       app = expressApp;

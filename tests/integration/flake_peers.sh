@@ -9,7 +9,8 @@
 #  2. the launchers (their text as the flake writes it, with the store paths
 #     pointed at local equivalents: Debian's python3 and node, a copy of the
 #     tree, the working tree's node_modules) refuse a missing BENCHLAB_LISTEN,
-#     serve /health and GET /users against PostgreSQL and Redis, and exit 0 on
+#     serve /health and GET /users against PostgreSQL and Redis with the port on
+#     the server's command line (benchlab down checks it), and exit 0 on
 #     SIGTERM;
 #  3. the lab: packages.lab holds peers/<name>/start links to exactly those
 #     launchers beside a copy of benchlab and its scenarios, and benchlab run
@@ -232,6 +233,9 @@ for name in "${runnable[@]}"; do
     [ "$ok" = 1 ] || { cat "$tmp/$name.log"; fail "benchlab-peer-$name did not answer /health"; }
     [ "$(jq -r '.status + " " + .server' "$tmp/health.json")" = "ok $name" ] ||
         fail "benchlab-peer-$name /health: $(cat "$tmp/health.json")"
+    # `benchlab down` signals a PID file's process only if its command line has its port
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$port" ||
+        fail "benchlab-peer-$name: the server's command line lacks its port: $(tr '\0' ' ' <"/proc/$pid/cmdline")"
     curl -fsS "http://127.0.0.1:$port/users" >"$tmp/users.json" || fail "benchlab-peer-$name GET /users"
     users=$(jq 'if type == "array" then length else (.users // .items // []) | length end' "$tmp/users.json")
     [ "$users" -gt 0 ] || fail "benchlab-peer-$name GET /users returned no users: $(head -c 200 "$tmp/users.json")"
@@ -239,7 +243,7 @@ for name in "${runnable[@]}"; do
     rc=0
     wait "$pid" || rc=$?
     [ "$rc" -eq 0 ] || { cat "$tmp/$name.log"; fail "benchlab-peer-$name exited $rc on SIGTERM"; }
-    echo "ok   benchlab-peer-$name: /health {status ok, server $name}, GET /users ($users rows), SIGTERM: exit 0"
+    echo "ok   benchlab-peer-$name: /health {status ok, server $name}, port on its command line, GET /users ($users rows), SIGTERM: exit 0"
 done
 
 echo "== 3. the lab finds the packaged peers"
