@@ -184,6 +184,14 @@ script peer-express benchlab-peer-express \
     -e "s#/nix/store/[a-z0-9]{32}-benchlab-peer-express-app-[^/]*/lib#$tmp/express-app/lib#g" \
     -e "s#/nix/store/[a-z0-9]{32}-nodejs-[^/]*/bin/node#$(command -v node || echo /nonexistent/node)#g"
 grep -q "cd $app\$" "$tmp/benchlab-peer-express" || fail "benchlab-peer-express does not cd into the app"
+# It replaces peers/express/start (minus install.sh): the same environment and
+# node command line, so the two cannot drift apart unnoticed.
+for what in '^export ' '^exec '; do
+    a=$(grep -E "$what" peers/express/start | sed -E 's#^exec node #exec NODE #')
+    b=$(grep -E "$what" "$tmp/benchlab-peer-express" | sed -E 's#^exec [^ ]*/node #exec NODE #')
+    [ "$a" = "$b" ] || fail "benchlab-peer-express has '$b' where peers/express/start has '$a' (nix/peers.nix)"
+done
+echo "ok   benchlab-peer-express: the environment and node command line of peers/express/start"
 
 for name in fastapi express; do
     rc=0
