@@ -230,10 +230,11 @@ void box_remove_container(const box_t *b, const char *name_suffix) {
     capture(argv, ignored, sizeof ignored);
 }
 
+/* Only the container: the tracked `run` client is the stack's child, stopped
+ * and reaped by it, so its pid may belong to another process by now (a client
+ * still running ends when its container is removed). */
 static void docker_destroy(box_t *b) {
     box_remove_container(b, NULL);
-    if (b->tracked > 0)
-        kill(b->tracked, SIGKILL);
     b->ndirs = 0; /* the container's cgroup: the engine's, not ours to remove */
 }
 
