@@ -8,7 +8,10 @@
 # concurrency on the same database. PostgreSQL is pinned to CPU ${PG_CPU:-0}
 # (with the load generators) in both measurements, so the database gets the
 # same core whether pgbench or benchlab-server is its client. Prints a table
-# with the ratios.
+# with the ratios, then the CPU time the server and nginx spent per request
+# (user + system of the whole process, from /proc/PID/stat around each wrk
+# run): on a shared machine requests/s move with other load, CPU time per
+# request much less, so that table is the steadier comparison.
 #
 #   DUR=5 CONNS=10 BUILD=build bash bench/server.sh
 #   MODELS="epoll pool" to measure only some threading models.
@@ -47,12 +50,29 @@ free_port() {
         (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
     done
 }
-wait_http() { for _ in $(seq 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }
-# wrk's Requests/sec for URL (extra wrk args after it).
-rps() {
-    local url=$1; shift
-    taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${DUR}s" "$@" "$url" 2>&1 |
-        awk '/Requests\/sec/ {print $2} /Non-2xx/ {bad=1} END {if (bad) print "non-2xx" > "/dev/stderr"}'
+# Waits up to 10 s for URL to answer; gives up early when process PID (if given) is gone.
+wait_http() {
+    for _ in $(seq 100); do
+        curl -sf -o /dev/null "$1" && return 0
+        [ -z "${2:-}" ] || kill -0 "$2" 2>/dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+hz=$(getconf CLK_TCK)
+# CPU clock ticks (user + system, every thread) process PID has used.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# "<requests/s> <CPU microseconds of PID per request>" of a wrk run on URL
+# (extra wrk args after it).
+measure() {
+    local pid=$1 url=$2 t0 t1 out
+    shift 2
+    t0=$(ticks "$pid")
+    out=$(taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${DUR}s" "$@" "$url" 2>&1)
+    t1=$(ticks "$pid")
+    echo "$out" | awk -v dt=$((t1 - t0)) -v hz="$hz" '
+        /requests in/ {n = $1} /Requests\/sec/ {r = $2} /Non-2xx/ {bad = 1}
+        END {if (bad) print "non-2xx" > "/dev/stderr"; printf "%s %.1f\n", r, (n > 0 ? dt * 1e6 / hz / n : 0)}'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
@@ -85,6 +105,7 @@ CONF
 taskset -c "$SERVER_CPU" nginx -p "$work/nginx" -c "$work/nginx/nginx.conf"
 nginx_started=1
 wait_http "http://127.0.0.1:$nport/health"
+nginx_worker=$(pgrep -P "$(cat "$work/nginx/nginx.pid")" | head -n 1)
 
 cat >"$work/echo.lua" <<'LUA'
 wrk.method = "POST"
@@ -108,25 +129,43 @@ pgbench_tps() {
 printf '\nbenchlab-server vs peers: %s s per point, %s connections, server+nginx on CPU %s, wrk/pgbench on CPU %s, PostgreSQL on CPU %s\n\n' \
     "$DUR" "$CONNS" "$SERVER_CPU" "$LOAD_CPU" "$PG_CPU"
 printf '%-16s %10s %10s %7s %10s %7s %10s %10s %7s\n' model health nginx ratio echo ratio users pgbench ratio
+cpu_table=""
 for model in $MODELS; do
     args=(--threading "$model")
     [ "$model" = pool ] && args+=(--threads 2)
-    sport=$(free_port)
-    taskset -c "$SERVER_CPU" "$BUILD/benchlab-server" --listen "127.0.0.1:$sport" "${args[@]}" \
-        --pg "$pg" --redis "$redis" --db-pool "$CONNS" 2>"$work/server-$model.log" &
-    server_pid=$!
-    wait_http "http://127.0.0.1:$sport/health" || { echo "bench-server: $model did not start" >&2; cat "$work/server-$model.log" >&2; exit 1; }
+    # Other developers' stacks may take the port between the probe and the
+    # bind: a server that exits at once is started again on another port.
+    started=""
+    for _ in 1 2 3; do
+        sport=$(free_port)
+        taskset -c "$SERVER_CPU" "$BUILD/benchlab-server" --listen "127.0.0.1:$sport" "${args[@]}" \
+            --pg "$pg" --redis "$redis" --db-pool "$CONNS" 2>"$work/server-$model.log" &
+        server_pid=$!
+        if wait_http "http://127.0.0.1:$sport/health" "$server_pid"; then
+            started=1
+            break
+        fi
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+        server_pid=""
+    done
+    [ -n "$started" ] || { echo "bench-server: $model did not start" >&2; cat "$work/server-$model.log" >&2; exit 1; }
     base="http://127.0.0.1:$sport"
     curl -sf -o /dev/null "$base/users" # warm the pool and prepared statements
-    h=$(rps "$base/health")
-    n=$(rps "http://127.0.0.1:$nport/health")
-    e=$(rps "$base/echo" -s "$work/echo.lua")
-    u=$(rps "$base/users")
+    read -r h hc < <(measure "$server_pid" "$base/health")
+    read -r n nc < <(measure "$nginx_worker" "http://127.0.0.1:$nport/health")
+    read -r e ec < <(measure "$server_pid" "$base/echo" -s "$work/echo.lua")
+    read -r u uc < <(measure "$server_pid" "$base/users")
     p=$(pgbench_tps)
     printf '%-16s %10.0f %10.0f %7s %10.0f %7s %10.0f %10.0f %7s\n' "$model" "$h" "$n" "$(ratio "$h" "$n")" \
         "$e" "$(ratio "$e" "$n")" "$u" "$p" "$(ratio "$u" "$p")"
+    cpu_table+=$(printf '%-16s %10s %10s %7s %10s %7s %10s' "$model" "$hc" "$nc" "$(ratio "$nc" "$hc")" \
+        "$ec" "$(ratio "$nc" "$ec")" "$uc")$'\n'
     kill "$server_pid"
     wait "$server_pid" || { echo "bench-server: $model did not exit 0 on SIGTERM" >&2; exit 1; }
     server_pid=""
 done
 printf '\nratios: health/nginx (target >= 0.75), echo/nginx-health (>= 0.5), users/pgbench (>= 0.6)\n'
+printf '\nCPU microseconds per request (server, nginx worker); ratio = nginx /health CPU / server CPU\n\n'
+printf '%-16s %10s %10s %7s %10s %7s %10s\n' model health nginx ratio echo ratio users
+printf '%s' "$cpu_table"
