@@ -759,6 +759,10 @@ static int prepare(study_t *s) {
             fprintf(stderr, "benchlab run: %s\n", err);
             return 2;
         }
+        /* A serial scenario's iterations would undo each other's state
+         * (12 truncates the table it then updates): one VU, recorded as such. */
+        if (s->meta[i].serial)
+            s->plan.units[i].vus = 1;
     }
     if (find_programs(s) != 0)
         return 2;

@@ -1,4 +1,4 @@
-/* Reading "needs" and "dirties" from scenario files (see study_scenario.h). */
+/* Reading "needs", "dirties" and "serial" from scenario files (see study_scenario.h). */
 #include "lab/study_scenario.h"
 
 #include <jansson.h>
@@ -51,6 +51,12 @@ int scenario_meta_load(const char *path, scenario_meta_t *out, char *err, size_t
                      json_string_value(v));
         }
     }
+    json_t *serial = json_object_get(root, "serial");
+    if (!rc && serial && !json_is_boolean(serial)) {
+        snprintf(err, err_len, "%s: serial: expected true or false", path);
+        rc = -1;
+    }
+    out->serial = json_is_true(serial);
     /* "cache" lives in Redis: resetting it needs Redis running */
     for (int d = 0; d < out->ndirties; d++)
         if (strcmp(out->dirties[d], "cache") == 0 || strcmp(out->dirties[d], "redis") == 0)

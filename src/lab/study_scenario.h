@@ -1,5 +1,6 @@
 /* What the study reads from a scenario file beyond what the driver does:
- * the services it "needs" and the tables it "dirties". */
+ * the services it "needs", the tables it "dirties", and whether it is
+ * "serial" (its iterations share state, so it runs with exactly one VU). */
 #ifndef BENCHLAB_LAB_STUDY_SCENARIO_H
 #define BENCHLAB_LAB_STUDY_SCENARIO_H
 
@@ -14,6 +15,7 @@ typedef struct scenario_meta {
     bool needs[LAB_SVC_COUNT]; /* the server is always needed */
     char dirties[SCENARIO_MAX_DIRTIES][32];
     int ndirties;
+    bool serial; /* run with one VU whatever the plan says (e.g. 12: every operation TRUNCATEs) */
 } scenario_meta_t;
 
 /* 0, or -1 with a message naming the file and field. */

@@ -119,6 +119,16 @@ static scenario_t *prepare(const cli_t *c) {
         fprintf(stderr, "benchlab-load: %s\n", err);
         return NULL;
     }
+    if (s->serial && (c->vus > 1 || c->rate > 0 || json_object_get(s->doc, "rate"))) {
+        /* its iterations share state (e.g. each starts with TRUNCATE): several
+         * at once would undo each other and fail their checks */
+        fprintf(stderr,
+                "benchlab-load: %s: serial scenario (\"serial\": true) runs with one VU in "
+                "the closed model: %s\n",
+                c->file, c->vus > 1 ? "--vus must be 1" : "rate is not available");
+        scenario_free(s);
+        return NULL;
+    }
     if (c->vus > 0)
         s->vus = (int)c->vus;
     if (c->iterations > 0)

@@ -734,7 +734,7 @@ static int load_top(ld_t *l, json_t *doc) {
     static const char *const keys[] = {"needs",    "dirties",    "base_url", "vus",
                                        "duration", "iterations", "rate",     "max_vus",
                                        "timeouts", "variables",  "setup",    "iteration",
-                                       "teardown", "thresholds", NULL};
+                                       "teardown", "thresholds", "serial",   NULL};
     scenario_t *s = l->s;
     if (want_object(l, doc, "") || only_keys(l, doc, "", keys))
         return -1;
@@ -766,6 +766,13 @@ static int load_top(ld_t *l, json_t *doc) {
         if (n > 100000)
             return bad(l, "vus", "at most 100000");
         s->vus = (int)n;
+    }
+    if ((v = json_object_get(doc, "serial"))) {
+        if (!json_is_boolean(v))
+            return bad(l, "serial", "expected true or false, found %s", typename(v));
+        s->serial = json_is_true(v);
+        if (s->serial && s->vus != 1)
+            return bad(l, "vus", "a serial scenario runs with exactly one VU (found %d)", s->vus);
     }
     s->duration_s = 30;
     if ((v = json_object_get(doc, "duration")) && get_duration(l, v, "duration", &s->duration_s))

@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "load/jsonpath.h"
@@ -73,6 +74,7 @@ typedef struct scenario {
     char addr[256];
     char port[8];
     int vus;
+    bool serial; /* "serial": iterations share state; exactly one VU, closed model */
     double duration_s;
     int64_t iterations; /* 0 = by duration */
     double rate;        /* 0 = closed model */

@@ -201,6 +201,17 @@ static void test_scenario_meta(void **state) {
     fclose(f);
     assert_int_equal(scenario_meta_load(path, &m, err, sizeof err), -1);
     assert_non_null(strstr(err, "needs[0]: expected postgres, redis or upstream"));
+    assert_false(m.serial);
+    f = fopen(path, "w");
+    fputs("{\"serial\": true}", f);
+    fclose(f);
+    assert_int_equal(scenario_meta_load(path, &m, err, sizeof err), 0);
+    assert_true(m.serial);
+    f = fopen(path, "w");
+    fputs("{\"serial\": \"yes\"}", f);
+    fclose(f);
+    assert_int_equal(scenario_meta_load(path, &m, err, sizeof err), -1);
+    assert_non_null(strstr(err, "serial: expected true or false"));
     unlink(path);
 }
 

@@ -86,6 +86,11 @@ static void errors_name_file_and_path(void **state) {
     expect_error("{\"iteration\":{\"requests\":[{\"path\":\"/x\",\"methd\":\"GET\"}]}}",
                  "iteration.requests[0].methd", "unknown key");
     expect_error("{\"vus\":0,\"iteration\":{\"requests\":[{\"path\":\"/x\"}]}}", "vus", ">= 1");
+    /* a serial scenario's iterations share state: one VU only */
+    expect_error("{\"serial\":true,\"iteration\":{\"requests\":[{\"path\":\"/x\"}]}}", "vus",
+                 "exactly one VU (found 10)");
+    expect_error("{\"serial\":1,\"vus\":1,\"iteration\":{\"requests\":[{\"path\":\"/x\"}]}}",
+                 "serial", "true or false");
     expect_error("{\"iteration\":{\"groups\":[{\"name\":\"a\",\"requests\":[{\"path\":\"/x\","
                  "\"checks\":[{\"status\":200},{\"json\":\"a\"}]}]}]}}",
                  "iteration.groups[0].requests[0].checks[1].equals", "missing");
