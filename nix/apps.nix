@@ -111,6 +111,8 @@ let
           "image-postgres"
           "image-redis"
           "image-server"
+          "image-fastapi"
+          "image-express"
           "image-load"
         ]
       }; do
@@ -125,7 +127,12 @@ let
       quick_flag=()
       [ "$quick" = 1 ] && quick_flag=(--quick)
       vm_work=/var/lib/benchlab-work
-      docker run --rm --network host \
+      # The VM's process and cgroup namespaces (read-only cgroupfs): benchlab
+      # reads each sibling container's CPU, throttling and memory from its
+      # cgroup through /proc/<pid>/cgroup; without them the run files would
+      # say the box statistics are unavailable.
+      docker run --rm --network host --pid host --cgroupns host \
+        -v /sys/fs/cgroup:/sys/fs/cgroup:ro \
         -v /var/run/docker.sock:/var/run/docker.sock \
         -v "$vm_work:$vm_work" -e TMPDIR="$vm_work" \
         -v "$results:$results" -e RESULTS="$results" \
