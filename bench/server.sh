@@ -14,7 +14,9 @@
 # request much less, so that table is the steadier comparison.
 #
 #   DUR=5 CONNS=10 BUILD=build bash bench/server.sh
-#   MODELS="epoll pool" to measure only some threading models.
+#   MODELS="epoll pool" to measure only some threading models; MODEL+fast is
+#   that model with --fast-routes on (/health and /echo answered without
+#   ulfius' per-request work; the study's c-ulfius runs with it off).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -23,7 +25,7 @@ CONNS=${CONNS:-10}
 SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
 PG_CPU=${PG_CPU:-$LOAD_CPU}
-MODELS=${MODELS:-select poll epoll pool thread-per-conn}
+MODELS=${MODELS:-select poll epoll epoll+fast pool pool+fast thread-per-conn}
 
 for tool in wrk nginx pgbench taskset; do
     command -v "$tool" >/dev/null || { echo "bench-server: $tool missing (make deps installs it)" >&2; exit 1; }
@@ -131,8 +133,9 @@ printf '\nbenchlab-server vs peers: %s s per point, %s connections, server+nginx
 printf '%-16s %10s %10s %7s %10s %7s %10s %10s %7s\n' model health nginx ratio echo ratio users pgbench ratio
 cpu_table=""
 for model in $MODELS; do
-    args=(--threading "$model")
-    [ "$model" = pool ] && args+=(--threads 2)
+    args=(--threading "${model%+fast}")
+    [ "${model%+fast}" = pool ] && args+=(--threads 2)
+    [ "$model" != "${model%+fast}" ] && args+=(--fast-routes on)
     # Other developers' stacks may take the port between the probe and the
     # bind: a server that exits at once is started again on another port.
     started=""

@@ -15,9 +15,9 @@ const char config_usage[] =
     "  [--db-pool N] [--pg DSN] [--redis redis://HOST:PORT[/DB]] [--upstream URL]\n"
     "  [--max-body BYTES] [--max-header BYTES] [--conn-timeout S] [--log-level "
     "off|error|warn|info|debug]\n"
-    "  [--jwt-secret S]\n"
+    "  [--jwt-secret S] [--fast-routes on|off]\n"
     "Environment fallbacks: BENCHLAB_LISTEN, BENCHLAB_NAME, BENCHLAB_THREADING, BENCHLAB_PG,\n"
-    "BENCHLAB_REDIS, BENCHLAB_UPSTREAM, BENCHLAB_JWT_SECRET.\n";
+    "BENCHLAB_REDIS, BENCHLAB_UPSTREAM, BENCHLAB_JWT_SECRET, BENCHLAB_FAST_ROUTES.\n";
 
 static const char *const threading_names[] = {"select", "poll", "epoll", "pool", "thread-per-conn"};
 
@@ -177,7 +177,10 @@ static int apply(struct server_config *cfg, const char *flag, const char *v, cha
             cfg->log_level = l;
     } else if (strcmp(flag, "jwt-secret") == 0)
         bad = *v == '\0' || copy_str(cfg->jwt_secret, sizeof cfg->jwt_secret, v);
-    else {
+    else if (strcmp(flag, "fast-routes") == 0) {
+        bad = strcmp(v, "on") != 0 && strcmp(v, "off") != 0;
+        cfg->fast_routes = strcmp(v, "on") == 0;
+    } else {
         snprintf(err, errlen, "unknown flag --%s (see --help)", flag);
         return -1;
     }
@@ -194,13 +197,14 @@ static const struct {
     {"listen", "BENCHLAB_LISTEN"},         {"name", "BENCHLAB_NAME"},
     {"threading", "BENCHLAB_THREADING"},   {"pg", "BENCHLAB_PG"},
     {"redis", "BENCHLAB_REDIS"},           {"upstream", "BENCHLAB_UPSTREAM"},
-    {"jwt-secret", "BENCHLAB_JWT_SECRET"},
+    {"jwt-secret", "BENCHLAB_JWT_SECRET"}, {"fast-routes", "BENCHLAB_FAST_ROUTES"},
 };
 
 static int known_flag(const char *flag) {
-    static const char *const flags[] = {
-        "listen", "name",     "threading", "threads",    "workers",      "db-pool",   "pg",
-        "redis",  "upstream", "max-body",  "max-header", "conn-timeout", "log-level", "jwt-secret"};
+    static const char *const flags[] = {"listen",    "name",       "threading",  "threads",
+                                        "workers",   "db-pool",    "pg",         "redis",
+                                        "upstream",  "max-body",   "max-header", "conn-timeout",
+                                        "log-level", "jwt-secret", "fast-routes"};
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
         if (strcmp(flag, flags[i]) == 0)
             return 1;

@@ -30,6 +30,11 @@ struct server_config {
     int conn_timeout;  /* seconds an idle connection is kept */
     int log_level;     /* enum log_level */
     char jwt_secret[256];
+    /* GET /health and POST /echo answered at the libmicrohttpd level, without
+     * ulfius' per-request work (http/fast_routes.h). Off by default, so that
+     * the study's c-ulfius measures ulfius on every endpoint, like the peers
+     * measure their frameworks; bench/server.sh measures both. */
+    int fast_routes;
 };
 
 /* Fills cfg from argv, then the environment for flags not given, then defaults.

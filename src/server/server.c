@@ -165,7 +165,9 @@ int server_run(const struct server_config *cfg, int reuse_port) {
     }
     const union MHD_DaemonInfo *di =
         MHD_get_daemon_info(inst.mhd_daemon, MHD_DAEMON_INFO_BIND_PORT);
-    fast_routes_enable(access_hook_installed());
+    fast_routes_enable(cfg->fast_routes && access_hook_installed());
+    if (cfg->fast_routes && !access_hook_installed())
+        LOG_W("access hook not installed: --fast-routes on has no effect");
     if (use_suspend && !access_hook_installed())
         LOG_W("access hook not installed: /external/http holds a thread while it waits");
     LOG_I("listening on %s:%u (threading %s, pid %d)", cfg->host, di ? di->port : 0,

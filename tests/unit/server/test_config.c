@@ -23,9 +23,9 @@ static int parse(struct server_config *cfg, char *err, size_t errlen, int argc, 
 
 static int clear_env(void **state) {
     (void)state;
-    const char *vars[] = {"BENCHLAB_LISTEN",    "BENCHLAB_NAME",  "BENCHLAB_THREADING",
-                          "BENCHLAB_PG",        "BENCHLAB_REDIS", "BENCHLAB_UPSTREAM",
-                          "BENCHLAB_JWT_SECRET"};
+    const char *vars[] = {"BENCHLAB_LISTEN",     "BENCHLAB_NAME",       "BENCHLAB_THREADING",
+                          "BENCHLAB_PG",         "BENCHLAB_REDIS",      "BENCHLAB_UPSTREAM",
+                          "BENCHLAB_JWT_SECRET", "BENCHLAB_FAST_ROUTES"};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
         unsetenv(vars[i]);
     return 0;
@@ -48,6 +48,7 @@ static void test_defaults(void **state) {
     assert_int_equal(cfg.db_pool, 8);
     assert_int_equal(cfg.max_body, 10 * 1024 * 1024);
     assert_int_equal(cfg.max_header, 16 * 1024);
+    assert_int_equal(cfg.fast_routes, 0); /* the study measures ulfius on every route */
     assert_int_equal(cfg.conn_timeout, 30);
     assert_int_equal(cfg.log_level, LOG_OFF);
     assert_int_equal(cfg.redis_port, 6379);
@@ -57,11 +58,12 @@ static void test_flags(void **state) {
     (void)state;
     struct server_config cfg;
     char err[256];
-    int rc = parse(&cfg, err, sizeof err, 20, "--listen", "0.0.0.0:9000", "--name=c-test",
+    int rc = parse(&cfg, err, sizeof err, 22, "--listen", "0.0.0.0:9000", "--name=c-test",
                    "--threading", "pool", "--threads", "4", "--workers", "3", "--db-pool", "2",
                    "--redis", "redis://10.0.0.2:7000/3", "--max-body", "1024", "--log-level",
-                   "debug", "--max-header", "4096");
+                   "debug", "--max-header", "4096", "--fast-routes", "on");
     assert_int_equal(rc, 0);
+    assert_int_equal(cfg.fast_routes, 1);
     assert_string_equal(cfg.host, "0.0.0.0");
     assert_int_equal(cfg.port, 9000);
     assert_string_equal(cfg.name, "c-test");
@@ -100,11 +102,11 @@ static void test_bad_values_name_the_flag(void **state) {
     char err[256];
     struct {
         const char *flag, *value;
-    } bad[] = {{"--listen", "nohost"},     {"--listen", "1.2.3.4:70000"}, {"--threads", "0"},
-               {"--workers", "x"},         {"--db-pool", "-1"},           {"--threading", "fork"},
-               {"--redis", "http://h:1"},  {"--upstream", "ftp://x"},     {"--max-body", "0"},
-               {"--log-level", "verbose"}, {"--conn-timeout", "1e3"},     {"--max-header", "100"},
-               {"--max-header", "2000000"}};
+    } bad[] = {{"--listen", "nohost"},      {"--listen", "1.2.3.4:70000"}, {"--threads", "0"},
+               {"--workers", "x"},          {"--db-pool", "-1"},           {"--threading", "fork"},
+               {"--redis", "http://h:1"},   {"--upstream", "ftp://x"},     {"--max-body", "0"},
+               {"--log-level", "verbose"},  {"--conn-timeout", "1e3"},     {"--max-header", "100"},
+               {"--max-header", "2000000"}, {"--fast-routes", "yes"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(parse(&cfg, err, sizeof err, 3, bad[i].flag, bad[i].value), -1);
         assert_non_null(strstr(err, bad[i].flag + 2));
