@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lab/plan.h"
 #include "lab/report.h"
 #include "lab/results_hist.h"
 
@@ -355,14 +356,19 @@ static int server_config_dat(const report_t *rep, const char *dir, char *err, si
             break;
         if (new_block) {
             char label[512];
-            const char *who = multi ? c->implementation : "", *sep = multi ? " " : "";
+            /* A peer has no threading model (its run files say epoll only so
+             * that the baselines match): its label is its name. */
+            bool peer = plan_is_peer(c->implementation);
+            const char *who = multi || peer ? c->implementation : "";
+            const char *sep = multi && !peer ? " " : "";
+            const char *model = peer ? "" : c->threading;
             snprintf(label, sizeof label, "%s, %s%s%s, %d worker%s, %d VUs",
-                     c->cell->scenario + strlen(p), who, sep, c->threading, c->workers,
+                     c->cell->scenario + strlen(p), who, sep, model, c->workers,
                      c->workers == 1 ? "" : "s", c->vus);
             fputs(i ? "\n\n" : "", f);
             quoted(f, label);
             fputs(" rps lo hi\n", f);
-            snprintf(label, sizeof label, "%s%s%s, %d worker%s, %d VUs", who, sep, c->threading,
+            snprintf(label, sizeof label, "%s%s%s, %d worker%s, %d VUs", who, sep, model,
                      c->workers, c->workers == 1 ? "" : "s", c->vus);
             fputs(new_workload ? "" : "\n\n", wf);
             quoted(wf, label);

@@ -7,6 +7,7 @@
 
 #include "lab/claims.h"
 #include "lab/latex.h"
+#include "lab/plan.h"
 #include "lab/report.h"
 
 static FILE *open_table(const char *dir, const char *name, char *err, size_t errlen) {
@@ -282,7 +283,10 @@ static int server_config_table(const report_t *rep, const char *dir, char *err, 
         fputs(" & ", f);
         latex_escape(f, c->implementation);
         fputs(" & ", f);
-        latex_escape(f, c->threading);
+        if (plan_is_peer(c->implementation))
+            fputs("--", f); /* a peer has no threading model of ours */
+        else
+            latex_escape(f, c->threading);
         fprintf(f, " & %d & ", c->workers);
         latex_num(f, c->server_cpus);
         fprintf(f, " & %d & ", c->vus);
