@@ -50,8 +50,10 @@ static int on_path(const char *prog) {
     return 0;
 }
 
-/* Runs argv, returns its exit status with the first line of stdout in out. */
-static int capture(char *const argv[], char *out, size_t len) {
+/* Starts argv (searched in PATH) with its stdout on a pipe and its stderr on
+ * /dev/null; returns the pipe's read end (the caller reads it, closes it and
+ * reaps *pid), or -1 when it could not be started. */
+static int spawn_reader(char *const argv[], pid_t *pid) {
     int fds[2];
     if (pipe(fds) != 0)
         return -1;
@@ -60,22 +62,30 @@ static int capture(char *const argv[], char *out, size_t len) {
     posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", 1 /* O_WRONLY */, 0);
     posix_spawn_file_actions_addclose(&fa, fds[0]);
-    pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    int rc = posix_spawnp(pid, argv[0], &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     close(fds[1]);
     if (rc != 0) {
         close(fds[0]);
         return -1;
     }
+    return fds[0];
+}
+
+/* Runs argv, returns its exit status with the first line of stdout in out. */
+static int capture(char *const argv[], char *out, size_t len) {
+    pid_t pid;
+    int fd = spawn_reader(argv, &pid);
+    if (fd < 0)
+        return -1;
     size_t got = 0;
     ssize_t r;
     char sink[256];
-    while (got + 1 < len && (r = read(fds[0], out + got, len - 1 - got)) > 0)
+    while (got + 1 < len && (r = read(fd, out + got, len - 1 - got)) > 0)
         got += (size_t)r;
-    while (read(fds[0], sink, sizeof sink) > 0)
+    while (read(fd, sink, sizeof sink) > 0)
         ;
-    close(fds[0]);
+    close(fd);
     if (len)
         out[got < len ? got : len - 1] = '\0';
     if (len)
@@ -247,25 +257,13 @@ int box_sweep_stale_containers(box_backend_t backend) {
     const char *eng = box_engine(backend);
     if (!on_path(eng))
         return 0;
-    int fds[2];
-    if (pipe(fds) != 0)
-        return 0;
     char *argv[] = {(char *)eng,      "ps",       "-a",         "--filter",
                     "name=benchlab-", "--format", "{{.Names}}", NULL};
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", 1 /* O_WRONLY */, 0);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
     pid_t pid;
-    int rc = posix_spawnp(&pid, eng, &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    if (rc != 0) {
-        close(fds[0]);
+    int fd = spawn_reader(argv, &pid);
+    if (fd < 0)
         return 0;
-    }
-    FILE *f = fdopen(fds[0], "r");
+    FILE *f = fdopen(fd, "r");
     char names[32][256];
     int n = 0;
     char line[sizeof names[0]];
@@ -281,7 +279,7 @@ int box_sweep_stale_containers(box_backend_t backend) {
     if (f)
         fclose(f);
     else
-        close(fds[0]);
+        close(fd);
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;

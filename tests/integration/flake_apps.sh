@@ -31,24 +31,13 @@ done
 for t in gnuplot latexmk pdflatex; do
     command -v "$t" >/dev/null || fail "$t missing (make deps)"
 done
-if ! command -v nix >/dev/null; then
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nix-bin >/dev/null
-fi
-case "$(uname -m)" in
-x86_64) system=x86_64-linux ;;
-aarch64) system=aarch64-linux ;;
-*) fail "no flake system for $(uname -m)" ;;
-esac
+. tests/integration/lib/flake_env.sh
+flake_need_nix
+system=$(flake_system) || fail "no flake system for $(uname -m)"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/flake-apps.XXXXXX")
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 export XDG_CACHE_HOME=$tmp/cache
-nixc() {
-    nix --extra-experimental-features 'nix-command flakes' --offline --store "$tmp/store" \
-        --option substitute false "$@"
-}
 
 # The flake as check-flake sees it, and the local stand-ins for the store.
 mkdir -p "$tmp/flake" "$tmp/src" "$tmp/labbin"

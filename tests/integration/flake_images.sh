@@ -26,16 +26,9 @@ pgbin=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null |
 for t in redis-server redis-cli psql jq python3; do
     command -v "$t" >/dev/null || fail "$t missing (make deps)"
 done
-if ! command -v nix >/dev/null; then
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nix-bin >/dev/null
-fi
-case "$(uname -m)" in
-x86_64) system=x86_64-linux ;;
-aarch64) system=aarch64-linux ;;
-*) fail "no flake system for $(uname -m)" ;;
-esac
+. tests/integration/lib/flake_env.sh
+flake_need_nix
+system=$(flake_system) || fail "no flake system for $(uname -m)"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/flake-images.XXXXXX")
 chmod 755 "$tmp"
@@ -48,13 +41,8 @@ cleanup() {
 }
 trap cleanup EXIT
 export XDG_CACHE_HOME=$tmp/cache
-nixc() {
-    nix --extra-experimental-features 'nix-command flakes' --offline --store "$tmp/store" \
-        --option substitute false "$@"
-}
 mkdir -p "$tmp/flake"
 ci/check-flake --copy "$tmp/flake"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # image NAME: writes $tmp/NAME.json (the image's config) and $tmp/NAME.drvs.json
 # (every derivation it is made of).

@@ -36,16 +36,9 @@ fail() {
 for t in jq python3 curl; do
     command -v "$t" >/dev/null || fail "$t missing (make deps)"
 done
-if ! command -v nix >/dev/null; then
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nix-bin >/dev/null
-fi
-case "$(uname -m)" in
-x86_64) system=x86_64-linux ;;
-aarch64) system=aarch64-linux ;;
-*) fail "no flake system for $(uname -m)" ;;
-esac
+. tests/integration/lib/flake_env.sh
+flake_need_nix
+system=$(flake_system) || fail "no flake system for $(uname -m)"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/flake-peers.XXXXXX")
 chmod 755 "$tmp"
@@ -60,13 +53,8 @@ cleanup() {
 }
 trap cleanup EXIT
 export XDG_CACHE_HOME=$tmp/cache
-nixc() {
-    nix --extra-experimental-features 'nix-command flakes' --offline --store "$tmp/store" \
-        --option substitute false "$@"
-}
 mkdir -p "$tmp/flake"
 ci/check-flake --copy "$tmp/flake"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # drvs OUTPUT: $tmp/OUTPUT.json holds every derivation packages.$system.OUTPUT
 # is made of; prints its drvPath.

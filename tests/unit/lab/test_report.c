@@ -314,9 +314,13 @@ static void comparisons_and_values(void **state) {
         sc += strncmp(rep.ratios[i].id, "sc/", 3) == 0;
         over += strncmp(rep.ratios[i].id, "over/", 5) == 0;
     }
-    assert_int_equal(sc, 3 * 2 * 3); /* 3 workloads x (w2, w4) x 3 CPU limits */
-    /* fibonacci with workers > ceil(cpus): w2@0.25, w4@0.25, w2@1, w4@1, w4@2 */
-    assert_int_equal(over, 5);
+    /* C: 3 workloads x (w2, w4) x 3 CPU limits; each peer against its own
+     * single process: 3 workloads x (w2, w4) at 1 CPU */
+    assert_int_equal(sc, 3 * 2 * 3 + 2 * 3 * 2);
+    assert_non_null(report_find_ratio(&rep, "sc/cpu-fibonacci/fastapi-w4-cpu1-vu50"));
+    /* fibonacci with workers > ceil(cpus): C w2@0.25, w4@0.25, w2@1, w4@1,
+     * w4@2; each peer w2@1, w4@1 */
+    assert_int_equal(over, 5 + 2 * 2);
     const report_value_t *v = report_find_value(&rep, "tx-lost-pessimistic");
     assert_non_null(v);
     assert_int_equal(v->s.n, 6);
