@@ -145,6 +145,11 @@ int report_write_tables(const report_t *rep, const struct claims *claims, const 
 /* strict (may be NULL): the claims judged on whole intervals, for claims/strict-* keys */
 int report_write_macros(const report_t *rep, const struct claims *claims,
                         const struct claims *strict, const char *path, char *err, size_t errlen);
+/* DIR/NAME.tex opened for writing with the "generated" header line; NULL and a
+ * message in err when it cannot be. report_table_close closes it and says
+ * which file failed. Shared by the table writers. */
+FILE *report_table_open(const char *dir, const char *name, char *err, size_t errlen);
+int report_table_close(FILE *f, const char *dir, const char *name, char *err, size_t errlen);
 /* tables/headline.tex and tables/headline-ratios.tex (called by report_write_tables). */
 int report_write_headline_tables(const report_t *rep, const char *dir, char *err, size_t errlen);
 int report_write_data(const report_t *rep, const char *dir, char *err, size_t errlen);

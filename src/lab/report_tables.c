@@ -10,7 +10,7 @@
 #include "lab/plan.h"
 #include "lab/report.h"
 
-static FILE *open_table(const char *dir, const char *name, char *err, size_t errlen) {
+FILE *report_table_open(const char *dir, const char *name, char *err, size_t errlen) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s.tex", dir, name);
     FILE *f = fopen(path, "w");
@@ -21,9 +21,9 @@ static FILE *open_table(const char *dir, const char *name, char *err, size_t err
     return f;
 }
 
-static int close_table(FILE *f, const char *name, char *err, size_t errlen) {
+int report_table_close(FILE *f, const char *dir, const char *name, char *err, size_t errlen) {
     if (fclose(f) != 0) {
-        snprintf(err, errlen, "%s.tex: write failed", name);
+        snprintf(err, errlen, "%s/%s.tex: write failed", dir, name);
         return -1;
     }
     return 0;
@@ -43,7 +43,7 @@ static void interval(FILE *f, double lo, double hi) {
 }
 
 static int summary_table(const report_t *rep, const char *dir, char *err, size_t errlen) {
-    FILE *f = open_table(dir, "summary", err, errlen);
+    FILE *f = report_table_open(dir, "summary", err, errlen);
     if (!f)
         return -1;
     fputs("\\begin{tabular}{llrrlrrrr}\n\\toprule\n"
@@ -75,7 +75,7 @@ static int summary_table(const report_t *rep, const char *dir, char *err, size_t
     if (rep->ncells == 0)
         fputs("\\multicolumn{9}{c}{no runs} \\\\\n", f);
     fputs("\\bottomrule\n\\end{tabular}\n", f);
-    return close_table(f, "summary", err, errlen);
+    return report_table_close(f, dir, "summary", err, errlen);
 }
 
 static int groups_table(const report_t *rep, const char *dir, const char *family, char *err,
@@ -83,7 +83,7 @@ static int groups_table(const report_t *rep, const char *dir, const char *family
     char name[512], slug[256];
     report_slug(family, slug, sizeof slug);
     snprintf(name, sizeof name, "groups-%s", slug);
-    FILE *f = open_table(dir, name, err, errlen);
+    FILE *f = report_table_open(dir, name, err, errlen);
     if (!f)
         return -1;
     fputs("\\begin{tabular}{llrrrrr}\n\\toprule\n"
@@ -116,12 +116,12 @@ static int groups_table(const report_t *rep, const char *dir, const char *family
         }
     }
     fputs("\\bottomrule\n\\end{tabular}\n", f);
-    return close_table(f, name, err, errlen);
+    return report_table_close(f, dir, name, err, errlen);
 }
 
 static int comparisons_table(const report_t *rep, const char *dir, const char *name,
                              const char *prefix, bool match, char *err, size_t errlen) {
-    FILE *f = open_table(dir, name, err, errlen);
+    FILE *f = report_table_open(dir, name, err, errlen);
     if (!f)
         return -1;
     fputs("\\begin{tabular}{p{0.55\\linewidth}rlr}\n\\toprule\n"
@@ -145,11 +145,11 @@ static int comparisons_table(const report_t *rep, const char *dir, const char *n
     if (rows == 0)
         fputs("\\multicolumn{4}{c}{not measured} \\\\\n", f);
     fputs("\\bottomrule\n\\end{tabular}\n", f);
-    return close_table(f, name, err, errlen);
+    return report_table_close(f, dir, name, err, errlen);
 }
 
 static int claims_table(const claims_t *claims, const char *dir, char *err, size_t errlen) {
-    FILE *f = open_table(dir, "claims", err, errlen);
+    FILE *f = report_table_open(dir, "claims", err, errlen);
     if (!f)
         return -1;
     fputs("\\begin{tabular}{p{0.36\\linewidth}p{0.2\\linewidth}p{0.26\\linewidth}l}\n\\toprule\n"
@@ -168,11 +168,11 @@ static int claims_table(const claims_t *claims, const char *dir, char *err, size
                                            : "\\textit{not measured}");
     }
     fputs("\\bottomrule\n\\end{tabular}\n", f);
-    return close_table(f, "claims", err, errlen);
+    return report_table_close(f, dir, "claims", err, errlen);
 }
 
 static int invalid_table(const report_t *rep, const char *dir, char *err, size_t errlen) {
-    FILE *f = open_table(dir, "invalid", err, errlen);
+    FILE *f = report_table_open(dir, "invalid", err, errlen);
     if (!f)
         return -1;
     fputs("\\begin{tabular}{llrp{0.4\\linewidth}}\n\\toprule\n"
@@ -200,7 +200,7 @@ static int invalid_table(const report_t *rep, const char *dir, char *err, size_t
     if (rows == 0)
         fputs("\\multicolumn{4}{c}{none} \\\\\n", f);
     fputs("\\bottomrule\n\\end{tabular}\n", f);
-    return close_table(f, "invalid", err, errlen);
+    return report_table_close(f, dir, "invalid", err, errlen);
 }
 
 static const json_t *published_row(const report_t *rep, const char *id) {
@@ -215,7 +215,7 @@ static const json_t *published_row(const report_t *rep, const char *id) {
 }
 
 static int basic_table(const report_t *rep, const char *dir, char *err, size_t errlen) {
-    FILE *f = open_table(dir, "basic", err, errlen);
+    FILE *f = report_table_open(dir, "basic", err, errlen);
     if (!f)
         return -1;
     json_t *impls = json_object_get(rep->published, "implementations");
@@ -260,11 +260,11 @@ static int basic_table(const report_t *rep, const char *dir, char *err, size_t e
         fputs(" \\\\\n", f);
     }
     fputs("\\bottomrule\n\\end{tabular}\n", f);
-    return close_table(f, "basic", err, errlen);
+    return report_table_close(f, dir, "basic", err, errlen);
 }
 
 static int server_config_table(const report_t *rep, const char *dir, char *err, size_t errlen) {
-    FILE *f = open_table(dir, "server-config", err, errlen);
+    FILE *f = report_table_open(dir, "server-config", err, errlen);
     if (!f)
         return -1;
     json_t *prefix = results_json_path(rep->cfg.root, "server_config.scenario_prefix");
@@ -301,11 +301,11 @@ static int server_config_table(const report_t *rep, const char *dir, char *err, 
     if (rows == 0)
         fputs("\\multicolumn{9}{c}{not measured} \\\\\n", f);
     fputs("\\bottomrule\n\\end{tabular}\n", f);
-    return close_table(f, "server-config", err, errlen);
+    return report_table_close(f, dir, "server-config", err, errlen);
 }
 
 static int host_table(const report_t *rep, const char *dir, char *err, size_t errlen) {
-    FILE *f = open_table(dir, "host", err, errlen);
+    FILE *f = report_table_open(dir, "host", err, errlen);
     if (!f)
         return -1;
     fputs("\\begin{tabular}{ll}\n\\toprule\nItem & Value \\\\\n\\midrule\n", f);
@@ -342,13 +342,13 @@ static int host_table(const report_t *rep, const char *dir, char *err, size_t er
         fputs(" \\\\\n", f);
     }
     fputs("\\bottomrule\n\\end{tabular}\n", f);
-    return close_table(f, "host", err, errlen);
+    return report_table_close(f, dir, "host", err, errlen);
 }
 
 /* Artifact appendix: for each claim, the scenarios it reads, how many runs and
  * how much wall-clock time they took in this results set, and the profile. */
 static int artifact_table(const claims_t *claims, const char *dir, char *err, size_t errlen) {
-    FILE *f = open_table(dir, "artifact", err, errlen);
+    FILE *f = report_table_open(dir, "artifact", err, errlen);
     if (!f)
         return -1;
     fputs("\\begin{tabular}{lp{0.42\\linewidth}rrl}\n\\toprule\n"
@@ -389,7 +389,7 @@ static int artifact_table(const claims_t *claims, const char *dir, char *err, si
         fputs(" \\\\\n", f);
     }
     fputs("\\bottomrule\n\\end{tabular}\n", f);
-    return close_table(f, "artifact", err, errlen);
+    return report_table_close(f, dir, "artifact", err, errlen);
 }
 
 int report_write_tables(const report_t *rep, const claims_t *claims, const char *dir, char *err,
