@@ -9,6 +9,7 @@
 #include "client.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -104,6 +105,21 @@ static inline pid_t spawn_server(const char *const *args, char *url, size_t urll
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
     return -1;
+}
+
+/* Descriptors a spawned server has open (-1 without /proc): a request that
+ * leaks one shows as a count that grows. */
+static inline int open_fds(pid_t pid) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+    DIR *d = opendir(path);
+    if (d == NULL)
+        return -1;
+    int n = 0;
+    while (readdir(d) != NULL)
+        n++;
+    closedir(d);
+    return n;
 }
 
 /* SIGTERM, then the exit status (or -1 after 15 s, when it is killed). */

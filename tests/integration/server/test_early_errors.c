@@ -10,7 +10,6 @@
 #include "forwarder.h"
 #include "spawn.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -199,19 +198,6 @@ static void test_malformed_requests(void **state) {
     expect_health(base);
 }
 
-static int count_fds(pid_t pid) {
-    char dir[64];
-    snprintf(dir, sizeof dir, "/proc/%d/fd", (int)pid);
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return -1;
-    int n = 0;
-    while (readdir(d) != NULL)
-        n++;
-    closedir(d);
-    return n;
-}
-
 /* --max-header moves the limit, in the thread-per-connection model too
  * (the hook is in front of ulfius in every model); repeated errors keep no
  * descriptors. */
@@ -240,12 +226,12 @@ static void test_max_header_flag_and_no_leak(void **state) {
         buf[n] = '\0';
         assert_non_null(strstr(buf, "HTTP/1.1 200"));
         close(fd);
-        int before = count_fds(pid);
+        int before = open_fds(pid);
         assert_true(before > 0);
         for (int i = 0; i < 20; i++)
             over_limit_cases(base, 4096);
         sleep_ms(200); /* thread-per-conn: the last threads close their sockets */
-        int after = count_fds(pid);
+        int after = open_fds(pid);
         print_message("%s: %d descriptors before 100 refused requests, %d after\n", models[m],
                       before, after);
         assert_true(after <= before + 1);

@@ -8,7 +8,6 @@
 #include "forwarder.h"
 #include "spawn.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sys/time.h>
@@ -87,20 +86,6 @@ static void test_calls_overlap_on_default_server(void **state) {
 static int upstream_port(void) {
     const char *c = strrchr(upstream_url(), ':');
     return c ? atoi(c + 1) : -1;
-}
-
-/* Descriptors the process has open (-1 without /proc). */
-static int open_fds(pid_t pid) {
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
-    DIR *d = opendir(path);
-    if (d == NULL)
-        return -1;
-    int n = 0;
-    while (readdir(d) != NULL)
-        n++;
-    closedir(d);
-    return n;
 }
 
 /* The upstream behind a forwarder that is cut off, then restored. For the
