@@ -46,8 +46,8 @@ int engine_once(const scenario_t *s, const request_t *const *list, size_t n, int
 
 /* Parses "uring", "epoll" or "auto"; -1 when none of them. */
 int engine_io_parse(const char *name);
-/* AUTO -> uring when this build and kernel support it, else epoll. When
- * uring is asked for but unavailable, says so on stderr and returns epoll. */
+/* AUTO -> epoll. URING -> uring when this build and kernel support it; else
+ * says so on stderr and returns epoll. */
 int engine_io_resolve(int io);
 const char *engine_io_name(int io);
 

@@ -18,7 +18,9 @@ int engine_io_parse(const char *name) {
 }
 
 int engine_io_resolve(int io) {
-    if (io == ENGINE_IO_EPOLL)
+    /* auto is epoll: on the loopback benchmarks of bench/driver.sh io_uring
+     * cost as much or more CPU per request (docs/scenarios.md, "I/O") */
+    if (io != ENGINE_IO_URING)
         return ENGINE_IO_EPOLL;
     if (ioring_available())
         return ENGINE_IO_URING;
