@@ -52,7 +52,11 @@ int ioring_run(ioring_t *r, struct ev_loop *loop, const int *done, const double 
 
 /* user_data: the ioconn pointer (8-byte aligned, below 2^48), the operation in
  * its low 3 bits and the connection's generation in the top 16. */
-enum { OP_SEND = 1, OP_RECV = 2, OP_CANCEL = 3, OP_POLLOUT = 4 };
+enum { OP_SEND = 1, OP_RECV = 2, OP_CANCEL = 3, OP_POLLOUT = 4, OP_TICK = 5 };
+
+#ifndef IORING_TIMEOUT_MULTISHOT
+#define IORING_TIMEOUT_MULTISHOT (1U << 6) /* Linux 6.4; liburing 2.3 predates it */
+#endif
 
 struct ioring {
     struct io_uring ring;
@@ -61,6 +65,8 @@ struct ioring {
     size_t br_bytes;
     char *bufs;
     unsigned nbufs;
+    int tick;     /* 1: a multishot 1 ms timeout is armed; -1: the kernel has none */
+    int tick_due; /* it fired since libev last ran */
 };
 
 static uint64_t pack(const ioconn_t *c, int op) {
@@ -141,6 +147,7 @@ ioring_t *ioring_new(unsigned nconns, const ioring_ops_t *ops) {
         io_uring_buf_ring_add(r->br, r->bufs + (size_t)i * BUF_SIZE, BUF_SIZE, (unsigned short)i,
                               io_uring_buf_ring_mask(n), (int)i);
     io_uring_buf_ring_advance(r->br, (int)n);
+    io_uring_register_ring_fd(&r->ring); /* io_uring_enter without an fd lookup; optional */
     return r;
 }
 
@@ -231,6 +238,12 @@ static void dispatch(ioring_t *r, uint64_t ud, int res, unsigned flags) {
     int op = (int)(ud & 7);
     if (op == OP_CANCEL)
         return;
+    if (op == OP_TICK) {
+        r->tick_due = 1;
+        if (!(flags & IORING_CQE_F_MORE))
+            r->tick = res == -EINVAL ? -1 : 0;
+        return;
+    }
     ioconn_t *c = (ioconn_t *)(uintptr_t)(ud & 0x0000fffffffffff8ull);
     uint16_t gen = (uint16_t)(ud >> 48);
     if (gen != c->gen) { /* the connection was closed since */
@@ -259,11 +272,51 @@ static void dispatch(ioring_t *r, uint64_t ud, int res, unsigned flags) {
     recycle(r, flags);
 }
 
+static struct __kernel_timespec tick_ts = {0, 1000000}; /* libev's timers: every 1 ms */
+
+/* Arms the multishot tick: one timer for the whole run instead of one per wait. */
+static void arm_tick(ioring_t *r) {
+    struct io_uring_sqe *sqe = sqe_get(r);
+    if (!sqe)
+        return;
+    io_uring_prep_timeout(sqe, &tick_ts, 0, IORING_TIMEOUT_MULTISHOT);
+    io_uring_sqe_set_data64(sqe, OP_TICK);
+    r->tick = 1;
+}
+
+static void drain(ioring_t *r, const int *done) {
+    struct io_uring_cqe *cqe;
+    while (!*done && io_uring_peek_cqe(&r->ring, &cqe) == 0) {
+        uint64_t ud = cqe->user_data;
+        int res = cqe->res;
+        unsigned flags = cqe->flags;
+        io_uring_cqe_seen(&r->ring, cqe);
+        dispatch(r, ud, res, flags);
+    }
+}
+
 int ioring_run(ioring_t *r, struct ev_loop *loop, const int *done, const double *wake_ns) {
-    const uint64_t tick = 1000000; /* libev's timers: run at least every 1 ms */
+    const uint64_t tick = 1000000;
     uint64_t last_ev = mono_ns();
     ev_run(loop, EVRUN_NOWAIT);
     while (!*done) {
+        int rc;
+        if (!wake_ns && r->tick >= 0) {
+            /* closed model: block until a completion; the tick wakes libev */
+            if (r->tick == 0)
+                arm_tick(r);
+            rc = io_uring_submit_and_wait(&r->ring, 1);
+            if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EBUSY && rc != -EAGAIN)
+                return rc;
+            drain(r, done);
+            if (r->tick_due) {
+                r->tick_due = 0;
+                ev_run(loop, EVRUN_NOWAIT);
+            }
+            continue;
+        }
+        /* open model (or no multishot timeouts): wait at most until the next
+         * start or libev's next millisecond */
         uint64_t now = mono_ns();
         uint64_t wait = now - last_ev >= tick ? 0 : tick - (now - last_ev);
         if (wake_ns) {
@@ -275,17 +328,11 @@ int ioring_run(ioring_t *r, struct ev_loop *loop, const int *done, const double 
         struct __kernel_timespec ts = {(long long)(wait / 1000000000ull),
                                        (long long)(wait % 1000000000ull)};
         /* with a zero wait, still run the deferred task work that posts completions */
-        int rc = wait ? io_uring_submit_and_wait_timeout(&r->ring, &cqe, 1, &ts, NULL)
-                      : io_uring_submit_and_get_events(&r->ring);
+        rc = wait ? io_uring_submit_and_wait_timeout(&r->ring, &cqe, 1, &ts, NULL)
+                  : io_uring_submit_and_get_events(&r->ring);
         if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EBUSY && rc != -EAGAIN)
             return rc;
-        while (!*done && io_uring_peek_cqe(&r->ring, &cqe) == 0) {
-            uint64_t ud = cqe->user_data;
-            int res = cqe->res;
-            unsigned flags = cqe->flags;
-            io_uring_cqe_seen(&r->ring, cqe);
-            dispatch(r, ud, res, flags);
-        }
+        drain(r, done);
         now = mono_ns();
         if (now - last_ev >= tick || (wake_ns && (double)now >= *wake_ns)) {
             ev_run(loop, EVRUN_NOWAIT);

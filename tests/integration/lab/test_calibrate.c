@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lab/report_driver_bound.h"
 #include "lab/study_calibrate.h"
 
 static json_t *run_with_rate(double rate) {
@@ -102,11 +103,47 @@ static void calibration_records_a_ceiling(void **state) {
     rmdir(dir);
 }
 
+static void summary_lists_driver_bound_runs(void **state) {
+    (void)state;
+    results_run_t bound = {.run = 2, .valid = true}, fine = {.run = 3, .valid = true};
+    bound.root = run_with_rate(950);
+    fine.root = run_with_rate(100);
+    study_flag_driver_bound(bound.root, 1000, 0.8);
+    study_flag_driver_bound(fine.root, 1000, 0.8);
+    results_run_t *valid[] = {&bound, &fine};
+    results_cell_t cell = {.scenario = "basic/01-lightweight",
+                           .config = "c-ulfius-epoll",
+                           .valid = valid,
+                           .nvalid = 2};
+    results_t res = {.cells = &cell, .ncells = 1};
+    res.manifest = json_pack("{s:{s:f,s:f}}", "driver_calibration", "ceiling_rps", 1000.0,
+                             "bound_fraction", 0.8);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    report_driver_bound_md(f, &res);
+    fclose(f);
+    assert_non_null(strstr(text, "driver ceiling 1000 req/s; flagged above 80%"));
+    assert_non_null(strstr(text, "- basic/01-lightweight / c-ulfius-epoll run 2: 950 req/s"));
+    assert_null(strstr(text, "run 3"));
+    free(text);
+    json_decref(res.manifest);
+    res.manifest = NULL; /* no calibration: said so */
+    f = open_memstream(&text, &len);
+    report_driver_bound_md(f, &res);
+    fclose(f);
+    assert_non_null(strstr(text, "no driver calibration"));
+    free(text);
+    json_decref(bound.root);
+    json_decref(fine.root);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(flag_follows_the_fraction),
         cmocka_unit_test(null_responder_answers_each_request),
         cmocka_unit_test(calibration_records_a_ceiling),
+        cmocka_unit_test(summary_lists_driver_bound_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
