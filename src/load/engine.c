@@ -83,7 +83,7 @@ typedef struct worker {
     pthread_t th;
     char *const *vars_init;
     ioring_t *ring; /* --io uring; NULL: libev does the I/O */
-    int use_ring, loop_done;
+    int use_ring, ring_ok, loop_done;
     char rbuf[65536];
 } worker_t;
 
@@ -852,6 +852,8 @@ static int worker_init(worker_t *w, const scenario_t *s, int mode, int nvus, int
 }
 
 static void worker_free(worker_t *w) {
+    ioring_free(w->ring); /* first: its exit ends what is pending on the VUs' buffers */
+    w->ring = NULL;
     for (int i = 0; i < w->nvus; i++) {
         vu_t *v = &w->vus[i];
         vu_close(v);
@@ -862,8 +864,6 @@ static void worker_free(worker_t *w) {
             free(v->vals[k]);
         free(v->vals);
     }
-    ioring_free(w->ring);
-    w->ring = NULL;
     free(w->vus);
     free(w->backlog);
     if (w->tfd >= 0) {
@@ -877,6 +877,7 @@ static void worker_free(worker_t *w) {
 static void worker_go(worker_t *w) {
     if (w->use_ring) { /* made here: the ring belongs to the thread that submits */
         w->ring = ioring_new((unsigned)w->nvus, &ring_ops);
+        w->ring_ok = w->ring != NULL;
         if (!w->ring)
             fprintf(stderr, "benchlab-load: io_uring unavailable (%s), using epoll\n",
                     strerror(errno));
@@ -1030,6 +1031,10 @@ int engine_run(const scenario_t *s, const engine_opts_t *o, char *const *vars,
     res->duration_s = (double)(finish - t0) / 1e9;
     res->interrupted = atomic_load(&g_interrupt);
     res->threads = T;
+    res->io = o->io == ENGINE_IO_URING ? ENGINE_IO_URING : ENGINE_IO_EPOLL;
+    for (int i = 0; i < started; i++)
+        if (ws[i].use_ring && !ws[i].ring_ok)
+            res->io = ENGINE_IO_EPOLL;
     if (rc == 0) {
         stats_init(&res->st, s->ngroups, s->nrequests, s->nchecks, o->timeseries);
         for (int i = 0; i < T; i++)

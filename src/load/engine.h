@@ -27,6 +27,7 @@ typedef struct engine_result {
     int64_t start_unix_ms;
     int threads;
     int interrupted; /* stopped early by a signal */
+    int io;          /* enum engine_io the load phase used (EPOLL when a ring failed) */
 } engine_result_t;
 
 /* Resolves the scenario's address; returns 0 or -1 with a message on stderr. */
