@@ -2,7 +2,7 @@
  * service's box gets, which CPUs it is pinned to, and where the driver runs.
  *
  *   {"description": "...", "min_cpus": 2, "backend": "native", "implementation": "c-ulfius",
- *    "driver": {"cpuset": "0" | "rest", "threads": 1},
+ *    "driver": {"cpuset": "0" | "rest", "threads": 1, "calibrate_s": 3, "bound_fraction": 0.8},
  *    "boxes": {"server": {"cpus": 1, "cpuset": "1", "memory": "2G", "image": "...", "user": "..."},
  *              "postgres": {...}, "redis": {...}, "upstream": {...}}}
  *
@@ -35,9 +35,11 @@ typedef struct profile {
     char path[PATH_MAX];
     int min_cpus;
     box_backend_t backend;
-    char implementation[32]; /* "" = not set */
-    char driver_cpuset[256]; /* resolved; "" = not pinned */
-    int driver_threads;      /* 0 = the driver's default */
+    char implementation[32];      /* "" = not set */
+    char driver_cpuset[256];      /* resolved; "" = not pinned */
+    int driver_threads;           /* 0 = the driver's default */
+    double driver_calibrate_s;    /* the calibration's length; 0 = no calibration */
+    double driver_bound_fraction; /* of the calibrated ceiling: above it a run is driver-bound */
     profile_box_t boxes[LAB_SVC_COUNT];
     json_t *json; /* the file as loaded, for the manifest */
 } profile_t;

@@ -19,6 +19,7 @@
 #include "common/portable.h"
 #include "lab/box.h"
 #include "lab/manifest.h"
+#include "lab/study_calibrate.h"
 #include "lab/plan.h"
 #include "lab/profile.h"
 #include "lab/spawn.h"
@@ -64,6 +65,7 @@ typedef struct study {
     char results[PATH_MAX];
     char scenarios[PATH_MAX];
     char load_bin[PATH_MAX];
+    double driver_ceiling; /* req/s from the calibration; 0 = none (study_calibrate.h) */
     char stack_dir[PATH_MAX];
     plan_t plan;
     profile_t profile;
@@ -456,6 +458,7 @@ static int one_run(study_t *s, int ui, int run) {
     obs.summary = json_load_file(summary_path, 0, NULL);
     unlink(summary_path);
     json_t *j = run_file_build(u, run, u->implementation, s->profile.name, s->plan.name, &obs);
+    bool bound = study_flag_driver_bound(j, s->driver_ceiling, s->profile.driver_bound_fraction);
     int wrc = study_write_json(path, j);
     bool valid = json_is_true(json_object_get(j, "valid"));
     json_t *reasons = json_object_get(j, "invalid_reasons");
@@ -469,9 +472,9 @@ static int one_run(study_t *s, int ui, int run) {
     double rps = json_number_value(json_object_get(json_object_get(metrics, "http_reqs"), "rate"));
     double p99 =
         json_number_value(json_object_get(json_object_get(metrics, "http_req_duration"), "p(99)"));
-    progress_line(&s->progress, "%s %s run %d/%d: %.0f req/s, p99 %.2f ms, %s%s%s", u->scenario,
+    progress_line(&s->progress, "%s %s run %d/%d: %.0f req/s, p99 %.2f ms, %s%s%s%s", u->scenario,
                   u->config, run, u->runs, rps, p99, valid ? "valid" : "INVALID (", why,
-                  valid ? "" : ")");
+                  valid ? "" : ")", bound ? ", driver-bound (a lower bound)" : "");
     json_decref(j);
     json_decref(obs.limits);
     if (obs.summary)
@@ -492,6 +495,39 @@ static int one_run(study_t *s, int ui, int run) {
             return -1;
     }
     return 0;
+}
+
+/* The driver's ceiling against a null responder on the server's CPUs (study_calibrate.h). */
+static void calibrate_driver(study_t *s) {
+    if (!(s->profile.driver_calibrate_s > 0))
+        return;
+    char log[PATH_MAX + 32];
+    snprintf(log, sizeof log, "%s/calibration.log", s->results);
+    calib_opts_t co = {s->load_bin,
+                       s->scenarios,
+                       s->profile.driver_cpuset,
+                       s->profile.driver_threads,
+                       s->profile.boxes[LAB_SVC_SERVER].cpuset,
+                       10,
+                       s->profile.driver_calibrate_s,
+                       log};
+    char err[256] = "";
+    progress_line(&s->progress, "calibrating the driver (%g s against a null responder)...",
+                  co.seconds);
+    double c = study_calibrate(&co, err, sizeof err);
+    s->driver_ceiling = c > 0 ? c : 0;
+    if (c > 0)
+        progress_line(&s->progress,
+                      "driver ceiling %.0f req/s: runs above %.0f%% of it are "
+                      "flagged driver-bound",
+                      c, 100 * s->profile.driver_bound_fraction);
+    else
+        progress_line(&s->progress,
+                      "benchlab run: driver calibration failed (%s); no "
+                      "driver-bound flags",
+                      err);
+    study_calibrate_record(s->results, &co, s->driver_ceiling, s->profile.driver_bound_fraction,
+                           c > 0 ? NULL : err);
 }
 
 /* Verify, warm up, then every missing run of unit ui. 0, 1 skipped, -1 fatal, -2 stopped. */
@@ -968,6 +1004,8 @@ int study_run(const study_opts_t *o) {
             rc = 1;
             goto cleanup;
         }
+    if (!stop_signal)
+        calibrate_driver(s);
     if (need[LAB_SVC_POSTGRES] && !stop_signal) {
         progress_line(&s->progress, "seeding the data set (once)...");
         if (lab_stack_seed(&s->st) != 0) {

@@ -17,7 +17,8 @@ static void usage(FILE *out) {
     fprintf(
         out,
         "usage: benchlab-load run FILE [--base-url URL] [--vus N] [--duration D] [--iterations N]\n"
-        "                         [--rate R] [--max-vus N] [--threads T] [--summary-export PATH]\n"
+        "                         [--rate R] [--max-vus N] [--threads T] [--io uring|epoll|auto]\n"
+        "                         [--summary-export PATH]\n"
         "                         [--timeseries PATH] [--quiet]\n"
         "       benchlab-load verify FILE --base-url URL\n"
         "       benchlab-load merge A.json B.json ... --out C.json [--parallel]\n"
@@ -30,6 +31,7 @@ typedef struct cli {
     long vus, iterations, max_vus, threads;
     double duration, rate;
     int quiet;
+    int io; /* enum engine_io */
 } cli_t;
 
 static int parse_long(const char *flag, const char *v, long min, long *out) {
@@ -49,6 +51,14 @@ static int parse_cli(int argc, char **argv, cli_t *c) {
     memset(c, 0, sizeof *c);
     c->duration = c->rate = -1;
     c->vus = c->iterations = c->max_vus = c->threads = -1;
+    const char *io_env = getenv("BENCHLAB_LOAD_IO"); /* the default of --io (tests run both) */
+    c->io = io_env && *io_env ? engine_io_parse(io_env) : ENGINE_IO_AUTO;
+    if (c->io < 0) {
+        fprintf(stderr,
+                "benchlab-load: BENCHLAB_LOAD_IO: expected uring, epoll or auto, got \"%s\"\n",
+                io_env);
+        return -1;
+    }
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -75,7 +85,13 @@ static int parse_cli(int argc, char **argv, cli_t *c) {
             c->summary = v;
         else if (strcmp(a, "--timeseries") == 0)
             c->timeseries = v;
-        else if (strcmp(a, "--vus") == 0) {
+        else if (strcmp(a, "--io") == 0) {
+            if ((c->io = engine_io_parse(v)) < 0) {
+                fprintf(stderr, "benchlab-load: --io: expected uring, epoll or auto, got \"%s\"\n",
+                        v);
+                return -1;
+            }
+        } else if (strcmp(a, "--vus") == 0) {
             if (parse_long(a, v, 1, &c->vus))
                 return -1;
         } else if (strcmp(a, "--iterations") == 0) {
@@ -221,7 +237,7 @@ static int cmd_run(int argc, char **argv) {
         goto out;
     }
     engine_opts_t o = {c.threads > 0 ? (int)c.threads : 1, !c.quiet && isatty(STDERR_FILENO),
-                       c.timeseries != NULL};
+                       c.timeseries != NULL, engine_io_resolve(c.io)};
     engine_result_t res;
     if (engine_run(s, &o, vars, &res)) {
         rc = 1;

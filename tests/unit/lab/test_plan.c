@@ -322,12 +322,20 @@ static void test_profiles(void **state) {
     if (profile_load("local-2core", scen, 2, &p, err, sizeof err) != 0)
         fail_msg("%s", err);
     assert_string_equal(p.driver_cpuset, "0");
+    assert_true(p.driver_calibrate_s == 3 && p.driver_bound_fraction == 0.8);
     assert_string_equal(p.implementation, ""); /* the plan's or c-ulfius */
     assert_true(p.boxes[LAB_SVC_SERVER].boxed);
     assert_string_equal(p.boxes[LAB_SVC_SERVER].cpuset, "1");
     assert_int_equal(p.boxes[LAB_SVC_SERVER].mem_bytes, 2ll << 30);
     assert_int_equal(p.boxes[LAB_SVC_REDIS].mem_bytes, 512ll << 20);
     assert_int_equal(p.backend, BOX_NATIVE);
+    profile_free(&p);
+
+    /* more cores: the driver gets every CPU the boxes leave, more than the server's one */
+    if (profile_load("local-2core", scen, 4, &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_string_equal(p.driver_cpuset, "0,2,3");
+    assert_int_equal(p.driver_threads, 3);
     profile_free(&p);
 
     assert_int_equal(profile_load("study", scen, 2, &p, err, sizeof err), -1);
