@@ -23,6 +23,7 @@
 #include "lab/profile.h"
 #include "lab/spawn.h"
 #include "lab/stack.h"
+#include "lab/study_check.h"
 #include "lab/study_progress.h"
 #include "lab/study_runfile.h"
 #include "lab/study_scenario.h"
@@ -802,10 +803,17 @@ static int prepare(study_t *s) {
         return 2;
     }
 #endif
-    if (!o->dry_run && lab_stack_find_program("benchlab-load", "BENCHLAB_LOAD_BIN", s->load_bin,
-                                              sizeof s->load_bin) != 0) {
+    if (lab_stack_find_program("benchlab-load", "BENCHLAB_LOAD_BIN", s->load_bin,
+                               sizeof s->load_bin) != 0) {
         fprintf(stderr, "benchlab run: benchlab-load not found next to benchlab (set "
                         "BENCHLAB_LOAD_BIN)\n");
+        return 2;
+    }
+    /* every scenario file with its load, before anything starts (also --dry-run) */
+    int bad = study_check_scenarios(&s->plan, s->load_bin, s->profile.driver_threads);
+    if (bad != 0) {
+        if (bad > 0)
+            fprintf(stderr, "benchlab run: %d scenario check(s) failed; no run started\n", bad);
         return 2;
     }
 

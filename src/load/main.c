@@ -23,6 +23,7 @@ static void usage(FILE *out) {
         "                         [--rate R] [--max-vus N] [--threads T] [--summary-export PATH]\n"
         "                         [--timeseries PATH] [--quiet]\n"
         "       benchlab-load verify FILE --base-url URL\n"
+        "       benchlab-load check FILE [run's flags]   (the file and flags, no request sent)\n"
         "       benchlab-load merge A.json B.json ... --out C.json [--parallel]\n"
         "       benchlab-load inspect FILE.json\n"
         "exit codes: 0 ok, 99 a threshold failed, 2 usage or scenario error, 1 other failure\n");
@@ -349,6 +350,26 @@ static int cmd_verify(int argc, char **argv) {
     return failures ? 1 : 0;
 }
 
+/* What run would refuse, without sending anything: the strict loader, the
+ * flags against the file (serial, rate with iterations) and the capacity
+ * check. benchlab run checks every unit's scenario this way before the first
+ * run. Exit 0, or 2 with the message naming the file and field (or flag). */
+static int cmd_check(int argc, char **argv) {
+    cli_t c;
+    if (parse_cli(argc, argv, &c)) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    scenario_t *s = prepare(&c);
+    if (!s)
+        return EXIT_USAGE;
+    int rc = check_capacity(&c, s) ? EXIT_USAGE : 0;
+    if (rc == 0 && !c.quiet)
+        printf("check %s: ok\n", c.file);
+    scenario_free(s);
+    return rc;
+}
+
 static int cmd_merge(int argc, char **argv) {
     const char *out = NULL;
     int parallel = 0, n = 0;
@@ -388,6 +409,8 @@ int main(int argc, char **argv) {
         return cmd_verify(argc, argv);
     if (strcmp(cmd, "merge") == 0)
         return cmd_merge(argc, argv);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc, argv);
     if (strcmp(cmd, "inspect") == 0) {
         if (argc != 3) {
             usage(stderr);
