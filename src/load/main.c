@@ -15,6 +15,7 @@
 
 #define EXIT_THRESHOLD 99
 #define EXIT_USAGE 2
+#define EXIT_OUTPUT 3 /* the summary or time series could not be written */
 
 static void usage(FILE *out) {
     fprintf(
@@ -26,7 +27,8 @@ static void usage(FILE *out) {
         "       benchlab-load check FILE [run's flags]   (the file and flags, no request sent)\n"
         "       benchlab-load merge A.json B.json ... --out C.json [--parallel]\n"
         "       benchlab-load inspect FILE.json\n"
-        "exit codes: 0 ok, 99 a threshold failed, 2 usage or scenario error, 1 other failure\n");
+        "exit codes: 0 ok, 99 a threshold failed, 2 usage or scenario error, 3 the summary or\n"
+        "time series could not be written (disk full?), 1 other failure\n");
 }
 
 typedef struct cli {
@@ -293,16 +295,17 @@ static int cmd_run(int argc, char **argv) {
     int failed = summary_eval_thresholds(sum);
     summary_print(sum, stdout);
     fflush(stdout);
-    if (c.summary && summary_write(sum, c.summary))
-        rc = 1;
+    int unwritten = c.summary && summary_write(sum, c.summary);
     if (c.timeseries && summary_write_timeseries(&res.st, c.timeseries))
-        rc = 1;
+        unwritten = 1;
     if (rc == 0 && failed)
         rc = EXIT_THRESHOLD;
     if (res.interrupted) {
         fprintf(stderr, "benchlab-load: interrupted; the summary covers the run so far\n");
         rc = 1;
     }
+    if (unwritten)
+        rc = EXIT_OUTPUT; /* no result to read: the caller must not take it for one */
     json_decref(sum);
     free_vars(s, tvars);
     stats_free(&res.st);
