@@ -70,7 +70,8 @@ int cmd_run(int argc, char **argv) {
             else if (strcmp(a, "--scenarios") == 0)
                 o.scenarios_dir = v;
             else if (strcmp(a, "--min-free") == 0) {
-                if ((o.min_free = profile_parse_size(v)) < 0) {
+                o.min_free = strcmp(v, "0") == 0 ? 0 : profile_parse_size(v);
+                if (o.min_free < 0) {
                     fprintf(stderr,
                             "benchlab run: --min-free: expected a size like 512M or 2G (0: no "
                             "check), got '%s'\n",
