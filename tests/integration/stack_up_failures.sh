@@ -37,7 +37,9 @@ if [ "${1:-}" != --inside ] && [ "$(id -u)" = 0 ] && command -v unshare >/dev/nu
     fi
     echo "note: no private namespaces here; checking against the shared /tmp and process list"
 fi
+private=0
 if [ "${1:-}" = --inside ]; then
+    private=1
     mount -t tmpfs -o size=64m,mode=1777 benchlab-test-tmp /tmp || fail "cannot mount a private /tmp"
     echo "private PID namespace and /tmp"
 fi
@@ -61,15 +63,22 @@ chmod 755 "$bins"
 cleanup() { rm -rf "$work" "$bins"; }
 trap cleanup EXIT
 
-# Processes of the services, by name ("benchlab" is the mock upstream).
+# Processes of the stacks: the services run in DIR, DIR/redis or the cluster's
+# parent (/tmp/benchlab-pg.*), so their working directory says whose they are
+# (another user's processes are not readable, another test's are in "before").
 service_pids() {
-    local p comm
-    for p in /proc/[0-9]*; do
-        comm=$(cat "$p/comm" 2>/dev/null) || continue
-        case $comm in postgres | initdb | redis-server | benchlab-server | benchlab) echo "${p#/proc/}" ;; esac
-    done | sort
+    find /proc -mindepth 2 -maxdepth 2 -name cwd \( -lname "$work/*" -o -lname "/tmp/benchlab-pg.*" \) \
+        -printf '%h\n' 2>/dev/null | sed 's|^/proc/||' | sort
 }
-pg_dirs() { ls -d /tmp/benchlab-pg.* 2>/dev/null | sort; }
+# Cluster directories outside DIR (only root makes them; in the private /tmp
+# all are ours, else those of our user: other users' tests may be running).
+pg_dirs() {
+    if [ "$private" = 1 ]; then
+        ls -d /tmp/benchlab-pg.* 2>/dev/null | sort
+    else
+        find /tmp -maxdepth 1 -name 'benchlab-pg.*' -user "$(id -u)" 2>/dev/null | sort
+    fi
+}
 
 n=0
 # expect_failure NAME PATTERN [VAR=VALUE...] -- runs `benchlab up` in a fresh
@@ -104,6 +113,15 @@ expect_failure() {
     fi
     echo "ok $n: $name (exit $rc): $(grep -m1 'benchlab up:' "$err")"
 }
+
+# the probe sees a process working in $work (as the services do)
+mkdir -p "$work/probe"
+(cd "$work/probe" && exec sleep 30) &
+probe=$!
+sleep 0.3
+service_pids | grep -qx "$probe" || fail "the process probe does not see a process working in $work"
+kill "$probe"
+wait "$probe" 2>/dev/null
 
 # 1. DIR is a regular file
 touch "$work/a-file"
