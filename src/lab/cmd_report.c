@@ -5,6 +5,7 @@
 
 #include "lab/commands.h"
 #include "lab/report_cli.h"
+#include "lab/study_attempts.h"
 
 int cmd_report(int argc, char **argv) {
     report_cli_t cli;
@@ -49,6 +50,11 @@ int cmd_report(int argc, char **argv) {
         printf("report: %zu scenario x configuration cells, %zu valid runs, %zu invalid (listed, "
                "not averaged), %zu warm-up\n",
                r->ncells, valid, invalid, r->nwarmup);
+        int attempts = study_attempts_count(cli.results_dir);
+        if (attempts)
+            printf("report: %d failed attempt(s) of the lab (%s/attempts.jsonl: not measurements, "
+                   "in no statistic; listed in summary.md)\n",
+                   attempts, cli.results_dir);
         printf("report: %zu comparisons; claims: %zu hold, %zu fail, %zu not measured\n",
                cli.report.nratios, cli.claims.holds, cli.claims.fails, cli.claims.not_measured);
         printf("report: wrote %s/{tables,data,macros.tex}", cli.out_dir);

@@ -1,10 +1,12 @@
 /* benchlab run PLAN [--profile P] [--results DIR] [--runs N] [--resume]
- *                   [--implementation NAME] [--server-bin PATH] [--scenarios DIR] [--dry-run] */
+ *                   [--implementation NAME] [--server-bin PATH] [--scenarios DIR]
+ *                   [--min-free SIZE] [--dry-run] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lab/commands.h"
+#include "lab/profile.h"
 #include "lab/study.h"
 
 static void usage(FILE *out) {
@@ -25,6 +27,8 @@ static void usage(FILE *out) {
         "  --server-bin PATH      the server program of --implementation's units (default:\n"
         "                         benchlab-server next to benchlab, peers/NAME/start for a peer)\n"
         "  --scenarios DIR        the scenarios directory (default: found from the repository)\n"
+        "  --min-free SIZE        free space the results and stack directories must keep\n"
+        "                         (e.g. 512M, 2G; default 1G; 0: no check)\n"
         "  --dry-run              print what would run, and the time it would take\n");
 }
 
@@ -38,6 +42,7 @@ static int need_value(int argc, char **argv, int i) {
 
 int cmd_run(int argc, char **argv) {
     study_opts_t o = {0};
+    o.min_free = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -49,7 +54,8 @@ int cmd_run(int argc, char **argv) {
             o.dry_run = true;
         } else if (strcmp(a, "--profile") == 0 || strcmp(a, "--results") == 0 ||
                    strcmp(a, "--runs") == 0 || strcmp(a, "--implementation") == 0 ||
-                   strcmp(a, "--server-bin") == 0 || strcmp(a, "--scenarios") == 0) {
+                   strcmp(a, "--server-bin") == 0 || strcmp(a, "--scenarios") == 0 ||
+                   strcmp(a, "--min-free") == 0) {
             if (!need_value(argc, argv, i))
                 return 2;
             const char *v = argv[++i];
@@ -63,7 +69,16 @@ int cmd_run(int argc, char **argv) {
                 o.server_bin = v;
             else if (strcmp(a, "--scenarios") == 0)
                 o.scenarios_dir = v;
-            else {
+            else if (strcmp(a, "--min-free") == 0) {
+                o.min_free = strcmp(v, "0") == 0 ? 0 : profile_parse_size(v);
+                if (o.min_free < 0) {
+                    fprintf(stderr,
+                            "benchlab run: --min-free: expected a size like 512M or 2G (0: no "
+                            "check), got '%s'\n",
+                            v);
+                    return 2;
+                }
+            } else {
                 char *end;
                 long n = strtol(v, &end, 10);
                 if (*end || n < 1 || n > 1000) {

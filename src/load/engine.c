@@ -23,6 +23,7 @@
 #include "load/http_resp.h"
 #include "load/ioring.h"
 #include "load/rng.h"
+#include "load/xalloc.h"
 
 enum mode { MODE_CLOSED, MODE_OPEN, MODE_ONCE };
 enum vu_state { VS_IDLE, VS_CONNECTING, VS_INFLIGHT, VS_DONE };
@@ -350,7 +351,7 @@ static void run_checks(vu_t *v) {
             continue;
         }
         free(v->vals[var]);
-        v->vals[var] = json_is_string(val) ? strdup(json_string_value(val))
+        v->vals[var] = json_is_string(val) ? xstrdup(json_string_value(val))
                                            : json_dumps(val, JSON_ENCODE_ANY | JSON_COMPACT);
     }
     json_decref(doc);
@@ -655,7 +656,7 @@ static void vu_start_iteration(vu_t *v, uint64_t t_sched) {
             buf_reserve(&v->scratch, 0);
             tmpl_render(&s->let_val[i], &v->scratch, &ctx);
             free(v->vals[s->let_var[i]]);
-            v->vals[s->let_var[i]] = strdup(v->scratch.p);
+            v->vals[s->let_var[i]] = xstrdup(v->scratch.p);
         }
     }
     v->pos = 0;
@@ -809,7 +810,7 @@ static int worker_init(worker_t *w, const scenario_t *s, int mode, int nvus, int
         return -1;
     w->st = st ? st : &w->own;
     w->nvus = nvus;
-    w->vus = calloc((size_t)nvus, sizeof *w->vus);
+    w->vus = xcalloc((size_t)nvus, sizeof *w->vus);
     w->rng = (uint64_t)now_ns() ^ ((uint64_t)first_vu * 0x9e3779b97f4a7c15ull) ^ (uint64_t)getpid();
     w->vars_init = vars;
     for (int i = 0; i < nvus; i++) {
@@ -823,10 +824,10 @@ static int worker_init(worker_t *w, const scenario_t *s, int mode, int nvus, int
         v->ioc.owner = v;
         ev_init(&v->backoff, backoff_cb);
         v->backoff.data = v;
-        v->vals = calloc(s->vars.n + 1, sizeof *v->vals);
+        v->vals = xcalloc(s->vars.n + 1, sizeof *v->vals);
         for (size_t k = 0; k < s->vars.n; k++)
             if (vars && vars[k])
-                v->vals[k] = strdup(vars[k]);
+                v->vals[k] = xstrdup(vars[k]);
     }
     double sweep = fmin(s->connect_timeout_s, s->request_timeout_s) / 4;
     sweep = fmax(0.001, fmin(0.1, sweep));
@@ -963,7 +964,7 @@ int engine_run(const scenario_t *s, const engine_opts_t *o, char *const *vars,
     memset(res, 0, sizeof *res);
     g_limited = !open && s->iterations > 0;
     atomic_store(&g_tickets, g_limited ? s->iterations : 0);
-    worker_t *ws = calloc((size_t)T, sizeof *ws);
+    worker_t *ws = xcalloc((size_t)T, sizeof *ws);
     struct timespec wall;
     clock_gettime(CLOCK_REALTIME, &wall);
     res->start_unix_ms = (int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000;
@@ -991,7 +992,7 @@ int engine_run(const scenario_t *s, const engine_opts_t *o, char *const *vars,
             w->next_sched_ns = (double)t0 + 1e9 * i / s->rate;
             double cap = s->rate / T * s->request_timeout_s;
             w->bl_cap = (size_t)fmax(1000, fmin(1e6, cap));
-            w->backlog = calloc(w->bl_cap, sizeof *w->backlog);
+            w->backlog = xcalloc(w->bl_cap, sizeof *w->backlog);
         }
         first += n;
     }
@@ -1054,7 +1055,7 @@ int engine_once(const scenario_t *s, const request_t *const *list, size_t n, int
                 int verbose, stats_t *stats) {
     if (n == 0)
         return 0;
-    worker_t *w = calloc(1, sizeof *w);
+    worker_t *w = xcalloc(1, sizeof *w);
     stats_t local;
     size_t maxid = 0, maxck = 0;
     for (size_t i = 0; i < n; i++) {
@@ -1084,7 +1085,7 @@ int engine_once(const scenario_t *s, const request_t *const *list, size_t n, int
     int failures = w->failures + (atomic_load(&g_interrupt) ? 1 : 0);
     for (size_t k = 0; k < s->vars.n; k++) {
         free(vars[k]);
-        vars[k] = v->vals[k] ? strdup(v->vals[k]) : NULL;
+        vars[k] = v->vals[k] ? xstrdup(v->vals[k]) : NULL;
     }
     worker_free(w);
     free(w);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "load/threshold.h"
+#include "load/xalloc.h"
 
 static double ms(uint64_t us) {
     return (double)us / 1000.0;
@@ -251,7 +252,7 @@ int summary_eval_thresholds(json_t *sum) {
         const char *sep = strstr(label, ": ");
         int ok = 0;
         if (sep) {
-            char *key = strndup(label, (size_t)(sep - label));
+            char *key = xstrndup(label, (size_t)(sep - label));
             threshold_t t;
             char err[256];
             double val;
@@ -277,7 +278,7 @@ static FILE *output_open(const char *path, char **tmp) {
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
         return fopen(path, "w");
     size_t n = strlen(path) + 32;
-    *tmp = malloc(n);
+    *tmp = xmalloc(n);
     snprintf(*tmp, n, "%s.tmp.%d", path, (int)getpid());
     FILE *f = fopen(*tmp, "w");
     if (!f) {

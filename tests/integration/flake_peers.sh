@@ -270,18 +270,20 @@ grep -qE 'cp -R --no-preserve=mode /nix/store/[^ ]*/share/benchlab/scenarios \$o
 tree=$tmp/lab/share/benchlab
 mkdir -p "$tree/bin" "$tree/peers/fastapi" "$tree/peers/express" "$tmp/elsewhere"
 cp "$BUILD/benchlab" "$tree/bin/benchlab"
+# the lab's wrapper sets BENCHLAB_LOAD_BIN (run --dry-run checks the scenarios with it)
+loadbin=$(cd "$BUILD" && pwd)/benchlab-load
 cp -R scenarios "$tree/scenarios"
 ln -s "$tmp/benchlab-peer-fastapi" "$tree/peers/fastapi/start"
 ln -s "$tmp/benchlab-peer-express" "$tree/peers/express/start"
 for name in fastapi express; do
-    (cd "$tmp/elsewhere" && env -u BENCHLAB_ROOT "$tree/bin/benchlab" run reference-peers \
+    (cd "$tmp/elsewhere" && env -u BENCHLAB_ROOT BENCHLAB_LOAD_BIN="$loadbin" "$tree/bin/benchlab" run reference-peers \
         --implementation "$name" --profile unboxed --dry-run) >"$tmp/dry.log" 2>&1 ||
         { cat "$tmp/dry.log"; fail "benchlab run --implementation $name from the lab's tree"; }
     echo "ok   benchlab run reference-peers --implementation $name --dry-run: found peers/$name/start beside benchlab"
 done
 rm "$tree/peers/express/start"
 rc=0
-(cd "$tmp/elsewhere" && env -u BENCHLAB_ROOT "$tree/bin/benchlab" run reference-peers \
+(cd "$tmp/elsewhere" && env -u BENCHLAB_ROOT BENCHLAB_LOAD_BIN="$loadbin" "$tree/bin/benchlab" run reference-peers \
     --implementation express --profile unboxed --dry-run) >"$tmp/dry.log" 2>&1 || rc=$?
 if [ "$rc" -ne 2 ] || ! grep -qF "$tree/scenarios/../peers/express/start" "$tmp/dry.log"; then
     cat "$tmp/dry.log"
