@@ -93,7 +93,18 @@ broken "locked npm package without a URL (npm would need the registry)" nix/peer
     "packages = builtins.mapAttrs withResolved lock.packages;" "packages = lock.packages;" \
     "has no \`resolved\` URL"
 broken "Node.js the pinned nixpkgs does not have" nix/peers.nix \
-    "nodejs_20" "nodejs_19" "nodejs_19"
+    "nodejs_22" "nodejs_19" "nodejs_19"
+# what nixpkgs' check-meta refuses unless config or NIXPKGS_ALLOW_* allows it
+broken "insecure package (Node.js 20, end of life)" nix/peers.nix \
+    "nodejs_22" "nodejs_20" "is marked as insecure"
+broken "package marked broken" nix/peers.nix \
+    'description = "The Express peer'"'"'s app and its locked node_modules";' \
+    'description = "The Express peer'"'"'s app and its locked node_modules"; broken = true;' \
+    "is marked as broken"
+broken "unfree package" nix/peers.nix \
+    'description = "The Express peer'"'"'s app and its locked node_modules";' \
+    'description = "The Express peer'"'"'s app and its locked node_modules"; license = lib.licenses.unfree;' \
+    "has an unfree license"
 broken "Linux-only package on darwin" nix/devshell.nix \
     "    jq
 " "    jq
