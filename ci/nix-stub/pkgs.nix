@@ -69,11 +69,12 @@ let
         config.allowUnfree or false
         || envAllows "NIXPKGS_ALLOW_UNFREE"
         || (config ? allowUnfreePredicate && config.allowUnfreePredicate attrs)
+        || builtins.elem (attrs.pname or attrs.name) (config.allowUnfreePackages or [ ])
       )
     then
-      "has an unfree license (‘${showLicense meta.license}’), refusing to evaluate (allow it with config.allowUnfree, config.allowUnfreePredicate or NIXPKGS_ALLOW_UNFREE=1)"
+      "has an unfree license (‘${showLicense meta.license}’)\n(allow it with config.allowUnfree, config.allowUnfreePredicate, config.allowUnfreePackages or NIXPKGS_ALLOW_UNFREE=1)"
     else if meta.broken or false && !(config.allowBroken or false || envAllows "NIXPKGS_ALLOW_BROKEN") then
-      "is marked as broken, refusing to evaluate (allow it with config.allowBroken or NIXPKGS_ALLOW_BROKEN=1)"
+      "is marked as broken\n(allow it with config.allowBroken or NIXPKGS_ALLOW_BROKEN=1)"
     else if
       meta ? platforms
       && !(builtins.elem system meta.platforms)
@@ -92,7 +93,7 @@ let
         )
       )
     then
-      "is marked as insecure, refusing to evaluate.\n\nKnown issues:\n${
+      "is marked as insecure\n\nKnown issues:\n${
         concatStringsSep "\n" (map (v: " - ${v}") vulns)
       }\n(allow it with config.permittedInsecurePackages = [ \"${attrs.name}\" ], config.allowInsecurePredicate or NIXPKGS_ALLOW_INSECURE=1)"
     else
@@ -102,7 +103,10 @@ let
     let
       problem = metaProblem attrs;
     in
-    if problem == null then x else throw "Package ‘${attrs.name}’ ${problem}";
+    if problem == null then
+      x
+    else
+      throw "Refusing to evaluate package '${attrs.name}' because it ${problem}";
 
   mkDerivation =
     argsOrFun:
