@@ -8,7 +8,7 @@
 #   image-redis     redis-server; by itself without persistence
 #   image-fastapi   the FastAPI peer: benchlab-peer-fastapi (its Python
 #                   environment inside), as nobody; configured by BENCHLAB_* variables
-#   image-express   the Express peer: benchlab-peer-express (Node.js 20, locked
+#   image-express   the Express peer: benchlab-peer-express (Node.js 22, locked
 #                   node_modules), as nobody
 #   image-load      the study inside the Linux VM: benchlab + benchlab-load, the
 #                   scenarios and the docker CLI; `benchlab-study [--quick]` runs

@@ -4,7 +4,8 @@
 #   express  benchlab-peer-express: peers/express with the dependencies
 #            package-lock.json locks, installed by buildNpmPackage from
 #            importNpmLock (each tarball fetched by the lock's own integrity
-#            hash), run by Node.js 20
+#            hash), run by Node.js 22 (Node.js 20 reached its end of life
+#            on 2026-04-30; nixpkgs marks it insecure, then drops it)
 # Each is a launcher with the peers' interface: configured by the BENCHLAB_*
 # variables only, it execs the server in the foreground (SIGTERM stops it).
 {
@@ -13,7 +14,7 @@
   buildNpmPackage,
   importNpmLock,
   python3,
-  nodejs_20,
+  nodejs_22,
   coreutils,
 }:
 let
@@ -98,7 +99,7 @@ let
     pname = "benchlab-peer-express-app";
     inherit (package) version;
     src = expressSrc;
-    nodejs = nodejs_20;
+    nodejs = nodejs_22;
     npmDeps = importNpmLock {
       inherit package;
       packageLock = lockWithUrls;
@@ -124,13 +125,13 @@ let
       fi
       cd ${expressApp}/lib/node_modules/${package.name}
       export NODE_ENV=production
-      exec ${nodejs_20}/bin/node src/server.js --listen "$BENCHLAB_LISTEN"
+      exec ${nodejs_22}/bin/node src/server.js --listen "$BENCHLAB_LISTEN"
     '';
     passthru = {
       app = expressApp;
-      nodejs = nodejs_20;
+      nodejs = nodejs_22;
     };
-    meta.description = "The Express peer (peers/express) with its locked dependencies and Node.js 20";
+    meta.description = "The Express peer (peers/express) with its locked dependencies and Node.js 22";
   };
 in
 {
