@@ -150,6 +150,9 @@ int report_write_macros(const report_t *rep, const struct claims *claims,
  * which file failed. Shared by the table writers. */
 FILE *report_table_open(const char *dir, const char *name, char *err, size_t errlen);
 int report_table_close(FILE *f, const char *dir, const char *name, char *err, size_t errlen);
+/* coverage/... macros: what the results set leaves out of what the paper
+ * discusses (report_coverage.c). */
+void report_coverage_keys(FILE *f, const report_t *rep);
 /* tables/headline.tex and tables/headline-ratios.tex (called by report_write_tables). */
 int report_write_headline_tables(const report_t *rep, const char *dir, char *err, size_t errlen);
 int report_write_data(const report_t *rep, const char *dir, char *err, size_t errlen);
