@@ -166,6 +166,11 @@ void report_demand_tex(FILE *f, const stats_summary_t *s);
 int report_write_headline_cpu(const report_t *rep, const char *dir, char *err, size_t errlen);
 int report_write_headline_cpu_dat(const report_t *rep, const char *dir, char *err, size_t errlen);
 void report_demand_keys(FILE *f, const report_t *rep);
+/* The CPU twin of a throughput ratio (num and den requests/s of whole runs):
+ * median server CPU us per request of den over num's, with a bootstrap
+ * interval, into *out (only ratio, ci, nnum, nden, num, den, id, label are set;
+ * nothing to free). false when r is not a throughput ratio. */
+bool report_demand_ratio(const report_t *rep, const report_ratio_t *r, report_ratio_t *out);
 /* tables/headline.tex and tables/headline-ratios.tex (called by report_write_tables). */
 int report_write_headline_tables(const report_t *rep, const char *dir, char *err, size_t errlen);
 int report_write_data(const report_t *rep, const char *dir, char *err, size_t errlen);

@@ -7,6 +7,7 @@
  * before the field existed, or a backend that cannot read them) says "n/a". */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -245,4 +246,25 @@ void report_demand_keys(FILE *f, const report_t *rep) {
             }
         }
     report_headline_free(&hl);
+}
+
+/* ---- claims judged by CPU us per request ------------------------------------ */
+
+bool report_demand_ratio(const report_t *rep, const report_ratio_t *r, report_ratio_t *out) {
+    if (r->num.kind != METRIC_RPS || r->den.kind != METRIC_RPS || r->num.group || r->den.group)
+        return false;
+    *out = *r;
+    metric_spec_t n = r->num, d = r->den;
+    n.kind = d.kind = METRIC_CPU_US;
+    n.box = d.box = "server";
+    /* cheaper numerator = faster: den's CPU per request over num's */
+    double *a = metric_values(&d, rep->results, rep->cfg.default_config, &out->nden, NULL);
+    double *b = metric_values(&n, rep->results, rep->cfg.default_config, &out->nnum, NULL);
+    size_t index = (size_t)(r - rep->ratios);
+    out->ratio =
+        stats_bootstrap_ratio(a, out->nden, b, out->nnum, rep->cfg.level, rep->cfg.resamples,
+                              rep->cfg.seed + 100000 + index, &out->ci);
+    free(a);
+    free(b);
+    return true;
 }

@@ -102,6 +102,9 @@ for f in tables/headline.tex data/headline-rps.dat data/headline-rps.meta macros
     [ -s "$work/gen/$f" ] || fail "report: $f missing"
 done
 for f in summary.csv summary.md; do [ -s "$work/sum/$f" ] || fail "report: $f missing"; done
+head -n 1 "$work/sum/summary.csv" | grep -q ',server_cpu_us_per_request,' || fail "summary.csv: no service demand column"
+grep -q 'server CPU us/req' "$work/sum/summary.md" || fail "summary.md: no service demand column"
+[ -s "$work/gen/tables/headline-cpu.tex" ] || fail "report: tables/headline-cpu.tex missing"
 grep -q "hl_nimpl = $measured;" "$work/gen/data/headline-rps.meta" ||
     fail "headline figure: expected $measured measured implementations: $(cat "$work/gen/data/headline-rps.meta")"
 for name in "${impls[@]}"; do
@@ -142,12 +145,41 @@ h, f, n, t = map(int, m.groups())
 assert h + f + n == t and t > 0, m.groups()
 assert (rc == 1) == (f > 0), (rc, f)
 # "%-12s %-22s %s": status, id, claim
-status = {l[13:35].strip(): l[:12].strip() for l in lines if l and not l.startswith((" ", "claims:"))}
+status = {l[13:35].strip(): l[:12].strip() for l in lines
+          if l and not l.startswith((" ", "claims:", "judged by:"))}
+assert any(l.startswith("judged by: rps") for l in lines), "claims does not say which metric it used"
 assert len(status) == t, (len(status), t)
 # scenarios outside the plan: pagination, bulk insert, caching are not measured here
 for cid in ("cursor-vs-offset", "raw-insert", "redis-hit"):
     assert status.get(cid) == "not measured", (cid, status.get(cid))
 assert n >= 3, n
+PY
+
+# judged by CPU us per request (service demand): says so; a bad metric is refused
+"$lab" claims "$res" --metric cpu >"$work/claims-cpu.out" 2>&1
+rc=$?
+[ "$rc" -le 1 ] || { cat "$work/claims-cpu.out"; fail "claims --metric cpu exited $rc"; }
+grep -q '^judged by: cpu' "$work/claims-cpu.out" || fail "claims --metric cpu does not say so"
+grep -q '^claims: .* (of [0-9]*)$' "$work/claims-cpu.out" || fail "claims --metric cpu: no summary"
+"$lab" claims "$res" --metric watts >"$work/claims-bad.out" 2>&1
+[ $? -eq 2 ] || fail "claims --metric watts was not refused"
+grep -q "not rps or cpu" "$work/claims-bad.out" || fail "unclear message: $(cat "$work/claims-bad.out")"
+# every run file records the service demand (a number, or null without box statistics)
+python3 - "$res" <<'PY' || fail "service demand fields"
+import glob, json, sys
+files = glob.glob(sys.argv[1] + "/raw/*/*/*/run-*.json")
+assert files
+numbers = 0
+for p in files:
+    r = json.load(open(p))
+    for box in ("server", "postgres", "redis"):
+        k = box + "_cpu_us_per_request"
+        assert k in r, (p, k)
+        assert r[k] is None or r[k] > 0, (p, k, r[k])
+    numbers += isinstance(r["server_cpu_us_per_request"], float)
+    if r.get("boxes", {}).get("server", {}).get("available"):
+        assert r["server_cpu_us_per_request"] is not None, p
+print(f"service demand: {numbers} of {len(files)} run files have the server's")
 PY
 
 # --- the paper, from the study and from two subsets of its raw files -------------
