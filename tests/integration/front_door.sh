@@ -11,6 +11,9 @@
 #    name what the results set lacks (the scenarios outside the headline set);
 #  - claims: exit 0/1 only, its summary line adds up, and the claims about
 #    scenarios outside the plan are "not measured";
+#  - every run file records the service demand (CPU us per request per box),
+#    the summaries show it, `claims --metric cpu` says it judged by it; a
+#    results set without box statistics says "not available";
 #  - each paper builds (ci/paper.sh PAPER_OUT=...) into a PDF of >= 4 pages
 #    with the partial-results box, and neither paper/ nor results/reference
 #    is touched.
@@ -209,7 +212,20 @@ subset() { # $1 = new results dir, $2 = regex of raw/<scenario>/<config> to keep
         done
 }
 subset "$work/c-only" '/c-ulfius-epoll$'
+# ... and as older or unboxed results: no box statistics, no service demand field
+python3 - "$work/c-only" <<'PY' || fail "stripping box statistics"
+import glob, json, sys
+for p in glob.glob(sys.argv[1] + "/raw/*/*/*/run-*.json"):
+    r = json.load(open(p))
+    r["boxes"] = {}
+    for box in ("server", "postgres", "redis"):
+        r.pop(box + "_cpu_us_per_request", None)
+    json.dump(r, open(p, "w"))
+PY
 paper "$work/c-only" "$work/paper-c-only"
+[ -f "$work/paper-c-only/generated/data/headline-cpu.nodata" ] || fail "c-only without boxes: a CPU figure"
+grep -q 'not available' "$work/paper-c-only/generated/tables/headline-cpu.tex" ||
+    fail "c-only without boxes: the CPU table does not say 'not available'"
 grep -q 'hl_nimpl = 1;' "$work/paper-c-only/generated/data/headline-rps.meta" || fail "c-only: headline figure"
 if [ ${#impls[@]} -gt 1 ]; then
     grep -q 'coverage/impls-missing}{FastAPI' "$work/paper-c-only/generated/macros.tex" ||
