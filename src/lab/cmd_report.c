@@ -27,6 +27,10 @@ int cmd_report(int argc, char **argv) {
         fprintf(stderr, "benchlab report: %s: cannot create\n", cli.out_dir);
         rc = 1;
     }
+    if (rc == 0 && strcmp(cli.summary_dir, "none") != 0 && report_mkdirs(cli.summary_dir) != 0) {
+        fprintf(stderr, "benchlab report: %s: cannot create\n", cli.summary_dir);
+        rc = 1;
+    }
     /* the same claims judged on whole intervals, for the text */
     claims_t strict = {0};
     if (rc == 0 && claims_evaluate_opts(&strict, cli.claims_root, cli.claims_path, &cli.report,

@@ -15,7 +15,9 @@ static void usage(const char *prog, int with_outputs) {
             "paper/published-study.json)\n"
             "  --seed N          bootstrap seed (default: the config's)\n"
             "  --strict          a claim holds only when its whole 95 %% interval is on the\n"
-            "                    claimed side (default: the point estimate)\n",
+            "                    claimed side (default: the point estimate)\n"
+            "  --metric rps|cpu  judge throughput claims by requests/s (default) or by the\n"
+            "                    server box's CPU us per request (service demand)\n",
             prog, with_outputs ? " [--out DIR] [--summary-dir DIR]" : "");
     if (with_outputs)
         fprintf(stderr, "  --out DIR         tables/, data/, macros.tex (default paper/generated)\n"
@@ -51,6 +53,16 @@ int report_cli_parse(report_cli_t *cli, int argc, char **argv, int with_outputs)
         }
         if (!strcmp(a, "--strict")) {
             cli->strict = true;
+            continue;
+        }
+        if (!strcmp(a, "--metric")) {
+            if (i + 1 >= argc || claims_metric_parse(argv[i + 1], &cli->metric) != 0) {
+                fprintf(stderr, "benchlab %s: --metric: '%s' is not rps or cpu\n", argv[0],
+                        i + 1 < argc ? argv[i + 1] : "");
+                usage(argv[0], with_outputs);
+                return 2;
+            }
+            i++;
             continue;
         }
         if (!strcmp(a, "--config"))
@@ -128,8 +140,8 @@ int report_cli_load(report_cli_t *cli, const char *prog) {
         fprintf(stderr, "benchlab %s: %s:%d: %s\n", prog, cli->claims_path, je.line, je.text);
         return 1;
     }
-    if (claims_evaluate_opts(&cli->claims, cli->claims_root, cli->claims_path, &cli->report,
-                             cli->strict, err, sizeof err) != 0) {
+    if (claims_evaluate_metric(&cli->claims, cli->claims_root, cli->claims_path, &cli->report,
+                               cli->strict, cli->metric, err, sizeof err) != 0) {
         fprintf(stderr, "benchlab %s: %s\n", prog, err);
         return 1;
     }

@@ -13,6 +13,7 @@ typedef struct report_cli {
     const char *out_dir, *summary_dir; /* report only */
     long long seed;                    /* -1 = from the config */
     bool strict;                       /* claims judged on whole intervals */
+    claims_metric_t metric;            /* --metric: throughput rules by rps or cpu */
     results_t results;
     report_t report;
     claims_t claims;

@@ -308,6 +308,8 @@ int report_write_macros(const report_t *rep, const claims_t *claims, const claim
         }
     }
     headline_keys(f, rep);
+    report_coverage_keys(f, rep);
+    report_demand_keys(f, rep);
     if (claims) {
         key_int(f, "claims/total", (long long)claims->n);
         key_int(f, "claims/holds", (long long)claims->holds);

@@ -1,5 +1,6 @@
 /* Building, judging and writing one run's file (see study_runfile.h). */
 #include "lab/study_runfile.h"
+#include "lab/results_demand.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -121,6 +122,7 @@ json_t *run_file_build(const plan_unit_t *u, int run, const char *implementation
         json_object_set_new(j, "box_backend", json_string(obs->backend));
     if (obs->driver_cpuset)
         json_object_set_new(j, "driver_cpuset", json_string(obs->driver_cpuset));
+    demand_annotate(j); /* <box>_cpu_us_per_request */
     return j;
 }
 

@@ -180,6 +180,41 @@ static void bad_rules_are_errors(void **state) {
     assert_int_equal(eval("{\"nope\": 1}", &c, err, sizeof err), -1);
 }
 
+/* --metric cpu: a throughput rule is judged on the CPU twin of its ratio (the
+ * server box's CPU us per request, den over num) and says "(cpu)"; a latency
+ * rule keeps its own metric. */
+static void cpu_metric_judges_throughput_rules(void **state) {
+    (void)state;
+    json_t *root =
+        json_loads("{\"claims\": ["
+                   "{\"id\": \"t\", \"claim\": \"t\", \"their\": \"-\", \"rules\": "
+                   "[{\"comparison\": \"basic-json\", \"op\": \">\", \"threshold\": 0}]},"
+                   "{\"id\": \"l\", \"claim\": \"l\", \"their\": \"-\", \"rules\": "
+                   "[{\"comparison\": \"pagination\", \"op\": \">\", \"threshold\": 0}]}]}",
+                   0, NULL);
+    assert_non_null(root);
+    claims_t rps, cpu;
+    char err[1024];
+    assert_int_equal(claims_evaluate_metric(&rps, root, "inline.json", &rep, false,
+                                            CLAIMS_METRIC_RPS, err, sizeof err),
+                     0);
+    assert_int_equal(claims_evaluate_metric(&cpu, root, "inline.json", &rep, false,
+                                            CLAIMS_METRIC_CPU, err, sizeof err),
+                     0);
+    assert_null(strstr(rps.items[0].ours, "(cpu)"));
+    assert_non_null(strstr(cpu.items[0].ours, "(cpu)"));
+    assert_int_equal(cpu.items[0].status, CLAIM_HOLDS); /* the fixture has box statistics */
+    assert_string_not_equal(cpu.items[0].ours, rps.items[0].ours);
+    assert_string_equal(cpu.items[1].ours, rps.items[1].ours); /* p95: not a throughput rule */
+    claims_free(&rps);
+    claims_free(&cpu);
+    json_decref(root);
+    claims_metric_t m;
+    assert_int_equal(claims_metric_parse("cpu", &m), 0);
+    assert_int_equal(m, CLAIMS_METRIC_CPU);
+    assert_int_not_equal(claims_metric_parse("watts", &m), 0);
+}
+
 static void the_papers_claims_evaluate(void **state) {
     (void)state;
     const char *root = getenv("BENCHLAB_ROOT") ? getenv("BENCHLAB_ROOT") : ".";
@@ -205,6 +240,7 @@ int main(void) {
         cmocka_unit_test(not_measured_when_scenario_absent),
         cmocka_unit_test(strict_needs_the_whole_interval),
         cmocka_unit_test(bad_rules_are_errors),
+        cmocka_unit_test(cpu_metric_judges_throughput_rules),
         cmocka_unit_test(the_papers_claims_evaluate),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
