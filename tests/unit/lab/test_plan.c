@@ -222,15 +222,16 @@ static void test_implementation_key(void **state) {
 
     /* unknown values name the file and the field */
     write_tmp(tmp_plan, "{\"entries\": [{\"scenarios\": [\"basic/02-json\"], "
-                        "\"implementation\": [\"fastapi\", \"django\"]}]}");
+                        "\"implementation\": [\"fastapi\", \"spring\"]}]}");
     assert_int_equal(plan_load(tmp_plan, scen, "c-ulfius", NULL, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, tmp_plan));
-    assert_non_null(
-        strstr(err, "entries[0].implementation[]: expected c-ulfius, fastapi or express"));
+    assert_non_null(strstr(err, "entries[0].implementation[]: expected c-ulfius, fastapi, "
+                                "fastapi-strict, express, django or rails"));
     write_tmp(tmp_plan, "{\"defaults\": {\"implementation\": 7}, \"entries\": [{\"scenarios\": "
                         "[\"basic/02-json\"]}]}");
     assert_int_equal(plan_load(tmp_plan, scen, "c-ulfius", NULL, &p, err, sizeof err), -1);
-    assert_non_null(strstr(err, "defaults.implementation: expected c-ulfius, fastapi or express"));
+    assert_non_null(strstr(err, "defaults.implementation: expected c-ulfius, fastapi, "
+                                "fastapi-strict, express, django or rails"));
     /* two entries naming the same peer unit are still an error */
     write_tmp(tmp_plan, "{\"entries\": [{\"scenarios\": [\"basic/02-json\"], \"implementation\": "
                         "\"fastapi\"}, {\"scenarios\": [\"basic/02-*\"], \"implementation\": "
@@ -242,7 +243,11 @@ static void test_implementation_key(void **state) {
     assert_true(plan_implementation_known("c-ulfius"));
     assert_true(plan_is_peer("express"));
     assert_false(plan_is_peer("c-ulfius"));
-    assert_false(plan_implementation_known("django"));
+    for (const char *const *n = (const char *const[]){"fastapi-strict", "django", "rails", NULL};
+         *n; n++)
+        assert_true(plan_is_peer(*n) && plan_implementation_known(*n));
+    assert_false(plan_implementation_known("spring"));
+    assert_false(plan_is_peer("rails2"));
 }
 
 /* The committed peer plans: both peers in one study, their server-config
@@ -367,7 +372,9 @@ static void test_profiles(void **state) {
     write_tmp(path, "{\"implementation\": \"flask\"}");
     assert_int_equal(profile_load(path, scen, 2, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, path));
-    assert_non_null(strstr(err, "implementation: expected c-ulfius, fastapi or express"));
+    assert_non_null(strstr(
+        err,
+        "implementation: expected c-ulfius, fastapi, fastapi-strict, express, django or rails"));
     unlink(path);
 }
 
