@@ -1,10 +1,14 @@
 """Scenarios 01, 02, 05, 06, 07: health, echo, external, the /protected chain, upload."""
 import functools
 import logging
+import platform
 import time
 import uuid
 
+import django
+import gunicorn
 import requests
+import rest_framework
 from django.conf import settings
 from rest_framework import authentication, exceptions, permissions, viewsets
 from rest_framework.decorators import action
@@ -18,9 +22,13 @@ _upstream = requests.Session()  # one keep-alive pool per worker
 
 
 class BasicViewSet(viewsets.ViewSet):
+    FRAMEWORK = (f"Django/{django.get_version()} DRF/{rest_framework.VERSION} "
+                 f"gunicorn/{gunicorn.__version__} Python/{platform.python_version()}")
+
     @action(detail=False)
     def health(self, request):
-        return Response({"status": "ok", "server": settings.BENCHLAB_NAME})
+        return Response({"status": "ok", "server": settings.BENCHLAB_NAME},
+                        headers={"X-Benchlab-Framework": self.FRAMEWORK})
 
     @action(detail=False, methods=["post"])
     def echo(self, request):

@@ -79,9 +79,9 @@ static inline long wrong_method_status(void) {
 }
 
 /* An empty query value (?page=): the default, except where the framework
- * validates "" as an integer (FastAPI, DRF's IntegerField): 422. */
+ * validates "" as an integer (FastAPI): 422. */
 static inline int empty_query_is_invalid(void) {
-    return impl_is_fastapi() || impl_is("django");
+    return impl_is_fastapi();
 }
 
 /* Header names are case-insensitive (uvicorn sends them in lower case). */

@@ -13,7 +13,8 @@ log = logging.getLogger("benchlab.peer")
 
 
 @router.get("/health")
-async def health(service: BasicService = Depends(basic_service)):
+async def health(response: Response, service: BasicService = Depends(basic_service)):
+    response.headers["X-Benchlab-Framework"] = service.framework
     return service.health()
 
 

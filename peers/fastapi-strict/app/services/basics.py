@@ -1,14 +1,22 @@
 """Health, echo, the simulated and the real upstream, the bearer check, uploads."""
 import asyncio
+import platform
 from typing import Any, Dict, Optional
 
+import fastapi
 import httpx
+import pydantic
+import uvicorn
 
 from ..domain.errors import Unauthenticated, UpstreamFailed, UpstreamMissing
 from .timing import Stopwatch
 
 
 class BasicService:
+    # what /health's X-Benchlab-Framework header reports (docs/peers.md)
+    framework = (f"FastAPI/{fastapi.__version__} pydantic/{pydantic.VERSION} "
+                 f"uvicorn/{uvicorn.__version__} Python/{platform.python_version()}")
+
     def __init__(self, name: str) -> None:
         self.name = name
 
