@@ -44,6 +44,7 @@ runtime_present() {
         python3 -c 'import django, rest_framework, psycopg2, django_redis, jwt, bcrypt, requests, gunicorn' 2>/dev/null ||
             /usr/bin/python3 -c 'import django, rest_framework, psycopg2, django_redis, jwt, bcrypt, requests, gunicorn' 2>/dev/null
         ;;
+    rails) ruby -e 'require "rails"; require "puma"; require "pg"; require "redis"; require "jwt"; require "bcrypt"' 2>/dev/null ;;
     express) command -v node >/dev/null && peers/express/install.sh >/dev/null 2>&1 ;;
     esac
 }

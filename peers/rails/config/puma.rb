@@ -6,7 +6,9 @@ require "redis"
 
 listen = ENV.fetch("BENCHLAB_LISTEN")
 host, _, port = listen.rpartition(":")
-bind "tcp://#{host}:#{port}"
+# The trailing "/" ends the port in the process title ("puma 5.6.5
+# (tcp://HOST:PORT/) ..."), where `benchlab down` looks for it.
+bind "tcp://#{host}:#{port}/"
 threads BenchlabEnv.threads, BenchlabEnv.threads
 workers_count = Integer(ENV.fetch("BENCHLAB_WORKERS", "1"))
 workers workers_count if workers_count > 1
