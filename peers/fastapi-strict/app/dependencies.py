@@ -1,5 +1,7 @@
 """Providers wiring each service to its repositories (FastAPI's Depends).
-Connection-scoped repositories get a pooled connection for the request."""
+Connection-scoped repositories get a pooled connection for the request. All
+are `async def`: FastAPI would run a plain `def` provider in its thread pool,
+a thread hop per request for what is only object construction."""
 from typing import AsyncIterator
 
 import asyncpg
@@ -29,54 +31,54 @@ async def connection() -> AsyncIterator[asyncpg.Connection]:
         yield conn
 
 
-def basic_service() -> BasicService:
+async def basic_service() -> BasicService:
     return BasicService(config.name)
 
 
-def upstream_service() -> UpstreamService:
+async def upstream_service() -> UpstreamService:
     return UpstreamService(resources.http, config.upstream_url)
 
 
-def user_service() -> UserService:
+async def user_service() -> UserService:
     return UserService(UserRepository(resources.pool))
 
 
-def pagination_service() -> PaginationService:
+async def pagination_service() -> PaginationService:
     return PaginationService(PaginationRepository(resources.pool))
 
 
-def column_service() -> ColumnService:
+async def column_service() -> ColumnService:
     return ColumnService(WideTableRepository(resources.pool))
 
 
-def author_service(conn: asyncpg.Connection = Depends(connection)) -> AuthorService:
+async def author_service(conn: asyncpg.Connection = Depends(connection)) -> AuthorService:
     return AuthorService(AuthorRepository(conn))
 
 
-def bulk_service(conn: asyncpg.Connection = Depends(connection)) -> BulkService:
+async def bulk_service(conn: asyncpg.Connection = Depends(connection)) -> BulkService:
     return BulkService(BulkItemRepository(conn))
 
 
-def product_service() -> StockService:
+async def product_service() -> StockService:
     return StockService(ProductRepository(resources.pool))
 
 
-def stock_service(conn: asyncpg.Connection = Depends(connection)) -> StockService:
+async def stock_service(conn: asyncpg.Connection = Depends(connection)) -> StockService:
     return StockService(ProductRepository(conn))
 
 
-def cache_service() -> CacheService:
+async def cache_service() -> CacheService:
     return CacheService(UserRepository(resources.pool), UserCacheRepository(resources.redis))
 
 
-def auth_service() -> AuthService:
+async def auth_service() -> AuthService:
     return AuthService(UserRepository(resources.pool), SessionRepository(resources.redis),
                        config.jwt_secret)
 
 
-def stats_service() -> StatsService:
+async def stats_service() -> StatsService:
     return StatsService(StatsRepository(resources.pool))
 
 
-def workload_service() -> WorkloadService:
+async def workload_service() -> WorkloadService:
     return WorkloadService(AuthorRepository(resources.pool))

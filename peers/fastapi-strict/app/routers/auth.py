@@ -9,16 +9,16 @@ from ..services.auth import AuthService
 router = APIRouter()
 
 
-def bearer(authorization: Optional[str] = Header(default=None)) -> str:
+async def bearer(authorization: Optional[str] = Header(default=None)) -> str:
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("missing bearer token")
     return token.strip()
 
 
-def session_token(authorization: Optional[str] = Header(default=None),
+async def session_token(authorization: Optional[str] = Header(default=None),
                   x_session_token: Optional[str] = Header(default=None)) -> str:
-    return x_session_token or bearer(authorization)
+    return x_session_token or await bearer(authorization)
 
 
 @router.get("/auth/public")

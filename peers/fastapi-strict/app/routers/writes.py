@@ -1,4 +1,5 @@
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
 
 from ..dependencies import bulk_service, product_service, stock_service
 from ..domain.keys import INT4_MAX
@@ -25,7 +26,7 @@ async def reset(service: StockService = Depends(product_service)):
 
 @router.get("/transactions/products/{product_id}")
 async def product(product_id: int, service: StockService = Depends(product_service)):
-    return await service.product(product_id)
+    return JSONResponse(await service.product(product_id))
 
 
 @router.post("/transactions/decrement/{method}")
