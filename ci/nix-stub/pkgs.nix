@@ -473,13 +473,18 @@ let
   pythonPackageNames = [
     "asyncpg"
     "bcrypt"
+    "django"
+    "django-redis"
+    "djangorestframework"
     "fastapi"
     "gunicorn"
     "httptools"
     "httpx"
+    "psycopg2"
     "pyjwt"
     "python-multipart"
     "redis"
+    "requests"
     "uvicorn"
     "uvloop"
   ];
@@ -513,6 +518,48 @@ let
             version = "3.13.5";
             pythonPackages = map (p: p.name) chosen;
             meta.mainProgram = "python3";
+          };
+    };
+
+  # ruby.withPackages (ps: [ ps.rails ... ]): ps holds the gems the flake may
+  # name (nixpkgs' rubyPackages attribute names).
+  rubyPackageNames = [
+    "bcrypt"
+    "jwt"
+    "pg"
+    "puma"
+    "rails"
+    "redis"
+  ];
+  rubyPkgs = lib.genAttrs rubyPackageNames (
+    n:
+    leaf "ruby3.3-${n}" {
+      version = "0";
+      passthru.gemName = n;
+    }
+  );
+  ruby =
+    (leaf "ruby" {
+      version = "3.3.8";
+      mainProgram = "ruby";
+    })
+    // {
+      withPackages =
+        f:
+        let
+          chosen = f rubyPkgs;
+          bad = filter (p: !(p ? gemName)) chosen;
+        in
+        if !(isList chosen) then
+          throw "ruby.withPackages: the function must return a list of Ruby packages"
+        else if bad != [ ] then
+          throw "ruby.withPackages: not a Ruby package: ${(head bad).name or "<value>"}"
+        else
+          mkDerivation {
+            pname = "ruby-env";
+            version = "3.3.8";
+            rubyGems = map (p: p.name) chosen;
+            meta.mainProgram = "ruby";
           };
     };
 
@@ -724,6 +771,7 @@ let
       importNpmLock
       buildNpmPackage
       python3
+      ruby
       lib
       stdenv
       runCommand

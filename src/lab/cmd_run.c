@@ -20,7 +20,7 @@ static void usage(FILE *out) {
         "  --results DIR          where run files go (default results/PLAN-<UTC time>)\n"
         "  --runs N               runs per scenario and configuration instead of the plan's\n"
         "  --resume               continue the study in DIR from the first missing run\n"
-        "  --implementation NAME  run NAME (c-ulfius, fastapi, express) where the plan names no\n"
+        "  --implementation NAME  run NAME (c-ulfius or a peer of peers/) where the plan names no\n"
         "                         implementation, and only NAME's units where it does (the\n"
         "                         plan's \"implementation\" key, else the profile's, else "
         "c-ulfius)\n"

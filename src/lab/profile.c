@@ -155,8 +155,7 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
                            "expected native, cgroup-v1, cgroup-v2, docker, podman or none");
         } else if (strcmp(key, "implementation") == 0) {
             if (!json_is_string(v) || !plan_implementation_known(json_string_value(v)))
-                return bad(err, err_len, file, "implementation",
-                           "expected c-ulfius, fastapi or express");
+                return bad(err, err_len, file, "implementation", "expected " PLAN_IMPLEMENTATIONS);
             snprintf(out->implementation, sizeof out->implementation, "%s", json_string_value(v));
         } else if (strcmp(key, "driver") == 0 && json_is_object(v)) {
             driver = v;

@@ -7,7 +7,7 @@
  *              "postgres": {...}, "redis": {...}, "upstream": {...}}}
  *
  * "rest" means every CPU of the host that no box is pinned to.
- * "implementation" (c-ulfius, fastapi, express) is the server of the plan
+ * "implementation" (c-ulfius or a peer) is the server of the plan
  * units that name none; a plan's own "implementation" wins, and the CLI's
  * --implementation wins over both (see plan.h). */
 #ifndef BENCHLAB_LAB_PROFILE_H

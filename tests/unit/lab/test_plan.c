@@ -105,8 +105,8 @@ static void test_server_config_matrix(void **state) {
     if (plan_load("server-config", scen, "c-ulfius", NULL, &p, err, sizeof err) != 0)
         fail_msg("%s", err);
     /* 3 scenarios x 2 threading x 3 workers x 3 CPU limits x 3 VU counts for
-     * benchlab-server, then 3 x 3 x 3 x 3 for each peer (no threading axis) */
-    assert_int_equal(p.nunits, 162 + 2 * 81);
+     * benchlab-server, then 3 x 3 x 3 x 3 for each of the 4 peers (no threading axis) */
+    assert_int_equal(p.nunits, 162 + 4 * 81);
     assert_string_equal(p.units[0].config, "c-ulfius-epoll-cpu0.25-vu10");
     assert_string_equal(p.units[1].config, "c-ulfius-epoll-cpu0.25-vu50");
     assert_true(p.units[0].server_flags);
@@ -114,7 +114,7 @@ static void test_server_config_matrix(void **state) {
     int restarts = 0;
     for (int i = 1; i < p.nunits; i++)
         restarts += !plan_same_server(&p.units[i - 1], &p.units[i]);
-    assert_int_equal(restarts, (162 + 2 * 81) / 9 - 1);
+    assert_int_equal(restarts, (162 + 4 * 81) / 9 - 1);
     int found = 0;
     for (int i = 0; i < p.nunits; i++)
         found += strcmp(p.units[i].config, "c-ulfius-pool-w4-cpu2-vu200") == 0;
@@ -239,15 +239,16 @@ static void test_implementation_key(void **state) {
 
     /* unknown values name the file and the field */
     write_tmp(tmp_plan, "{\"entries\": [{\"scenarios\": [\"basic/02-json\"], "
-                        "\"implementation\": [\"fastapi\", \"django\"]}]}");
+                        "\"implementation\": [\"fastapi\", \"spring\"]}]}");
     assert_int_equal(plan_load(tmp_plan, scen, "c-ulfius", NULL, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, tmp_plan));
-    assert_non_null(
-        strstr(err, "entries[0].implementation[]: expected c-ulfius, fastapi or express"));
+    assert_non_null(strstr(err, "entries[0].implementation[]: expected c-ulfius, fastapi, "
+                                "fastapi-strict, express, django or rails"));
     write_tmp(tmp_plan, "{\"defaults\": {\"implementation\": 7}, \"entries\": [{\"scenarios\": "
                         "[\"basic/02-json\"]}]}");
     assert_int_equal(plan_load(tmp_plan, scen, "c-ulfius", NULL, &p, err, sizeof err), -1);
-    assert_non_null(strstr(err, "defaults.implementation: expected c-ulfius, fastapi or express"));
+    assert_non_null(strstr(err, "defaults.implementation: expected c-ulfius, fastapi, "
+                                "fastapi-strict, express, django or rails"));
     /* two entries naming the same peer unit are still an error */
     write_tmp(tmp_plan, "{\"entries\": [{\"scenarios\": [\"basic/02-json\"], \"implementation\": "
                         "\"fastapi\"}, {\"scenarios\": [\"basic/02-*\"], \"implementation\": "
@@ -259,7 +260,11 @@ static void test_implementation_key(void **state) {
     assert_true(plan_implementation_known("c-ulfius"));
     assert_true(plan_is_peer("express"));
     assert_false(plan_is_peer("c-ulfius"));
-    assert_false(plan_implementation_known("django"));
+    for (const char *const *n = (const char *const[]){"fastapi-strict", "django", "rails", NULL};
+         *n; n++)
+        assert_true(plan_is_peer(*n) && plan_implementation_known(*n));
+    assert_false(plan_implementation_known("spring"));
+    assert_false(plan_is_peer("rails2"));
 }
 
 /* The committed peer plans: both peers in one study, their server-config
@@ -294,6 +299,10 @@ static void test_peer_plans(void **state) {
     assert_true(unit_index(&p, "server-config/io-sleep", "fastapi-cpu1-vu50") >= 0);
     assert_true(unit_index(&p, "server-config/io-sleep", "fastapi-w4-cpu0.25-vu200") >= 0);
     assert_true(unit_index(&p, "server-config/cpu-fibonacci", "express-w2-cpu2-vu10") >= 0);
+    /* the study's Django (gunicorn sync workers) and Rails (Puma workers) */
+    assert_true(unit_index(&p, "server-config/io-sleep", "django-w4-cpu0.25-vu200") >= 0);
+    assert_true(unit_index(&p, "server-config/mixed-report", "rails-w2-cpu1-vu50") >= 0);
+    assert_true(unit_index(&p, "server-config/cpu-fibonacci", "rails-cpu2-vu10") >= 0);
     plan_free(&p);
     /* --implementation fastapi: only the peer's units of that plan */
     if (plan_load("server-config", scen, "fastapi", "fastapi", &p, err, sizeof err) != 0)
@@ -392,7 +401,9 @@ static void test_profiles(void **state) {
     write_tmp(path, "{\"implementation\": \"flask\"}");
     assert_int_equal(profile_load(path, scen, 2, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, path));
-    assert_non_null(strstr(err, "implementation: expected c-ulfius, fastapi or express"));
+    assert_non_null(strstr(
+        err,
+        "implementation: expected c-ulfius, fastapi, fastapi-strict, express, django or rails"));
     unlink(path);
 }
 
