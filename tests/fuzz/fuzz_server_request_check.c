@@ -2,11 +2,11 @@
  * request head, parsed in place as libmicrohttpd 0.9.75 parses it
  * (tests/unit/server/mhd_head.h; with ASan every byte request_check reads
  * must lie in that buffer). Checked against the raw bytes: a head it
- * accepts has no NUL (but NUL LF, which is CR LF once parsed in place, and
- * leaves the value as it would be with CR LF), no CR that is not followed by LF, no LF that does
- * not follow a CR, no continuation line, no field name with a byte outside RFC 9110's token,
- * exactly one Host in HTTP/1.1, and never both Content-Length and Transfer-Encoding; every refusal
- * is a 400 or 501 whose JSON (early_error_json) is an object with "error" and "detail". */
+ * accepts has no NUL inside a line (NULs next to a line end cannot be told
+ * from its CR LF once parsed in place, docs/server.md), no CR that is not followed by LF, no LF
+ * that does not follow a CR, no continuation line, no field name with a byte outside RFC 9110's
+ * token, exactly one Host in HTTP/1.1, and never both Content-Length and Transfer-Encoding; every
+ * refusal is a 400 or 501 whose JSON (early_error_json) is an object with "error" and "detail". */
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -47,24 +47,39 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     /* Accepted: the raw head after the request line is clean; the request
      * line itself (and empty lines before it) are libmicrohttpd's to judge,
-     * its end is a CR LF (or NUL LF). */
+     * its end is the first run of line-end bytes. */
     const char *p = (const char *)data;
-    if (version_end + 2 > head_len || (p[version_end] != '\r' && p[version_end] != '\0') ||
-        p[version_end + 1] != '\n')
+    if (version_end >= head_len ||
+        (p[version_end] != '\r' && p[version_end] != '\n' && p[version_end] != '\0'))
         __builtin_trap();
-    size_t i = version_end + 2;
-    int hosts = 0, cl = 0, te = 0, line_start = 1, first_line = 0;
+    size_t i = version_end;
+    int hosts = 0, cl = 0, te = 0, line_start = 0, first_line = 1;
     for (; i < head_len; i++) {
-        /* NUL LF reads as CR LF once parsed in place (both become two NULs),
-         * and the value before it is what it would be with CRLF: allowed. */
-        char c = p[i] == '\0' && i + 1 < head_len && p[i + 1] == '\n' ? '\r' : p[i];
-        char prev = i > 0 && p[i - 1] == '\0' ? '\r' : (i > 0 ? p[i - 1] : 0);
-        if (c == '\0' || (c == '\r' && (i + 1 >= head_len || p[i + 1] != '\n')) ||
-            (c == '\n' && prev != '\r'))
-            __builtin_trap();
+        /* A run of NUL, CR and LF bytes: libmicrohttpd turns the line ends
+         * in it into NULs, so with a NUL in it only its length is left to
+         * see; such a run must at least end a line (contain an LF): a NUL
+         * inside a value is refused. A run without NUL must be CRLFs. */
+        char c = p[i];
+        if (c == '\0' || c == '\r' || c == '\n') {
+            size_t j = i;
+            int nul = 0, lf = 0;
+            for (; j < head_len && (p[j] == '\0' || p[j] == '\r' || p[j] == '\n'); j++) {
+                nul |= p[j] == '\0';
+                lf |= p[j] == '\n';
+            }
+            if (nul ? !lf : (j - i) % 2 != 0)
+                __builtin_trap();
+            for (size_t k = i; !nul && k < j; k += 2)
+                if (p[k] != '\r' || p[k + 1] != '\n')
+                    __builtin_trap();
+            i = j - 1;
+            line_start = 1;
+            first_line = 0;
+            continue;
+        }
         if (line_start && !first_line && (c == ' ' || c == '\t'))
             __builtin_trap();
-        if (line_start && !first_line && c != '\r') {
+        if (line_start && !first_line) {
             const char *colon = memchr(p + i, ':', head_len - i);
             if (colon == NULL)
                 __builtin_trap();
@@ -77,9 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             cl += has_name(p + i, head_len - i, "Content-Length");
             te += has_name(p + i, head_len - i, "Transfer-Encoding");
         }
-        line_start = c == '\n';
-        if (c == '\n')
-            first_line = 0;
+        line_start = 0;
     }
     if ((http11 && hosts != 1) || hosts > 1 || (cl && te))
         __builtin_trap();
