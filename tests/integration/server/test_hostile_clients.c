@@ -525,9 +525,9 @@ static void test_per_ip_limit_and_eviction(void **state) {
                                "--max-conns-per-ip",
                                "50",
                                "--header-timeout",
-                               "2",
+                               "1",
                                "--body-timeout",
-                               "2",
+                               "1",
                                NULL};
         model_args(m, extra, args);
         char base[128];
