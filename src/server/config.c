@@ -15,9 +15,12 @@ const char config_usage[] =
     "  [--db-pool N] [--pg DSN] [--redis redis://HOST:PORT[/DB]] [--upstream URL]\n"
     "  [--max-body BYTES] [--max-header BYTES] [--conn-timeout S] [--log-level "
     "off|error|warn|info|debug]\n"
+    "  [--max-conns N] [--max-conns-per-ip N] [--header-timeout S] [--body-timeout S]\n"
     "  [--jwt-secret S] [--fast-routes on|off]\n"
     "Environment fallbacks: BENCHLAB_LISTEN, BENCHLAB_NAME, BENCHLAB_THREADING, BENCHLAB_PG,\n"
-    "BENCHLAB_REDIS, BENCHLAB_UPSTREAM, BENCHLAB_JWT_SECRET, BENCHLAB_FAST_ROUTES.\n";
+    "BENCHLAB_REDIS, BENCHLAB_UPSTREAM, BENCHLAB_JWT_SECRET, BENCHLAB_FAST_ROUTES,\n"
+    "BENCHLAB_MAX_CONNS, BENCHLAB_MAX_CONNS_PER_IP, BENCHLAB_HEADER_TIMEOUT, "
+    "BENCHLAB_BODY_TIMEOUT.\n";
 
 static const char *const threading_names[] = {"select", "poll", "epoll", "pool", "thread-per-conn"};
 
@@ -120,6 +123,10 @@ static void defaults(struct server_config *cfg) {
     cfg->max_body = 10u * 1024 * 1024;
     cfg->max_header = 16u * 1024;
     cfg->conn_timeout = 30;
+    cfg->max_conns = 16384;
+    cfg->max_conns_per_ip = 4096;
+    cfg->header_timeout = 10;
+    cfg->body_timeout = 30;
     cfg->log_level = LOG_OFF;
     snprintf(cfg->jwt_secret, sizeof cfg->jwt_secret, "benchlab-dev-secret-change-me");
 }
@@ -170,6 +177,22 @@ static int apply(struct server_config *cfg, const char *flag, const char *v, cha
         bad = parse_long(v, 0, 86400, &n);
         if (!bad)
             cfg->conn_timeout = (int)n;
+    } else if (strcmp(flag, "max-conns") == 0) {
+        bad = parse_long(v, 16, 1000000, &n);
+        if (!bad)
+            cfg->max_conns = (int)n;
+    } else if (strcmp(flag, "max-conns-per-ip") == 0) {
+        bad = parse_long(v, 0, 1000000, &n);
+        if (!bad)
+            cfg->max_conns_per_ip = (int)n;
+    } else if (strcmp(flag, "header-timeout") == 0) {
+        bad = parse_long(v, 0, 86400, &n);
+        if (!bad)
+            cfg->header_timeout = (int)n;
+    } else if (strcmp(flag, "body-timeout") == 0) {
+        bad = parse_long(v, 0, 86400, &n);
+        if (!bad)
+            cfg->body_timeout = (int)n;
     } else if (strcmp(flag, "log-level") == 0) {
         int l = log_parse_level(v);
         bad = l < 0;
@@ -194,17 +217,27 @@ static int apply(struct server_config *cfg, const char *flag, const char *v, cha
 static const struct {
     const char *flag, *env;
 } env_map[] = {
-    {"listen", "BENCHLAB_LISTEN"},         {"name", "BENCHLAB_NAME"},
-    {"threading", "BENCHLAB_THREADING"},   {"pg", "BENCHLAB_PG"},
-    {"redis", "BENCHLAB_REDIS"},           {"upstream", "BENCHLAB_UPSTREAM"},
-    {"jwt-secret", "BENCHLAB_JWT_SECRET"}, {"fast-routes", "BENCHLAB_FAST_ROUTES"},
+    {"listen", "BENCHLAB_LISTEN"},
+    {"name", "BENCHLAB_NAME"},
+    {"threading", "BENCHLAB_THREADING"},
+    {"pg", "BENCHLAB_PG"},
+    {"redis", "BENCHLAB_REDIS"},
+    {"upstream", "BENCHLAB_UPSTREAM"},
+    {"jwt-secret", "BENCHLAB_JWT_SECRET"},
+    {"fast-routes", "BENCHLAB_FAST_ROUTES"},
+    {"max-conns", "BENCHLAB_MAX_CONNS"},
+    {"max-conns-per-ip", "BENCHLAB_MAX_CONNS_PER_IP"},
+    {"header-timeout", "BENCHLAB_HEADER_TIMEOUT"},
+    {"body-timeout", "BENCHLAB_BODY_TIMEOUT"},
 };
 
 static int known_flag(const char *flag) {
-    static const char *const flags[] = {"listen",    "name",       "threading",  "threads",
-                                        "workers",   "db-pool",    "pg",         "redis",
-                                        "upstream",  "max-body",   "max-header", "conn-timeout",
-                                        "log-level", "jwt-secret", "fast-routes"};
+    static const char *const flags[] = {
+        "listen",           "name",           "threading",   "threads",
+        "workers",          "db-pool",        "pg",          "redis",
+        "upstream",         "max-body",       "max-header",  "conn-timeout",
+        "log-level",        "jwt-secret",     "fast-routes", "max-conns",
+        "max-conns-per-ip", "header-timeout", "body-timeout"};
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
         if (strcmp(flag, flags[i]) == 0)
             return 1;

@@ -28,7 +28,12 @@ struct server_config {
     size_t max_body;
     size_t max_header; /* request line + header fields, bytes (431 above) */
     int conn_timeout;  /* seconds an idle connection is kept */
-    int log_level;     /* enum log_level */
+    /* Hostile clients (docs/server.md, "Connection limits and deadlines"). */
+    int max_conns;        /* connections per process (capped by the descriptor limit) */
+    int max_conns_per_ip; /* per client address, 0 = no limit */
+    int header_timeout;   /* seconds, in total, to send a request's header fields; 0 = none */
+    int body_timeout;     /* seconds, in total, to send a request's body; 0 = none */
+    int log_level;        /* enum log_level */
     char jwt_secret[256];
     /* GET /health and POST /echo answered at the libmicrohttpd level, without
      * ulfius' per-request work (http/fast_routes.h). Off by default, so that

@@ -6,6 +6,7 @@
 #include "server/cache/redis_pool.h"
 #include "server/db/pool.h"
 #include "server/http/access_hook.h"
+#include "server/http/conn_guard.h"
 #include "server/http/deferred.h"
 #include "server/http/fast_routes.h"
 #include "server/http/front.h"
@@ -19,6 +20,8 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/select.h>
 #include <time.h>
 #include <ulfius.h>
 #include <unistd.h>
@@ -41,10 +44,56 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *conn)
 static void request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                               enum MHD_RequestTerminationCode toe) {
     upstream_async_request_completed(conn);
+    conn_guard_request_completed(conn);
     if (*con_cls != NULL)
         atomic_fetch_sub(&in_flight, 1);
     if (!fast_routes_completed(con_cls)) /* else not ulfius' to free */
         mhd_request_completed(cls, conn, con_cls, toe);
+}
+
+static void notify_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                              enum MHD_ConnectionNotificationCode toe) {
+    conn_guard_notify(conn, socket_context, toe);
+    deferred_notify_connection(cls, conn, socket_context, toe);
+}
+
+/* Descriptors kept for everything but client connections: the listening
+ * socket, PostgreSQL and Redis pools, the upstream client's keep-alive
+ * connections (up to 256), logs, libraries. */
+static unsigned fd_reserve(const struct server_config *cfg) {
+    return 64 + 256 + 2u * (unsigned)cfg->db_pool;
+}
+
+/* Raises the soft descriptor limit to the hard one and returns the
+ * connection limit that fits in it (and, with select(), below FD_SETSIZE). */
+static unsigned connection_cap(const struct server_config *cfg) {
+    struct rlimit rl;
+    unsigned cap = (unsigned)cfg->max_conns;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        if (rl.rlim_cur < rl.rlim_max) {
+            rlim_t want = rl.rlim_max;
+            rl.rlim_cur = want;
+            if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+                getrlimit(RLIMIT_NOFILE, &rl);
+        }
+        rlim_t fit = rl.rlim_cur > fd_reserve(cfg) + 16 ? rl.rlim_cur - fd_reserve(cfg) : 16;
+        if (rl.rlim_cur != RLIM_INFINITY && fit < cap) {
+            LOG_W("--max-conns %u lowered to %u: the descriptor limit is %llu", cap, (unsigned)fit,
+                  (unsigned long long)rl.rlim_cur);
+            cap = (unsigned)fit;
+        }
+    }
+    if (cfg->threading == THREADING_SELECT || cfg->threading == THREADING_POLL) {
+        /* select() cannot watch descriptors >= FD_SETSIZE (libmicrohttpd
+         * closes such connections at once); a poll() round costs time in
+         * proportion to the connections and libmicrohttpd accepts one
+         * connection per round (2,800 connections: 7 ms a round). Both are
+         * held to what select() can watch; the guard evicts beyond it. */
+        unsigned fit = FD_SETSIZE - 64 - 2u * (unsigned)cfg->db_pool;
+        if (cap > fit)
+            cap = fit;
+    }
+    return cap;
 }
 
 static unsigned mhd_flags(enum threading_model m) {
@@ -122,7 +171,7 @@ int server_run(const struct server_config *cfg, int reuse_port) {
         goto out;
     }
     /* The header limit, /health and /echo, /external/http (http/front.h). */
-    front_init(cfg->max_header, use_suspend);
+    front_init(cfg->max_header, cfg->max_body, use_suspend);
     mhd_errors_set_limit(cfg->max_header);
     if (fast_routes_init(&app) != 0) {
         fprintf(stderr, "benchlab-server: out of memory\n");
@@ -134,13 +183,25 @@ int server_run(const struct server_config *cfg, int reuse_port) {
         goto out;
     }
 
-    struct MHD_OptionItem ops[12];
+    unsigned cap = connection_cap(cfg);
+    struct conn_guard_limits gl = {cap, (unsigned)cfg->header_timeout, (unsigned)cfg->body_timeout,
+                                   (unsigned)cfg->conn_timeout};
+    if (conn_guard_init(&gl) != 0) {
+        fprintf(stderr, "benchlab-server: cannot start the connection guard\n");
+        goto out;
+    }
+
+    struct MHD_OptionItem ops[16];
     int n = 0;
     ops[n++] =
         (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)request_completed, NULL};
     ops[n++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_logger, NULL};
-    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION,
-                                       (intptr_t)deferred_notify_connection, NULL};
+    ops[n++] =
+        (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)notify_connection, NULL};
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, (intptr_t)cap, NULL};
+    if (cfg->max_conns_per_ip > 0)
+        ops[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                                           (intptr_t)(unsigned)cfg->max_conns_per_ip, NULL};
     ops[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &sa};
     ops[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT,
                                        (intptr_t)(unsigned)cfg->conn_timeout, NULL};
@@ -170,8 +231,9 @@ int server_run(const struct server_config *cfg, int reuse_port) {
         LOG_W("access hook not installed: --fast-routes on has no effect");
     if (use_suspend && !access_hook_installed())
         LOG_W("access hook not installed: /external/http holds a thread while it waits");
-    LOG_I("listening on %s:%u (threading %s, pid %d)", cfg->host, di ? di->port : 0,
-          config_threading_name(cfg->threading), (int)getpid());
+    LOG_I("listening on %s:%u (threading %s, pid %d, at most %u connections, %d per address)",
+          cfg->host, di ? di->port : 0, config_threading_name(cfg->threading), (int)getpid(), cap,
+          cfg->max_conns_per_ip);
 
     int sig = 0;
     sigwait(&sigs, &sig);
@@ -189,6 +251,11 @@ int server_run(const struct server_config *cfg, int reuse_port) {
     deferred_shutdown();   /* resumes anything still suspended */
     upstream_async_stop(); /* upstream calls still running end, answered 503 */
     ulfius_stop_framework(&inst);
+    struct conn_guard_stats gs;
+    conn_guard_stats(&gs);
+    LOG_I("closed %lu connections at the header deadline, %lu at the body deadline, %lu to make "
+          "room",
+          gs.header_deadline, gs.body_deadline, gs.evicted);
     rc = 0;
 out:
     ulfius_clean_instance(&inst);
@@ -197,6 +264,7 @@ out:
         upstream_async_stop();
     }
     upstream_async_free();
+    conn_guard_stop();
     access_hook_disarm();
     fast_routes_free();
     db_pool_free(app.db);

@@ -8,11 +8,15 @@ static access_hook_fn hook;
 static void *hook_cls;
 static MHD_AccessHandlerCallback inner; /* ulfius' dispatcher */
 static atomic_int installed;
+/* The HTTP version of the request whose access-handler call is running on
+ * this thread (libmicrohttpd's pointer into its read buffer). */
+static _Thread_local const char *current_version;
 
 static enum MHD_Result front(void *cls, struct MHD_Connection *conn, const char *url,
                              const char *method, const char *version, const char *upload_data,
                              size_t *upload_data_size, void **con_cls) {
     enum MHD_Result ret;
+    current_version = version;
     if (hook != NULL && hook(conn, url, method, upload_data, upload_data_size, con_cls, &ret))
         return ret;
     return inner(cls, conn, url, method, version, upload_data, upload_data_size, con_cls);
@@ -41,6 +45,10 @@ void access_hook_arm(void *dh_cls, access_hook_fn fn) {
 
 int access_hook_installed(void) {
     return atomic_load(&installed);
+}
+
+const char *access_hook_version(void) {
+    return current_version;
 }
 
 void access_hook_disarm(void) {

@@ -30,6 +30,10 @@ void access_hook_arm(void *dh_cls, access_hook_fn fn);
 /* Whether that daemon was started with the hook in front (0 when the
  * interposition did not happen, e.g. a static libmicrohttpd). */
 int access_hook_installed(void);
+/* From the hook: the request's HTTP version as libmicrohttpd passed it to
+ * the access handler (a pointer into its read buffer, see
+ * http/request_check.h); NULL before the first call on this thread. */
+const char *access_hook_version(void);
 /* After the daemon stopped. */
 void access_hook_disarm(void);
 

@@ -69,7 +69,18 @@ size_t early_error_json(unsigned status, const char *page, size_t page_len, size
         break;
     case 400:
         error = "bad_request";
-        if (page_has(page, page_len, "Host"))
+        if (page_has(page, page_len, "field-value"))
+            detail = "NUL, CR or LF in a header field, whitespace before a colon, or a line not "
+                     "ended by CRLF";
+        else if (page_has(page, page_len, "Content-Length with Transfer-Encoding"))
+            detail = "Content-Length and Transfer-Encoding together";
+        else if (page_has(page, page_len, "Content-Length conflict"))
+            detail = "Content-Length fields that differ";
+        else if (page_has(page, page_len, "Transfer-Encoding repeated"))
+            detail = "Transfer-Encoding repeated, or in an HTTP/1.0 request";
+        else if (page_has(page, page_len, "Host twice"))
+            detail = "more than one Host header";
+        else if (page_has(page, page_len, "Host"))
             detail = "an HTTP/1.1 request needs a Host header";
         else if (page_has(page, page_len, "chunked"))
             detail = "malformed chunked encoding";
@@ -77,6 +88,10 @@ size_t early_error_json(unsigned status, const char *page, size_t page_len, size
             detail = "malformed Content-Length";
         else
             detail = "malformed request line or header field";
+        break;
+    case 501:
+        error = "not_implemented";
+        detail = "the only Transfer-Encoding understood is chunked";
         break;
     default:
         if (status >= 500) {

@@ -9,6 +9,11 @@
  *   2. GET /health and POST /echo (http/fast_routes.h);
  *   3. GET /external/http without a thread (http/upstream_async.h), where
  *      connections can be suspended.
+ * Before 2 and 3, at a request's first call (header fields complete, no body
+ * byte read): RFC 9112's framing rules (http/request_check.h: 400/501 and
+ * Connection: close), then a declared Content-Length over --max-body gets
+ * its 413 at once, with Connection: close, so the body is never read; and
+ * the connection's deadlines move on (http/conn_guard.h).
  * Everything else goes to ulfius. */
 #ifndef BENCHLAB_SERVER_HTTP_FRONT_H
 #define BENCHLAB_SERVER_HTTP_FRONT_H
@@ -17,7 +22,7 @@
 #include <stddef.h>
 
 /* Before the daemon starts. */
-void front_init(size_t max_header, int async_external);
+void front_init(size_t max_header, size_t max_body, int async_external);
 
 /* The access hook (access_hook_fn). */
 int front_access(struct MHD_Connection *conn, const char *url, const char *method,

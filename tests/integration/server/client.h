@@ -128,9 +128,9 @@ static inline int http_to(const char *base, const char *method, const char *path
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, client_append);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, bb);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, (void *)bb);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, client_append);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, hb);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, (void *)hb);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     if (body != NULL) {

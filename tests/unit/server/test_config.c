@@ -23,12 +23,48 @@ static int parse(struct server_config *cfg, char *err, size_t errlen, int argc, 
 
 static int clear_env(void **state) {
     (void)state;
-    const char *vars[] = {"BENCHLAB_LISTEN",     "BENCHLAB_NAME",       "BENCHLAB_THREADING",
-                          "BENCHLAB_PG",         "BENCHLAB_REDIS",      "BENCHLAB_UPSTREAM",
-                          "BENCHLAB_JWT_SECRET", "BENCHLAB_FAST_ROUTES"};
+    const char *vars[] = {"BENCHLAB_LISTEN",         "BENCHLAB_NAME",
+                          "BENCHLAB_THREADING",      "BENCHLAB_PG",
+                          "BENCHLAB_REDIS",          "BENCHLAB_UPSTREAM",
+                          "BENCHLAB_JWT_SECRET",     "BENCHLAB_FAST_ROUTES",
+                          "BENCHLAB_MAX_CONNS",      "BENCHLAB_MAX_CONNS_PER_IP",
+                          "BENCHLAB_HEADER_TIMEOUT", "BENCHLAB_BODY_TIMEOUT"};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
         unsetenv(vars[i]);
     return 0;
+}
+
+/* The hostile-client limits: defaults, flags, environment, bad values. */
+static void test_connection_limits(void **state) {
+    (void)state;
+    struct server_config cfg;
+    char err[256];
+    assert_int_equal(parse(&cfg, err, sizeof err, 1), 0);
+    assert_int_equal(cfg.max_conns, 16384);
+    assert_int_equal(cfg.max_conns_per_ip, 4096);
+    assert_int_equal(cfg.header_timeout, 10);
+    assert_int_equal(cfg.body_timeout, 30);
+    setenv("BENCHLAB_MAX_CONNS", "500", 1);
+    setenv("BENCHLAB_HEADER_TIMEOUT", "0", 1);
+    assert_int_equal(parse(&cfg, err, sizeof err, 8, "--max-conns", "600", "--max-conns-per-ip",
+                           "0", "--body-timeout=5", "--header-timeout", "3"),
+                     0);
+    assert_int_equal(cfg.max_conns, 600); /* the flag wins */
+    assert_int_equal(cfg.max_conns_per_ip, 0);
+    assert_int_equal(cfg.body_timeout, 5);
+    assert_int_equal(cfg.header_timeout, 3);
+    unsetenv("BENCHLAB_HEADER_TIMEOUT");
+    assert_int_equal(parse(&cfg, err, sizeof err, 1), 0);
+    assert_int_equal(cfg.max_conns, 500);
+    unsetenv("BENCHLAB_MAX_CONNS");
+    assert_int_equal(parse(&cfg, err, sizeof err, 3, "--max-conns", "8"), -1);
+    assert_non_null(strstr(err, "--max-conns"));
+    assert_int_equal(parse(&cfg, err, sizeof err, 3, "--header-timeout", "-1"), -1);
+    assert_non_null(strstr(err, "--header-timeout"));
+    setenv("BENCHLAB_BODY_TIMEOUT", "x", 1);
+    assert_int_equal(parse(&cfg, err, sizeof err, 1), -1);
+    assert_non_null(strstr(err, "BENCHLAB_BODY_TIMEOUT"));
+    unsetenv("BENCHLAB_BODY_TIMEOUT");
 }
 
 static void test_defaults(void **state) {
@@ -136,6 +172,7 @@ static void test_threading_names_round_trip(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_defaults, clear_env),
+        cmocka_unit_test_setup(test_connection_limits, clear_env),
         cmocka_unit_test_setup(test_flags, clear_env),
         cmocka_unit_test_setup(test_env_fallback_and_flag_wins, clear_env),
         cmocka_unit_test_setup(test_bad_values_name_the_flag, clear_env),
