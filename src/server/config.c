@@ -15,9 +15,10 @@ const char config_usage[] =
     "  [--db-pool N] [--pg DSN] [--redis redis://HOST:PORT[/DB]] [--upstream URL]\n"
     "  [--max-body BYTES] [--max-header BYTES] [--conn-timeout S] [--log-level "
     "off|error|warn|info|debug]\n"
-    "  [--jwt-secret S] [--fast-routes on|off]\n"
+    "  [--jwt-secret S] [--fast-routes on|off] [--db-timeout MS] [--redis-timeout MS]\n"
     "Environment fallbacks: BENCHLAB_LISTEN, BENCHLAB_NAME, BENCHLAB_THREADING, BENCHLAB_PG,\n"
-    "BENCHLAB_REDIS, BENCHLAB_UPSTREAM, BENCHLAB_JWT_SECRET, BENCHLAB_FAST_ROUTES.\n";
+    "BENCHLAB_REDIS, BENCHLAB_UPSTREAM, BENCHLAB_JWT_SECRET, BENCHLAB_FAST_ROUTES,\n"
+    "BENCHLAB_DB_TIMEOUT, BENCHLAB_REDIS_TIMEOUT.\n";
 
 static const char *const threading_names[] = {"select", "poll", "epoll", "pool", "thread-per-conn"};
 
@@ -120,6 +121,8 @@ static void defaults(struct server_config *cfg) {
     cfg->max_body = 10u * 1024 * 1024;
     cfg->max_header = 16u * 1024;
     cfg->conn_timeout = 30;
+    cfg->db_timeout_ms = 1000;
+    cfg->redis_timeout_ms = 250;
     cfg->log_level = LOG_OFF;
     snprintf(cfg->jwt_secret, sizeof cfg->jwt_secret, "benchlab-dev-secret-change-me");
 }
@@ -170,6 +173,14 @@ static int apply(struct server_config *cfg, const char *flag, const char *v, cha
         bad = parse_long(v, 0, 86400, &n);
         if (!bad)
             cfg->conn_timeout = (int)n;
+    } else if (strcmp(flag, "db-timeout") == 0) {
+        bad = parse_long(v, 10, 600000, &n);
+        if (!bad)
+            cfg->db_timeout_ms = (int)n;
+    } else if (strcmp(flag, "redis-timeout") == 0) {
+        bad = parse_long(v, 10, 600000, &n);
+        if (!bad)
+            cfg->redis_timeout_ms = (int)n;
     } else if (strcmp(flag, "log-level") == 0) {
         int l = log_parse_level(v);
         bad = l < 0;
@@ -198,13 +209,14 @@ static const struct {
     {"threading", "BENCHLAB_THREADING"},   {"pg", "BENCHLAB_PG"},
     {"redis", "BENCHLAB_REDIS"},           {"upstream", "BENCHLAB_UPSTREAM"},
     {"jwt-secret", "BENCHLAB_JWT_SECRET"}, {"fast-routes", "BENCHLAB_FAST_ROUTES"},
+    {"db-timeout", "BENCHLAB_DB_TIMEOUT"}, {"redis-timeout", "BENCHLAB_REDIS_TIMEOUT"},
 };
 
 static int known_flag(const char *flag) {
-    static const char *const flags[] = {"listen",    "name",       "threading",  "threads",
-                                        "workers",   "db-pool",    "pg",         "redis",
-                                        "upstream",  "max-body",   "max-header", "conn-timeout",
-                                        "log-level", "jwt-secret", "fast-routes"};
+    static const char *const flags[] = {
+        "listen",    "name",       "threading",   "threads",    "workers",      "db-pool",
+        "pg",        "redis",      "upstream",    "max-body",   "max-header",   "conn-timeout",
+        "log-level", "jwt-secret", "fast-routes", "db-timeout", "redis-timeout"};
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
         if (strcmp(flag, flags[i]) == 0)
             return 1;

@@ -28,6 +28,11 @@ struct server_config {
     size_t max_body;
     size_t max_header; /* request line + header fields, bytes (431 above) */
     int conn_timeout;  /* seconds an idle connection is kept */
+    /* Deadlines of every PostgreSQL / Redis call (client side; PostgreSQL
+     * also gets it as statement_timeout): a stalled dependency is answered
+     * 503 within about this long (db/pool.h, cache/redis_pool.h). */
+    int db_timeout_ms;
+    int redis_timeout_ms;
     int log_level;     /* enum log_level */
     char jwt_secret[256];
     /* GET /health and POST /echo answered at the libmicrohttpd level, without

@@ -78,8 +78,9 @@ int server_run(const struct server_config *cfg, int reuse_port) {
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
     struct app app = {.cfg = cfg};
-    app.db = db_pool_new(cfg->pg, cfg->db_pool);
-    app.redis = redis_pool_new(cfg->redis_host, cfg->redis_port, cfg->redis_db, cfg->db_pool);
+    app.db = db_pool_new(cfg->pg, cfg->db_pool, cfg->db_timeout_ms);
+    app.redis = redis_pool_new(cfg->redis_host, cfg->redis_port, cfg->redis_db, cfg->db_pool,
+                               cfg->redis_timeout_ms);
     int use_suspend = cfg->threading != THREADING_THREAD_PER_CONN;
     if (app.db == NULL || app.redis == NULL || deferred_init(use_suspend) != 0) {
         fprintf(stderr, "benchlab-server: out of memory\n");
