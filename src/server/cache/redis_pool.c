@@ -74,8 +74,8 @@ static void close_slot(struct redis_conn *c) {
 
 /* A new connection within the pool's deadline (connect, then every command
  * on it), with TCP keepalive; NULL when Redis refused or did not answer. */
-static redisContext *open_ctx(struct redis_pool *p) {
-    struct timeval tv = {p->timeout_ms / 1000, (p->timeout_ms % 1000) * 1000};
+static redisContext *open_ctx(struct redis_pool *p, int timeout_ms) {
+    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
     redisContext *ctx = redisConnectWithTimeout(p->host, p->port, tv);
     if (ctx == NULL || ctx->err) {
         LOG_W("redis: connect failed: %s", ctx ? ctx->errstr : "out of memory");
@@ -105,7 +105,7 @@ static int ensure_connected(struct redis_pool *p, struct redis_conn *c) {
     if (c->ctx != NULL && !c->broken && c->ctx->err == 0)
         return 0;
     close_slot(c);
-    c->ctx = open_ctx(p);
+    c->ctx = open_ctx(p, p->timeout_ms);
     if (c->ctx == NULL) {
         dep_guard_trip(&p->guard);
         return -1;
@@ -154,9 +154,13 @@ int redis_pool_down(struct redis_pool *p) {
     return dep_guard_down(&p->guard);
 }
 
-/* The guard's probe: a fresh connection and PING, within the deadline. */
+/* The guard's probe: a fresh connection and PING. No request waits for it,
+ * so it gets at least PROBE_TIMEOUT_MS (a thawed Redis may be slow at first). */
+#define PROBE_TIMEOUT_MS 2000
 static int probe(void *cls) {
-    redisContext *ctx = open_ctx(cls);
+    struct redis_pool *p = cls;
+    redisContext *ctx =
+        open_ctx(p, p->timeout_ms < PROBE_TIMEOUT_MS ? PROBE_TIMEOUT_MS : p->timeout_ms);
     if (ctx == NULL)
         return -1;
     redisReply *r = redisCommand(ctx, "PING");

@@ -32,6 +32,8 @@ struct db_pool {
 
 static int probe(void *cls);
 
+#define PROBE_TIMEOUT_MS 5000
+
 struct db_pool *db_pool_new(const char *dsn, int size, int timeout_ms) {
     struct db_pool *p = calloc(1, sizeof *p);
     if (p == NULL)
@@ -112,7 +114,7 @@ static uint64_t deadline_after(int ms) {
 
 /* A new connection with the pool's settings, within the deadline; NULL
  * (logged) when PostgreSQL refused, failed or did not finish in time. */
-static PGconn *open_conn(struct db_pool *p) {
+static PGconn *open_conn(struct db_pool *p, int timeout_ms) {
     /* The DSN is expanded first (expand_dbname); later keys override it. */
     const char *keys[] = {"dbname",
                           "connect_timeout",
@@ -123,7 +125,7 @@ static PGconn *open_conn(struct db_pool *p) {
                           "options",
                           NULL};
     const char *vals[] = {p->dsn, p->connect_timeout, "1", "5", "2", "3", p->options, NULL};
-    uint64_t deadline = deadline_after(p->timeout_ms);
+    uint64_t deadline = deadline_after(timeout_ms);
     PGconn *pg = PQconnectStartParams(keys, vals, 1);
     if (pg == NULL) {
         LOG_W("postgres: connect failed: out of memory");
@@ -152,7 +154,7 @@ static int ensure_connected(struct db_pool *p, struct db_conn *c) {
     if (c->pg != NULL && !c->lost && PQstatus(c->pg) == CONNECTION_OK)
         return 0;
     close_slot(c);
-    c->pg = open_conn(p);
+    c->pg = open_conn(p, p->timeout_ms);
     if (c->pg == NULL) {
         dep_guard_trip(&p->guard);
         return -1;
@@ -293,11 +295,13 @@ const char *db_sqlstate(const PGresult *r) {
     return s ? s : "";
 }
 
-/* The guard's probe: a fresh connection and SELECT 1, within the deadline. */
+/* The guard's probe: a fresh connection and SELECT 1. No request waits for
+ * it, so it may take longer than a request's deadline: a PostgreSQL that has
+ * just been thawed works through its backlog of connection attempts first. */
 static int probe(void *cls) {
     struct db_pool *p = cls;
     struct db_conn c = {.pool = p};
-    c.pg = open_conn(p);
+    c.pg = open_conn(p, p->timeout_ms < PROBE_TIMEOUT_MS ? PROBE_TIMEOUT_MS : p->timeout_ms);
     if (c.pg == NULL)
         return -1;
     PGresult *r = run_text(&c, "SELECT 1");
