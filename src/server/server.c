@@ -11,6 +11,7 @@
 #include "server/http/front.h"
 #include "server/http/mhd_errors.h"
 #include "server/http/upstream_async.h"
+#include "server/handlers/users_async.h"
 #include "server/routes.h"
 
 #include <arpa/inet.h>
@@ -41,6 +42,7 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *conn)
 static void request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                               enum MHD_RequestTerminationCode toe) {
     upstream_async_request_completed(conn);
+    users_async_request_completed(conn);
     if (*con_cls != NULL)
         atomic_fetch_sub(&in_flight, 1);
     if (!fast_routes_completed(con_cls)) /* else not ulfius' to free */
@@ -122,6 +124,13 @@ int server_run(const struct server_config *cfg, int reuse_port) {
         fprintf(stderr, "benchlab-server: cannot start the upstream client\n");
         goto out;
     }
+    /* With one thread for everything, GET /users runs its query without
+     * holding it (handlers/users_async.h). */
+    if (cfg->threading != THREADING_POOL && cfg->threading != THREADING_THREAD_PER_CONN &&
+        users_async_init(app.db, cfg->db_pool) != 0) {
+        fprintf(stderr, "benchlab-server: cannot start the database thread\n");
+        goto out;
+    }
     /* The header limit, /health and /echo, /external/http (http/front.h). */
     front_init(cfg->max_header, use_suspend);
     mhd_errors_set_limit(cfg->max_header);
@@ -189,6 +198,7 @@ int server_run(const struct server_config *cfg, int reuse_port) {
     }
     deferred_shutdown();   /* resumes anything still suspended */
     upstream_async_stop(); /* upstream calls still running end, answered 503 */
+    users_async_stop();    /* so do queries */
     ulfius_stop_framework(&inst);
     rc = 0;
 out:
@@ -196,8 +206,10 @@ out:
     if (rc != 0) {
         deferred_shutdown();
         upstream_async_stop();
+        users_async_stop();
     }
     upstream_async_free();
+    users_async_free();
     access_hook_disarm();
     fast_routes_free();
     db_pool_free(app.db);

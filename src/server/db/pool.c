@@ -112,9 +112,7 @@ static uint64_t deadline_after(int ms) {
     return clock_mono_ns() + (uint64_t)ms * 1000000ull;
 }
 
-/* A new connection with the pool's settings, within the deadline; NULL
- * (logged) when PostgreSQL refused, failed or did not finish in time. */
-static PGconn *open_conn(struct db_pool *p, int timeout_ms) {
+PGconn *db_pool_connect_start(struct db_pool *p) {
     /* The DSN is expanded first (expand_dbname); later keys override it. */
     const char *keys[] = {"dbname",
                           "connect_timeout",
@@ -125,8 +123,14 @@ static PGconn *open_conn(struct db_pool *p, int timeout_ms) {
                           "options",
                           NULL};
     const char *vals[] = {p->dsn, p->connect_timeout, "1", "5", "2", "3", p->options, NULL};
+    return PQconnectStartParams(keys, vals, 1);
+}
+
+/* A new connection with the pool's settings, within the deadline; NULL
+ * (logged) when PostgreSQL refused, failed or did not finish in time. */
+static PGconn *open_conn(struct db_pool *p, int timeout_ms) {
     uint64_t deadline = deadline_after(timeout_ms);
-    PGconn *pg = PQconnectStartParams(keys, vals, 1);
+    PGconn *pg = db_pool_connect_start(p);
     if (pg == NULL) {
         LOG_W("postgres: connect failed: out of memory");
         return NULL;
@@ -258,6 +262,14 @@ int db_pool_in_use(struct db_pool *p) {
 
 int db_pool_down(struct db_pool *p) {
     return dep_guard_down(&p->guard);
+}
+
+int db_pool_timeout_ms(struct db_pool *p) {
+    return p->timeout_ms;
+}
+
+void db_pool_trip(struct db_pool *p) {
+    dep_guard_trip(&p->guard);
 }
 
 PGresult *db_run(struct db_conn *c, enum stmt_id id, int nparams, const char *const *params) {

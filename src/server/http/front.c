@@ -4,6 +4,7 @@
 #include "server/http/fast_routes.h"
 #include "server/http/mhd_errors.h"
 #include "server/http/upstream_async.h"
+#include "server/handlers/users_async.h"
 
 #include <string.h>
 
@@ -80,6 +81,8 @@ int front_access(struct MHD_Connection *conn, const char *url, const char *metho
             return 1;
     }
     if (fast_routes_access(conn, method, upload_data, upload_data_size, con_cls, ret))
+        return 1;
+    if (users_async_access(conn, url, method, upload_data, upload_data_size, con_cls, ret))
         return 1;
     return async &&
            upstream_async_access(conn, url, method, upload_data, upload_data_size, con_cls, ret);
