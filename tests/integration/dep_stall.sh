@@ -74,6 +74,7 @@ redis_pid=$(cat "$tmp/stack/redis.pid")
 names=()
 urls=()
 kinds=()
+uids=() # the user id of the cached route
 start_c() { # model [args...]
     local m=$1 log="$tmp/server-$1.log" port
     shift
@@ -89,6 +90,7 @@ start_c() { # model [args...]
     names+=("c-$m")
     urls+=("http://127.0.0.1:$port")
     kinds+=(c)
+    uids+=(1)
 }
 start_c select
 start_c poll
@@ -115,6 +117,9 @@ start_peer() { # name
     names+=("$1")
     urls+=("http://127.0.0.1:$port")
     kinds+=(peer)
+    # Each implementation caches users in its own format: its own user id,
+    # so that none reads another's entry.
+    uids+=($((${#uids[@]} - 3)))
 }
 if [ "${DEP_STALL_PEERS:-1}" = 1 ]; then
     if { python3 -c 'import fastapi, uvicorn, asyncpg, redis' || /usr/bin/python3 -c 'import fastapi, uvicorn, asyncpg, redis'; } 2>/dev/null; then
@@ -156,7 +161,7 @@ stall() {
     echo "== $label stopped (SIGSTOP) for 4 s under load, route $route, deadline ${deadline}s"
     cpids=()
     for i in "${!names[@]}"; do
-        client "${urls[$i]}$route" 20/s "$tmp/load-$label-$i.log"
+        client "${urls[$i]}${route//ID/${uids[$i]}}" 20/s "$tmp/load-$label-$i.log"
         client "${urls[$i]}/health" 10/s "$tmp/health-$label-$i.log"
     done
     sleep 1
@@ -173,7 +178,7 @@ stall() {
     local rec=()
     for i in "${!names[@]}"; do
         (for _ in $(seq 150); do
-            if [ "$(probe "${urls[$i]}$route" | cut -d' ' -f1)" = 200 ]; then
+            if [ "$(probe "${urls[$i]}${route//ID/${uids[$i]}}" | cut -d' ' -f1)" = 200 ]; then
                 awk -v a="$(date +%s.%N)" -v b="$t_cont" 'BEGIN { printf "%.1f\n", a - b }'
                 exit 0
             fi
@@ -214,7 +219,7 @@ stall() {
 }
 
 stall postgres "$pg_pid" /users/1 "$DB_DEADLINE"
-stall redis "$redis_pid" /cache/users/1/cached "$REDIS_DEADLINE"
+stall redis "$redis_pid" /cache/users/ID/cached "$REDIS_DEADLINE"
 
 if [ "$rc" -eq 0 ]; then
     echo "dep_stall: ok (${names[*]})"
