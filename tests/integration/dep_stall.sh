@@ -154,15 +154,16 @@ stats() { # FILE -> "code:count... slowest median"
          END { for (k in c) s = s k ":" c[k] " "; printf "%s%s %s\n", s, m + 0, med }' "$1"
 }
 
-# stall LABEL PID ROUTE DEADLINE
+# stall LABEL PID ROUTE DEADLINE [EXTRA_ROUTE]
 stall() {
-    local label=$1 main=$2 route=$3 deadline=$4 i max_c
+    local label=$1 main=$2 route=$3 deadline=$4 extra=${5:-} i max_c
     max_c=$(awk -v a="$deadline" -v b="$MARGIN" 'BEGIN { print a + b }')
     echo "== $label stopped (SIGSTOP) for 4 s under load, route $route, deadline ${deadline}s"
     cpids=()
     for i in "${!names[@]}"; do
         client "${urls[$i]}${route//ID/${uids[$i]}}" 20/s "$tmp/load-$label-$i.log"
         client "${urls[$i]}/health" 10/s "$tmp/health-$label-$i.log"
+        [ -z "$extra" ] || client "${urls[$i]}$extra" 5/s "$tmp/extra-$label-$i.log"
     done
     sleep 1
     stopped="$main $(ps -o pid= --ppid "$main" | tr '\n' ' ')"
@@ -212,13 +213,23 @@ stall() {
         grep -qv '^STAT \(200\|503\) ' "$load" && fail "$n: $route got other than 200/503: {$codes}"
         grep -q '^STAT 503 ' "$load" || fail "$n: $route saw no 503 while $label was stopped"
         lt "$slowest" "$max_c" || fail "$n: a $route request took ${slowest}s (> $max_c)"
+        if [ -n "$extra" ]; then
+            local xl="$tmp/extra-$label-$i.log" xs xslow
+            xs=$(stats "$xl")
+            xslow=$(echo "$xs" | awk '{ print $(NF-1) }')
+            echo "      $extra codes {$(echo "$xs" | awk '{ NF -= 2; print }')} slowest ${xslow}s"
+            grep -qv '^STAT \(200\|503\) ' "$xl" && fail "$n: $extra got other than 200/503"
+            grep -q '^STAT 503 ' "$xl" || fail "$n: $extra saw no 503 while $label was stopped"
+            lt "$xslow" "$max_c" || fail "$n: a $extra request took ${xslow}s (> $max_c)"
+        fi
         grep -qv '^STAT 200 ' "$hl" && fail "$n: /health answered other than 200: {$hcodes}"
         lt "$hmax" "$HEALTH_ONSET_MAX" || fail "$n: /health took ${hmax}s during the $label stall"
         lt "$hmed" "$HEALTH_MAX" || fail "$n: /health median ${hmed}s during the $label stall"
     done
 }
 
-stall postgres "$pg_pid" /users/1 "$DB_DEADLINE"
+# /users too: in the one-thread models it takes the asynchronous path.
+stall postgres "$pg_pid" /users/1 "$DB_DEADLINE" /users
 stall redis "$redis_pid" /cache/users/ID/cached "$REDIS_DEADLINE"
 
 if [ "$rc" -eq 0 ]; then
