@@ -127,10 +127,8 @@ int server_run(const struct server_config *cfg, int reuse_port) {
     /* With one thread for everything, GET /users runs its query without
      * holding it (handlers/users_async.h). */
     if (cfg->threading != THREADING_POOL && cfg->threading != THREADING_THREAD_PER_CONN &&
-        users_async_init(app.db, cfg->db_pool) != 0) {
-        fprintf(stderr, "benchlab-server: cannot start the database thread\n");
-        goto out;
-    }
+        users_async_init(app.db, cfg->db_pool) != 0)
+        LOG_W("no asynchronous database thread (not Linux?): GET /users holds the event loop");
     /* The header limit, /health and /echo, /external/http (http/front.h). */
     front_init(cfg->max_header, use_suspend);
     mhd_errors_set_limit(cfg->max_header);

@@ -25,7 +25,8 @@ struct db_async;
  * missed the deadline, or the engine is stopping (answer 503). */
 typedef void (*db_async_done)(void *arg, PGresult *r);
 
-/* nconns connections (opened on first use), settings and guard from pool. */
+/* nconns connections (opened on first use), settings and guard from pool.
+ * NULL when out of memory, or not on Linux (epoll, eventfd). */
 struct db_async *db_async_new(struct db_pool *pool, int nconns);
 /* Queues a job; params are copied. 0, or -1 when stopping / out of memory
  * (the callback is then not called). */
