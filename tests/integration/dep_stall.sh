@@ -212,6 +212,8 @@ stall() {
         [ "$k" = c ] || continue
         grep -qv '^STAT \(200\|503\) ' "$load" && fail "$n: $route got other than 200/503: {$codes}"
         grep -q '^STAT 503 ' "$load" || fail "$n: $route saw no 503 while $label was stopped"
+        grep -aq '{"error":"service_unavailable","detail":"\(database\|redis\) unavailable"}' \
+            "$load.raw" || fail "$n: no 503 JSON body {\"error\":\"service_unavailable\",...} on $route"
         lt "$slowest" "$max_c" || fail "$n: a $route request took ${slowest}s (> $max_c)"
         if [ -n "$extra" ]; then
             local xl="$tmp/extra-$label-$i.log" xs xslow

@@ -45,7 +45,11 @@ struct db_pool *db_pool_new(const char *dsn, int size, int timeout_ms) {
      * around PQconnectPoll anyway. */
     snprintf(p->connect_timeout, sizeof p->connect_timeout, "%d",
              p->timeout_ms < 2000 ? 2 : (p->timeout_ms + 999) / 1000);
-    snprintf(p->options, sizeof p->options, "-c statement_timeout=%d", p->timeout_ms);
+    /* The server gives up on a slow statement first (57014: a 503 that does
+     * not mark PostgreSQL down); the client deadline, later, catches a server
+     * that does not answer at all (a stall: it marks PostgreSQL down). */
+    snprintf(p->options, sizeof p->options, "-c statement_timeout=%d",
+             p->timeout_ms * 4 / 5 > 0 ? p->timeout_ms * 4 / 5 : 1);
     p->slots = calloc((size_t)size, sizeof *p->slots);
     if (p->dsn == NULL || p->slots == NULL || slots_init(&p->reserved, size) != 0) {
         free(p->dsn);

@@ -12,7 +12,8 @@ struct db_pool;
 struct db_conn;
 
 /* The default of --db-timeout: the client-side deadline of every PostgreSQL
- * call (connect, prepare, query, rollback) and the server's statement_timeout. */
+ * call (connect, prepare, query, rollback); 4/5 of it is the server's
+ * statement_timeout. */
 #define DB_TIMEOUT_MS_DEFAULT 1000
 
 /* timeout_ms bounds every call: connecting (PQconnectPoll on a non-blocking
@@ -20,7 +21,9 @@ struct db_conn;
  * readable) and waiting for a free slot. A call that misses it loses its
  * connection (the request answers 503) and marks PostgreSQL down: requests
  * get 503 at once until a background probe gets an answer (db/dep_guard.h).
- * Connections also carry statement_timeout = timeout_ms, TCP keepalives
+ * Connections also carry statement_timeout = 4/5 of timeout_ms (a slow
+ * statement is cancelled by the server, a 503 that does not mark PostgreSQL
+ * down; only a server that does not answer at all does), TCP keepalives
  * (idle 5 s, interval 2 s, 3 probes) and connect_timeout. */
 struct db_pool *db_pool_new(const char *dsn, int size, int timeout_ms);
 void db_pool_free(struct db_pool *pool);
