@@ -35,12 +35,23 @@ tmp=$(mktemp -d /tmp/benchlab-stall.XXXXXX)
 stopped=""
 children=()
 rc=0
+# 1 while pid runs (a zombie does not count).
+running() { [ -r "/proc/$1/stat" ] && [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
 cleanup() {
+    # shellcheck disable=SC2086
     [ -n "$stopped" ] && kill -CONT $stopped 2>/dev/null
     stopped=""
     for p in "${children[@]}"; do kill -TERM "$p" 2>/dev/null; done
-    for p in "${children[@]}"; do wait "$p" 2>/dev/null; done
     "$BUILD/benchlab" down --dir "$tmp/stack" >/dev/null 2>&1
+    # Up to 10 s for the servers and clients to end, then SIGKILL.
+    for _ in $(seq 100); do
+        local any=0
+        for p in "${children[@]}"; do running "$p" && any=1; done
+        [ "$any" = 0 ] && break
+        sleep 0.1
+    done
+    for p in "${children[@]}"; do running "$p" && kill -KILL "$p" 2>/dev/null; done
+    for p in "${children[@]}"; do wait "$p" 2>/dev/null; done
     rm -rf "$tmp"
 }
 trap cleanup EXIT
