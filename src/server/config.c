@@ -16,11 +16,12 @@ const char config_usage[] =
     "  [--max-body BYTES] [--max-header BYTES] [--conn-timeout S] [--log-level "
     "off|error|warn|info|debug]\n"
     "  [--max-conns N] [--max-conns-per-ip N] [--header-timeout S] [--body-timeout S]\n"
-    "  [--jwt-secret S] [--fast-routes on|off]\n"
+    "  [--jwt-secret S] [--fast-routes on|off] [--db-timeout MS] [--redis-timeout MS]\n"
     "Environment fallbacks: BENCHLAB_LISTEN, BENCHLAB_NAME, BENCHLAB_THREADING, BENCHLAB_PG,\n"
     "BENCHLAB_REDIS, BENCHLAB_UPSTREAM, BENCHLAB_JWT_SECRET, BENCHLAB_FAST_ROUTES,\n"
     "BENCHLAB_MAX_CONNS, BENCHLAB_MAX_CONNS_PER_IP, BENCHLAB_HEADER_TIMEOUT, "
-    "BENCHLAB_BODY_TIMEOUT.\n";
+    "BENCHLAB_BODY_TIMEOUT,\n"
+    "BENCHLAB_DB_TIMEOUT, BENCHLAB_REDIS_TIMEOUT.\n";
 
 static const char *const threading_names[] = {"select", "poll", "epoll", "pool", "thread-per-conn"};
 
@@ -127,6 +128,8 @@ static void defaults(struct server_config *cfg) {
     cfg->max_conns_per_ip = 4096;
     cfg->header_timeout = 10;
     cfg->body_timeout = 30;
+    cfg->db_timeout_ms = 1000;
+    cfg->redis_timeout_ms = 250;
     cfg->log_level = LOG_OFF;
     snprintf(cfg->jwt_secret, sizeof cfg->jwt_secret, "benchlab-dev-secret-change-me");
 }
@@ -193,6 +196,14 @@ static int apply(struct server_config *cfg, const char *flag, const char *v, cha
         bad = parse_long(v, 0, 86400, &n);
         if (!bad)
             cfg->body_timeout = (int)n;
+    } else if (strcmp(flag, "db-timeout") == 0) {
+        bad = parse_long(v, 10, 600000, &n);
+        if (!bad)
+            cfg->db_timeout_ms = (int)n;
+    } else if (strcmp(flag, "redis-timeout") == 0) {
+        bad = parse_long(v, 10, 600000, &n);
+        if (!bad)
+            cfg->redis_timeout_ms = (int)n;
     } else if (strcmp(flag, "log-level") == 0) {
         int l = log_parse_level(v);
         bad = l < 0;
@@ -229,15 +240,18 @@ static const struct {
     {"max-conns-per-ip", "BENCHLAB_MAX_CONNS_PER_IP"},
     {"header-timeout", "BENCHLAB_HEADER_TIMEOUT"},
     {"body-timeout", "BENCHLAB_BODY_TIMEOUT"},
+    {"db-timeout", "BENCHLAB_DB_TIMEOUT"},
+    {"redis-timeout", "BENCHLAB_REDIS_TIMEOUT"},
 };
 
 static int known_flag(const char *flag) {
     static const char *const flags[] = {
-        "listen",           "name",           "threading",   "threads",
-        "workers",          "db-pool",        "pg",          "redis",
-        "upstream",         "max-body",       "max-header",  "conn-timeout",
-        "log-level",        "jwt-secret",     "fast-routes", "max-conns",
-        "max-conns-per-ip", "header-timeout", "body-timeout"};
+        "listen",           "name",           "threading",    "threads",
+        "workers",          "db-pool",        "pg",           "redis",
+        "upstream",         "max-body",       "max-header",   "conn-timeout",
+        "log-level",        "jwt-secret",     "fast-routes",  "max-conns",
+        "max-conns-per-ip", "header-timeout", "body-timeout", "db-timeout",
+        "redis-timeout"};
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
         if (strcmp(flag, flags[i]) == 0)
             return 1;

@@ -40,6 +40,11 @@ struct server_config {
      * the study's c-ulfius measures ulfius on every endpoint, like the peers
      * measure their frameworks; bench/server.sh measures both. */
     int fast_routes;
+    /* Deadlines of every PostgreSQL / Redis call (client side; PostgreSQL
+     * also gets it as statement_timeout): a stalled dependency is answered
+     * 503 within about this long (db/pool.h, cache/redis_pool.h). */
+    int db_timeout_ms;
+    int redis_timeout_ms;
 };
 
 /* Fills cfg from argv, then the environment for flags not given, then defaults.

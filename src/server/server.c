@@ -12,6 +12,7 @@
 #include "server/http/front.h"
 #include "server/http/mhd_errors.h"
 #include "server/http/upstream_async.h"
+#include "server/handlers/users_async.h"
 #include "server/routes.h"
 
 #include <arpa/inet.h>
@@ -45,6 +46,7 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
                               enum MHD_RequestTerminationCode toe) {
     upstream_async_request_completed(conn);
     conn_guard_request_completed(conn);
+    users_async_request_completed(conn);
     if (*con_cls != NULL)
         atomic_fetch_sub(&in_flight, 1);
     if (!fast_routes_completed(con_cls)) /* else not ulfius' to free */
@@ -127,8 +129,9 @@ int server_run(const struct server_config *cfg, int reuse_port) {
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
     struct app app = {.cfg = cfg};
-    app.db = db_pool_new(cfg->pg, cfg->db_pool);
-    app.redis = redis_pool_new(cfg->redis_host, cfg->redis_port, cfg->redis_db, cfg->db_pool);
+    app.db = db_pool_new(cfg->pg, cfg->db_pool, cfg->db_timeout_ms);
+    app.redis = redis_pool_new(cfg->redis_host, cfg->redis_port, cfg->redis_db, cfg->db_pool,
+                               cfg->redis_timeout_ms);
     int use_suspend = cfg->threading != THREADING_THREAD_PER_CONN;
     if (app.db == NULL || app.redis == NULL || deferred_init(use_suspend) != 0) {
         fprintf(stderr, "benchlab-server: out of memory\n");
@@ -170,6 +173,11 @@ int server_run(const struct server_config *cfg, int reuse_port) {
         fprintf(stderr, "benchlab-server: cannot start the upstream client\n");
         goto out;
     }
+    /* With one thread for everything, GET /users runs its query without
+     * holding it (handlers/users_async.h). */
+    if (cfg->threading != THREADING_POOL && cfg->threading != THREADING_THREAD_PER_CONN &&
+        users_async_init(app.db, cfg->db_pool) != 0)
+        LOG_W("no asynchronous database thread (not Linux?): GET /users holds the event loop");
     /* The header limit, /health and /echo, /external/http (http/front.h). */
     front_init(cfg->max_header, cfg->max_body, use_suspend);
     mhd_errors_set_limit(cfg->max_header);
@@ -250,6 +258,7 @@ int server_run(const struct server_config *cfg, int reuse_port) {
     }
     deferred_shutdown();   /* resumes anything still suspended */
     upstream_async_stop(); /* upstream calls still running end, answered 503 */
+    users_async_stop();    /* so do queries */
     ulfius_stop_framework(&inst);
     struct conn_guard_stats gs;
     conn_guard_stats(&gs);
@@ -262,9 +271,11 @@ out:
     if (rc != 0) {
         deferred_shutdown();
         upstream_async_stop();
+        users_async_stop();
     }
     upstream_async_free();
     conn_guard_stop();
+    users_async_free();
     access_hook_disarm();
     fast_routes_free();
     db_pool_free(app.db);

@@ -22,10 +22,15 @@ void slots_destroy(struct slots *s) {
     s->taken = NULL;
 }
 
-int slots_take(struct slots *s, int timeout_s) {
+int slots_take(struct slots *s, int timeout_ms) {
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += timeout_s;
+    deadline.tv_sec += timeout_ms / 1000;
+    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
     pthread_mutex_lock(&s->mu);
     for (;;) {
         for (int i = 0; i < s->size; i++)

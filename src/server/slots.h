@@ -17,8 +17,8 @@ struct slots {
 /* 0, or -1 when out of memory. */
 int slots_init(struct slots *s, int size);
 void slots_destroy(struct slots *s);
-/* The index of a free slot, now taken; -1 when none was given back within timeout_s. */
-int slots_take(struct slots *s, int timeout_s);
+/* The index of a free slot, now taken; -1 when none was given back within timeout_ms. */
+int slots_take(struct slots *s, int timeout_ms);
 void slots_give(struct slots *s, int index);
 int slots_in_use(struct slots *s);
 

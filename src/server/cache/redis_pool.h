@@ -8,7 +8,14 @@
 struct redis_pool;
 struct redis_conn;
 
-struct redis_pool *redis_pool_new(const char *host, int port, int db, int size);
+/* The default of --redis-timeout (milliseconds). */
+#define REDIS_TIMEOUT_MS_DEFAULT 250
+
+/* timeout_ms bounds connecting, every command (hiredis' socket timeouts) and
+ * waiting for a free slot. A command that misses it (or a connection error)
+ * breaks the slot (the request answers 503) and marks Redis down: requests
+ * get 503 at once until a background probe (PING) answers (db/dep_guard.h). */
+struct redis_pool *redis_pool_new(const char *host, int port, int db, int size, int timeout_ms);
 void redis_pool_free(struct redis_pool *pool);
 
 /* NULL when Redis is unreachable or no slot got free in time (answer 503). */
@@ -23,5 +30,7 @@ int redis_append(struct redis_conn *c, const char *fmt, ...);
 redisReply *redis_get_reply(struct redis_conn *c);
 
 int redis_pool_in_use(struct redis_pool *pool);
+/* 1 while Redis is marked down. */
+int redis_pool_down(struct redis_pool *pool);
 
 #endif

@@ -11,11 +11,25 @@
 struct db_pool;
 struct db_conn;
 
-struct db_pool *db_pool_new(const char *dsn, int size);
+/* The default of --db-timeout: the client-side deadline of every PostgreSQL
+ * call (connect, prepare, query, rollback); 4/5 of it is the server's
+ * statement_timeout. */
+#define DB_TIMEOUT_MS_DEFAULT 1000
+
+/* timeout_ms bounds every call: connecting (PQconnectPoll on a non-blocking
+ * socket), each statement (sent with PQsend*, results read as the socket gets
+ * readable) and waiting for a free slot. A call that misses it loses its
+ * connection (the request answers 503) and marks PostgreSQL down: requests
+ * get 503 at once until a background probe gets an answer (db/dep_guard.h).
+ * Connections also carry statement_timeout = 4/5 of timeout_ms (a slow
+ * statement is cancelled by the server, a 503 that does not mark PostgreSQL
+ * down; only a server that does not answer at all does), TCP keepalives
+ * (idle 5 s, interval 2 s, 3 probes) and connect_timeout. */
+struct db_pool *db_pool_new(const char *dsn, int size, int timeout_ms);
 void db_pool_free(struct db_pool *pool);
 
-/* A connected slot, or NULL when PostgreSQL is unreachable or every slot stayed
- * busy for the acquire timeout (the caller answers 503). */
+/* A connected slot, or NULL when PostgreSQL is unreachable, marked down, or
+ * every slot stayed busy for timeout_ms (the caller answers 503). */
 struct db_conn *db_acquire(struct db_pool *pool);
 /* Returns the slot; a broken connection is closed and re-opened on next use.
  * An open transaction is rolled back first so a slot never leaks one. */
@@ -34,5 +48,14 @@ const char *db_sqlstate(const PGresult *r);
 
 /* Slots currently handed out (for tests and shutdown checks). */
 int db_pool_in_use(struct db_pool *pool);
+/* 1 while PostgreSQL is marked down (requests get 503 without trying). */
+int db_pool_down(struct db_pool *pool);
+
+/* For db/async.c: starting a connection with the pool's settings, the
+ * deadline, and marking PostgreSQL down. */
+/* PQconnectStartParams with the pool's settings (drive it with PQconnectPoll). */
+PGconn *db_pool_connect_start(struct db_pool *pool);
+int db_pool_timeout_ms(struct db_pool *pool);
+void db_pool_trip(struct db_pool *pool);
 
 #endif

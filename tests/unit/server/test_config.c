@@ -28,7 +28,8 @@ static int clear_env(void **state) {
                           "BENCHLAB_REDIS",          "BENCHLAB_UPSTREAM",
                           "BENCHLAB_JWT_SECRET",     "BENCHLAB_FAST_ROUTES",
                           "BENCHLAB_MAX_CONNS",      "BENCHLAB_MAX_CONNS_PER_IP",
-                          "BENCHLAB_HEADER_TIMEOUT", "BENCHLAB_BODY_TIMEOUT"};
+                          "BENCHLAB_HEADER_TIMEOUT", "BENCHLAB_BODY_TIMEOUT",
+                          "BENCHLAB_DB_TIMEOUT",     "BENCHLAB_REDIS_TIMEOUT"};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
         unsetenv(vars[i]);
     return 0;
@@ -86,6 +87,8 @@ static void test_defaults(void **state) {
     assert_int_equal(cfg.max_header, 16 * 1024);
     assert_int_equal(cfg.fast_routes, 0); /* the study measures ulfius on every route */
     assert_int_equal(cfg.conn_timeout, 30);
+    assert_int_equal(cfg.db_timeout_ms, 1000);   /* a stalled PostgreSQL: 503 within ~1 s */
+    assert_int_equal(cfg.redis_timeout_ms, 250); /* Redis: a short deadline */
     assert_int_equal(cfg.log_level, LOG_OFF);
     assert_int_equal(cfg.redis_port, 6379);
 }
@@ -138,11 +141,13 @@ static void test_bad_values_name_the_flag(void **state) {
     char err[256];
     struct {
         const char *flag, *value;
-    } bad[] = {{"--listen", "nohost"},      {"--listen", "1.2.3.4:70000"}, {"--threads", "0"},
-               {"--workers", "x"},          {"--db-pool", "-1"},           {"--threading", "fork"},
-               {"--redis", "http://h:1"},   {"--upstream", "ftp://x"},     {"--max-body", "0"},
-               {"--log-level", "verbose"},  {"--conn-timeout", "1e3"},     {"--max-header", "100"},
-               {"--max-header", "2000000"}, {"--fast-routes", "yes"}};
+    } bad[] = {
+        {"--listen", "nohost"},      {"--listen", "1.2.3.4:70000"}, {"--threads", "0"},
+        {"--workers", "x"},          {"--db-pool", "-1"},           {"--threading", "fork"},
+        {"--redis", "http://h:1"},   {"--upstream", "ftp://x"},     {"--max-body", "0"},
+        {"--log-level", "verbose"},  {"--conn-timeout", "1e3"},     {"--max-header", "100"},
+        {"--max-header", "2000000"}, {"--fast-routes", "yes"},      {"--db-timeout", "5"},
+        {"--db-timeout", "1s"},      {"--redis-timeout", "0"},      {"--redis-timeout", "700000"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(parse(&cfg, err, sizeof err, 3, bad[i].flag, bad[i].value), -1);
         assert_non_null(strstr(err, bad[i].flag + 2));
@@ -156,6 +161,26 @@ static void test_bad_values_name_the_flag(void **state) {
     assert_int_equal(parse(&cfg, err, sizeof err, 5, "--threading", "pool", "--threads", "1"), -1);
     assert_int_equal(parse(&cfg, err, sizeof err, 2, "--help"), 1);
     assert_non_null(strstr(err, "usage"));
+}
+
+static void test_dependency_deadlines(void **state) {
+    (void)state;
+    struct server_config cfg;
+    char err[256];
+    assert_int_equal(
+        parse(&cfg, err, sizeof err, 5, "--db-timeout", "300", "--redis-timeout", "40"), 0);
+    assert_int_equal(cfg.db_timeout_ms, 300);
+    assert_int_equal(cfg.redis_timeout_ms, 40);
+    setenv("BENCHLAB_DB_TIMEOUT", "2500", 1);
+    setenv("BENCHLAB_REDIS_TIMEOUT", "100", 1);
+    assert_int_equal(parse(&cfg, err, sizeof err, 3, "--db-timeout", "700"), 0);
+    assert_int_equal(cfg.db_timeout_ms, 700); /* the flag wins */
+    assert_int_equal(cfg.redis_timeout_ms, 100);
+    setenv("BENCHLAB_DB_TIMEOUT", "soon", 1);
+    assert_int_equal(parse(&cfg, err, sizeof err, 1), -1);
+    assert_non_null(strstr(err, "BENCHLAB_DB_TIMEOUT"));
+    unsetenv("BENCHLAB_DB_TIMEOUT");
+    unsetenv("BENCHLAB_REDIS_TIMEOUT");
 }
 
 static void test_threading_names_round_trip(void **state) {
@@ -177,6 +202,7 @@ int main(void) {
         cmocka_unit_test_setup(test_env_fallback_and_flag_wins, clear_env),
         cmocka_unit_test_setup(test_bad_values_name_the_flag, clear_env),
         cmocka_unit_test(test_threading_names_round_trip),
+        cmocka_unit_test_setup(test_dependency_deadlines, clear_env),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
