@@ -4,7 +4,8 @@
  *   {"description": "...", "min_cpus": 2, "backend": "native", "implementation": "c-ulfius",
  *    "driver": {"cpuset": "0" | "rest", "threads": 1},
  *    "boxes": {"server": {"cpus": 1, "cpuset": "1", "memory": "2G", "image": "...", "user": "..."},
- *              "postgres": {...}, "redis": {...}, "upstream": {...}}}
+ *              "postgres": {...}, "redis": {...}, "upstream": {...}},
+ *    "validity": {"max_overrun": 0.1, "min_requests": 1000, ...}}
  *
  * "rest" means every CPU of the host that no box is pinned to.
  * "implementation" (c-ulfius, fastapi, express) is the server of the plan
@@ -20,6 +21,7 @@
 
 #include "lab/box.h"
 #include "lab/stack.h"
+#include "lab/validity.h"
 
 typedef struct profile_box {
     bool boxed; /* listed in "boxes" */
@@ -39,6 +41,7 @@ typedef struct profile {
     char driver_cpuset[256]; /* resolved; "" = not pinned */
     int driver_threads;      /* 0 = the driver's default */
     profile_box_t boxes[LAB_SVC_COUNT];
+    validity_rules_t validity; /* "validity": the run validity rules (validity.h) */
     json_t *json; /* the file as loaded, for the manifest */
 } profile_t;
 

@@ -1,5 +1,6 @@
 /* Options and loading shared by `benchlab report` and `benchlab claims`. */
 #include "lab/report_cli.h"
+#include "lab/report_validity.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@ static void usage(const char *prog, int with_outputs) {
             "  --published FILE  the study's published numbers (default "
             "paper/published-study.json)\n"
             "  --seed N          bootstrap seed (default: the config's)\n"
+            "  --revalidate      judge every run by the validity rules first (docs/study.md)\n"
             "  --strict          a claim holds only when its whole 95 %% interval is on the\n"
             "                    claimed side (default: the point estimate)\n",
             prog, with_outputs ? " [--out DIR] [--summary-dir DIR]" : "");
@@ -51,6 +53,10 @@ int report_cli_parse(report_cli_t *cli, int argc, char **argv, int with_outputs)
         }
         if (!strcmp(a, "--strict")) {
             cli->strict = true;
+            continue;
+        }
+        if (!strcmp(a, "--revalidate")) {
+            cli->revalidate = true;
             continue;
         }
         if (!strcmp(a, "--config"))
@@ -105,6 +111,18 @@ int report_cli_load(report_cli_t *cli, const char *prog) {
     if (results_load(&cli->results, cli->results_dir, err, sizeof err) != 0) {
         fprintf(stderr, "benchlab %s: %s\n", prog, err);
         return 1;
+    }
+    if (cli->revalidate) {
+        validity_rules_t rules;
+        validity_tally_t t;
+        snprintf(err, sizeof err, "out of memory");
+        if (report_validity_rules(&cli->results, &rules, err, sizeof err) != 0 ||
+            report_validity_pass(&cli->results, &rules, &t) != 0) {
+            fprintf(stderr, "benchlab %s: %s\n", prog, err);
+            return 1;
+        }
+        fprintf(stderr, "benchlab %s: validity rules: %zu of %zu runs newly invalid\n", prog,
+                t.newly_invalid, t.runs);
     }
     report_config_t cfg;
     if (report_config_load(&cfg, cli->config_path, err, sizeof err) != 0) {

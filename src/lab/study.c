@@ -18,6 +18,7 @@
 
 #include "common/portable.h"
 #include "lab/box.h"
+#include "lab/hostload.h"
 #include "lab/manifest.h"
 #include "lab/plan.h"
 #include "lab/profile.h"
@@ -27,6 +28,7 @@
 #include "lab/study_runfile.h"
 #include "lab/study_scenario.h"
 #include "lab/study_timeseries.h"
+#include "lab/validity.h"
 
 static volatile sig_atomic_t stop_signal; /* set by SIGINT/SIGTERM/SIGHUP */
 
@@ -401,6 +403,23 @@ static double planned_seconds(const study_t *s, int from_unit, int from_run) {
     return t;
 }
 
+/* The host's CPU outside our boxes and the driver during the run (hostload.h). */
+static json_t *study_host_load(const study_t *s, const run_observed_t *obs,
+                               const host_sample_t *before, const host_sample_t *after) {
+    double ours = 0;
+    bool boxed = true;
+    for (int i = 0; i < LAB_SVC_COUNT; i++) {
+        if (obs->boxed[i] && obs->boxes[i].available)
+            ours += obs->boxes[i].cpu_user_s + obs->boxes[i].cpu_sys_s;
+        else if (s->st.pid[i] > 0)
+            boxed = false; /* a service ran unboxed: its CPU is not ours to subtract */
+    }
+    json_t *drv = json_object_get(obs->summary, "driver");
+    ours += json_number_value(json_object_get(drv, "cpu_user_s")) +
+            json_number_value(json_object_get(drv, "cpu_sys_s"));
+    return host_load_json(before, after, obs->wall_s, ours, boxed);
+}
+
 /* One run: reset, driver, box statistics, validity, the file. 0, -1 fatal, -2 stopped. */
 static int one_run(study_t *s, int ui, int run) {
     const plan_unit_t *u = &s->plan.units[ui];
@@ -422,6 +441,8 @@ static int one_run(study_t *s, int ui, int run) {
             box_stats(s->boxes[i], &before[i]);
         }
     unlink(summary_path);
+    host_sample_t host_before, host_after;
+    host_sample(&host_before);
     obs.started_unix_ms = unix_ms();
     double t0 = mono();
     char ts_path[PATH_MAX + 32];
@@ -429,6 +450,7 @@ static int one_run(study_t *s, int ui, int run) {
     cpu_series_t cpu = {.box = s->boxes[LAB_SVC_SERVER]};
     int rc = run_driver(s, u, "run", -1, summary_path, with_ts ? ts_path : NULL, &cpu, log);
     obs.wall_s = mono() - t0;
+    host_sample(&host_after);
     cpu_series_finish(&cpu, mono());
     mark_dirty(s, m);
     if (with_ts && file_exists(ts_path) && timeseries_add_cpu(ts_path, &cpu) != 0)
@@ -455,7 +477,9 @@ static int one_run(study_t *s, int ui, int run) {
     obs.driver_cpuset = s->profile.driver_cpuset;
     obs.summary = json_load_file(summary_path, 0, NULL);
     unlink(summary_path);
+    obs.host_load = study_host_load(s, &obs, &host_before, &host_after);
     json_t *j = run_file_build(u, run, u->implementation, s->profile.name, s->plan.name, &obs);
+    validity_apply(&s->profile.validity, j, with_ts && file_exists(ts_path) ? ts_path : NULL);
     int wrc = study_write_json(path, j);
     bool valid = json_is_true(json_object_get(j, "valid"));
     json_t *reasons = json_object_get(j, "invalid_reasons");
@@ -474,6 +498,7 @@ static int one_run(study_t *s, int ui, int run) {
                   valid ? "" : ")");
     json_decref(j);
     json_decref(obs.limits);
+    json_decref(obs.host_load);
     if (obs.summary)
         json_decref(obs.summary);
     if (wrc != 0) {
