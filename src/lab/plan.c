@@ -106,10 +106,9 @@ enum {
     K_MINREQ,
     K_COUNT
 };
-static const char *const keys[K_COUNT] = {"runs",        "vus",     "duration",      "warmup",
-                                          "rate",        "max_vus", "threading",     "workers",
-                                          "server_cpus", "db_pool", "implementation",
-                                          "min_requests"};
+static const char *const keys[K_COUNT] = {
+    "runs",      "vus",     "duration",    "warmup",  "rate",           "max_vus",
+    "threading", "workers", "server_cpus", "db_pool", "implementation", "min_requests"};
 
 typedef struct {
     json_t *v[K_COUNT]; /* borrowed; each a JSON array of candidate values */

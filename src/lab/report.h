@@ -63,6 +63,7 @@ typedef struct report_config {
     char *path;
     const char *default_config;
     double level;
+    size_t min_runs; /* "min_runs": fewer valid runs give "too few runs", no interval (3) */
     unsigned resamples;
     uint64_t seed;
 } report_config_t;

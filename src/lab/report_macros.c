@@ -22,6 +22,8 @@
 #include "lab/claims.h"
 #include "lab/latex.h"
 #include "lab/report.h"
+#include "lab/report_coverage.h"
+#include "lab/report_validity.h"
 
 static void key_num(FILE *f, const char *key, double x) {
     fputs("\\blset{", f);
@@ -308,6 +310,11 @@ int report_write_macros(const report_t *rep, const claims_t *claims, const claim
         }
     }
     headline_keys(f, rep);
+    report_coverage_macros(f, rep);
+    validity_rules_t vr;
+    char verr[256];
+    if (report_validity_rules(r, &vr, verr, sizeof verr) == 0)
+        report_validity_macros(f, &vr);
     if (claims) {
         key_int(f, "claims/total", (long long)claims->n);
         key_int(f, "claims/holds", (long long)claims->holds);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lab/claims.h"
+#include "lab/report_coverage.h"
 #include "lab/latex.h"
 #include "lab/plan.h"
 #include "lab/report.h"
@@ -50,7 +51,8 @@ static int summary_table(const report_t *rep, const char *dir, char *err, size_t
           "Scenario & Configuration & Runs & \\multicolumn{2}{c}{Throughput (req/s)} & CV & "
           "\\multicolumn{3}{c}{Latency (ms)} \\\\\n"
           "\\cmidrule(lr){4-5}\\cmidrule(lr){7-9}\n"
-          " & & valid/all & median & CI of the median & (\\%) & p50 & p99 & p99.9 \\\\\n"
+          " & & valid/all & median & interval of the median (coverage) & (\\%) & p50 & p99 & p99.9 "
+          "\\\\\n"
           "\\midrule\n",
           f);
     for (size_t i = 0; i < rep->ncells; i++) {
@@ -61,7 +63,7 @@ static int summary_table(const report_t *rep, const char *dir, char *err, size_t
         fprintf(f, " & %zu/%zu & ", c->cell->nvalid, c->cell->nvalid + c->cell->ninvalid);
         latex_num(f, c->rps.median);
         fputs(" & ", f);
-        interval(f, c->rps.median_ci.lo, c->rps.median_ci.hi);
+        report_interval_cov(f, &c->rps.median_ci);
         fputs(" & ", f);
         latex_num(f, c->rps.cv * 100);
         for (int k = 0; k < REPORT_NPCT; k++) {
@@ -125,7 +127,7 @@ static int comparisons_table(const report_t *rep, const char *dir, const char *n
     if (!f)
         return -1;
     fputs("\\begin{tabular}{p{0.55\\linewidth}rlr}\n\\toprule\n"
-          "Comparison & Ratio & Bootstrap CI & Runs \\\\\n\\midrule\n",
+          "Comparison & Ratio & Interval (coverage) & Runs \\\\\n\\midrule\n",
           f);
     size_t plen = strlen(prefix), rows = 0;
     for (size_t i = 0; i < rep->nratios; i++) {
@@ -138,8 +140,8 @@ static int comparisons_table(const report_t *rep, const char *dir, const char *n
         fputs(" & ", f);
         latex_num(f, r->ratio);
         fputs(" & ", f);
-        interval(f, r->ci.lo, r->ci.hi);
-        fprintf(f, " & %zu/%zu \\\\\n", r->nnum, r->nden);
+        report_interval_cov(f, &r->ci);
+        fprintf(f, " %s & %zu/%zu \\\\\n", report_method_short(&r->ci), r->nnum, r->nden);
         rows++;
     }
     if (rows == 0)

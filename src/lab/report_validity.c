@@ -63,3 +63,20 @@ int report_validity_rules(const results_t *r, validity_rules_t *rules, char *err
     json_t *v = json_object_get(json_object_get(r->manifest, "profile_file"), "validity");
     return validity_parse(rules, v, "manifest.json: profile_file", err, errlen);
 }
+
+void report_validity_macros(FILE *f, const validity_rules_t *r) {
+    struct {
+        const char *key;
+        double v;
+    } k[] = {{"max-overrun", r->max_overrun * 100},
+             {"min-requests", r->min_requests},
+             {"max-host-outside", r->max_host_outside * 100},
+             {"max-steal", r->max_steal * 100},
+             {"max-load-per-cpu", r->max_load_per_cpu},
+             {"min-server-cpu", r->min_server_cpu * 100},
+             {"trend-level", r->trend_level * 100},
+             {"trend-change", r->trend_change * 100},
+             {"trend-min-points", r->trend_min_points}};
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+        fprintf(f, "\\blset{validity/%s}{\\num{%g}}\n", k[i].key, k[i].v);
+}

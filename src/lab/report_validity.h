@@ -29,6 +29,12 @@ int report_validity_pass(results_t *r, const validity_rules_t *rules, validity_t
  * -1 with a message (a malformed validity object). */
 int report_validity_rules(const results_t *r, validity_rules_t *rules, char *err, size_t errlen);
 
+/* The thresholds of the rules for the paper (validity/... macros: max-overrun,
+ * min-requests, max-host-outside, max-steal, max-load-per-cpu,
+ * min-server-cpu, trend-level, trend-change, trend-min-points; percentages
+ * where the rule is a fraction). */
+void report_validity_macros(FILE *f, const validity_rules_t *r);
+
 /* The tally as a plain-text table (what `benchlab validity` prints). */
 void report_validity_print(FILE *f, const validity_tally_t *t);
 
