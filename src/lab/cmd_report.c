@@ -26,7 +26,7 @@ int cmd_report(int argc, char **argv) {
         fprintf(stderr, "benchlab report: %s: cannot create\n", cli.out_dir);
         rc = 1;
     }
-    /* the same claims judged on whole intervals, for the text */
+    /* the same claims judged on the point estimate alone, for the text */
     claims_t strict = {0};
     if (rc == 0 && claims_evaluate_opts(&strict, cli.claims_root, cli.claims_path, &cli.report,
                                         true, err, sizeof err) != 0) {
@@ -49,8 +49,10 @@ int cmd_report(int argc, char **argv) {
         printf("report: %zu scenario x configuration cells, %zu valid runs, %zu invalid (listed, "
                "not averaged), %zu warm-up\n",
                r->ncells, valid, invalid, r->nwarmup);
-        printf("report: %zu comparisons; claims: %zu hold, %zu fail, %zu not measured\n",
-               cli.report.nratios, cli.claims.holds, cli.claims.fails, cli.claims.not_measured);
+        printf("report: %zu comparisons; claims: %zu hold, %zu fail, %zu inconclusive, %zu not "
+               "measured\n",
+               cli.report.nratios, cli.claims.holds, cli.claims.fails, cli.claims.inconclusive,
+               cli.claims.not_measured);
         printf("report: wrote %s/{tables,data,macros.tex}", cli.out_dir);
         if (strcmp(cli.summary_dir, "none") != 0)
             printf(" and %s/{summary.csv,comparisons.csv,summary.md}", cli.summary_dir);

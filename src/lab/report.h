@@ -143,7 +143,8 @@ struct claims;
  * claims may be NULL (no claims table, no claim macros). */
 int report_write_tables(const report_t *rep, const struct claims *claims, const char *dir,
                         char *err, size_t errlen);
-/* strict (may be NULL): the claims judged on whole intervals, for claims/strict-* keys */
+/* point (may be NULL): the claims judged on the point estimate alone, for the
+ * claims/point-* keys */
 int report_write_macros(const report_t *rep, const struct claims *claims,
                         const struct claims *strict, const char *path, char *err, size_t errlen);
 /* DIR/NAME.tex opened for writing with the "generated" header line; NULL and a

@@ -13,7 +13,8 @@
  *   pub/<row>/<implementation>  the study's published numbers
  *   pub/machine, pub/averaging, pub/date  where and how they were measured
  *   hl/..., rank-...            the headline comparison (see headline_keys)
- *   claims/total|holds|fails|notmeasured, study/..., host/... */
+ *   claims/total|holds|fails|inconclusive|notmeasured|point-holds|point-fails,
+ *   study/..., host/... */
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -320,9 +321,10 @@ int report_write_macros(const report_t *rep, const claims_t *claims, const claim
         key_int(f, "claims/holds", (long long)claims->holds);
         key_int(f, "claims/fails", (long long)claims->fails);
         key_int(f, "claims/notmeasured", (long long)claims->not_measured);
-        if (strict) {
-            key_int(f, "claims/strict-holds", (long long)strict->holds);
-            key_int(f, "claims/strict-fails", (long long)strict->fails);
+        key_int(f, "claims/inconclusive", (long long)claims->inconclusive);
+        if (strict) { /* the point-estimate judgement (cmd_report.c) */
+            key_int(f, "claims/point-holds", (long long)strict->holds);
+            key_int(f, "claims/point-fails", (long long)strict->fails);
         }
         for (size_t i = 0; i < claims->n; i++) {
             snprintf(key, sizeof key, "claim/%s", claims->items[i].id);

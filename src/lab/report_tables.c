@@ -155,7 +155,8 @@ static int claims_table(const claims_t *claims, const char *dir, char *err, size
     if (!f)
         return -1;
     fputs("\\begin{tabular}{p{0.36\\linewidth}p{0.2\\linewidth}p{0.26\\linewidth}l}\n\\toprule\n"
-          "Claim of the original study & Their number & Ours & Holds? \\\\\n\\midrule\n",
+          "Claim of the original study & Their number & Ours: estimate [interval] (coverage, runs) "
+          "& Verdict \\\\\n\\midrule\n",
           f);
     for (size_t i = 0; claims && i < claims->n; i++) {
         const claim_result_t *c = &claims->items[i];
@@ -165,9 +166,10 @@ static int claims_table(const claims_t *claims, const char *dir, char *err, size
         fputs(" & ", f);
         latex_escape(f, c->ours);
         fprintf(f, " & %s \\\\\n",
-                c->status == CLAIM_HOLDS   ? "holds"
-                : c->status == CLAIM_FAILS ? "\\textbf{fails}"
-                                           : "\\textit{not measured}");
+                c->status == CLAIM_HOLDS          ? "holds"
+                : c->status == CLAIM_FAILS        ? "\\textbf{fails}"
+                : c->status == CLAIM_INCONCLUSIVE ? "inconclusive"
+                                                  : "\\textit{not measured}");
     }
     fputs("\\bottomrule\n\\end{tabular}\n", f);
     return report_table_close(f, dir, "claims", err, errlen);
