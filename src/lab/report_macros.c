@@ -316,6 +316,7 @@ int report_write_macros(const report_t *rep, const claims_t *claims, const claim
     char verr[256];
     if (report_validity_rules(r, &vr, verr, sizeof verr) == 0)
         report_validity_macros(f, &vr);
+    report_driver_macros(f, rep);
     if (claims) {
         key_int(f, "claims/total", (long long)claims->n);
         key_int(f, "claims/holds", (long long)claims->holds);

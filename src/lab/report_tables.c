@@ -7,6 +7,7 @@
 
 #include "lab/claims.h"
 #include "lab/report_coverage.h"
+#include "lab/report_validity.h"
 #include "lab/latex.h"
 #include "lab/plan.h"
 #include "lab/report.h"
@@ -405,7 +406,7 @@ int report_write_tables(const report_t *rep, const claims_t *claims, const char 
     if (summary_table(rep, dir, err, errlen) || invalid_table(rep, dir, err, errlen) ||
         basic_table(rep, dir, err, errlen) || server_config_table(rep, dir, err, errlen) ||
         host_table(rep, dir, err, errlen) || claims_table(claims, dir, err, errlen) ||
-        artifact_table(claims, dir, err, errlen) ||
+        report_validity_table(rep, dir, err, errlen) || artifact_table(claims, dir, err, errlen) ||
         comparisons_table(rep, dir, "comparisons", "sc/", false, err, errlen) ||
         comparisons_table(rep, dir, "comparisons-server-config", "sc/", true, err, errlen) ||
         report_write_headline_tables(rep, dir, err, errlen))

@@ -1,6 +1,10 @@
 /* The report's validity pass (see report_validity.h). */
 #include "lab/report_validity.h"
 
+#include "lab/latex.h"
+#include "lab/report.h"
+
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,7 +80,99 @@ void report_validity_macros(FILE *f, const validity_rules_t *r) {
              {"min-server-cpu", r->min_server_cpu * 100},
              {"trend-level", r->trend_level * 100},
              {"trend-change", r->trend_change * 100},
-             {"trend-min-points", r->trend_min_points}};
+             {"trend-min-points", r->trend_min_points},
+             {"driver-saturated", 90}}; /* benchlab-load's "saturated" (docs/results-format.md) */
     for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
         fprintf(f, "\\blset{validity/%s}{\\num{%g}}\n", k[i].key, k[i].v);
+}
+
+/* The highest driver utilisation over a cell's runs (valid or not), NaN when
+ * no run recorded one. */
+static double driver_util(const results_cell_t *c) {
+    double best = NAN;
+    for (int pass = 0; pass < 2; pass++) {
+        results_run_t **runs = pass ? c->invalid : c->valid;
+        size_t n = pass ? c->ninvalid : c->nvalid;
+        for (size_t i = 0; i < n; i++) {
+            double u = results_json_number(runs[i]->summary, "driver.busiest_thread_util");
+            if (!isnan(u) && (isnan(best) || u > best))
+                best = u;
+        }
+    }
+    return best;
+}
+
+static int cmp_d(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median server-box cores over the valid runs; NaN without a box. */
+static double server_cores(const results_cell_t *c) {
+    double v[256];
+    size_t n = 0;
+    for (size_t i = 0; i < c->nvalid && n < 256; i++) {
+        json_t *root = c->valid[i]->root;
+        double u = results_json_number(root, "boxes.server.cpu_user_s"),
+               s = results_json_number(root, "boxes.server.cpu_sys_s"),
+               w = results_json_number(root, "wall_s");
+        if (!isnan(u) && !isnan(s) && w > 0)
+            v[n++] = (u + s) / w;
+    }
+    if (n == 0)
+        return NAN;
+    qsort(v, n, sizeof *v, cmp_d);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The longest load phase over planned duration, over every run. */
+static double max_overrun(const results_cell_t *c) {
+    double best = NAN;
+    for (int pass = 0; pass < 2; pass++) {
+        results_run_t **runs = pass ? c->invalid : c->valid;
+        size_t n = pass ? c->ninvalid : c->nvalid;
+        for (size_t i = 0; i < n; i++) {
+            double d = results_json_number(runs[i]->summary, "timing.duration_s"),
+                   p = results_json_number(runs[i]->root, "params.duration_s");
+            if (d > 0 && p > 0 && (isnan(best) || d / p > best))
+                best = d / p;
+        }
+    }
+    return best;
+}
+
+int report_validity_table(const struct report *rep, const char *dir, char *err, size_t errlen) {
+    FILE *f = report_table_open(dir, "validity", err, errlen);
+    if (!f)
+        return -1;
+    fputs("\\begin{tabular}{llrrrr}\n\\toprule\n"
+          "Scenario & Configuration & valid/all & Driver busiest thread (\\%, max) & "
+          "Server box (cores, median) & Load phase / planned (max) \\\\\n\\midrule\n",
+          f);
+    for (size_t i = 0; i < rep->ncells; i++) {
+        const results_cell_t *c = rep->cells[i].cell;
+        latex_escape(f, c->scenario);
+        fputs(" & ", f);
+        latex_escape(f, c->config);
+        fprintf(f, " & %zu/%zu & ", c->nvalid, c->nvalid + c->ninvalid);
+        latex_num(f, driver_util(c) * 100);
+        fputs(" & ", f);
+        latex_num(f, server_cores(c));
+        fputs(" & ", f);
+        latex_num(f, max_overrun(c));
+        fputs(" \\\\\n", f);
+    }
+    if (rep->ncells == 0)
+        fputs("\\multicolumn{6}{c}{not measured} \\\\\n", f);
+    fputs("\\bottomrule\n\\end{tabular}\n", f);
+    return report_table_close(f, dir, "validity", err, errlen);
+}
+
+void report_driver_macros(FILE *f, const struct report *rep) {
+    for (size_t i = 0; i < rep->ncells; i++) {
+        const results_cell_t *c = rep->cells[i].cell;
+        fprintf(f, "\\blset{cell/%s/%s/driver-util}{", c->scenario, c->config);
+        latex_num(f, driver_util(c) * 100);
+        fputs("}\n", f);
+    }
 }

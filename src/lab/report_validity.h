@@ -35,6 +35,15 @@ int report_validity_rules(const results_t *r, validity_rules_t *rules, char *err
  * where the rule is a fraction). */
 void report_validity_macros(FILE *f, const validity_rules_t *r);
 
+struct report;
+/* tables/validity.tex: per cell, the valid and invalid runs, the driver's
+ * utilisation (its busiest thread, the highest over the cell's runs), the
+ * server box's CPU (median over valid runs, cores) and the longest load phase
+ * against the plan. 0, or -1 with a message. */
+int report_validity_table(const struct report *rep, const char *dir, char *err, size_t errlen);
+/* cell/<scenario>/<config>/driver-util (percent, the cell's highest) */
+void report_driver_macros(FILE *f, const struct report *rep);
+
 /* The tally as a plain-text table (what `benchlab validity` prints). */
 void report_validity_print(FILE *f, const validity_tally_t *t);
 

@@ -12,7 +12,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 "$bl" report "$fx" --out "$tmp/gen" --summary-dir "$tmp" >"$tmp/out" 2>&1 || { cat "$tmp/out"; fail "report exit $?"; }
 grep -q '1 invalid' "$tmp/out" || fail "report does not count the invalid run"
-for f in gen/macros.tex gen/tables/summary.tex gen/tables/claims.tex gen/data/basic-rps.dat \
+for f in gen/macros.tex gen/tables/summary.tex gen/tables/claims.tex gen/tables/validity.tex gen/data/basic-rps.dat \
     summary.csv summary.md comparisons.csv; do
     [ -s "$tmp/$f" ] || fail "missing $f"
 done
