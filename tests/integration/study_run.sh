@@ -37,6 +37,9 @@ trap cleanup EXIT
 profile=local-2core
 if [ "$(id -u)" != 0 ] || [ "$(nproc)" -lt 2 ]; then profile=unboxed; fi
 echo "profile: $profile"
+# shellcheck source=lib/smoke_profile.sh
+. tests/integration/lib/smoke_profile.sh
+profile=$(smoke_profile "scenarios/profiles/$profile.json" "$work/profiles") || fail "smoke profile"
 
 cat >"$work/small.json" <<'PLAN'
 {"description": "test: a read and a write scenario, twice each",
@@ -95,8 +98,15 @@ import json, sys
 j = json.load(open(sys.argv[1]))
 assert j["valid"] is True, j["invalid_reasons"]
 assert j["summary"]["metrics"]["http_reqs"]["count"] > 0
+# the validity rules it was judged by, and the host's load during the run
+v = j["validity"]
+assert v["rules"]["min_requests"] == 0 and v["broken"] == [], v
+assert "overrun" in v["checked"] and "min-requests" in v["checked"], v
+h = j["host_load"]
+assert h["cpus"] >= 1 and h["wall_s"] > 0 and h["busy_s"] >= 0 and h["loadavg_max"] >= 0, h
+assert h["boxed"] is (not sys.argv[2].endswith("/unboxed.json")), h
 assert j["params"]["vus"] == 4 and j["run"] in (1, 2) and j["warmup"] is False
-if sys.argv[2] != "unboxed":
+if not sys.argv[2].endswith("/unboxed.json"):
     srv = j["boxes"]["server"]
     assert srv["available"] and srv["cpu_user_s"] + srv["cpu_sys_s"] > 0, srv
     assert srv["memory_peak_bytes"] > 0 and srv["oom_kills"] == 0, srv
@@ -109,7 +119,7 @@ PY
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
 assert len(lines) >= 1 and sum(l["requests"] for l in lines) > 0, lines
-if sys.argv[2] != "unboxed":
+if not sys.argv[2].endswith("/unboxed.json"):
     assert any(l.get("server_cpu", 0) > 0 for l in lines), lines
 PY
     done
@@ -126,6 +136,25 @@ PY
 # and 01 never saw more (its runs are valid above)
 assert_clean "$first_pid" "after a complete study"
 grep -q "4/4 runs to do" "$work/run1.out" || fail "progress did not announce the runs"
+
+# a plan's min_requests wins over the profile's: a run too short for it is
+# kept, marked invalid with the rule's reason, and the study exits 0
+cat >"$work/short.json" <<'PLAN'
+{"description": "test: a run with too few requests",
+ "defaults": {"runs": 1, "vus": 2, "duration": "1s", "min_requests": 100000},
+ "entries": [{"scenarios": ["basic/01-lightweight"]}]}
+PLAN
+"$lab" run "$work/short.json" --profile "$profile" --results "$work/res-short" >"$work/short.out" 2>&1 ||
+    fail "a study with an invalid run exited $?: $(cat "$work/short.out")"
+python3 - "$work/res-short/raw/basic/01-lightweight/c-ulfius-epoll/run-01.json" <<'PY' ||
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["valid"] is False and j["params"]["min_requests"] == 100000, j["invalid_reasons"]
+assert any(r.startswith("min-requests: ") and r.endswith(" < 100000") for r in j["invalid_reasons"]), j["invalid_reasons"]
+assert j["validity"]["broken"] == ["min-requests"], j["validity"]
+PY
+    fail "the too-short run is not invalid for min-requests"
+grep -q "INVALID (min-requests: " "$work/short.out" || fail "progress did not say why the run is invalid"
 
 # --- 2. resume fills only the gap --------------------------------------------
 keep=$res/raw/basic/04-db-write/c-ulfius-epoll/run-01.json
