@@ -21,6 +21,7 @@
 #include "lab/hostload.h"
 #include "lab/manifest.h"
 #include "lab/plan.h"
+#include "lab/run_order.h"
 #include "lab/profile.h"
 #include "lab/spawn.h"
 #include "lab/stack.h"
@@ -577,6 +578,78 @@ static int one_unit(study_t *s, int ui) {
     return 0;
 }
 
+/* Randomized interleaved trials (run_order.h): every missing run in the
+ * given order, each after a server (and box) restart and a warm-up; a unit is
+ * verified before its first run. 0, -1 fatal, -2 stopped; *skipped counts
+ * units whose verify failed. */
+static int interleaved_runs(study_t *s, const run_slot_t *slots, size_t n, int *skipped) {
+    char *state = calloc((size_t)s->plan.nunits + 1, 1); /* 1 verified, 2 skipped */
+    if (!state)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0 && !stop_signal; i++) {
+        int ui = slots[i].unit, run = slots[i].run;
+        const plan_unit_t *u = &s->plan.units[ui];
+        char path[PATH_MAX], dir[PATH_MAX], raw[PATH_MAX], log[PATH_MAX + 32];
+        run_file_path(s->results, u->scenario, u->config, run, path, sizeof path);
+        if (file_exists(path) || state[ui] == 2)
+            continue;
+        s->server_up = false; /* restart it, in a new box, before every run */
+        if (ensure_server(s, u) != 0) {
+            rc = -1;
+            break;
+        }
+        unit_dir(s, u, "logs", dir, sizeof dir);
+        unit_dir(s, u, "raw", raw, sizeof raw);
+        if (study_mkdirs(dir, 0755) != 0 || study_mkdirs(raw, 0755) != 0) {
+            progress_line(&s->progress, "benchlab run: cannot create %s: %s", raw, strerror(errno));
+            rc = -1;
+            break;
+        }
+        if (!state[ui]) {
+            if (reset_dirty(s, &s->meta[ui]) != 0) {
+                rc = -1;
+                break;
+            }
+            snprintf(log, sizeof log, "%s/verify.log", dir);
+            int v = run_driver(s, u, "verify", -1, NULL, NULL, NULL, log);
+            mark_dirty(s, &s->meta[ui]);
+            if (v == -2) {
+                rc = -2;
+                break;
+            }
+            if (v != 0) {
+                progress_line(&s->progress, "%s %s: verify failed (exit %d), skipping it; see %s",
+                              u->scenario, u->config, v, log);
+                state[ui] = 2;
+                (*skipped)++;
+                continue;
+            }
+            state[ui] = 1;
+        }
+        if (u->warmup_s > 0) {
+            if (reset_dirty(s, &s->meta[ui]) != 0) {
+                rc = -1;
+                break;
+            }
+            snprintf(log, sizeof log, "%s/warmup-%02d.log", dir, run);
+            int w = run_driver(s, u, "run", u->warmup_s, NULL, NULL, NULL, log);
+            mark_dirty(s, &s->meta[ui]);
+            if (w == -2) {
+                rc = -2;
+                break;
+            }
+        }
+        progress_status(&s->progress, u->scenario, u->config, run, u->runs, s->done, s->total,
+                        planned_seconds(s, ui, run));
+        rc = one_run(s, ui, run);
+        if (rc == 0)
+            s->done++;
+    }
+    free(state);
+    return rc;
+}
+
 /* --- peers ------------------------------------------------------------------- */
 
 /* The peers (docs/peers.md) read their configuration from the environment; the
@@ -871,6 +944,8 @@ static int prepare(study_t *s) {
     return 0;
 }
 
+static long long study_order_seed(const study_t *s);
+
 static void print_dry_run(study_t *s) {
     double t = planned_seconds(s, 0, 1);
     char eta[32];
@@ -882,9 +957,55 @@ static void print_dry_run(study_t *s) {
         printf("  %-32s %-36s runs %d, %d VUs, %gs%s\n", u->scenario, u->config, u->runs, u->vus,
                u->duration_s, u->rate > 0 ? " (open model)" : "");
     }
+    run_slot_t *slots = NULL;
+    size_t n = 0;
+    long long seed = study_order_seed(s);
+    if (s->o->interleaved && run_order_interleaved(&s->plan, (uint64_t)seed, &slots, &n) == 0) {
+        printf("order: interleaved, seed %lld (the server restarts before every run)\n", seed);
+        for (size_t i = 0; i < n; i++)
+            printf("  %4zu %-32s %-36s run %d\n", i + 1, s->plan.units[slots[i].unit].scenario,
+                   s->plan.units[slots[i].unit].config, slots[i].run);
+    }
+    free(slots);
+}
+
+/* The interleaved order's seed: --seed, else the one the manifest of the
+ * study being resumed recorded, else the time. */
+static long long study_order_seed(const study_t *s) {
+    if (s->o->seed >= 0)
+        return s->o->seed;
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/manifest.json", s->results);
+    json_t *m = json_load_file(path, 0, NULL);
+    json_t *seed = json_object_get(json_object_get(m, "order"), "seed");
+    long long v = json_is_integer(seed) ? (long long)json_integer_value(seed) : -1;
+    json_decref(m);
+    if (v >= 0)
+        return v;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ((long long)ts.tv_sec * 1000003LL + ts.tv_nsec) & ((1LL << 53) - 1);
+}
+
+/* Builds the interleaved order and records it (mode, seed, every run) in
+ * the manifest manifest_begin just wrote. 0 or -1 (errno). */
+static int study_record_order(study_t *s, uint64_t seed, run_slot_t **order, size_t *n) {
+    if (run_order_interleaved(&s->plan, seed, order, n) != 0)
+        return -1;
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/manifest.json", s->results);
+    json_t *m = json_load_file(path, 0, NULL);
+    if (!m)
+        return -1;
+    json_object_set_new(m, "order", run_order_json(&s->plan, seed, *order, *n));
+    int rc = study_write_json(path, m);
+    json_decref(m);
+    return rc;
 }
 
 int study_run(const study_opts_t *o) {
+    run_slot_t *runs_order = NULL;
+    size_t norder = 0;
     study_t *s = calloc(1, sizeof *s);
     if (!s)
         return 1;
@@ -927,7 +1048,9 @@ int study_run(const study_opts_t *o) {
                           .repo_root = getenv("BENCHLAB_ROOT") ? getenv("BENCHLAB_ROOT") : ".",
                           .runs_override = o->runs,
                           .planned_runs = s->total};
-    if (manifest_begin(s->results, &mi) != 0) {
+    long long seed = study_order_seed(s);
+    if (manifest_begin(s->results, &mi) != 0 ||
+        (o->interleaved && study_record_order(s, (uint64_t)seed, &runs_order, &norder) != 0)) {
         fprintf(stderr, "benchlab run: cannot write %s/manifest.json: %s\n", s->results,
                 strerror(errno));
         rc = 1;
@@ -1002,7 +1125,12 @@ int study_run(const study_opts_t *o) {
         }
     }
     int skipped = 0;
-    for (int i = 0; i < s->plan.nunits && !stop_signal; i++) {
+    if (runs_order) {
+        int r = interleaved_runs(s, runs_order, norder, &skipped);
+        if (r == -1)
+            rc = 1;
+    }
+    for (int i = 0; !runs_order && i < s->plan.nunits && !stop_signal; i++) {
         int r = one_unit(s, i);
         if (r == 1)
             skipped++;
@@ -1037,6 +1165,7 @@ restore:
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGHUP, &old_hup, NULL);
 out:
+    free(runs_order);
     teardown(s);
     plan_free(&s->plan);
     profile_free(&s->profile);

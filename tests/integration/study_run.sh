@@ -156,6 +156,34 @@ PY
     fail "the too-short run is not invalid for min-requests"
 grep -q "INVALID (min-requests: " "$work/short.out" || fail "progress did not say why the run is invalid"
 
+# interleaved order: two configurations of one scenario take turns in a
+# seeded order recorded in the manifest, the server restarted before every
+# run; a resume follows the recorded order and runs only what is missing
+cat >"$work/rmit.json" <<'PLAN'
+{"description": "test: randomized interleaved trials",
+ "defaults": {"runs": 2, "vus": 2, "duration": "1s"},
+ "entries": [{"scenarios": ["basic/01-lightweight"], "threading": ["epoll", "pool"]}]}
+PLAN
+"$lab" run "$work/rmit.json" --profile "$profile" --results "$work/res-rmit" --order interleaved \
+    --seed 11 >"$work/rmit.out" 2>&1 || fail "interleaved study: $(cat "$work/rmit.out")"
+python3 - "$work/res-rmit" <<'PY' || fail "interleaved order not recorded or not followed"
+import json, sys
+d = sys.argv[1]
+m = json.load(open(d + "/manifest.json"))
+o = m["order"]
+assert o["mode"] == "interleaved" and o["seed"] == 11 and len(o["runs"]) == 4, o
+assert sorted(r[2] for r in o["runs"]) == [1, 1, 2, 2], o
+assert {r[1] for r in o["runs"][:2]} == {"c-ulfius-epoll", "c-ulfius-pool"}, o  # trial 1 has both
+started = [json.load(open("%s/raw/%s/%s/run-%02d.json" % (d, s, c, r)))["started_at"] for s, c, r in o["runs"]]
+assert started == sorted(started), started
+PY
+rm "$work/res-rmit/raw/basic/01-lightweight/c-ulfius-pool/run-02.json"
+"$lab" run "$work/rmit.json" --profile "$profile" --results "$work/res-rmit" --order interleaved \
+    --resume >"$work/rmit2.out" 2>&1 || fail "interleaved resume: $(cat "$work/rmit2.out")"
+grep -q "1/4 runs to do" "$work/rmit2.out" || fail "interleaved resume redid runs: $(cat "$work/rmit2.out")"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["order"]["seed"] == 11' \
+    "$work/res-rmit/manifest.json" || fail "resume did not keep the recorded seed"
+
 # --- 2. resume fills only the gap --------------------------------------------
 keep=$res/raw/basic/04-db-write/c-ulfius-epoll/run-01.json
 before=$(stat -c %Y.%s "$keep")
