@@ -987,6 +987,17 @@ static long long study_order_seed(const study_t *s) {
     return ((long long)ts.tv_sec * 1000003LL + ts.tv_nsec) & ((1LL << 53) - 1);
 }
 
+/* A resumed study that was interleaved stays interleaved. */
+static bool study_recorded_interleaved(const study_t *s) {
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/manifest.json", s->results);
+    json_t *m = json_load_file(path, 0, NULL);
+    const char *mode = json_string_value(json_object_get(json_object_get(m, "order"), "mode"));
+    bool yes = mode && strcmp(mode, "interleaved") == 0;
+    json_decref(m);
+    return yes;
+}
+
 /* Builds the interleaved order and records it (mode, seed, every run) in
  * the manifest manifest_begin just wrote. 0 or -1 (errno). */
 static int study_record_order(study_t *s, uint64_t seed, run_slot_t **order, size_t *n) {
@@ -1049,8 +1060,9 @@ int study_run(const study_opts_t *o) {
                           .runs_override = o->runs,
                           .planned_runs = s->total};
     long long seed = study_order_seed(s);
+    bool interleaved = o->interleaved || study_recorded_interleaved(s);
     if (manifest_begin(s->results, &mi) != 0 ||
-        (o->interleaved && study_record_order(s, (uint64_t)seed, &runs_order, &norder) != 0)) {
+        (interleaved && study_record_order(s, (uint64_t)seed, &runs_order, &norder) != 0)) {
         fprintf(stderr, "benchlab run: cannot write %s/manifest.json: %s\n", s->results,
                 strerror(errno));
         rc = 1;

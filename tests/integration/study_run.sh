@@ -161,7 +161,7 @@ grep -q "INVALID (min-requests: " "$work/short.out" || fail "progress did not sa
 # run; a resume follows the recorded order and runs only what is missing
 cat >"$work/rmit.json" <<'PLAN'
 {"description": "test: randomized interleaved trials",
- "defaults": {"runs": 2, "vus": 2, "duration": "1s"},
+ "defaults": {"runs": 2, "vus": 2, "duration": "1s", "warmup": "200ms"},
  "entries": [{"scenarios": ["basic/01-lightweight"], "threading": ["epoll", "pool"]}]}
 PLAN
 "$lab" run "$work/rmit.json" --profile "$profile" --results "$work/res-rmit" --order interleaved \
@@ -178,9 +178,11 @@ started = [json.load(open("%s/raw/%s/%s/run-%02d.json" % (d, s, c, r)))["started
 assert started == sorted(started), started
 PY
 rm "$work/res-rmit/raw/basic/01-lightweight/c-ulfius-pool/run-02.json"
-"$lab" run "$work/rmit.json" --profile "$profile" --results "$work/res-rmit" --order interleaved \
+"$lab" run "$work/rmit.json" --profile "$profile" --results "$work/res-rmit" \
     --resume >"$work/rmit2.out" 2>&1 || fail "interleaved resume: $(cat "$work/rmit2.out")"
 grep -q "1/4 runs to do" "$work/rmit2.out" || fail "interleaved resume redid runs: $(cat "$work/rmit2.out")"
+[ -f "$work/res-rmit/logs/basic/01-lightweight/c-ulfius-pool/warmup-02.log" ] ||
+    fail "the resumed study is not interleaved (no per-run warm-up log)"
 python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["order"]["seed"] == 11' \
     "$work/res-rmit/manifest.json" || fail "resume did not keep the recorded seed"
 
