@@ -73,6 +73,14 @@ grep -q '^inconclusive .*table-external' "$tmp/incon.out" || fail "table-externa
 grep -q '^non-stationary ' "$tmp/validity" && grep -q '^runs: ' "$tmp/validity" ||
     fail "validity output lacks its table: $(cat "$tmp/validity")"
 "$bl" validity >/dev/null 2>&1; [ $? -eq 2 ] || fail "validity without arguments should exit 2"
+# --revalidate: the rules' invalid runs are listed with the rule that broke them
+"$bl" report "$fx" --revalidate --out "$tmp/genv" --summary-dir none >"$tmp/rv.out" 2>&1 ||
+    fail "report --revalidate: $(cat "$tmp/rv.out")"
+grep -q 'validity rules: 48 of 384 runs newly invalid' "$tmp/rv.out" ||
+    fail "report --revalidate did not apply the rules: $(cat "$tmp/rv.out")"
+grep -q 'min-requests: ' "$tmp/genv/tables/invalid.tex" ||
+    fail "invalid.tex does not list the rule's reason"
+grep -q 'min-requests' "$tmp/gen/tables/invalid.tex" && fail "without --revalidate the rules were applied"
 # only holding claims -> exit 0
 cat >"$tmp/ok.json" <<'JSON'
 {"claims": [{"id": "c", "claim": "cursor wins", "their": "1.7x",
