@@ -168,11 +168,37 @@ int report_validity_table(const struct report *rep, const char *dir, char *err, 
     return report_table_close(f, dir, "validity", err, errlen);
 }
 
+/* Median over the valid runs of db.<field> / requests; NaN without "db". */
+static double db_per_request(const results_cell_t *c, const char *field) {
+    double v[256];
+    size_t n = 0;
+    char path[64];
+    snprintf(path, sizeof path, "db.%s", field);
+    for (size_t i = 0; i < c->nvalid && n < 256; i++) {
+        double x = results_json_number(c->valid[i]->root, path),
+               reqs = results_json_number(c->valid[i]->summary, "metrics.http_reqs.count");
+        if (!isnan(x) && reqs > 0)
+            v[n++] = x / reqs;
+    }
+    if (n == 0)
+        return NAN;
+    qsort(v, n, sizeof *v, cmp_d);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 void report_driver_macros(FILE *f, const struct report *rep) {
     for (size_t i = 0; i < rep->ncells; i++) {
         const results_cell_t *c = rep->cells[i].cell;
         fprintf(f, "\\blset{cell/%s/%s/driver-util}{", c->scenario, c->config);
         latex_num(f, driver_util(c) * 100);
+        fputs("}\n", f);
+        double calls = db_per_request(c, "calls"), ms = db_per_request(c, "exec_ms");
+        if (isnan(calls))
+            continue;
+        fprintf(f, "\\blset{cell/%s/%s/db-calls-per-req}{", c->scenario, c->config);
+        latex_num(f, calls);
+        fprintf(f, "}\n\\blset{cell/%s/%s/db-ms-per-req}{", c->scenario, c->config);
+        latex_num(f, ms);
         fputs("}\n", f);
     }
 }

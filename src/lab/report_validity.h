@@ -41,7 +41,10 @@ struct report;
  * server box's CPU (median over valid runs, cores) and the longest load phase
  * against the plan. 0, or -1 with a message. */
 int report_validity_table(const struct report *rep, const char *dir, char *err, size_t errlen);
-/* cell/<scenario>/<config>/driver-util (percent, the cell's highest) */
+/* cell/<scenario>/<config>/driver-util (percent, the cell's highest) and,
+ * where the runs recorded pg_stat_statements, .../db-calls-per-req and
+ * .../db-ms-per-req (statements and database milliseconds per request,
+ * medians over valid runs) */
 void report_driver_macros(FILE *f, const struct report *rep);
 
 /* The tally as a plain-text table (what `benchlab validity` prints). */

@@ -26,6 +26,7 @@
 #include "lab/spawn.h"
 #include "lab/stack.h"
 #include "lab/study_progress.h"
+#include "lab/study_dbstats.h"
 #include "lab/study_runfile.h"
 #include "lab/study_scenario.h"
 #include "lab/study_timeseries.h"
@@ -442,6 +443,8 @@ static int one_run(study_t *s, int ui, int run) {
             box_stats(s->boxes[i], &before[i]);
         }
     unlink(summary_path);
+    bool dbstats = s->st.pg_stat_statements && s->st.pid[LAB_SVC_POSTGRES] > 0 &&
+                   m->needs[LAB_SVC_POSTGRES] && dbstats_reset(s->st.pg_dsn) == 0;
     host_sample_t host_before, host_after;
     host_sample(&host_before);
     obs.started_unix_ms = unix_ms();
@@ -479,6 +482,7 @@ static int one_run(study_t *s, int ui, int run) {
     obs.summary = json_load_file(summary_path, 0, NULL);
     unlink(summary_path);
     obs.host_load = study_host_load(s, &obs, &host_before, &host_after);
+    obs.db = dbstats ? dbstats_collect(s->st.pg_dsn) : NULL;
     json_t *j = run_file_build(u, run, u->implementation, s->profile.name, s->plan.name, &obs);
     validity_apply(&s->profile.validity, j, with_ts && file_exists(ts_path) ? ts_path : NULL);
     int wrc = study_write_json(path, j);
@@ -500,6 +504,7 @@ static int one_run(study_t *s, int ui, int run) {
     json_decref(j);
     json_decref(obs.limits);
     json_decref(obs.host_load);
+    json_decref(obs.db);
     if (obs.summary)
         json_decref(obs.summary);
     if (wrc != 0) {

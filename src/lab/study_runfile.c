@@ -125,6 +125,8 @@ json_t *run_file_build(const plan_unit_t *u, int run, const char *implementation
         json_object_set_new(j, "driver_cpuset", json_string(obs->driver_cpuset));
     if (obs->host_load)
         json_object_set(j, "host_load", obs->host_load);
+    if (obs->db)
+        json_object_set(j, "db", obs->db);
     return j;
 }
 

@@ -102,6 +102,10 @@ assert j["summary"]["metrics"]["http_reqs"]["count"] > 0
 v = j["validity"]
 assert v["rules"]["min_requests"] == 0 and v["broken"] == [], v
 assert "overrun" in v["checked"] and "min-requests" in v["checked"], v
+# the database's own cost (pg_stat_statements, postgresql-contrib) of a DB scenario
+if "04-db-write" in sys.argv[1]:
+    assert j["db"]["calls"] >= j["summary"]["metrics"]["http_reqs"]["count"] and j["db"]["exec_ms"] > 0, j.get("db")
+    assert any("INSERT" in st["query"] for st in j["db"]["statements"]), j["db"]["statements"]
 h = j["host_load"]
 assert h["cpus"] >= 1 and h["wall_s"] > 0 and h["busy_s"] >= 0 and h["loadavg_max"] >= 0, h
 assert h["boxed"] is (not sys.argv[2].endswith("/unboxed.json")), h
