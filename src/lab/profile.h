@@ -41,8 +41,9 @@ typedef struct profile {
     char driver_cpuset[256]; /* resolved; "" = not pinned */
     int driver_threads;      /* 0 = the driver's default */
     profile_box_t boxes[LAB_SVC_COUNT];
-    validity_rules_t validity; /* "validity": the run validity rules (validity.h) */
-    json_t *json;              /* the file as loaded, for the manifest */
+    json_t *json; /* the file as loaded, for the manifest */
+    /* "validity": the run validity rules (validity.h), defaults where absent */
+    validity_rules_t validity;
 } profile_t;
 
 /* The profile used without --profile: local-2core up to 5 CPUs, study above. */

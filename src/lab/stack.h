@@ -74,13 +74,14 @@ typedef struct lab_stack {
     /* Filled in by the start functions (and by lab_stack_open). */
     pid_t pid[LAB_SVC_COUNT]; /* 0 = not running */
     int port[LAB_SVC_COUNT];
-    char pg_data[PATH_MAX];  /* the cluster directory */
-    char pg_dsn[256];        /* libpq keyword/value DSN, e.g. "host=127.0.0.1 port=P ..." */
-    bool pg_stat_statements; /* PostgreSQL preloads it and the database has the extension */
-    char redis_url[64];      /* redis://127.0.0.1:P */
-    char upstream_url[64];   /* http://127.0.0.1:P */
-    char server_url[64];     /* http://127.0.0.1:P */
-    char err[4096];          /* why the last failing call failed */
+    char pg_data[PATH_MAX]; /* the cluster directory */
+    char pg_dsn[256];       /* libpq keyword/value DSN, e.g. "host=127.0.0.1 port=P ..." */
+    char redis_url[64];     /* redis://127.0.0.1:P */
+    char upstream_url[64];  /* http://127.0.0.1:P */
+    char server_url[64];    /* http://127.0.0.1:P */
+    char err[4096];         /* why the last failing call failed */
+    /* PostgreSQL preloads pg_stat_statements and the database has the extension */
+    bool pg_stat_statements;
 } lab_stack_t;
 
 /* "postgres", "redis", "upstream", "server". */
