@@ -21,9 +21,15 @@ PKGS := libulfius libmicrohttpd libpq hiredis jansson libjwt libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # ulfius' .pc file omits yder and orcania, which it needs at link time here.
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lyder -lorcania -lev -lcrypt -lpthread -lm
+# io_uring for benchlab-load's `--io uring` (liburing-dev); without it the driver uses epoll only.
+URING_LIBS := $(shell pkg-config --libs liburing 2>/dev/null)
+ifneq ($(URING_LIBS),)
+PKG_LIBS   += $(URING_LIBS)
+URING_CFLAGS := -DBENCHLAB_HAVE_URING
+endif
 
 ALL_CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g $(OPT) $(SANITIZE) \
-               -MMD -MP -Isrc $(PKG_CFLAGS) $(CFLAGS)
+               -MMD -MP -Isrc $(PKG_CFLAGS) $(URING_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS := $(SANITIZE) $(LDFLAGS)
 
 COMMON_SRC := $(wildcard src/common/*.c)

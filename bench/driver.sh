@@ -4,20 +4,27 @@
 # Targets: a private nginx answering /health (started here on a free port with a
 # temporary config) and build/benchlab-server /health (skipped, with a message,
 # while it is not implemented). Load pinned to CPU 0, target to CPU 1, one
-# thread each, the same connection count; REPS repetitions alternating the two
-# tools. benchlab-load runs scenarios/basic/01-lightweight.json (checks on the
-# status and the JSON body, histograms on), wrk plain GETs.
+# thread each, the same connection count; REPS repetitions, each running every
+# tool once, in an order that rotates from one repetition to the next.
+# benchlab-load runs scenarios/basic/01-lightweight.json (checks on the status
+# and the JSON body, histograms on) once per I/O backend (`--io uring`, `--io
+# epoll`; uring only where the kernel allows it), wrk plain GETs, and `floor`
+# is bench/pingpong.c: the least a client can do per request with the same
+# syscalls (send, one read per response, epoll), with no parsing or checks.
 #
 # Prints per run: requests/s, CPU µs per request (user+sys of the load process),
 # RSS after 10 s; with LONG=1 each run lasts 125 s and RSS is also read at 120 s.
-# Ends with the median RPS ratio benchlab-load / wrk per target (target: >= 1.0).
+# Ends with, per target and tool, the median CPU µs per request and the median
+# of the per-repetition ratios tool / wrk (issue 13's target: benchlab-load
+# <= 0.67, i.e. >= 1.5x wrk's requests per CPU second). CPU time per request is
+# the number to compare on a shared host; requests/s depends on the target.
 #
-#   CONNS=10 DURATION=10 REPS=3 LONG=0 BUILD=build bash bench/driver.sh
+#   CONNS=10 DURATION=10 REPS=5 LONG=0 BUILD=build bash bench/driver.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 CONNS=${CONNS:-10}
-REPS=${REPS:-3}
+REPS=${REPS:-5}
 LONG=${LONG:-0}
 DURATION=${DURATION:-10}
 [ "$LONG" = 1 ] && DURATION=125
@@ -26,7 +33,7 @@ LOAD_CPU=${LOAD_CPU:-0}
 TARGET_CPU=${TARGET_CPU:-1}
 SCENARIO=scenarios/basic/01-lightweight.json
 
-for tool in wrk nginx taskset; do
+for tool in wrk nginx taskset cc; do
     command -v "$tool" >/dev/null || { echo "bench-driver: $tool missing (make deps)" >&2; exit 1; }
 done
 [ -x "$BUILD/benchlab-load" ] || { echo "bench-driver: $BUILD/benchlab-load missing (make)" >&2; exit 1; }
@@ -40,6 +47,15 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+cc -std=c11 -O2 -Wall -Wextra -o "$tmp/pingpong" bench/pingpong.c
+tools=(wrk benchlab-load-uring benchlab-load-epoll floor)
+probe=$("$BUILD/benchlab-load" run "$SCENARIO" --base-url http://127.0.0.1:9 --io uring \
+    --iterations 1 --quiet 2>&1 || true)
+if [[ $probe == *"io_uring is not available"* ]]; then
+    echo "bench-driver: io_uring is not available here; measuring --io epoll only"
+    tools=(wrk benchlab-load-epoll floor)
+fi
 
 free_port() {
     local p
@@ -71,10 +87,13 @@ run_tool() {
     if [ "$tool" = wrk ]; then
         ( TIMEFORMAT='%U %S'; time taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${DURATION}s" \
             "$url/health" >"$out" ) 2>"$cpu" &
+    elif [ "$tool" = floor ]; then
+        ( TIMEFORMAT='%U %S'; time taskset -c "$LOAD_CPU" "$tmp/pingpong" "${url##*:}" /health \
+            "$CONNS" "$DURATION" >"$out" ) 2>"$cpu" &
     else
         ( TIMEFORMAT='%U %S'; time taskset -c "$LOAD_CPU" "$BUILD/benchlab-load" run "$SCENARIO" \
             --base-url "$url" --vus "$CONNS" --threads 1 --duration "${DURATION}s" --quiet \
-            --summary-export "$tmp/summary.json" >"$out" ) 2>"$cpu" &
+            --io "${tool#benchlab-load-}" --summary-export "$tmp/summary.json" >"$out" ) 2>"$cpu" &
     fi
     sub=$!
     sleep 0.5
@@ -93,6 +112,9 @@ run_tool() {
         if grep -q 'Non-2xx\|Socket errors' "$out"; then
             echo "  (wrk reported errors: $(grep -E 'Non-2xx|Socket errors' "$out" | tr '\n' ' '))"
         fi
+    elif [ "$tool" = floor ]; then
+        reqs=$(cat "$out")
+        rps=$(awk -v r="$reqs" -v d="$DURATION" 'BEGIN { printf "%.0f", r / d }')
     else
         rps=$(jq '.metrics.http_reqs.rate' "$tmp/summary.json")
         reqs=$(jq '.metrics.http_reqs.count' "$tmp/summary.json")
@@ -102,25 +124,21 @@ run_tool() {
     fi
     local us
     us=$(awk -v r="$reqs" '{ if (r > 0) printf "%.2f", ($1 + $2) * 1e6 / r; else print "-" }' "$cpu")
-    printf '%-16s %-14s %12.0f %10s %10s %10s\n' "$label" "$tool" "$rps" "$us" "$rss10" "$rss120"
+    printf '%-18s %-20s %12.0f %10s %10s %10s\n' "$label" "$tool" "$rps" "$us" "$rss10" "$rss120"
     echo "$label $tool $rps $us $rss10 $rss120" >>"$tmp/results"
 }
 
-bench_target() { # label url
-    local label=$1 url=$2
+bench_target() { # label url: every tool once per repetition, the order rotating
+    local label=$1 url=$2 n=${#tools[@]}
     for rep in $(seq "$REPS"); do
-        if [ $((rep % 2)) = 1 ]; then
-            run_tool wrk "$url" "$label#$rep"
-            run_tool benchlab-load "$url" "$label#$rep"
-        else
-            run_tool benchlab-load "$url" "$label#$rep"
-            run_tool wrk "$url" "$label#$rep"
-        fi
+        for k in $(seq 0 $((n - 1))); do
+            run_tool "${tools[$(((rep + k) % n))]}" "$url" "$label#$rep"
+        done
     done
 }
 
 echo "bench-driver: $CONNS connections, ${DURATION}s per run, $REPS repetitions, load on CPU $LOAD_CPU, target on CPU $TARGET_CPU"
-printf '%-16s %-14s %12s %10s %10s %10s\n' target tool "req/s" "cpu_us/req" rss10s_kb rss120s_kb
+printf '%-18s %-20s %12s %10s %10s %10s\n' target tool "req/s" "cpu_us/req" rss10s_kb rss120s_kb
 : >"$tmp/results"
 
 # --- nginx ------------------------------------------------------------------
@@ -181,20 +199,32 @@ fi
 
 # --- ratios -----------------------------------------------------------------
 echo
-echo "median over repetitions (benchlab-load / wrk):"
-awk '{ split($1, a, "#"); t = a[1]; r = a[2]
-       if ($2 == "wrk") w[t, r] = $3; else b[t, r] = $3
+echo "median over repetitions: CPU µs per request, and the per-repetition ratio tool / wrk"
+echo "(issue 13's target: benchlab-load <= 0.67 x wrk; floor = bench/pingpong.c, same syscalls, no work)"
+awk 'function median(arr, n,    x, y, v) {
+         for (x = 2; x <= n; x++) { v = arr[x]; y = x - 1
+             while (y > 0 && arr[y] > v) { arr[y + 1] = arr[y]; y-- }
+             arr[y + 1] = v }
+         return (n % 2) ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2 }
+     { split($1, a, "#"); t = a[1]; r = a[2]; tool = $2
+       cpu[t, tool, r] = $4
        if (!(t in seen)) { seen[t] = 1; order[++nt] = t }
+       if (!(tool in tseen)) { tseen[tool] = 1; tools[++ntools] = tool }
        if (r > maxr) maxr = r }
      END {
+       printf "  %-18s %-20s %12s %14s\n", "target", "tool", "cpu_us/req", "ratio_vs_wrk"
        for (i = 1; i <= nt; i++) {
-         t = order[i]; n = 0
-         for (r = 1; r <= maxr; r++)
-           if (w[t, r] > 0 && b[t, r] > 0) ratio[++n] = b[t, r] / w[t, r]
-         for (x = 2; x <= n; x++) { v = ratio[x]; y = x - 1   # insertion sort
-           while (y > 0 && ratio[y] > v) { ratio[y + 1] = ratio[y]; y-- }
-           ratio[y + 1] = v }
-         if (n == 0) continue
-         med = (n % 2) ? ratio[(n + 1) / 2] : (ratio[n / 2] + ratio[n / 2 + 1]) / 2
-         printf "  %-16s RPS ratio %.3f  (%d repetitions)\n", t, med, n
+         t = order[i]
+         for (j = 1; j <= ntools; j++) {
+           tool = tools[j]; n = 0; m = 0
+           for (r = 1; r <= maxr; r++) {
+             c = cpu[t, tool, r]; w = cpu[t, "wrk", r]
+             if (c > 0) us[++n] = c
+             if (c > 0 && w > 0) ratio[++m] = c / w
+           }
+           if (n == 0) continue
+           mu = median(us, n)
+           if (m > 0) printf "  %-18s %-20s %12.2f %14.3f  (%d repetitions)\n", t, tool, mu, median(ratio, m), m
+           else printf "  %-18s %-20s %12.2f %14s  (%d repetitions)\n", t, tool, mu, "-", n
+         }
        } }' "$tmp/results"

@@ -70,8 +70,10 @@ measure() {
     local pid=$1 url=$2 t0 t1 out
     shift 2
     t0=$(ticks "$pid")
-    out=$(taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${DUR}s" "$@" "$url" 2>&1)
+    # the numbers from wrk's stdout only; its stderr is shown when they are missing
+    out=$(taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${DUR}s" "$@" "$url" 2>"$work/wrk.err")
     t1=$(ticks "$pid")
+    grep -q 'Requests/sec' <<<"$out" || sed 's/^/wrk: /' "$work/wrk.err" >&2
     echo "$out" | awk -v dt=$((t1 - t0)) -v hz="$hz" '
         /requests in/ {n = $1} /Requests\/sec/ {r = $2} /Non-2xx/ {bad = 1}
         END {if (bad) print "non-2xx" > "/dev/stderr"; printf "%s %.1f\n", r, (n > 0 ? dt * 1e6 / hz / n : 0)}'
@@ -122,10 +124,13 @@ pg_host=$(echo "$pg" | sed -n 's/.*host=\([^ ]*\).*/\1/p')
 pg_port=$(echo "$pg" | sed -n 's/.*port=\([0-9]*\).*/\1/p')
 pg_user=$(echo "$pg" | sed -n 's/.*user=\([^ ]*\).*/\1/p')
 pg_db=$(echo "$pg" | sed -n 's/.*dbname=\([^ ]*\).*/\1/p')
-pgbench_tps() {
-    taskset -c "$LOAD_CPU" pgbench -n -c "$CONNS" -j 1 -T "$DUR" -f "$work/users.sql" \
-        -h "$pg_host" -p "$pg_port" -U "$pg_user" "$pg_db" 2>&1 |
-        awk '/^tps/ {print $3; exit}'
+pgbench_tps() { # the value from pgbench's stdout only; its stderr is shown when it is missing
+    local tps
+    tps=$(taskset -c "$LOAD_CPU" pgbench -n -c "$CONNS" -j 1 -T "$DUR" -f "$work/users.sql" \
+        -h "$pg_host" -p "$pg_port" -U "$pg_user" "$pg_db" 2>"$work/pgbench.err" |
+        awk '/^tps/ {print $3; exit}')
+    [ -n "$tps" ] || sed 's/^/pgbench: /' "$work/pgbench.err" >&2
+    echo "$tps"
 }
 
 printf '\nbenchlab-server vs peers: %s s per point, %s connections, server+nginx on CPU %s, wrk/pgbench on CPU %s, PostgreSQL on CPU %s\n\n' \

@@ -4,6 +4,8 @@
 #   RESULTS=DIR      results to build from (default results/reference)
 #   BUILD=DIR        where build/benchlab lives (default build)
 #   PAPER_DIR=DIR    the paper sources to build in (default paper; tests use a copy)
+#   PAPER_OUT=DIR    build in DIR instead: copies the paper sources there first
+#                    (DIR/main.pdf, DIR/generated); leaves paper/ untouched
 #   SUMMARY_DIR=DIR  where the CSV/Markdown summaries go (default: next to the results;
 #                    "none" skips them)
 #
@@ -17,6 +19,12 @@ ROOT=$(pwd)
 BUILD=${BUILD:-build}
 RESULTS=${RESULTS:-results/reference}
 PAPER_DIR=${PAPER_DIR:-paper}
+if [ -n "${PAPER_OUT:-}" ]; then
+    mkdir -p "$PAPER_OUT"
+    # the sources only: no generated files or PDF of an earlier build
+    tar -C "$PAPER_DIR" --exclude=./generated --exclude='./*.pdf' -cf - . | tar -C "$PAPER_OUT" -xf -
+    PAPER_DIR=$PAPER_OUT
+fi
 SUMMARY_DIR=${SUMMARY_DIR:-$RESULTS}
 OUT="$PAPER_DIR/generated"
 
@@ -37,6 +45,7 @@ done
 
 rm -rf "$OUT"
 mkdir -p "$OUT/figures"
+if [ "$SUMMARY_DIR" != none ]; then mkdir -p "$SUMMARY_DIR"; fi
 "$BUILD/benchlab" report "$RESULTS" --out "$OUT" --summary-dir "$SUMMARY_DIR" \
     --config "$PAPER_DIR/comparisons.json" --claims "$PAPER_DIR/claims.json" \
     --published "$PAPER_DIR/published-study.json"

@@ -75,6 +75,9 @@ in
     default = programs.lab;
     peer-fastapi = peers.fastapi;
     peer-express = peers.express;
+    peer-fastapi-strict = peers.fastapi-strict;
+    peer-django = peers.django;
+    peer-rails = peers.rails;
   }
   // images;
 
@@ -94,6 +97,9 @@ in
       inherit paper;
       peer-fastapi = peers.fastapi;
       peer-express = peers.express;
+      peer-fastapi-strict = peers.fastapi-strict;
+      peer-django = peers.django;
+      peer-rails = peers.rails;
       make-check = pkgs.callPackage ./make-check.nix {
         inherit version tex peers;
         inherit (programs) libraries;

@@ -8,8 +8,9 @@
 #   image-redis     redis-server; by itself without persistence
 #   image-fastapi   the FastAPI peer: benchlab-peer-fastapi (its Python
 #                   environment inside), as nobody; configured by BENCHLAB_* variables
-#   image-express   the Express peer: benchlab-peer-express (Node.js 20, locked
+#   image-express   the Express peer: benchlab-peer-express (Node.js 22, locked
 #                   node_modules), as nobody
+#   image-fastapi-strict, image-django, image-rails  the other peers, likewise
 #   image-load      the study inside the Linux VM: benchlab + benchlab-load, the
 #                   scenarios and the docker CLI; `benchlab-study [--quick]` runs
 #                   `ci/bench.sh` with the `docker` profile (boxes are containers)
@@ -177,6 +178,10 @@ in
   # directory (benchlab-server flags -> BENCHLAB_* variables, then exec).
   image-fastapi = peerImage "fastapi" programs.peers.fastapi;
   image-express = peerImage "express" programs.peers.express;
+  # the study's other frameworks (benchlab-fastapi-strict, -django, -rails)
+  image-fastapi-strict = peerImage "fastapi-strict" programs.peers.fastapi-strict;
+  image-django = peerImage "django" programs.peers.django;
+  image-rails = peerImage "rails" programs.peers.rails;
 
   image-load = dockerTools.streamLayeredImage {
     name = "benchlab-load";

@@ -4,7 +4,7 @@
 # (needs .git), the libFuzzer smoke run, and tests/integration/flake*.sh (need
 # Nix itself). The peers' tests (peers_fastapi.sh, peers_express.sh) run with
 # the packaged runtimes (nix/peers.nix): python3 is the FastAPI environment,
-# node is Node.js 20 and Express's node_modules are the packaged ones.
+# node is Node.js 22 and Express's node_modules are the packaged ones.
 {
   stdenv,
   pkg-config,

@@ -4,7 +4,8 @@
 #   express  benchlab-peer-express: peers/express with the dependencies
 #            package-lock.json locks, installed by buildNpmPackage from
 #            importNpmLock (each tarball fetched by the lock's own integrity
-#            hash), run by Node.js 20
+#            hash), run by Node.js 22 (Node.js 20 reached its end of life
+#            on 2026-04-30; nixpkgs marks it insecure, then drops it)
 # Each is a launcher with the peers' interface: configured by the BENCHLAB_*
 # variables only, it execs the server in the foreground (SIGTERM stops it).
 {
@@ -13,8 +14,11 @@
   buildNpmPackage,
   importNpmLock,
   python3,
-  nodejs_20,
+  nodejs_22,
   coreutils,
+  # the peers added for the study's other frameworks (block below)
+  runCommand,
+  ruby,
 }:
 let
   # Everything the FastAPI app imports, and the servers its launcher runs
@@ -98,7 +102,7 @@ let
     pname = "benchlab-peer-express-app";
     inherit (package) version;
     src = expressSrc;
-    nodejs = nodejs_20;
+    nodejs = nodejs_22;
     npmDeps = importNpmLock {
       inherit package;
       packageLock = lockWithUrls;
@@ -124,13 +128,110 @@ let
       fi
       cd ${expressApp}/lib/node_modules/${package.name}
       export NODE_ENV=production
-      exec ${nodejs_20}/bin/node src/server.js --listen "$BENCHLAB_LISTEN"
+      exec ${nodejs_22}/bin/node src/server.js --listen "$BENCHLAB_LISTEN"
     '';
     passthru = {
       app = expressApp;
-      nodejs = nodejs_20;
+      nodejs = nodejs_22;
     };
-    meta.description = "The Express peer (peers/express) with its locked dependencies and Node.js 20";
+    meta.description = "The Express peer (peers/express) with its locked dependencies and Node.js 22";
+  };
+
+  # --- fastapi-strict, django, rails (the study's other frameworks) ---------
+  #   fastapi-strict  peers/fastapi-strict/app run by peers/fastapi/start (its
+  #                   start is a link to that launcher) with the FastAPI python
+  #   django          peers/django by a python3.withPackages environment with
+  #                   Django, Django REST framework, psycopg2, django-redis
+  #   rails           peers/rails by ruby.withPackages with rails, pg, puma,
+  #                   redis, jwt, bcrypt (no Bundler, like the Debian gems)
+  strictSrc = runCommand "benchlab-peer-fastapi-strict-src" { } ''
+    mkdir -p $out
+    cp -R ${
+      lib.fileset.toSource {
+        root = ../peers/fastapi-strict;
+        fileset = ../peers/fastapi-strict/app;
+      }
+    }/app $out/app
+    cp ${../peers/fastapi/start} $out/start
+  '';
+  fastapi-strict = writeShellApplication {
+    name = "benchlab-peer-fastapi-strict";
+    runtimeInputs = [ coreutils ];
+    text = ''
+      export BENCHLAB_PYTHON=${python}/bin/python3
+      exec "$BASH" ${strictSrc}/start "$@"
+    '';
+    passthru = {
+      inherit python;
+      src = strictSrc;
+    };
+    meta.description = "The FastAPI strict-layering peer (peers/fastapi-strict) with its Python environment";
+  };
+
+  djangoPython = python3.withPackages (ps: [
+    ps.django
+    ps.djangorestframework
+    ps.psycopg2
+    ps.django-redis
+    ps.redis
+    ps.pyjwt
+    ps.bcrypt
+    ps.requests
+    ps.gunicorn
+  ]);
+  djangoSrc = lib.fileset.toSource {
+    root = ../peers/django;
+    fileset = lib.fileset.unions [
+      ../peers/django/start
+      ../peers/django/gunicorn.conf.py
+      ../peers/django/benchsite
+      ../peers/django/api
+    ];
+  };
+  django = writeShellApplication {
+    name = "benchlab-peer-django";
+    runtimeInputs = [ coreutils ];
+    text = ''
+      export BENCHLAB_PYTHON=${djangoPython}/bin/python3
+      exec "$BASH" ${djangoSrc}/start "$@"
+    '';
+    passthru = {
+      python = djangoPython;
+      src = djangoSrc;
+    };
+    meta.description = "The Django peer (peers/django: DRF, gunicorn) with its Python environment";
+  };
+
+  rubyEnv = ruby.withPackages (ps: [
+    ps.rails
+    ps.pg
+    ps.puma
+    ps.redis
+    ps.jwt
+    ps.bcrypt
+  ]);
+  railsSrc = lib.fileset.toSource {
+    root = ../peers/rails;
+    fileset = lib.fileset.unions [
+      ../peers/rails/start
+      ../peers/rails/config.ru
+      ../peers/rails/config
+      ../peers/rails/app
+      ../peers/rails/lib
+    ];
+  };
+  rails = writeShellApplication {
+    name = "benchlab-peer-rails";
+    runtimeInputs = [ coreutils ];
+    text = ''
+      export BENCHLAB_RUBY=${rubyEnv}/bin/ruby
+      exec "$BASH" ${railsSrc}/start "$@"
+    '';
+    passthru = {
+      ruby = rubyEnv;
+      src = railsSrc;
+    };
+    meta.description = "The Rails peer (peers/rails: API-only, ActiveRecord, Puma) with its Ruby environment";
   };
 in
 {
@@ -140,8 +241,12 @@ in
     express
     expressApp
     ;
+  inherit fastapi-strict django rails;
   # for the lab: peers/<implementation>/start
   launchers = {
     inherit fastapi express;
+  }
+  // {
+    inherit fastapi-strict django rails;
   };
 }

@@ -6,7 +6,7 @@ f = data.'/timeseries.dat'
 set key autotitle columnhead
 set grid
 stats f every ::1 nooutput
-has_cpu = STATS_columns >= 4
+has_cpu = exists("STATS_columns") && STATS_columns >= 4  # stats sets nothing without points
 set multiplot layout 2,1
 set ylabel 'req/s'
 set yrange [0:*]

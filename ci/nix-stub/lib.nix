@@ -45,6 +45,18 @@ let
 
   versionOlder = v1: v2: builtins.compareVersions v2 v1 == 1;
   licenses = {
+    mit = {
+      spdxId = "MIT";
+      shortName = "mit";
+      fullName = "MIT License";
+      free = true;
+    };
+    unfree = {
+      shortName = "unfree";
+      fullName = "Unfree";
+      free = false;
+      redistributable = false;
+    };
     mpl20 = {
       spdxId = "MPL-2.0";
       fullName = "Mozilla Public License 2.0";

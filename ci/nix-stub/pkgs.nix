@@ -2,7 +2,12 @@
 # stdenv.mkDerivation, callPackage, the trivial builders, mkShell, dockerTools,
 # texlive and the packages the flake names, with nixpkgs' argument names.
 # Versions are indicative; what matters is names, signatures and systems.
-{ lib, system }:
+{
+  lib,
+  system,
+  # nixpkgs' config (import nixpkgs { config = ...; }); legacyPackages has none
+  config ? { },
+}:
 let
   inherit (builtins)
     attrNames
@@ -33,14 +38,75 @@ let
     "echo 'ci/nix-stub: a stand-in derivation for evaluation only; build with real nixpkgs' >&2; exit 1"
   ];
 
-  # nixpkgs' check-meta: a package whose meta.platforms lacks this system throws
-  # when its drvPath or outPath is needed.
-  checkPlatform =
-    name: meta: x:
-    if meta ? platforms && !(builtins.elem system meta.platforms) then
-      throw "Package ‘${name}’ is not available on the requested hostPlatform: ${system} (meta.platforms = [ ${toString meta.platforms} ])"
+  # nixpkgs' check-meta (pkgs/stdenv/generic/check-meta.nix): the drvPath or
+  # outPath of a package that is unfree, broken, not for this system or
+  # insecure throws ("Refusing to evaluate package ..."), unless allowed the
+  # way nixpkgs allows it: config.allowUnfree, config.allowUnfreePredicate or
+  # NIXPKGS_ALLOW_UNFREE=1; config.allowBroken or NIXPKGS_ALLOW_BROKEN=1;
+  # config.allowUnsupportedSystem or NIXPKGS_ALLOW_UNSUPPORTED_SYSTEM=1;
+  # config.allowInsecurePredicate, config.permittedInsecurePackages (names
+  # with versions) or NIXPKGS_ALLOW_INSECURE=1. The variables are read with
+  # builtins.getEnv, so, as with nixpkgs, only under --impure.
+  envAllows = var: builtins.getEnv var == "1";
+  isUnfree =
+    license:
+    if isList license then
+      builtins.any (l: !(l.free or true)) license
     else
-      x;
+      !(license.free or true);
+  showLicense =
+    license: toString (map (l: l.shortName or l.spdxId or "unknown") (if isList license then license else [ license ]));
+  metaProblem =
+    attrs:
+    let
+      inherit (attrs) meta;
+      vulns = meta.knownVulnerabilities or [ ];
+    in
+    if
+      meta ? license
+      && isUnfree meta.license
+      && !(
+        config.allowUnfree or false
+        || envAllows "NIXPKGS_ALLOW_UNFREE"
+        || (config ? allowUnfreePredicate && config.allowUnfreePredicate attrs)
+        || builtins.elem (attrs.pname or attrs.name) (config.allowUnfreePackages or [ ])
+      )
+    then
+      "has an unfree license (‘${showLicense meta.license}’)\n(allow it with config.allowUnfree, config.allowUnfreePredicate, config.allowUnfreePackages or NIXPKGS_ALLOW_UNFREE=1)"
+    else if meta.broken or false && !(config.allowBroken or false || envAllows "NIXPKGS_ALLOW_BROKEN") then
+      "is marked as broken\n(allow it with config.allowBroken or NIXPKGS_ALLOW_BROKEN=1)"
+    else if
+      meta ? platforms
+      && !(builtins.elem system meta.platforms)
+      && !(config.allowUnsupportedSystem or false || envAllows "NIXPKGS_ALLOW_UNSUPPORTED_SYSTEM")
+    then
+      "is not available on the requested hostPlatform: ${system} (meta.platforms = [ ${toString meta.platforms} ])"
+    else if
+      vulns != [ ]
+      && !(
+        envAllows "NIXPKGS_ALLOW_INSECURE"
+        || (
+          if config ? allowInsecurePredicate then
+            config.allowInsecurePredicate attrs
+          else
+            builtins.elem attrs.name (config.permittedInsecurePackages or [ ])
+        )
+      )
+    then
+      "is marked as insecure\n\nKnown issues:\n${
+        concatStringsSep "\n" (map (v: " - ${v}") vulns)
+      }\n(allow it with config.permittedInsecurePackages = [ \"${attrs.name}\" ], config.allowInsecurePredicate or NIXPKGS_ALLOW_INSECURE=1)"
+    else
+      null;
+  checkMeta =
+    attrs: x:
+    let
+      problem = metaProblem attrs;
+    in
+    if problem == null then
+      x
+    else
+      throw "Refusing to evaluate package '${attrs.name}' because it ${problem}";
 
   mkDerivation =
     argsOrFun:
@@ -70,7 +136,7 @@ let
           args = unbuildable;
         }
       );
-      checked = checkPlatform name meta;
+      checked = checkMeta (args // { inherit name meta; });
       checkedOutput =
         o:
         drv.${o}
@@ -109,6 +175,7 @@ let
       mainProgram ? null,
       platforms ? lib.platforms.unix,
       passthru ? { },
+      knownVulnerabilities ? [ ],
     }:
     mkDerivation {
       inherit
@@ -120,7 +187,8 @@ let
       meta = {
         inherit platforms;
       }
-      // lib.optionalAttrs (mainProgram != null) { inherit mainProgram; };
+      // lib.optionalAttrs (mainProgram != null) { inherit mainProgram; }
+      // lib.optionalAttrs (knownVulnerabilities != [ ]) { inherit knownVulnerabilities; };
     };
 
   bashInteractive = leaf "bash-interactive" {
@@ -405,13 +473,18 @@ let
   pythonPackageNames = [
     "asyncpg"
     "bcrypt"
+    "django"
+    "django-redis"
+    "djangorestframework"
     "fastapi"
     "gunicorn"
     "httptools"
     "httpx"
+    "psycopg2"
     "pyjwt"
     "python-multipart"
     "redis"
+    "requests"
     "uvicorn"
     "uvloop"
   ];
@@ -448,6 +521,48 @@ let
           };
     };
 
+  # ruby.withPackages (ps: [ ps.rails ... ]): ps holds the gems the flake may
+  # name (nixpkgs' rubyPackages attribute names).
+  rubyPackageNames = [
+    "bcrypt"
+    "jwt"
+    "pg"
+    "puma"
+    "rails"
+    "redis"
+  ];
+  rubyPkgs = lib.genAttrs rubyPackageNames (
+    n:
+    leaf "ruby3.3-${n}" {
+      version = "0";
+      passthru.gemName = n;
+    }
+  );
+  ruby =
+    (leaf "ruby" {
+      version = "3.3.8";
+      mainProgram = "ruby";
+    })
+    // {
+      withPackages =
+        f:
+        let
+          chosen = f rubyPkgs;
+          bad = filter (p: !(p ? gemName)) chosen;
+        in
+        if !(isList chosen) then
+          throw "ruby.withPackages: the function must return a list of Ruby packages"
+        else if bad != [ ] then
+          throw "ruby.withPackages: not a Ruby package: ${(head bad).name or "<value>"}"
+        else
+          mkDerivation {
+            pname = "ruby-env";
+            version = "3.3.8";
+            rubyGems = map (p: p.name) chosen;
+            meta.mainProgram = "ruby";
+          };
+    };
+
   # fetchurl, as importNpmLock calls it ({ url, hash }): a fixed-output
   # derivation whose hash is the lock's SRI integrity string. Not exported:
   # the flake does not call fetchurl itself.
@@ -465,8 +580,11 @@ let
   # Node.js: nodejs.python is what buildNpmPackage adds for node-gyp.
   nodejsLeaf =
     version:
+    {
+      knownVulnerabilities ? [ ],
+    }:
     leaf "nodejs" {
-      inherit version;
+      inherit version knownVulnerabilities;
       outputs = [
         "out"
         "libv8"
@@ -575,7 +693,7 @@ let
       npmPackFlags ? [ ],
       npmPruneFlags ? npmInstallFlags,
       npmWorkspace ? null,
-      nodejs ? nodejsLeaf "22.17.0",
+      nodejs ? nodejsLeaf "22.17.0" { },
       npmDeps ? throw "buildNpmPackage ${name}: no npmDeps: nixpkgs would run fetchNpmDeps with npmDepsHash, which the stand-in does not have (give npmDeps, e.g. importNpmLock)",
       npmConfigHook ? null,
       npmBuildHook ? null,
@@ -653,6 +771,7 @@ let
       importNpmLock
       buildNpmPackage
       python3
+      ruby
       lib
       stdenv
       runCommand
@@ -859,8 +978,16 @@ let
       version = "4.2.0";
       mainProgram = "wrk";
     };
-    nodejs = nodejsLeaf "22.17.0";
-    nodejs_20 = nodejsLeaf "20.19.4";
+    nodejs = nodejsLeaf "22.17.0" { };
+    nodejs_22 = nodejsLeaf "22.17.0" { };
+    nodejs_24 = nodejsLeaf "24.4.1" { };
+    # Node.js 20 reached its end of life on 2026-04-30: nixpkgs marks it
+    # insecure (then drops it), so evaluating anything that uses it fails.
+    nodejs_20 = nodejsLeaf "20.19.4" {
+      knownVulnerabilities = [
+        "Node.js 20.x reached its end of life on 2026-04-30 and no longer receives security updates."
+      ];
+    };
     nginx = leaf "nginx" {
       version = "1.28.0";
       outputs = [

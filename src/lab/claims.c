@@ -122,7 +122,8 @@ static void add_cell(claim_result_t *c, const report_t *rep, const metric_spec_t
 
 /* Evaluates one rule: returns its status and appends our number to claim->ours. */
 static int eval_rule(const json_t *rule, const char *where, const report_t *rep, claim_status_t *st,
-                     claim_result_t *claim, bool point_only, char *err, size_t errlen) {
+                     claim_result_t *claim, bool point_only, claims_metric_t metric, char *err,
+                     size_t errlen) {
     char **ours = &claim->ours;
     json_t *op = json_object_get(rule, "op"), *th = json_object_get(rule, "threshold");
     if (!json_is_string(op) || !json_is_number(th)) {
@@ -143,18 +144,23 @@ static int eval_rule(const json_t *rule, const char *where, const report_t *rep,
                      json_string_value(cmp), rep->cfg.path);
             return -1;
         }
+        report_ratio_t twin;
+        if (metric == CLAIMS_METRIC_CPU && report_demand_ratio(rep, r, &twin))
+            r = &twin; /* judged by CPU us per request; ours says "(cpu)" */
         add_cell(claim, rep, &r->num);
         add_cell(claim, rep, &r->den);
+        const char *by = r == &twin ? " (cpu)" : "";
         if (isnan(r->ratio)) {
             *st = CLAIM_NOT_MEASURED;
-            appendf(ours, "%s%s: not measured", *ours ? "; " : "", r->id);
+            appendf(ours, "%s%s: not measured%s", *ours ? "; " : "", r->id,
+                    *by ? " (cpu: no box statistics?)" : "");
             return 0;
         }
         if (judge(r->ratio, r->ci, o, t, point_only, &v) != 0)
             goto bad_op;
         cov_text(cov, sizeof cov, &r->ci, r->nnum, r->nden, true);
-        appendf(ours, "%s%sx [%s, %s]%s", *ours ? "; " : "", latex_sig3(r->ratio, a, sizeof a),
-                latex_sig3(r->ci.lo, b, sizeof b), latex_sig3(r->ci.hi, c, sizeof c), cov);
+        appendf(ours, "%s%sx [%s, %s]%s%s", *ours ? "; " : "", latex_sig3(r->ratio, a, sizeof a),
+                latex_sig3(r->ci.lo, b, sizeof b), latex_sig3(r->ci.hi, c, sizeof c), cov, by);
     } else if (json_is_string(val)) {
         const report_value_t *x = report_find_value(rep, json_string_value(val));
         if (!x) {
@@ -178,11 +184,17 @@ static int eval_rule(const json_t *rule, const char *where, const report_t *rep,
                 latex_sig3(x->s.median_ci.hi, c, sizeof c), cov);
     } else if (json_is_string(pre)) {
         size_t plen = strlen(json_string_value(pre)), n = 0, passing = 0, failing = 0;
+        bool cpu_used = false;
         double worst = NAN;
-        const report_ratio_t *worst_r = NULL;
+        report_ratio_t worst_r = {0}; /* a copy: r may point at the loop's CPU twin */
         for (size_t i = 0; i < rep->nratios; i++) {
             const report_ratio_t *r = &rep->ratios[i];
-            if (strncmp(r->id, json_string_value(pre), plen) != 0 || isnan(r->ratio))
+            if (strncmp(r->id, json_string_value(pre), plen) != 0)
+                continue;
+            report_ratio_t twin;
+            if (metric == CLAIMS_METRIC_CPU && report_demand_ratio(rep, r, &twin))
+                r = &twin, cpu_used = true;
+            if (isnan(r->ratio))
                 continue;
             add_cell(claim, rep, &r->num);
             add_cell(claim, rep, &r->den);
@@ -197,7 +209,7 @@ static int eval_rule(const json_t *rule, const char *where, const report_t *rep,
             bool upper = o[0] == '<';
             if (isnan(worst) || (upper ? r->ratio > worst : r->ratio < worst)) {
                 worst = r->ratio;
-                worst_r = r;
+                worst_r = *r;
             }
         }
         if (n == 0) {
@@ -205,11 +217,11 @@ static int eval_rule(const json_t *rule, const char *where, const report_t *rep,
             appendf(ours, "%s%s*: not measured", *ours ? "; " : "", json_string_value(pre));
             return 0;
         }
-        cov_text(cov, sizeof cov, &worst_r->ci, worst_r->nnum, worst_r->nden, true);
-        appendf(ours, "%s%zu of %zu hold, %zu fail; worst %sx [%s, %s]%s", *ours ? "; " : "",
+        cov_text(cov, sizeof cov, &worst_r.ci, worst_r.nnum, worst_r.nden, true);
+        appendf(ours, "%s%zu of %zu hold, %zu fail; worst %sx [%s, %s]%s%s", *ours ? "; " : "",
                 passing, n, failing, latex_sig3(worst, a, sizeof a),
-                latex_sig3(worst_r->ci.lo, b, sizeof b), latex_sig3(worst_r->ci.hi, c, sizeof c),
-                cov);
+                latex_sig3(worst_r.ci.lo, b, sizeof b), latex_sig3(worst_r.ci.hi, c, sizeof c), cov,
+                cpu_used ? " (cpu)" : "");
     } else {
         snprintf(err, errlen, "%s: needs \"comparison\", \"value\" or \"comparisons_prefix\"",
                  where);
@@ -279,6 +291,25 @@ int claims_evaluate(claims_t *out, const json_t *root, const char *path, const r
 
 int claims_evaluate_opts(claims_t *out, const json_t *root, const char *path, const report_t *rep,
                          bool point_only, char *err, size_t errlen) {
+    return claims_evaluate_metric(out, root, path, rep, point_only, CLAIMS_METRIC_RPS, err, errlen);
+}
+
+const char *claims_metric_name(claims_metric_t m) {
+    return m == CLAIMS_METRIC_CPU ? "cpu" : "rps";
+}
+
+int claims_metric_parse(const char *s, claims_metric_t *m) {
+    if (!strcmp(s, "rps"))
+        *m = CLAIMS_METRIC_RPS;
+    else if (!strcmp(s, "cpu"))
+        *m = CLAIMS_METRIC_CPU;
+    else
+        return -1;
+    return 0;
+}
+
+int claims_evaluate_metric(claims_t *out, const json_t *root, const char *path, const report_t *rep,
+                           bool point_only, claims_metric_t metric, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     json_t *list = json_object_get(root, "claims");
     if (!json_is_array(list)) {
@@ -316,7 +347,7 @@ int claims_evaluate_opts(claims_t *out, const json_t *root, const char *path, co
             char w2[300];
             snprintf(w2, sizeof w2, "%s.rules[%zu]", where, k);
             claim_status_t st = CLAIM_HOLDS;
-            if (eval_rule(rule, w2, rep, &st, r, point_only, err, errlen) != 0) {
+            if (eval_rule(rule, w2, rep, &st, r, point_only, metric, err, errlen) != 0) {
                 claims_free(out);
                 return -1;
             }

@@ -47,6 +47,19 @@ int claims_evaluate(claims_t *out, const json_t *root, const char *path, const r
  * the paper can say how many claims that would have let hold. */
 int claims_evaluate_opts(claims_t *out, const json_t *root, const char *path, const report_t *rep,
                          bool point_only, char *err, size_t errlen);
+/* Which metric judges a throughput rule (a comparison of requests/s on both
+ * sides, whole runs): CLAIMS_METRIC_RPS the ratio of median requests/s,
+ * CLAIMS_METRIC_CPU the same question asked of the service demand, the ratio
+ * den/num of the server box's CPU us per request (a higher value still means
+ * the numerator is the faster one). Other rules keep their own metric. A cell
+ * without box statistics makes a CPU-judged rule "not measured". A CPU-judged
+ * rule is three-valued on its own interval (report_demand_ratio), like any other. */
+typedef enum { CLAIMS_METRIC_RPS, CLAIMS_METRIC_CPU } claims_metric_t;
+int claims_evaluate_metric(claims_t *out, const json_t *root, const char *path, const report_t *rep,
+                           bool point_only, claims_metric_t metric, char *err, size_t errlen);
+/* "rps" or "cpu"; claims_metric_parse gives -1 for anything else. */
+const char *claims_metric_name(claims_metric_t m);
+int claims_metric_parse(const char *s, claims_metric_t *m);
 void claims_free(claims_t *c);
 /* "holds", "fails", "inconclusive", "not measured" */
 const char *claim_status_name(claim_status_t s);

@@ -21,6 +21,12 @@ int cmd_claims(int argc, char **argv) {
             printf("%-13s %-22s %s\n", claim_status_name(c->status), c->id, c->claim);
             printf("%-13s %-22s theirs: %s | ours: %s\n", "", "", c->their, c->ours);
         }
+        printf("judged by: %s\n",
+               cli.metric == CLAIMS_METRIC_CPU
+                   ? "cpu (throughput rules: the server box's CPU us per request, marked "
+                     "\"(cpu)\"; other rules by their own metric)"
+                   : "rps (throughput rules: median requests/s; --metric cpu judges them by "
+                     "CPU us per request)");
         printf("claims: %zu hold, %zu fail, %zu inconclusive, %zu not measured (of %zu); judged "
                "on intervals: holds/fails when the whole interval is on one side of the "
                "threshold\n",

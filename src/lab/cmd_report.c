@@ -5,6 +5,7 @@
 
 #include "lab/commands.h"
 #include "lab/report_cli.h"
+#include "lab/study_attempts.h"
 
 int cmd_report(int argc, char **argv) {
     report_cli_t cli;
@@ -26,10 +27,14 @@ int cmd_report(int argc, char **argv) {
         fprintf(stderr, "benchlab report: %s: cannot create\n", cli.out_dir);
         rc = 1;
     }
+    if (rc == 0 && strcmp(cli.summary_dir, "none") != 0 && report_mkdirs(cli.summary_dir) != 0) {
+        fprintf(stderr, "benchlab report: %s: cannot create\n", cli.summary_dir);
+        rc = 1;
+    }
     /* the same claims judged on the point estimate alone, for the text */
     claims_t strict = {0};
-    if (rc == 0 && claims_evaluate_opts(&strict, cli.claims_root, cli.claims_path, &cli.report,
-                                        true, err, sizeof err) != 0) {
+    if (rc == 0 && claims_evaluate_metric(&strict, cli.claims_root, cli.claims_path, &cli.report,
+                                          true, cli.metric, err, sizeof err) != 0) {
         fprintf(stderr, "benchlab report: %s\n", err);
         rc = 1;
     }
@@ -49,6 +54,11 @@ int cmd_report(int argc, char **argv) {
         printf("report: %zu scenario x configuration cells, %zu valid runs, %zu invalid (listed, "
                "not averaged), %zu warm-up\n",
                r->ncells, valid, invalid, r->nwarmup);
+        int attempts = study_attempts_count(cli.results_dir);
+        if (attempts)
+            printf("report: %d failed attempt(s) of the lab (%s/attempts.jsonl: not measurements, "
+                   "in no statistic; listed in summary.md)\n",
+                   attempts, cli.results_dir);
         printf("report: %zu comparisons; claims: %zu hold, %zu fail, %zu inconclusive, %zu not "
                "measured\n",
                cli.report.nratios, cli.claims.holds, cli.claims.fails, cli.claims.inconclusive,

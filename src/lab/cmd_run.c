@@ -1,11 +1,12 @@
 /* benchlab run PLAN [--profile P] [--results DIR] [--runs N] [--resume]
  *                   [--implementation NAME] [--server-bin PATH] [--scenarios DIR] [--dry-run]
- *                   [--order grouped|interleaved] [--seed N] */
+ *                   [--order grouped|interleaved] [--seed N] [--min-free SIZE] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lab/commands.h"
+#include "lab/profile.h"
 #include "lab/study.h"
 
 static void usage(FILE *out) {
@@ -19,7 +20,7 @@ static void usage(FILE *out) {
         "  --results DIR          where run files go (default results/PLAN-<UTC time>)\n"
         "  --runs N               runs per scenario and configuration instead of the plan's\n"
         "  --resume               continue the study in DIR from the first missing run\n"
-        "  --implementation NAME  run NAME (c-ulfius, fastapi, express) where the plan names no\n"
+        "  --implementation NAME  run NAME (c-ulfius or a peer of peers/) where the plan names no\n"
         "                         implementation, and only NAME's units where it does (the\n"
         "                         plan's \"implementation\" key, else the profile's, else "
         "c-ulfius)\n"
@@ -32,7 +33,9 @@ static void usage(FILE *out) {
         "                         scenario take turns in a shuffled order, the server restarted\n"
         "                         and warmed up before every run; docs/study.md)\n"
         "  --seed N               the interleaved order's seed (default: a resumed study's, else\n"
-        "                         the time); recorded in the manifest\n");
+        "                         the time); recorded in the manifest\n"
+        "  --min-free SIZE        free space the results and stack directories must keep\n"
+        "                         (e.g. 512M, 2G; default 1G; 0: no check)\n");
 }
 
 static int need_value(int argc, char **argv, int i) {
@@ -46,6 +49,7 @@ static int need_value(int argc, char **argv, int i) {
 int cmd_run(int argc, char **argv) {
     study_opts_t o = {0};
     o.seed = -1;
+    o.min_free = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -74,7 +78,8 @@ int cmd_run(int argc, char **argv) {
             }
         } else if (strcmp(a, "--profile") == 0 || strcmp(a, "--results") == 0 ||
                    strcmp(a, "--runs") == 0 || strcmp(a, "--implementation") == 0 ||
-                   strcmp(a, "--server-bin") == 0 || strcmp(a, "--scenarios") == 0) {
+                   strcmp(a, "--server-bin") == 0 || strcmp(a, "--scenarios") == 0 ||
+                   strcmp(a, "--min-free") == 0) {
             if (!need_value(argc, argv, i))
                 return 2;
             const char *v = argv[++i];
@@ -88,7 +93,16 @@ int cmd_run(int argc, char **argv) {
                 o.server_bin = v;
             else if (strcmp(a, "--scenarios") == 0)
                 o.scenarios_dir = v;
-            else {
+            else if (strcmp(a, "--min-free") == 0) {
+                o.min_free = strcmp(v, "0") == 0 ? 0 : profile_parse_size(v);
+                if (o.min_free < 0) {
+                    fprintf(stderr,
+                            "benchlab run: --min-free: expected a size like 512M or 2G (0: no "
+                            "check), got '%s'\n",
+                            v);
+                    return 2;
+                }
+            } else {
                 char *end;
                 long n = strtol(v, &end, 10);
                 if (*end || n < 1 || n > 1000) {

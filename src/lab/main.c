@@ -1,7 +1,9 @@
 /* benchlab: the orchestrator. Dispatches to one subcommand per file. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "lab/cli_paths.h"
 #include "lab/commands.h"
 
 static const struct {
@@ -31,8 +33,16 @@ int main(int argc, char **argv) {
         return argc < 2 ? 2 : 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            /* Relative paths mean the caller's directory, whatever a service
+             * is started in later (cli_paths.h). */
+            char err[PATH_MAX + 128];
+            if (lab_paths_resolve(argc - 1, argv + 1, err, sizeof err) != 0) {
+                fprintf(stderr, "benchlab %s: %s\n", argv[1], err);
+                return 2;
+            }
             return commands[i].fn(argc - 1, argv + 1);
+        }
     fprintf(stderr, "benchlab: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

@@ -155,7 +155,8 @@ int manifest_begin(const char *dir, const manifest_info_t *info) {
     return rc;
 }
 
-int manifest_finish(const char *dir, bool completed, int runs_done, int runs_invalid) {
+int manifest_finish(const char *dir, bool completed, int runs_done, int runs_invalid,
+                    int failed_attempts) {
     char path[PATH_MAX + 16], now[32];
     snprintf(path, sizeof path, "%s/manifest.json", dir);
     json_t *m = json_load_file(path, 0, NULL);
@@ -166,6 +167,7 @@ int manifest_finish(const char *dir, bool completed, int runs_done, int runs_inv
     json_object_set_new(m, "completed", json_boolean(completed));
     json_object_set_new(m, "runs_on_disk", json_integer(runs_done));
     json_object_set_new(m, "runs_invalid", json_integer(runs_invalid));
+    json_object_set_new(m, "failed_attempts", json_integer(failed_attempts));
     int rc = study_write_json(path, m);
     json_decref(m);
     return rc;

@@ -32,6 +32,7 @@ json_t *manifest_versions(void);
  * resume) keeps its started_at and appends now to resumed_at. 0 or -1. */
 int manifest_begin(const char *dir, const manifest_info_t *info);
 /* Sets ended_at, completed (every planned run is on disk) and the counts. */
-int manifest_finish(const char *dir, bool completed, int runs_done, int runs_invalid);
+int manifest_finish(const char *dir, bool completed, int runs_done, int runs_invalid,
+                    int failed_attempts);
 
 #endif

@@ -32,8 +32,11 @@ bool plan_implementation_known(const char *name) {
 }
 
 bool plan_is_peer(const char *implementation) {
-    return implementation &&
-           (strcmp(implementation, "fastapi") == 0 || strcmp(implementation, "express") == 0);
+    static const char *const peers[] = {"fastapi", "fastapi-strict", "express", "django", "rails"};
+    for (size_t i = 0; implementation && i < sizeof peers / sizeof peers[0]; i++)
+        if (strcmp(implementation, peers[i]) == 0)
+            return true;
+    return false;
 }
 
 bool plan_same_server(const plan_unit_t *a, const plan_unit_t *b) {
@@ -155,7 +158,7 @@ static const char *check_value(int k, json_t *v) {
     case K_IMPL:
         return json_is_string(v) && plan_implementation_known(json_string_value(v))
                    ? NULL
-                   : "expected c-ulfius, fastapi or express";
+                   : "expected " PLAN_IMPLEMENTATIONS;
     }
     return "unknown";
 }

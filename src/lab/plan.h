@@ -16,7 +16,7 @@
  * scenarios/ without ".json"). Units are ordered so the server restarts as
  * rarely as possible.
  *
- * "implementation" is c-ulfius (benchlab-server), fastapi or express (the
+ * "implementation" is c-ulfius (benchlab-server), one of the peers (the
  * peers, docs/peers.md). A peer has one concurrency model of its own: it
  * ignores "threading" (one unit however many models the entry lists; its run
  * files say "epoll", the event loop both peers run on Linux) and its config
@@ -33,7 +33,7 @@
 typedef struct plan_unit {
     char scenario[128];           /* "basic/01-lightweight" */
     char scenario_path[PATH_MAX]; /* the file */
-    char implementation[32];      /* "c-ulfius", "fastapi", "express" */
+    char implementation[32];      /* "c-ulfius" or a peer's name */
     char config[192];             /* "c-ulfius-epoll", "c-ulfius-pool-w2-cpu0.25-vu200" */
     int runs;
     int vus;
@@ -67,10 +67,11 @@ typedef struct plan {
 int plan_load(const char *name, const char *scenarios_dir, const char *default_impl,
               const char *only_impl, plan_t *out, char *err, size_t err_len);
 
-/* The implementations a plan or profile may name: c-ulfius, fastapi, express. */
+/* The implementations a plan or profile may name (PLAN_IMPLEMENTATIONS). */
+#define PLAN_IMPLEMENTATIONS "c-ulfius, fastapi, fastapi-strict, express, django or rails"
 bool plan_implementation_known(const char *name);
 
-/* A peer (peers/NAME/start): fastapi or express. Everything else takes
+/* A peer (peers/NAME/start): fastapi, fastapi-strict, express, django, rails. Everything else takes
  * benchlab-server's flags (its threading model is in the config name). */
 bool plan_is_peer(const char *implementation);
 void plan_free(plan_t *p);

@@ -1,5 +1,6 @@
 /* Loading and checking profiles (see profile.h). */
 #include "lab/profile.h"
+#include "lab/study_calibrate.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -137,6 +138,8 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
     out->backend = BOX_NATIVE;
     out->min_cpus = 1;
     validity_defaults(&out->validity);
+    out->driver_calibrate_s = CALIBRATE_DEFAULT_S;
+    out->driver_bound_fraction = DRIVER_BOUND_DEFAULT_FRACTION;
     const char *file = out->path, *key;
     json_t *v;
     if (!json_is_object(root))
@@ -153,8 +156,7 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
                            "expected native, cgroup-v1, cgroup-v2, docker, podman or none");
         } else if (strcmp(key, "implementation") == 0) {
             if (!json_is_string(v) || !plan_implementation_known(json_string_value(v)))
-                return bad(err, err_len, file, "implementation",
-                           "expected c-ulfius, fastapi or express");
+                return bad(err, err_len, file, "implementation", "expected " PLAN_IMPLEMENTATIONS);
             snprintf(out->implementation, sizeof out->implementation, "%s", json_string_value(v));
         } else if (strcmp(key, "driver") == 0 && json_is_object(v)) {
             driver = v;
@@ -210,11 +212,18 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
             } else if (strcmp(key, "threads") == 0 && json_is_integer(v) &&
                        json_integer_value(v) > 0) {
                 out->driver_threads = (int)json_integer_value(v);
+            } else if (strcmp(key, "calibrate_s") == 0 && json_is_number(v) &&
+                       json_number_value(v) >= 0 && json_number_value(v) <= 600) {
+                out->driver_calibrate_s = json_number_value(v);
+            } else if (strcmp(key, "bound_fraction") == 0 && json_is_number(v) &&
+                       json_number_value(v) > 0 && json_number_value(v) <= 1) {
+                out->driver_bound_fraction = json_number_value(v);
             } else {
                 char field[96];
                 snprintf(field, sizeof field, "driver.%s", key);
                 return bad(err, err_len, file, field,
-                           "unknown key or wrong type (cpuset, threads)");
+                           "unknown key or wrong type (cpuset, threads, calibrate_s 0..600, "
+                           "bound_fraction in (0, 1])");
             }
         }
     }

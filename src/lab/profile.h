@@ -2,13 +2,13 @@
  * service's box gets, which CPUs it is pinned to, and where the driver runs.
  *
  *   {"description": "...", "min_cpus": 2, "backend": "native", "implementation": "c-ulfius",
- *    "driver": {"cpuset": "0" | "rest", "threads": 1},
+ *    "driver": {"cpuset": "0" | "rest", "threads": 1, "calibrate_s": 3, "bound_fraction": 0.8},
  *    "boxes": {"server": {"cpus": 1, "cpuset": "1", "memory": "2G", "image": "...", "user": "..."},
  *              "postgres": {...}, "redis": {...}, "upstream": {...}},
  *    "validity": {"max_overrun": 0.1, "min_requests": 1000, ...}}
  *
  * "rest" means every CPU of the host that no box is pinned to.
- * "implementation" (c-ulfius, fastapi, express) is the server of the plan
+ * "implementation" (c-ulfius or a peer) is the server of the plan
  * units that name none; a plan's own "implementation" wins, and the CLI's
  * --implementation wins over both (see plan.h). */
 #ifndef BENCHLAB_LAB_PROFILE_H
@@ -37,9 +37,11 @@ typedef struct profile {
     char path[PATH_MAX];
     int min_cpus;
     box_backend_t backend;
-    char implementation[32]; /* "" = not set */
-    char driver_cpuset[256]; /* resolved; "" = not pinned */
-    int driver_threads;      /* 0 = the driver's default */
+    char implementation[32];      /* "" = not set */
+    char driver_cpuset[256];      /* resolved; "" = not pinned */
+    int driver_threads;           /* 0 = the driver's default */
+    double driver_calibrate_s;    /* the calibration's length; 0 = no calibration */
+    double driver_bound_fraction; /* of the calibrated ceiling: above it a run is driver-bound */
     profile_box_t boxes[LAB_SVC_COUNT];
     json_t *json; /* the file as loaded, for the manifest */
     /* "validity": the run validity rules (validity.h), defaults where absent */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lab/results_demand.h"
 #include "lab/results_hist.h"
 
 const double report_percentiles[REPORT_NPCT] = {50, 90, 95, 99, 99.9};
@@ -130,6 +131,10 @@ static int compute_cell(report_cell_t *rc, const char *dir, const results_cell_t
     rc->cell = cell;
     metric_spec_t m = {.kind = METRIC_RPS};
     summarize_metric(&m, cell, level, &rc->rps);
+    for (int b = 0; b < DEMAND_NBOXES; b++) {
+        metric_spec_t d = {.kind = METRIC_CPU_US, .box = demand_boxes[b]};
+        summarize_metric(&d, cell, level, &rc->cpu_us[b]);
+    }
     double reqs = 0, secs = 0, passes = 0, all = 0;
     for (size_t i = 0; i < cell->nvalid; i++) {
         json_t *s = cell->valid[i]->summary;

@@ -42,6 +42,9 @@ typedef struct report_cell {
     int workers, vus;
     const char *threading;
     const char *implementation; /* the run file's "implementation" ("" when absent) */
+    /* service demand: CPU us per request of the server, postgres and redis boxes
+     * (demand_boxes order; n = 0 when the runs have no box statistics) */
+    stats_summary_t cpu_us[3];
 } report_cell_t;
 
 typedef struct report_ratio {
@@ -152,6 +155,24 @@ int report_write_macros(const report_t *rep, const struct claims *claims,
  * which file failed. Shared by the table writers. */
 FILE *report_table_open(const char *dir, const char *name, char *err, size_t errlen);
 int report_table_close(FILE *f, const char *dir, const char *name, char *err, size_t errlen);
+/* coverage/... macros: what the results set leaves out of what the paper
+ * discusses (report_missing.c). */
+void report_missing_keys(FILE *f, const report_t *rep);
+/* Service demand, CPU us per request per box (report_demand.c): CSV columns
+ * (NULL cell: empty), "median [lo, hi]" or "n/a" text, a LaTeX cell, the
+ * headline's CPU table and figure data, and the hl-cpu/... demand/... macros. */
+void report_demand_csv_header(FILE *f);
+void report_demand_csv_cols(FILE *f, const report_cell_t *c);
+const char *report_demand_text(const stats_summary_t *s, char *buf, size_t len);
+void report_demand_tex(FILE *f, const stats_summary_t *s);
+int report_write_headline_cpu(const report_t *rep, const char *dir, char *err, size_t errlen);
+int report_write_headline_cpu_dat(const report_t *rep, const char *dir, char *err, size_t errlen);
+void report_demand_keys(FILE *f, const report_t *rep);
+/* The CPU twin of a throughput ratio (num and den requests/s of whole runs):
+ * median server CPU us per request of den over num's, with a bootstrap
+ * interval, into *out (only ratio, ci, nnum, nden, num, den, id, label are set;
+ * nothing to free). false when r is not a throughput ratio. */
+bool report_demand_ratio(const report_t *rep, const report_ratio_t *r, report_ratio_t *out);
 /* tables/headline.tex and tables/headline-ratios.tex (called by report_write_tables). */
 int report_write_headline_tables(const report_t *rep, const char *dir, char *err, size_t errlen);
 int report_write_data(const report_t *rep, const char *dir, char *err, size_t errlen);

@@ -17,7 +17,9 @@ static void usage(const char *prog, int with_outputs) {
             "  --seed N          bootstrap seed (default: the config's)\n"
             "  --revalidate      judge every run by the validity rules first (docs/study.md)\n"
             "  --strict          claims: exit 1 unless every claim holds (default: unless one\n"
-            "                    fails; a claim is judged on its interval either way)\n",
+            "                    fails; a claim is judged on its interval either way)\n"
+            "  --metric rps|cpu  judge throughput claims by requests/s (default) or by the\n"
+            "                    server box's CPU us per request (service demand)\n",
             prog, with_outputs ? " [--out DIR] [--summary-dir DIR]" : "");
     if (with_outputs)
         fprintf(stderr, "  --out DIR         tables/, data/, macros.tex (default paper/generated)\n"
@@ -57,6 +59,16 @@ int report_cli_parse(report_cli_t *cli, int argc, char **argv, int with_outputs)
         }
         if (!strcmp(a, "--revalidate")) {
             cli->revalidate = true;
+            continue;
+        }
+        if (!strcmp(a, "--metric")) {
+            if (i + 1 >= argc || claims_metric_parse(argv[i + 1], &cli->metric) != 0) {
+                fprintf(stderr, "benchlab %s: --metric: '%s' is not rps or cpu\n", argv[0],
+                        i + 1 < argc ? argv[i + 1] : "");
+                usage(argv[0], with_outputs);
+                return 2;
+            }
+            i++;
             continue;
         }
         if (!strcmp(a, "--config"))
@@ -146,8 +158,8 @@ int report_cli_load(report_cli_t *cli, const char *prog) {
         fprintf(stderr, "benchlab %s: %s:%d: %s\n", prog, cli->claims_path, je.line, je.text);
         return 1;
     }
-    if (claims_evaluate_opts(&cli->claims, cli->claims_root, cli->claims_path, &cli->report, false,
-                             err, sizeof err) != 0) {
+    if (claims_evaluate_metric(&cli->claims, cli->claims_root, cli->claims_path, &cli->report,
+                               false, cli->metric, err, sizeof err) != 0) {
         fprintf(stderr, "benchlab %s: %s\n", prog, err);
         return 1;
     }

@@ -14,6 +14,7 @@ typedef struct report_cli {
     long long seed;                    /* -1 = from the config */
     bool strict;                       /* claims: exit 1 unless every claim holds */
     bool revalidate;                   /* apply validity.h's rules to the runs first */
+    claims_metric_t metric;            /* --metric: throughput rules by rps or cpu */
     results_t results;
     report_t report;
     claims_t claims;

@@ -131,8 +131,19 @@ static int headline_dat(const report_t *rep, const char *dir, char *err, size_t 
             if (!strcmp(json_string_value(json_array_get(impls, c)), json_string_value(p)))
                 cols[np++] = c;
     }
-    fputs("idx label", f);
+    /* only the implementations measured in some row: gnuplot refuses a series
+     * without a single valid point, and the table says what was not measured */
+    size_t shown[REPORT_HL_MAX_IMPL], ns = 0;
     for (k = 0; k < hl.nimpls; k++) {
+        bool measured = false;
+        for (size_t i = 0; i < hl.nrows; i++)
+            measured = measured || hl.rows[i].cells[k];
+        if (measured)
+            shown[ns++] = k;
+    }
+    fputs("idx label", f);
+    for (size_t s = 0; s < ns; s++) {
+        k = shown[s];
         fputs(" ", f);
         quoted(f, hl.impls[k].label);
         fputs(" lo hi", f);
@@ -147,8 +158,8 @@ static int headline_dat(const report_t *rep, const char *dir, char *err, size_t 
         const report_hl_row_t *r = &hl.rows[i];
         fprintf(f, "%zu ", i);
         quoted(f, r->label);
-        for (k = 0; k < hl.nimpls; k++) {
-            const report_cell_t *c = r->cells[k];
+        for (size_t s = 0; s < ns; s++) {
+            const report_cell_t *c = r->cells[shown[s]];
             num(f, c ? c->rps.median : NAN);
             num(f, c ? c->rps.median_ci.lo : NAN);
             num(f, c ? c->rps.median_ci.hi : NAN);
@@ -164,7 +175,7 @@ static int headline_dat(const report_t *rep, const char *dir, char *err, size_t 
     char path[4096];
     snprintf(path, sizeof path, "%s/%s.meta", dir, json_string_value(name));
     FILE *m = fopen(path, "w");
-    bool ok = m && fprintf(m, "hl_nimpl = %zu; hl_npub = %zu\n", hl.nimpls, np) > 0;
+    bool ok = m && fprintf(m, "hl_nimpl = %zu; hl_npub = %zu\n", ns, np) > 0;
     if (m && fclose(m) != 0)
         ok = false;
     report_headline_free(&hl);
@@ -478,7 +489,8 @@ static int timeseries_dat(const report_t *rep, const char *dir, char *err, size_
     }
     size_t n = json_array_size(lines);
     json_decref(lines);
-    return finish_dat(f, dir, json_string_value(name), n > 0, err, errlen);
+    /* a line needs two seconds: a sub-second run is not a series */
+    return finish_dat(f, dir, json_string_value(name), n > 1, err, errlen);
 }
 
 int report_write_data(const report_t *rep, const char *dir, char *err, size_t errlen) {
@@ -487,7 +499,8 @@ int report_write_data(const report_t *rep, const char *dir, char *err, size_t er
         return -1;
     }
     if (basic_dat(rep, dir, err, errlen) || headline_dat(rep, dir, err, errlen) ||
-        server_config_dat(rep, dir, err, errlen) || timeseries_dat(rep, dir, err, errlen))
+        server_config_dat(rep, dir, err, errlen) || timeseries_dat(rep, dir, err, errlen) ||
+        report_write_headline_cpu_dat(rep, dir, err, errlen))
         return -1;
     size_t i;
     json_t *fig;

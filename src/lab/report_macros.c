@@ -317,6 +317,8 @@ int report_write_macros(const report_t *rep, const claims_t *claims, const claim
     if (report_validity_rules(r, &vr, verr, sizeof verr) == 0)
         report_validity_macros(f, &vr);
     report_driver_macros(f, rep);
+    report_missing_keys(f, rep);
+    report_demand_keys(f, rep);
     if (claims) {
         key_int(f, "claims/total", (long long)claims->n);
         key_int(f, "claims/holds", (long long)claims->holds);

@@ -6,6 +6,8 @@
 #include "lab/claims.h"
 #include "lab/latex.h"
 #include "lab/report.h"
+#include "lab/report_driver_bound.h"
+#include "lab/study_attempts.h"
 
 static void csv_num(FILE *f, double x) {
     if (isfinite(x))
@@ -51,8 +53,10 @@ static int write_csv(const report_t *rep, const char *dir, char *err, size_t err
     fputs("scenario,config,group,valid_runs,invalid_runs,n,rps_median,rps_median_ci_lo,"
           "rps_median_ci_hi,rps_median_ci_coverage,rps_mean,rps_mean_ci_lo,rps_mean_ci_hi,rps_"
           "stdev,rps_cv,"
-          "throughput,p50_ms,p90_ms,p95_ms,p99_ms,p99.9_ms,mean_ms\n",
+          "throughput,p50_ms,p90_ms,p95_ms,p99_ms,p99.9_ms,mean_ms",
           f);
+    report_demand_csv_header(f);
+    fputs("\n", f);
     for (size_t i = 0; i < rep->ncells; i++) {
         const report_cell_t *c = &rep->cells[i];
         csv_str(f, c->cell->scenario, 1);
@@ -64,6 +68,7 @@ static int write_csv(const report_t *rep, const char *dir, char *err, size_t err
         for (int k = 0; k < REPORT_NPCT; k++)
             csv_num(f, c->pct_ms[k]);
         csv_num(f, c->mean_ms);
+        report_demand_csv_cols(f, c);
         fputs("\n", f);
         for (size_t g = 0; g < c->ngroups; g++) {
             const report_group_t *rg = &c->groups[g];
@@ -76,6 +81,7 @@ static int write_csv(const report_t *rep, const char *dir, char *err, size_t err
             for (int k = 0; k < REPORT_NPCT; k++)
                 csv_num(f, rg->pct_ms[k]);
             csv_num(f, rg->mean_ms);
+            report_demand_csv_cols(f, NULL); /* per run, not per group */
             fputs("\n", f);
         }
     }
@@ -123,16 +129,19 @@ static int write_md(const report_t *rep, const claims_t *claims, const char *dir
             "bootstrap, %u resamples, seed %llu).\n\n",
             rep->results->dir, rep->cfg.level * 100, rep->cfg.resamples,
             (unsigned long long)rep->cfg.seed);
-    fputs("## Scenarios\n\n| scenario | config | valid/all | req/s median | CI | CV % | p50 ms | "
-          "p99 ms | p99.9 ms |\n|---|---|---|---|---|---|---|---|---|\n",
-          f);
+    fputs(
+        "## Scenarios\n\n| scenario | config | valid/all | req/s median | CI | CV % | p50 ms | "
+        "p99 ms | p99.9 ms | server CPU us/req [CI] |\n|---|---|---|---|---|---|---|---|---|---|\n",
+        f);
     for (size_t i = 0; i < rep->ncells; i++) {
         const report_cell_t *c = &rep->cells[i];
-        fprintf(f, "| %s | %s | %zu/%zu | %s | [%s, %s] | %s | %s | %s | %s |\n", c->cell->scenario,
-                c->cell->config, c->cell->nvalid, c->cell->nvalid + c->cell->ninvalid,
-                s3(c->rps.median, a), s3(c->rps.median_ci.lo, b), s3(c->rps.median_ci.hi, c2),
-                s3(c->rps.cv * 100, d), s3(c->pct_ms[0], e), s3(c->pct_ms[3], g),
-                s3(c->pct_ms[4], h));
+        char cpu[200];
+        fprintf(f, "| %s | %s | %zu/%zu | %s | [%s, %s] | %s | %s | %s | %s | %s |\n",
+                c->cell->scenario, c->cell->config, c->cell->nvalid,
+                c->cell->nvalid + c->cell->ninvalid, s3(c->rps.median, a),
+                s3(c->rps.median_ci.lo, b), s3(c->rps.median_ci.hi, c2), s3(c->rps.cv * 100, d),
+                s3(c->pct_ms[0], e), s3(c->pct_ms[3], g), s3(c->pct_ms[4], h),
+                report_demand_text(&c->cpu_us[0], cpu, sizeof cpu));
     }
     fputs("\n## Comparisons\n\n| comparison | ratio | bootstrap CI |\n|---|---|---|\n", f);
     for (size_t i = 0; i < rep->nratios; i++) {
@@ -165,6 +174,8 @@ static int write_md(const report_t *rep, const claims_t *claims, const char *dir
     }
     if (rows == 0)
         fputs("none\n", f);
+    report_driver_bound_md(f, rep->results);
+    study_attempts_write_md(rep->results->dir, f);
     if (fclose(f) != 0)
         return snprintf(err, errlen, "%s: write failed", path), -1;
     return 0;

@@ -48,12 +48,12 @@ static int summary_table(const report_t *rep, const char *dir, char *err, size_t
     FILE *f = report_table_open(dir, "summary", err, errlen);
     if (!f)
         return -1;
-    fputs("\\begin{tabular}{llrrlrrrr}\n\\toprule\n"
+    fputs("\\begin{tabular}{llrrlrrrrr}\n\\toprule\n"
           "Scenario & Configuration & Runs & \\multicolumn{2}{c}{Throughput (req/s)} & CV & "
-          "\\multicolumn{3}{c}{Latency (ms)} \\\\\n"
+          "\\multicolumn{3}{c}{Latency (ms)} & Server CPU \\\\\n"
           "\\cmidrule(lr){4-5}\\cmidrule(lr){7-9}\n"
-          " & & valid/all & median & interval of the median (coverage) & (\\%) & p50 & p99 & p99.9 "
-          "\\\\\n"
+          " & & valid/all & median & interval of the median (coverage) & (\\%) & p50 & p99 & "
+          "p99.9 & \\si{\\micro\\second}/req \\\\\n"
           "\\midrule\n",
           f);
     for (size_t i = 0; i < rep->ncells; i++) {
@@ -73,10 +73,12 @@ static int summary_table(const report_t *rep, const char *dir, char *err, size_t
             fputs(" & ", f);
             latex_num(f, c->pct_ms[k]);
         }
+        fputs(" & ", f);
+        report_demand_tex(f, &c->cpu_us[0]); /* service demand, median */
         fputs(" \\\\\n", f);
     }
     if (rep->ncells == 0)
-        fputs("\\multicolumn{9}{c}{no runs} \\\\\n", f);
+        fputs("\\multicolumn{10}{c}{no runs} \\\\\n", f);
     fputs("\\bottomrule\n\\end{tabular}\n", f);
     return report_table_close(f, dir, "summary", err, errlen);
 }
@@ -409,7 +411,8 @@ int report_write_tables(const report_t *rep, const claims_t *claims, const char 
         report_validity_table(rep, dir, err, errlen) || artifact_table(claims, dir, err, errlen) ||
         comparisons_table(rep, dir, "comparisons", "sc/", false, err, errlen) ||
         comparisons_table(rep, dir, "comparisons-server-config", "sc/", true, err, errlen) ||
-        report_write_headline_tables(rep, dir, err, errlen))
+        report_write_headline_tables(rep, dir, err, errlen) ||
+        report_write_headline_cpu(rep, dir, err, errlen))
         return -1;
     /* one group table per scenario family (the part of the name before '/') */
     for (size_t i = 0; i < rep->ncells; i++) {

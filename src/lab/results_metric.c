@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lab/results_demand.h"
 #include "lab/results_hist.h"
 
 static const char *str_key(const json_t *obj, const json_t *base, const char *key) {
@@ -54,6 +55,15 @@ int metric_spec_parse(metric_spec_t *m, const json_t *obj, const json_t *base, c
         m->kind = METRIC_RPS;
     } else if (!strcmp(metric, "mean")) {
         m->kind = METRIC_MEAN;
+    } else if (!strcmp(metric, "cpu_us") || !strcmp(metric, "server_cpu_us") ||
+               !strcmp(metric, "postgres_cpu_us") || !strcmp(metric, "redis_cpu_us")) {
+        m->kind = METRIC_CPU_US;
+        m->box = metric[0] == 'p' ? "postgres" : metric[0] == 'r' ? "redis" : "server";
+        if (m->group) {
+            snprintf(err, errlen, "%s: metric \"%s\" is per run: no \"group\"", where, metric);
+            metric_spec_free(m);
+            return -1;
+        }
     } else if (!strcmp(metric, "checks_rate")) {
         m->kind = METRIC_CHECKS_RATE;
     } else if (!strcmp(metric, "teardown") || !strcmp(metric, "lost_updates") ||
@@ -86,7 +96,8 @@ int metric_spec_parse(metric_spec_t *m, const json_t *obj, const json_t *base, c
     } else {
         snprintf(err, errlen,
                  "%s.metric: \"%s\" is not one of rps, pNN (e.g. p95, p99.9), mean, checks_rate, "
-                 "teardown, teardown_per_request, lost_updates",
+                 "cpu_us, postgres_cpu_us, redis_cpu_us, teardown, teardown_per_request, "
+                 "lost_updates",
                  where, metric);
         metric_spec_free(m);
         return -1;
@@ -112,6 +123,8 @@ const char *metric_unit(const metric_spec_t *m) {
     case METRIC_PERCENTILE:
     case METRIC_MEAN:
         return "ms";
+    case METRIC_CPU_US:
+        return "us/req";
     default:
         return "";
     }
@@ -205,6 +218,8 @@ double metric_of_run(const metric_spec_t *m, const results_run_t *run) {
     }
     case METRIC_TEARDOWN:
         return teardown_number(run, m->var);
+    case METRIC_CPU_US:
+        return demand_of_run(run->root, m->box);
     case METRIC_LOST_UPDATES: {
         double fails, writes = m->version_var ? teardown_number(run, m->version_var)
                                               : checks_passes(mo, &fails);

@@ -10,6 +10,9 @@
  *   teardown       the number in teardown.<var>
  *   teardown_per_request  teardown.<version_var, else var> / requests of the group
  *                  (or run): successful writes (a version counter) per request
+ *   cpu_us         service demand: the server box's CPU microseconds per completed
+ *                  request (postgres_cpu_us, redis_cpu_us: those boxes'); whole run
+ *                  only (no group); NaN when the run has no box statistics
  *   lost_updates   writes the server made minus the stock that really went:
  *                  teardown.<version_var> * per_request - (initial - teardown.<var>);
  *                  without version_var the group's passed checks count the writes
@@ -30,6 +33,7 @@ enum metric_kind {
     METRIC_TEARDOWN,
     METRIC_LOST_UPDATES,
     METRIC_TEARDOWN_PER_REQUEST,
+    METRIC_CPU_US, /* service demand: box CPU us per request (results_demand.h) */
 };
 
 typedef struct metric_spec {
@@ -39,6 +43,7 @@ typedef struct metric_spec {
     double initial;     /* METRIC_LOST_UPDATES */
     double per_request; /* METRIC_LOST_UPDATES, default 1 */
     char *name;         /* the metric as written ("p95") */
+    const char *box;    /* METRIC_CPU_US: "server", "postgres" or "redis" */
 } metric_spec_t;
 
 /* Parses a spec from an object; `base` (may be NULL) supplies keys the object

@@ -228,6 +228,9 @@ int lab_stack_init(lab_stack_t *st, const char *dir) {
         return stack_fail(st, "stack: no directory given");
     if (make_dirs(dir) != 0)
         return stack_fail(st, "stack: cannot create %s: %s", dir, strerror(errno));
+    struct stat sb;
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return stack_fail(st, "stack: %s is not a directory", dir);
     /* Absolute: the services run with other working directories. */
     if (!realpath(dir, st->dir))
         return stack_fail(st, "stack: %s: %s", dir, strerror(errno));

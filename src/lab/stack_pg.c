@@ -97,11 +97,19 @@ static int choose_data_dir(lab_stack_t *st, const char *user, char *cwd, size_t 
         char tmpl[] = "/tmp/benchlab-pg.XXXXXX";
         if (!mkdtemp(tmpl))
             return stack_fail(st, "postgres: mkdtemp: %s", strerror(errno));
-        if (spawn_chown_tree(tmpl, user) != 0)
+        /* Until DIR/pg.path names it, nothing else would remove it. */
+        if (spawn_chown_tree(tmpl, user) != 0) {
+            stack_remove_tree(tmpl);
             return stack_fail(st, "postgres: cannot give %s to user %s", tmpl, user);
+        }
         FILE *f = fopen(marker, "w");
-        if (!f || fprintf(f, "%s\n", tmpl) < 0 || fclose(f) != 0)
-            return stack_fail(st, "postgres: cannot write %s", marker);
+        int werr = !f || fprintf(f, "%s\n", tmpl) < 0;
+        if ((f && fclose(f) != 0) || werr) {
+            int e = errno;
+            unlink(marker);
+            stack_remove_tree(tmpl);
+            return stack_fail(st, "postgres: cannot write %s: %s", marker, strerror(e));
+        }
         snprintf(cwd, cwd_len, "%s", tmpl);
     }
     if (snprintf(st->pg_data, sizeof st->pg_data, "%s/pg", cwd) >= (int)sizeof st->pg_data)

@@ -239,8 +239,13 @@ static char **server_argv(lab_stack_t *st, const char *port_s, void *ctx) {
         snprintf(bin, sizeof bin, "%s", o->bin);
     } else if (stack_program(st, LAB_SVC_SERVER, "benchlab-server", "BENCHLAB_SERVER_BIN", bin,
                              sizeof bin) != 0) {
-        stack_fail(st, "server failed to start: benchlab-server not found next to benchlab (set "
-                       "BENCHLAB_SERVER_BIN)");
+        const char *env = getenv("BENCHLAB_SERVER_BIN");
+        if (env && *env)
+            stack_fail(st, "server failed to start: BENCHLAB_SERVER_BIN=%s is not an executable",
+                       env);
+        else
+            stack_fail(st, "server failed to start: benchlab-server not found next to benchlab "
+                           "(set BENCHLAB_SERVER_BIN)");
         return NULL;
     }
     snprintf(listen, sizeof listen, "127.0.0.1:%s", port_s);

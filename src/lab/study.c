@@ -20,11 +20,14 @@
 #include "lab/box.h"
 #include "lab/hostload.h"
 #include "lab/manifest.h"
+#include "lab/study_calibrate.h"
 #include "lab/plan.h"
 #include "lab/run_order.h"
 #include "lab/profile.h"
 #include "lab/spawn.h"
 #include "lab/stack.h"
+#include "lab/study_attempts.h"
+#include "lab/study_check.h"
 #include "lab/study_progress.h"
 #include "lab/study_dbstats.h"
 #include "lab/study_runfile.h"
@@ -68,6 +71,7 @@ typedef struct study {
     char results[PATH_MAX];
     char scenarios[PATH_MAX];
     char load_bin[PATH_MAX];
+    double driver_ceiling; /* req/s from the calibration; 0 = none (study_calibrate.h) */
     char stack_dir[PATH_MAX];
     plan_t plan;
     profile_t profile;
@@ -85,7 +89,13 @@ typedef struct study {
     double overhead_sum; /* measured wall time of runs beyond their duration */
     int overhead_n;
     int done, total;
+    long long min_free; /* bytes the results and stack file systems must keep free */
+    int attempts;       /* failed attempts recorded by this invocation */
 } study_t;
+
+/* benchlab-load's exit status when it could not write its summary or time
+ * series (docs/scenarios.md): no result, and no measurement either. */
+#define LOAD_EXIT_OUTPUT 3
 
 /* --- small helpers ------------------------------------------------------ */
 
@@ -422,7 +432,59 @@ static json_t *study_host_load(const study_t *s, const run_observed_t *obs,
     return host_load_json(before, after, obs->wall_s, ours, boxed);
 }
 
-/* One run: reset, driver, box statistics, validity, the file. 0, -1 fatal, -2 stopped. */
+/* --- the lab's own failures (study_attempts.h) -------------------------------- */
+
+/* Do the results and stack file systems still have --min-free? Before each run. */
+static int space_ok(study_t *s) {
+    char err[PATH_MAX + 160];
+    const char *dirs[2] = {s->results, *s->stack_dir ? s->stack_dir : NULL};
+    for (int i = 0; i < 2; i++)
+        if (dirs[i] && study_check_free(dirs[i], s->min_free, err, sizeof err) != 0) {
+            progress_line(&s->progress,
+                          "benchlab run: stopping before the disk fills: %s; free space, then "
+                          "--resume",
+                          err);
+            return -1;
+        }
+    return 0;
+}
+
+/* A run the lab could not complete for its own reasons: no run file (so no
+ * statistic sees it and --resume runs it again), a line in attempts.jsonl.
+ * stop: the study ends here; the space reserve is given back first, so the
+ * record and the manifest fit on a full disk. */
+static void failed_attempt(study_t *s, const plan_unit_t *u, int run, const char *kind,
+                           const char *reason, int driver_exit, bool stop) {
+    if (stop)
+        study_space_release(s->results);
+    if (study_attempt_record(s->results, u, run, kind, reason, driver_exit) != 0)
+        progress_line(&s->progress,
+                      "benchlab run: cannot record the failed attempt in "
+                      "%s/attempts.jsonl: %s",
+                      s->results, strerror(errno));
+    s->attempts++;
+    progress_line(&s->progress, "%s %s run %d/%d: FAILED ATTEMPT, not a measurement (%s: %s)%s",
+                  u->scenario, u->config, run, u->runs, kind, reason,
+                  stop ? "; stopping the study (--resume runs it again)" : "");
+}
+
+/* A service the study needs could not start (or be seeded): the first
+ * missing run of the first unit with one is the attempt it cost. */
+static void service_failed(study_t *s, const char *kind, const char *why) {
+    for (int i = 0; i < s->plan.nunits; i++)
+        for (int r = 1; r <= s->plan.units[i].runs; r++) {
+            char path[PATH_MAX];
+            run_file_path(s->results, s->plan.units[i].scenario, s->plan.units[i].config, r, path,
+                          sizeof path);
+            if (!file_exists(path)) {
+                failed_attempt(s, &s->plan.units[i], r, kind, why, -2, true);
+                return;
+            }
+        }
+}
+
+/* One run: reset, driver, box statistics, validity, the file. 0, 2 a failed
+ * attempt (go on), 1 the unit cannot go on, -1 fatal, -2 stopped. */
 static int one_run(study_t *s, int ui, int run) {
     const plan_unit_t *u = &s->plan.units[ui];
     const scenario_meta_t *m = &s->meta[ui];
@@ -431,8 +493,12 @@ static int one_run(study_t *s, int ui, int run) {
     snprintf(summary_path, sizeof summary_path, "%s.summary.tmp", path);
     unit_dir(s, u, "logs", dir, sizeof dir);
     snprintf(log, sizeof log, "%s/run-%02d.log", dir, run);
-    if (reset_dirty(s, m) != 0)
+    if (reset_dirty(s, m) != 0) {
+        char reason[sizeof s->st.err + 32];
+        snprintf(reason, sizeof reason, "reset failed: %s", s->st.err);
+        failed_attempt(s, u, run, "reset", reason, -2, true);
         return -1;
+    }
 
     run_observed_t obs;
     memset(&obs, 0, sizeof obs);
@@ -466,6 +532,37 @@ static int one_run(study_t *s, int ui, int run) {
             unlink(ts_path);
         return -2;
     }
+    /* the driver could not start (-1, 126, 127), refused the load (2: the
+     * process has less than `check` saw), could not write its summary (3)
+     * or was killed (128+signal: a crash, the OOM killer): nothing was
+     * measured */
+    if (rc == -1 || rc == 126 || rc == 127 || rc == 2 || rc == LOAD_EXIT_OUTPUT || rc > 128) {
+        unlink(summary_path);
+        if (with_ts)
+            unlink(ts_path);
+        char reason[PATH_MAX + 256], free_s[32];
+        long long avail = study_free_bytes(path);
+        study_format_bytes(avail, free_s, sizeof free_s);
+        bool full = avail >= 0 && (avail < (1 << 20) || avail < s->min_free);
+        if (rc == LOAD_EXIT_OUTPUT)
+            snprintf(reason, sizeof reason,
+                     "benchlab-load could not write its summary (exit 3)%s%s%s; see %s",
+                     full ? "; the results disk is full, " : "", full ? free_s : "",
+                     full ? " free" : "", log);
+        else if (rc > 128)
+            snprintf(reason, sizeof reason, "benchlab-load was killed by signal %d; see %s",
+                     rc - 128, log);
+        else
+            snprintf(reason, sizeof reason, "benchlab-load %s (exit %d); see %s",
+                     rc == 2 ? "refused the load" : "could not be started", rc, log);
+        bool go_on = rc == 2 || rc > 128;
+        const char *kind = rc == LOAD_EXIT_OUTPUT ? (full ? "disk-full" : "driver-output")
+                           : rc == 2              ? "driver-refused"
+                           : rc > 128             ? "driver-killed"
+                                                  : "driver-start";
+        failed_attempt(s, u, run, kind, reason, rc, !go_on);
+        return go_on ? 2 : -1;
+    }
     obs.driver_status = rc;
     obs.driver_timed_out = rc == -3;
     for (int i = 0; i < LAB_SVC_COUNT; i++)
@@ -485,7 +582,22 @@ static int one_run(study_t *s, int ui, int run) {
     obs.db = dbstats ? dbstats_collect(s->st.pg_dsn) : NULL;
     json_t *j = run_file_build(u, run, u->implementation, s->profile.name, s->plan.name, &obs);
     validity_apply(&s->profile.validity, j, with_ts && file_exists(ts_path) ? ts_path : NULL);
+    bool bound = study_flag_driver_bound(j, s->driver_ceiling, s->profile.driver_bound_fraction);
     int wrc = study_write_json(path, j);
+    if (wrc != 0) { /* the lab could not record it: not a result either */
+        int e = errno;
+        char reason[PATH_MAX + 160];
+        snprintf(reason, sizeof reason, "cannot write %s: %s", path, strerror(e));
+        bool full = study_errno_is_space(e);
+        json_decref(j);
+        json_decref(obs.limits);
+        if (obs.summary)
+            json_decref(obs.summary);
+        if (with_ts)
+            unlink(ts_path);
+        failed_attempt(s, u, run, full ? "disk-full" : "run-file", reason, rc, true);
+        return -1;
+    }
     bool valid = json_is_true(json_object_get(j, "valid"));
     json_t *reasons = json_object_get(j, "invalid_reasons");
     char why[512] = "";
@@ -498,19 +610,15 @@ static int one_run(study_t *s, int ui, int run) {
     double rps = json_number_value(json_object_get(json_object_get(metrics, "http_reqs"), "rate"));
     double p99 =
         json_number_value(json_object_get(json_object_get(metrics, "http_req_duration"), "p(99)"));
-    progress_line(&s->progress, "%s %s run %d/%d: %.0f req/s, p99 %.2f ms, %s%s%s", u->scenario,
+    progress_line(&s->progress, "%s %s run %d/%d: %.0f req/s, p99 %.2f ms, %s%s%s%s", u->scenario,
                   u->config, run, u->runs, rps, p99, valid ? "valid" : "INVALID (", why,
-                  valid ? "" : ")");
+                  valid ? "" : ")", bound ? ", driver-bound (a lower bound)" : "");
     json_decref(j);
     json_decref(obs.limits);
     json_decref(obs.host_load);
     json_decref(obs.db);
     if (obs.summary)
         json_decref(obs.summary);
-    if (wrc != 0) {
-        progress_line(&s->progress, "benchlab run: cannot write %s: %s", path, strerror(errno));
-        return -1;
-    }
     if (!obs.driver_timed_out && rc >= 0) {
         s->overhead_sum += obs.wall_s - u->duration_s > 0 ? obs.wall_s - u->duration_s : 0;
         s->overhead_n++;
@@ -519,10 +627,46 @@ static int one_run(study_t *s, int ui, int run) {
         progress_line(&s->progress, "server died during %s run %d; restarting it", u->scenario,
                       run);
         s->server_up = false;
-        if (ensure_server(s, u) != 0)
-            return -1;
+        if (ensure_server(s, u) != 0) {
+            if (run < u->runs)
+                failed_attempt(s, u, run + 1, "server-start", s->st.err, -2, false);
+            return 1;
+        }
     }
     return 0;
+}
+
+/* The driver's ceiling against a null responder on the server's CPUs (study_calibrate.h). */
+static void calibrate_driver(study_t *s) {
+    if (!(s->profile.driver_calibrate_s > 0))
+        return;
+    char log[PATH_MAX + 32];
+    snprintf(log, sizeof log, "%s/calibration.log", s->results);
+    calib_opts_t co = {s->load_bin,
+                       s->scenarios,
+                       s->profile.driver_cpuset,
+                       s->profile.driver_threads,
+                       s->profile.boxes[LAB_SVC_SERVER].cpuset,
+                       10,
+                       s->profile.driver_calibrate_s,
+                       log};
+    char err[256] = "";
+    progress_line(&s->progress, "calibrating the driver (%g s against a null responder)...",
+                  co.seconds);
+    double c = study_calibrate(&co, err, sizeof err);
+    s->driver_ceiling = c > 0 ? c : 0;
+    if (c > 0)
+        progress_line(&s->progress,
+                      "driver ceiling %.0f req/s: runs above %.0f%% of it are "
+                      "flagged driver-bound",
+                      c, 100 * s->profile.driver_bound_fraction);
+    else
+        progress_line(&s->progress,
+                      "benchlab run: driver calibration failed (%s); no "
+                      "driver-bound flags",
+                      err);
+    study_calibrate_record(s->results, &co, s->driver_ceiling, s->profile.driver_bound_fraction,
+                           c > 0 ? NULL : err);
 }
 
 /* Verify, warm up, then every missing run of unit ui. 0, 1 skipped, -1 fatal, -2 stopped. */
@@ -537,8 +681,10 @@ static int one_unit(study_t *s, int ui) {
     }
     if (!first_missing)
         return 0; /* all on disk (--resume) */
-    if (ensure_server(s, u) != 0)
-        return -1;
+    if (ensure_server(s, u) != 0) {
+        failed_attempt(s, u, first_missing, "server-start", s->st.err, -2, false);
+        return 1;
+    }
     char dir[PATH_MAX], log[PATH_MAX + 32];
     unit_dir(s, u, "logs", dir, sizeof dir);
     char raw[PATH_MAX];
@@ -573,9 +719,13 @@ static int one_unit(study_t *s, int ui) {
         run_file_path(s->results, u->scenario, u->config, run, path, sizeof path);
         if (file_exists(path))
             continue;
+        if (space_ok(s) != 0)
+            return -1;
         progress_status(&s->progress, u->scenario, u->config, run, u->runs, s->done, s->total,
                         planned_seconds(s, ui, run));
         rc = one_run(s, ui, run);
+        if (rc == 2)
+            continue; /* a failed attempt; the next run may go */
         if (rc != 0)
             return rc;
         s->done++;
@@ -586,7 +736,7 @@ static int one_unit(study_t *s, int ui) {
 /* Randomized interleaved trials (run_order.h): every missing run in the
  * given order, each after a server (and box) restart and a warm-up; a unit is
  * verified before its first run. 0, -1 fatal, -2 stopped; *skipped counts
- * units whose verify failed. */
+ * units whose verify or server start failed (a failed attempt, study_attempts.h). */
 static int interleaved_runs(study_t *s, const run_slot_t *slots, size_t n, int *skipped) {
     char *state = calloc((size_t)s->plan.nunits + 1, 1); /* 1 verified, 2 skipped */
     if (!state)
@@ -599,10 +749,16 @@ static int interleaved_runs(study_t *s, const run_slot_t *slots, size_t n, int *
         run_file_path(s->results, u->scenario, u->config, run, path, sizeof path);
         if (file_exists(path) || state[ui] == 2)
             continue;
-        s->server_up = false; /* restart it, in a new box, before every run */
-        if (ensure_server(s, u) != 0) {
+        if (space_ok(s) != 0) {
             rc = -1;
             break;
+        }
+        s->server_up = false; /* restart it, in a new box, before every run */
+        if (ensure_server(s, u) != 0) {
+            failed_attempt(s, u, run, "server-start", s->st.err, -2, false);
+            state[ui] = 2;
+            (*skipped)++;
+            continue;
         }
         unit_dir(s, u, "logs", dir, sizeof dir);
         unit_dir(s, u, "raw", raw, sizeof raw);
@@ -650,6 +806,8 @@ static int interleaved_runs(study_t *s, const run_slot_t *slots, size_t n, int *
         rc = one_run(s, ui, run);
         if (rc == 0)
             s->done++;
+        else if (rc == 2 || rc == 1)
+            rc = 0; /* a failed attempt, or a server that died: the next run restarts it */
     }
     free(state);
     return rc;
@@ -716,7 +874,8 @@ static void teardown(study_t *s) {
     if (s->stack_inited) {
         char logs[PATH_MAX + 16];
         snprintf(logs, sizeof logs, "%s/logs", s->results);
-        if (study_mkdirs(logs, 0755) == 0)
+        /* (not onto a full disk: the manifest still has to fit) */
+        if (study_free_bytes(s->results) > (4 << 20) && study_mkdirs(logs, 0755) == 0)
             for (int i = 0; i < LAB_SVC_COUNT; i++) {
                 char from[PATH_MAX], to[PATH_MAX + 64];
                 lab_stack_log_path(&s->st, (lab_service_t)i, from, sizeof from);
@@ -905,10 +1064,17 @@ static int prepare(study_t *s) {
         return 2;
     }
 #endif
-    if (!o->dry_run && lab_stack_find_program("benchlab-load", "BENCHLAB_LOAD_BIN", s->load_bin,
-                                              sizeof s->load_bin) != 0) {
+    if (lab_stack_find_program("benchlab-load", "BENCHLAB_LOAD_BIN", s->load_bin,
+                               sizeof s->load_bin) != 0) {
         fprintf(stderr, "benchlab run: benchlab-load not found next to benchlab (set "
                         "BENCHLAB_LOAD_BIN)\n");
+        return 2;
+    }
+    /* every scenario file with its load, before anything starts (also --dry-run) */
+    int bad = study_check_scenarios(&s->plan, s->load_bin, s->profile.driver_threads);
+    if (bad != 0) {
+        if (bad > 0)
+            fprintf(stderr, "benchlab run: %d scenario check(s) failed; no run started\n", bad);
         return 2;
     }
 
@@ -1051,6 +1217,19 @@ int study_run(const study_opts_t *o) {
     int swept = box_sweep_stale() + box_sweep_stale_containers(s->backend);
     if (swept > 0)
         progress_line(&s->progress, "removed %d box(es) left by an earlier benchlab", swept);
+    /* room for the results and the stack (PostgreSQL's data) before anything starts */
+    s->min_free = o->min_free < 0 ? STUDY_MIN_FREE_DEFAULT : o->min_free;
+    const char *tmp_dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    char space_err[PATH_MAX + 160];
+    int invalid;
+    if (count_runs(s, &invalid) < s->total &&
+        (study_check_free(s->results, s->min_free, space_err, sizeof space_err) != 0 ||
+         study_check_free(tmp_dir, s->min_free, space_err, sizeof space_err) != 0)) {
+        fprintf(stderr, "benchlab run: cannot start: %s; free space or lower --min-free\n",
+                space_err);
+        rc = 1;
+        goto restore;
+    }
     if (study_mkdirs(s->results, 0755) != 0) {
         fprintf(stderr, "benchlab run: cannot create %s: %s\n", s->results, strerror(errno));
         rc = 1;
@@ -1073,7 +1252,9 @@ int study_run(const study_opts_t *o) {
         rc = 1;
         goto restore;
     }
-    int invalid;
+    if (study_space_reserve(s->results) != 0)
+        progress_line(&s->progress, "benchlab run: cannot keep a space reserve in %s: %s",
+                      s->results, strerror(errno));
     s->done = count_runs(s, &invalid);
     progress_line(&s->progress,
                   "benchlab run: plan %s, profile %s (%s, driver on CPUs %s), %d/%d runs to do, "
@@ -1130,13 +1311,17 @@ int study_run(const study_opts_t *o) {
     static const lab_service_t order[] = {LAB_SVC_POSTGRES, LAB_SVC_REDIS, LAB_SVC_UPSTREAM};
     for (size_t k = 0; k < 3 && !stop_signal; k++)
         if (need[order[k]] && start_service(s, order[k]) != 0) {
+            service_failed(s, "service-start", s->st.err);
             rc = 1;
             goto cleanup;
         }
+    if (!stop_signal)
+        calibrate_driver(s);
     if (need[LAB_SVC_POSTGRES] && !stop_signal) {
         progress_line(&s->progress, "seeding the data set (once)...");
         if (lab_stack_seed(&s->st) != 0) {
             progress_line(&s->progress, "benchlab run: seeding failed: %s", s->st.err);
+            service_failed(s, "seed", s->st.err);
             rc = 1;
             goto cleanup;
         }
@@ -1164,8 +1349,10 @@ cleanup:
     progress_end(&s->progress);
     teardown(s);
 finish:
+    study_space_release(s->results);
     s->done = count_runs(s, &invalid);
-    manifest_finish(s->results, s->done == s->total, s->done, invalid);
+    manifest_finish(s->results, s->done == s->total, s->done, invalid,
+                    study_attempts_count(s->results));
     if (stop_signal) {
         fprintf(stderr,
                 "benchlab run: stopped by signal %d; %d/%d runs on disk (--resume continues)\n",
@@ -1174,6 +1361,11 @@ finish:
     } else {
         fprintf(stderr, "benchlab run: %d/%d runs on disk (%d invalid) in %s\n", s->done, s->total,
                 invalid, s->results);
+        if (s->attempts)
+            fprintf(stderr,
+                    "benchlab run: %d failed attempt(s), not measurements (%s/attempts.jsonl); "
+                    "--resume runs them again\n",
+                    s->attempts, s->results);
         if (rc == 0 && s->done != s->total)
             rc = 1;
     }

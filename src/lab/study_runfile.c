@@ -1,5 +1,6 @@
 /* Building, judging and writing one run's file (see study_runfile.h). */
 #include "lab/study_runfile.h"
+#include "lab/results_demand.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -127,6 +128,7 @@ json_t *run_file_build(const plan_unit_t *u, int run, const char *implementation
         json_object_set(j, "host_load", obs->host_load);
     if (obs->db)
         json_object_set(j, "db", obs->db);
+    demand_annotate(j); /* <box>_cpu_us_per_request */
     return j;
 }
 

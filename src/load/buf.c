@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load/xalloc.h"
+
 void buf_free(buf_t *b) {
     free(b->p);
     b->p = NULL;
@@ -16,12 +18,7 @@ void buf_reserve(buf_t *b, size_t extra) {
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + extra + 1)
         cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p) {
-        fprintf(stderr, "benchlab-load: out of memory\n");
-        abort();
-    }
-    b->p = p;
+    b->p = xrealloc(b->p, cap);
     b->cap = cap;
 }
 

@@ -21,7 +21,9 @@
 #include "common/portable.h"
 #include "load/check.h"
 #include "load/http_resp.h"
+#include "load/ioring.h"
 #include "load/rng.h"
+#include "load/xalloc.h"
 
 enum mode { MODE_CLOSED, MODE_OPEN, MODE_ONCE };
 enum vu_state { VS_IDLE, VS_CONNECTING, VS_INFLIGHT, VS_DONE };
@@ -49,6 +51,7 @@ typedef struct vu {
     uint64_t t_sched, t_send, deadline;
     int first_in_iter;
     int iter_failed; /* a transport error ended the iteration */
+    ioconn_t ioc;    /* --io uring: the connection's state in the worker's ring */
     char **vals;
     struct vu *next_free;
 } vu_t;
@@ -80,6 +83,8 @@ typedef struct worker {
     atomic_int finished;
     pthread_t th;
     char *const *vars_init;
+    ioring_t *ring; /* --io uring; NULL: libev does the I/O */
+    int use_ring, ring_ok, loop_done;
     char rbuf[65536];
 } worker_t;
 
@@ -131,7 +136,18 @@ static void vu_send(vu_t *v);
 static void vu_start_iteration(vu_t *v, uint64_t t_sched);
 static void io_cb(struct ev_loop *loop, ev_io *w, int revents);
 
+/* Ends the worker's loop (libev's, or the ring's). */
+static void loop_break(worker_t *w) {
+    w->loop_done = 1;
+    ev_break(w->loop, EVBREAK_ALL);
+}
+
 static void vu_watch(vu_t *v, unsigned events) {
+    if (v->w->ring) { /* the ring does this connection's I/O */
+        if (v->state == VS_CONNECTING && ioring_poll_out(v->w->ring, &v->ioc, v->fd) < 0)
+            v->deadline = 1; /* the sweep fails it as a connect timeout */
+        return;
+    }
     if (v->io_events == events && ev_is_active(&v->io))
         return;
     ev_io_stop(v->w->loop, &v->io);
@@ -144,6 +160,8 @@ static void vu_close(vu_t *v) {
     if (v->fd < 0)
         return;
     ev_io_stop(v->w->loop, &v->io);
+    if (v->w->ring)
+        ioring_forget(v->w->ring, &v->ioc, v->fd);
     close(v->fd);
     v->fd = -1;
     v->reused = 0;
@@ -180,7 +198,7 @@ static void vu_iteration_end(vu_t *v) {
     v->deadline = 0;
     if (w->mode == MODE_ONCE) {
         v->state = VS_DONE;
-        ev_break(w->loop, EVBREAK_ALL);
+        loop_break(w);
         return;
     }
     if (w->mode == MODE_OPEN) {
@@ -198,7 +216,7 @@ static void vu_iteration_end(vu_t *v) {
         w->free_list = v;
         w->busy--;
         if (w->stopping && w->busy == 0 && w->bl_len == 0)
-            ev_break(w->loop, EVBREAK_ALL);
+            loop_break(w);
         return;
     }
     int failed = v->iter_failed;
@@ -206,7 +224,7 @@ static void vu_iteration_end(vu_t *v) {
     if (w->stopping || (g_limited && atomic_fetch_sub(&g_tickets, 1) <= 0)) {
         v->state = VS_DONE;
         if (++w->done_vus == w->nvus)
-            ev_break(w->loop, EVBREAK_ALL);
+            loop_break(w);
         return;
     }
     double pause = w->s->think_time_s;
@@ -333,7 +351,7 @@ static void run_checks(vu_t *v) {
             continue;
         }
         free(v->vals[var]);
-        v->vals[var] = json_is_string(val) ? strdup(json_string_value(val))
+        v->vals[var] = json_is_string(val) ? xstrdup(json_string_value(val))
                                            : json_dumps(val, JSON_ENCODE_ANY | JSON_COMPACT);
     }
     json_decref(doc);
@@ -398,7 +416,26 @@ static void vu_complete(vu_t *v) {
     vu_iteration_end(v);
 }
 
+/* A send failed with err. */
+static void vu_send_failed(vu_t *v, int err) {
+    if (v->reused && !v->retried && http_resp_untouched(&v->resp)) {
+        /* the server dropped an idle keep-alive connection: resend once */
+        v->retried = 1;
+        vu_close(v);
+        vu_send(v);
+        return;
+    }
+    vu_error(v, ERR_RESET, strerror(err));
+}
+
 static void vu_write(vu_t *v) {
+    if (v->w->ring) {
+        int rc = ioring_send(v->w->ring, &v->ioc, v->fd, v->wire + v->wire_off,
+                             v->wire_len - v->wire_off);
+        if (rc < 0)
+            vu_error(v, ERR_RESET, strerror(-rc));
+        return; /* ring_send_cb continues */
+    }
     while (v->wire_off < v->wire_len) {
         ssize_t n =
             send(v->fd, v->wire + v->wire_off, v->wire_len - v->wire_off, PORTABLE_MSG_NOSIGNAL);
@@ -412,14 +449,7 @@ static void vu_write(vu_t *v) {
             vu_watch(v, EV_READ | EV_WRITE);
             return;
         }
-        if (v->reused && !v->retried && http_resp_untouched(&v->resp)) {
-            /* the server dropped an idle keep-alive connection: resend once */
-            v->retried = 1;
-            vu_close(v);
-            vu_send(v);
-            return;
-        }
-        vu_error(v, ERR_RESET, strerror(errno));
+        vu_send_failed(v, errno);
         return;
     }
     vu_watch(v, EV_READ);
@@ -456,28 +486,57 @@ static void vu_send(vu_t *v) {
     vu_write(v);
 }
 
+/* Bytes arrived on the connection. Returns 1 when the response wants more. */
+static int vu_got_data(vu_t *v, const char *data, size_t n) {
+    if (v->state != VS_INFLIGHT) { /* bytes nobody asked for */
+        vu_close(v);
+        return 0;
+    }
+    size_t used;
+    int rc = http_resp_feed(&v->resp, data, n, &used);
+    if (rc == HTTP_DONE) {
+        if (used < n)
+            v->resp.conn_close = 1; /* extra bytes: do not trust this connection */
+        vu_complete(v);
+        return 0;
+    }
+    if (rc == HTTP_ERROR) {
+        vu_error(v, ERR_PARSE, v->resp.error);
+        return 0;
+    }
+    return 1;
+}
+
+/* The connection ended: err 0 when the peer closed it, else an errno. */
+static void vu_got_end(vu_t *v, int err) {
+    if (v->state != VS_INFLIGHT) { /* idle connection closed by the server */
+        vu_close(v);
+        return;
+    }
+    if (v->reused && !v->retried && http_resp_untouched(&v->resp)) {
+        v->retried = 1;
+        vu_close(v);
+        vu_send(v);
+        return;
+    }
+    if (err == 0) {
+        if (http_resp_eof(&v->resp) == HTTP_DONE) {
+            v->resp.conn_close = 1;
+            vu_complete(v);
+        } else {
+            vu_error(v, ERR_PARSE, v->resp.error);
+        }
+    } else {
+        vu_error(v, ERR_RESET, strerror(err));
+    }
+}
+
 static void vu_read(vu_t *v) {
     worker_t *w = v->w;
     for (;;) {
         ssize_t n = read(v->fd, w->rbuf, sizeof w->rbuf);
         if (n > 0) {
-            if (v->state != VS_INFLIGHT) { /* bytes nobody asked for */
-                vu_close(v);
-                return;
-            }
-            size_t used;
-            int rc = http_resp_feed(&v->resp, w->rbuf, (size_t)n, &used);
-            if (rc == HTTP_DONE) {
-                if (used < (size_t)n)
-                    v->resp.conn_close = 1; /* extra bytes: do not trust this connection */
-                vu_complete(v);
-                return;
-            }
-            if (rc == HTTP_ERROR) {
-                vu_error(v, ERR_PARSE, v->resp.error);
-                return;
-            }
-            if ((size_t)n < sizeof w->rbuf)
+            if (!vu_got_data(v, w->rbuf, (size_t)n) || (size_t)n < sizeof w->rbuf)
                 return;
             continue;
         }
@@ -485,29 +544,60 @@ static void vu_read(vu_t *v) {
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             return;
-        if (v->state != VS_INFLIGHT) { /* idle connection closed by the server */
-            vu_close(v);
-            return;
-        }
-        if (v->reused && !v->retried && http_resp_untouched(&v->resp)) {
-            v->retried = 1;
-            vu_close(v);
-            vu_send(v);
-            return;
-        }
-        if (n == 0) {
-            if (http_resp_eof(&v->resp) == HTTP_DONE) {
-                v->resp.conn_close = 1;
-                vu_complete(v);
-            } else {
-                vu_error(v, ERR_PARSE, v->resp.error);
-            }
-        } else {
-            vu_error(v, ERR_RESET, strerror(errno));
-        }
+        vu_got_end(v, n == 0 ? 0 : errno);
         return;
     }
 }
+
+/* --io uring: a send completed (res: bytes sent or -errno). */
+static void ring_send_cb(void *owner, int res) {
+    vu_t *v = owner;
+    if (v->state != VS_INFLIGHT || v->fd < 0)
+        return;
+    if (res == -EINTR || res == -EAGAIN) {
+        vu_write(v);
+        return;
+    }
+    if (res < 0) {
+        vu_send_failed(v, -res);
+        return;
+    }
+    v->wire_off += (size_t)res;
+    if (v->wire_off < v->wire_len)
+        vu_write(v);
+}
+
+/* --io uring: bytes arrived (res > 0), the peer closed (0), or an error (< 0). */
+static void ring_recv_cb(void *owner, const char *data, int res) {
+    vu_t *v = owner;
+    if (v->fd < 0)
+        return;
+    if (res == -ENOBUFS || res == -EINTR || res == -EAGAIN) {
+        if (!v->ioc.recv_armed && ioring_recv(v->w->ring, &v->ioc, v->fd) < 0)
+            vu_got_end(v, ENOBUFS);
+        return;
+    }
+    if (res <= 0) {
+        vu_got_end(v, -res);
+        return;
+    }
+    uint16_t gen = v->ioc.gen;
+    vu_got_data(v, data, (size_t)res);
+    /* a multishot receive can end early (e.g. on a full completion queue) */
+    if (v->ioc.gen == gen && v->fd >= 0 && !v->ioc.recv_armed &&
+        ioring_recv(v->w->ring, &v->ioc, v->fd) < 0)
+        vu_error(v, ERR_RESET, "cannot arm a receive");
+}
+
+/* --io uring: a connecting socket became writable. */
+static void ring_conn_cb(void *owner, int res) {
+    (void)res;
+    vu_t *v = owner;
+    if (v->fd >= 0 && v->state == VS_CONNECTING)
+        io_cb(v->w->loop, &v->io, EV_WRITE);
+}
+
+static const ioring_ops_t ring_ops = {ring_send_cb, ring_recv_cb, ring_conn_cb};
 
 static void io_cb(struct ev_loop *loop, ev_io *io, int revents) {
     (void)loop;
@@ -522,6 +612,10 @@ static void io_cb(struct ev_loop *loop, ev_io *io, int revents) {
         }
         v->state = VS_IDLE;
         vu_watch(v, EV_READ);
+        if (v->w->ring && ioring_recv(v->w->ring, &v->ioc, v->fd) < 0) {
+            vu_error(v, ERR_CONNECT, "cannot arm a receive");
+            return;
+        }
         vu_send(v);
         return;
     }
@@ -562,7 +656,7 @@ static void vu_start_iteration(vu_t *v, uint64_t t_sched) {
             buf_reserve(&v->scratch, 0);
             tmpl_render(&s->let_val[i], &v->scratch, &ctx);
             free(v->vals[s->let_var[i]]);
-            v->vals[s->let_var[i]] = strdup(v->scratch.p);
+            v->vals[s->let_var[i]] = xstrdup(v->scratch.p);
         }
     }
     v->pos = 0;
@@ -585,7 +679,7 @@ static void backoff_cb(struct ev_loop *loop, ev_timer *t, int revents) {
     if (v->w->stopping) {
         v->state = VS_DONE;
         if (++v->w->done_vus == v->w->nvus)
-            ev_break(v->w->loop, EVBREAK_ALL);
+            loop_break(v->w);
         return;
     }
     vu_start_iteration(v, 0);
@@ -604,6 +698,7 @@ static void publish(worker_t *w, uint64_t now) {
 }
 
 static void sweep_cb(struct ev_loop *loop, ev_timer *t, int revents) {
+    (void)loop;
     (void)revents;
     worker_t *w = t->data;
     uint64_t now = now_ns();
@@ -611,7 +706,7 @@ static void sweep_cb(struct ev_loop *loop, ev_timer *t, int revents) {
         w->stopping = 1;
         for (int i = 0; i < w->nvus; i++)
             vu_close(&w->vus[i]);
-        ev_break(loop, EVBREAK_ALL);
+        loop_break(w);
         return;
     }
     for (int i = 0; i < w->nvus; i++) {
@@ -650,7 +745,6 @@ static void sched_arm(worker_t *w, double at_ns) {
 
 /* Open model: start every iteration whose scheduled time has come. */
 static void sched_run(worker_t *w) {
-    struct ev_loop *loop = w->loop;
     uint64_t now = now_ns();
     while (w->bl_len && w->free_list) { /* left over after failures */
         vu_t *v = w->free_list;
@@ -682,7 +776,7 @@ static void sched_run(worker_t *w) {
         w->st->dropped += w->bl_len;
         w->bl_len = 0;
         if (w->busy == 0)
-            ev_break(loop, EVBREAK_ALL);
+            loop_break(w);
         return;
     }
     sched_arm(w, w->next_sched_ns);
@@ -716,7 +810,7 @@ static int worker_init(worker_t *w, const scenario_t *s, int mode, int nvus, int
         return -1;
     w->st = st ? st : &w->own;
     w->nvus = nvus;
-    w->vus = calloc((size_t)nvus, sizeof *w->vus);
+    w->vus = xcalloc((size_t)nvus, sizeof *w->vus);
     w->rng = (uint64_t)now_ns() ^ ((uint64_t)first_vu * 0x9e3779b97f4a7c15ull) ^ (uint64_t)getpid();
     w->vars_init = vars;
     for (int i = 0; i < nvus; i++) {
@@ -727,12 +821,13 @@ static int worker_init(worker_t *w, const scenario_t *s, int mode, int nvus, int
         http_resp_init(&v->resp);
         ev_init(&v->io, io_cb);
         v->io.data = v;
+        v->ioc.owner = v;
         ev_init(&v->backoff, backoff_cb);
         v->backoff.data = v;
-        v->vals = calloc(s->vars.n + 1, sizeof *v->vals);
+        v->vals = xcalloc(s->vars.n + 1, sizeof *v->vals);
         for (size_t k = 0; k < s->vars.n; k++)
             if (vars && vars[k])
-                v->vals[k] = strdup(vars[k]);
+                v->vals[k] = xstrdup(vars[k]);
     }
     double sweep = fmin(s->connect_timeout_s, s->request_timeout_s) / 4;
     sweep = fmax(0.001, fmin(0.1, sweep));
@@ -758,6 +853,8 @@ static int worker_init(worker_t *w, const scenario_t *s, int mode, int nvus, int
 }
 
 static void worker_free(worker_t *w) {
+    ioring_free(w->ring); /* first: its exit ends what is pending on the VUs' buffers */
+    w->ring = NULL;
     for (int i = 0; i < w->nvus; i++) {
         vu_t *v = &w->vus[i];
         vu_close(v);
@@ -779,6 +876,13 @@ static void worker_free(worker_t *w) {
 }
 
 static void worker_go(worker_t *w) {
+    if (w->use_ring) { /* made here: the ring belongs to the thread that submits */
+        w->ring = ioring_new((unsigned)w->nvus, &ring_ops);
+        w->ring_ok = w->ring != NULL;
+        if (!w->ring)
+            fprintf(stderr, "benchlab-load: io_uring unavailable (%s), using epoll\n",
+                    strerror(errno));
+    }
     uint64_t now = now_ns();
     if (w->mode == MODE_OPEN) {
         for (int i = w->nvus - 1; i >= 0; i--) {
@@ -807,7 +911,16 @@ static void worker_go(worker_t *w) {
         if (w->done_vus == w->nvus)
             return;
     }
-    ev_run(w->loop, 0);
+    if (w->ring) {
+        int rc = ioring_run(w->ring, w->loop, &w->loop_done,
+                            w->mode == MODE_OPEN ? &w->next_sched_ns : NULL);
+        if (rc < 0) {
+            fprintf(stderr, "benchlab-load: io_uring failed: %s\n", strerror(-rc));
+            engine_interrupt();
+        }
+    } else {
+        ev_run(w->loop, 0);
+    }
 }
 
 static void *worker_main(void *arg) {
@@ -851,7 +964,7 @@ int engine_run(const scenario_t *s, const engine_opts_t *o, char *const *vars,
     memset(res, 0, sizeof *res);
     g_limited = !open && s->iterations > 0;
     atomic_store(&g_tickets, g_limited ? s->iterations : 0);
-    worker_t *ws = calloc((size_t)T, sizeof *ws);
+    worker_t *ws = xcalloc((size_t)T, sizeof *ws);
     struct timespec wall;
     clock_gettime(CLOCK_REALTIME, &wall);
     res->start_unix_ms = (int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000;
@@ -871,6 +984,7 @@ int engine_run(const scenario_t *s, const engine_opts_t *o, char *const *vars,
         w->st = st;
         w->idx = i;
         w->progress = o->progress;
+        w->use_ring = o->io == ENGINE_IO_URING;
         w->t0_ns = t0;
         w->end_ns = end;
         if (open) {
@@ -878,7 +992,7 @@ int engine_run(const scenario_t *s, const engine_opts_t *o, char *const *vars,
             w->next_sched_ns = (double)t0 + 1e9 * i / s->rate;
             double cap = s->rate / T * s->request_timeout_s;
             w->bl_cap = (size_t)fmax(1000, fmin(1e6, cap));
-            w->backlog = calloc(w->bl_cap, sizeof *w->backlog);
+            w->backlog = xcalloc(w->bl_cap, sizeof *w->backlog);
         }
         first += n;
     }
@@ -918,6 +1032,10 @@ int engine_run(const scenario_t *s, const engine_opts_t *o, char *const *vars,
     res->duration_s = (double)(finish - t0) / 1e9;
     res->interrupted = atomic_load(&g_interrupt);
     res->threads = T;
+    res->io = o->io == ENGINE_IO_URING ? ENGINE_IO_URING : ENGINE_IO_EPOLL;
+    for (int i = 0; i < started; i++)
+        if (ws[i].use_ring && !ws[i].ring_ok)
+            res->io = ENGINE_IO_EPOLL;
     if (rc == 0) {
         stats_init(&res->st, s->ngroups, s->nrequests, s->nchecks, o->timeseries);
         for (int i = 0; i < T; i++)
@@ -937,7 +1055,7 @@ int engine_once(const scenario_t *s, const request_t *const *list, size_t n, int
                 int verbose, stats_t *stats) {
     if (n == 0)
         return 0;
-    worker_t *w = calloc(1, sizeof *w);
+    worker_t *w = xcalloc(1, sizeof *w);
     stats_t local;
     size_t maxid = 0, maxck = 0;
     for (size_t i = 0; i < n; i++) {
@@ -967,7 +1085,7 @@ int engine_once(const scenario_t *s, const request_t *const *list, size_t n, int
     int failures = w->failures + (atomic_load(&g_interrupt) ? 1 : 0);
     for (size_t k = 0; k < s->vars.n; k++) {
         free(vars[k]);
-        vars[k] = v->vals[k] ? strdup(v->vals[k]) : NULL;
+        vars[k] = v->vals[k] ? xstrdup(v->vals[k]) : NULL;
     }
     worker_free(w);
     free(w);

@@ -11,10 +11,14 @@
 #include "load/scenario.h"
 #include "load/stats.h"
 
+/* How the load phase does its socket I/O (docs/scenarios.md, "I/O"). */
+enum engine_io { ENGINE_IO_AUTO, ENGINE_IO_EPOLL, ENGINE_IO_URING };
+
 typedef struct engine_opts {
     int threads;
     int progress;   /* live line on stderr */
     int timeseries; /* collect per-second data */
+    int io;         /* enum engine_io (resolved: EPOLL or URING; AUTO means epoll) */
 } engine_opts_t;
 
 typedef struct engine_result {
@@ -23,6 +27,7 @@ typedef struct engine_result {
     int64_t start_unix_ms;
     int threads;
     int interrupted; /* stopped early by a signal */
+    int io;          /* enum engine_io the load phase used (EPOLL when a ring failed) */
 } engine_result_t;
 
 /* Resolves the scenario's address; returns 0 or -1 with a message on stderr. */
@@ -39,6 +44,13 @@ int engine_run(const scenario_t *s, const engine_opts_t *o, char *const *vars,
  * ids (may be NULL). Returns the number of failed requests + failed checks. */
 int engine_once(const scenario_t *s, const request_t *const *list, size_t n, int vu, char **vars,
                 int verbose, stats_t *stats);
+
+/* Parses "uring", "epoll" or "auto"; -1 when none of them. */
+int engine_io_parse(const char *name);
+/* AUTO -> epoll. URING -> uring when this build and kernel support it; else
+ * says so on stderr and returns epoll. */
+int engine_io_resolve(int io);
+const char *engine_io_name(int io);
 
 /* Asks a running engine_run to stop early (signal handler safe). */
 void engine_interrupt(void);

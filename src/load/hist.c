@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load/xalloc.h"
+
 int hist_init(hist_t *h, int digits) {
     memset(h, 0, sizeof *h);
     if (digits < 1 || digits > 5)
@@ -26,7 +28,7 @@ int hist_init(hist_t *h, int digits) {
     }
     h->bucket_count = buckets;
     h->counts_len = (size_t)(buckets + 1) << (bits - 1);
-    h->counts = calloc(h->counts_len, sizeof *h->counts);
+    h->counts = xcalloc(h->counts_len, sizeof *h->counts);
     if (!h->counts)
         return -1;
     h->min = UINT64_MAX;

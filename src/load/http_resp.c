@@ -4,6 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "load/xalloc.h"
+
 enum {
     S_STATUS,
     S_HEADER,
@@ -67,7 +69,7 @@ static int keep(http_resp_t *r, const char *p, size_t n) {
         size_t cap = r->body_cap ? r->body_cap : 4096;
         while (cap < r->body_len + n + 1)
             cap *= 2;
-        char *b = realloc(r->body, cap);
+        char *b = xrealloc(r->body, cap);
         if (!b)
             return -1;
         r->body = b;

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load/xalloc.h"
+
 int jpath_parse(jpath_t *p, const char *text) {
     memset(p, 0, sizeof *p);
     if (!text || !*text)
@@ -12,13 +14,13 @@ int jpath_parse(jpath_t *p, const char *text) {
         s = "";
     else if (strncmp(s, "$.", 2) == 0)
         s += 2;
-    p->text = strdup(text);
+    p->text = xstrdup(text);
     if (*s == '\0')
         return 0;
     int n = 1;
     for (const char *c = s; *c; c++)
         n += *c == '.';
-    p->seg = calloc((size_t)n, sizeof *p->seg);
+    p->seg = xcalloc((size_t)n, sizeof *p->seg);
     for (int i = 0; i < n; i++) {
         const char *dot = strchr(s, '.');
         size_t len = dot ? (size_t)(dot - s) : strlen(s);
@@ -27,7 +29,7 @@ int jpath_parse(jpath_t *p, const char *text) {
             jpath_free(p);
             return -1;
         }
-        p->seg[i] = strndup(s, len);
+        p->seg[i] = xstrndup(s, len);
         s += len + (dot ? 1 : 0);
     }
     p->nseg = n;

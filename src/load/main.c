@@ -1,4 +1,5 @@
 /* benchlab-load: run / verify / merge / inspect (see docs/scenarios.md). */
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -8,21 +9,27 @@
 #include <unistd.h>
 
 #include "load/engine.h"
+#include "load/limits.h"
 #include "load/summary.h"
+#include "load/xalloc.h"
 
 #define EXIT_THRESHOLD 99
 #define EXIT_USAGE 2
+#define EXIT_OUTPUT 3 /* the summary or time series could not be written */
 
 static void usage(FILE *out) {
     fprintf(
         out,
         "usage: benchlab-load run FILE [--base-url URL] [--vus N] [--duration D] [--iterations N]\n"
-        "                         [--rate R] [--max-vus N] [--threads T] [--summary-export PATH]\n"
+        "                         [--rate R] [--max-vus N] [--threads T] [--io uring|epoll|auto]\n"
+        "                         [--summary-export PATH]\n"
         "                         [--timeseries PATH] [--quiet]\n"
         "       benchlab-load verify FILE --base-url URL\n"
+        "       benchlab-load check FILE [run's flags]   (the file and flags, no request sent)\n"
         "       benchlab-load merge A.json B.json ... --out C.json [--parallel]\n"
         "       benchlab-load inspect FILE.json\n"
-        "exit codes: 0 ok, 99 a threshold failed, 2 usage or scenario error, 1 other failure\n");
+        "exit codes: 0 ok, 99 a threshold failed, 2 usage or scenario error, 3 the summary or\n"
+        "time series could not be written (disk full?), 1 other failure\n");
 }
 
 typedef struct cli {
@@ -30,15 +37,17 @@ typedef struct cli {
     long vus, iterations, max_vus, threads;
     double duration, rate;
     int quiet;
+    int io; /* enum engine_io */
 } cli_t;
 
-static int parse_long(const char *flag, const char *v, long min, long *out) {
+/* A decimal integer in [min, max]: no sign, blank, suffix or overflow. */
+static int parse_long(const char *flag, const char *v, long min, long max, long *out) {
     char *end;
     errno = 0;
-    long n = v ? strtol(v, &end, 10) : 0;
-    if (!v || errno || end == v || *end || n < min) {
-        fprintf(stderr, "benchlab-load: %s: expected an integer >= %ld, got \"%s\"\n", flag, min,
-                v ? v : "");
+    long n = v && isdigit((unsigned char)*v) ? strtol(v, &end, 10) : 0;
+    if (!v || !isdigit((unsigned char)*v) || errno || *end || n < min || n > max) {
+        fprintf(stderr, "benchlab-load: %s: expected an integer from %ld to %ld, got \"%s\"\n",
+                flag, min, max, v ? v : "");
         return -1;
     }
     *out = n;
@@ -49,6 +58,14 @@ static int parse_cli(int argc, char **argv, cli_t *c) {
     memset(c, 0, sizeof *c);
     c->duration = c->rate = -1;
     c->vus = c->iterations = c->max_vus = c->threads = -1;
+    const char *io_env = getenv("BENCHLAB_LOAD_IO"); /* the default of --io (tests run both) */
+    c->io = io_env && *io_env ? engine_io_parse(io_env) : ENGINE_IO_AUTO;
+    if (c->io < 0) {
+        fprintf(stderr,
+                "benchlab-load: BENCHLAB_LOAD_IO: expected uring, epoll or auto, got \"%s\"\n",
+                io_env);
+        return -1;
+    }
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -75,29 +92,42 @@ static int parse_cli(int argc, char **argv, cli_t *c) {
             c->summary = v;
         else if (strcmp(a, "--timeseries") == 0)
             c->timeseries = v;
-        else if (strcmp(a, "--vus") == 0) {
-            if (parse_long(a, v, 1, &c->vus))
+        else if (strcmp(a, "--io") == 0) {
+            if ((c->io = engine_io_parse(v)) < 0) {
+                fprintf(stderr, "benchlab-load: --io: expected uring, epoll or auto, got \"%s\"\n",
+                        v);
+                return -1;
+            }
+        } else if (strcmp(a, "--vus") == 0) {
+            if (parse_long(a, v, 1, LOAD_MAX_VUS, &c->vus))
                 return -1;
         } else if (strcmp(a, "--iterations") == 0) {
-            if (parse_long(a, v, 1, &c->iterations))
+            if (parse_long(a, v, 1, LOAD_MAX_ITERATIONS, &c->iterations))
                 return -1;
         } else if (strcmp(a, "--max-vus") == 0) {
-            if (parse_long(a, v, 1, &c->max_vus))
+            if (parse_long(a, v, 1, LOAD_MAX_VUS, &c->max_vus))
                 return -1;
         } else if (strcmp(a, "--threads") == 0) {
-            if (parse_long(a, v, 1, &c->threads))
+            if (parse_long(a, v, 1, LOAD_MAX_THREADS, &c->threads))
                 return -1;
         } else if (strcmp(a, "--duration") == 0) {
-            if (parse_duration(v, &c->duration) || c->duration <= 0) {
+            if (parse_duration(v, &c->duration) || c->duration <= 0 ||
+                c->duration > LOAD_MAX_DURATION_S) {
                 fprintf(stderr,
-                        "benchlab-load: --duration: expected e.g. 30s, 500ms, 2m; got \"%s\"\n", v);
+                        "benchlab-load: --duration: expected e.g. 30s, 500ms, 2m (at most 7 "
+                        "days); got \"%s\"\n",
+                        v);
                 return -1;
             }
         } else if (strcmp(a, "--rate") == 0) {
             char *end;
+            errno = 0;
             c->rate = strtod(v, &end);
-            if (end == v || *end || !(c->rate > 0)) {
-                fprintf(stderr, "benchlab-load: --rate: expected a number > 0, got \"%s\"\n", v);
+            if (end == v || *end || errno || !(c->rate > 0) || !(c->rate <= LOAD_MAX_RATE)) {
+                fprintf(stderr,
+                        "benchlab-load: --rate: expected a number > 0 and at most %.0f "
+                        "(iterations per second), got \"%s\"\n",
+                        LOAD_MAX_RATE, v);
                 return -1;
             }
         } else {
@@ -158,9 +188,9 @@ static scenario_t *prepare(const cli_t *c) {
 }
 
 static char **copy_vars(const scenario_t *s) {
-    char **v = calloc(s->vars.n + 1, sizeof *v);
+    char **v = xcalloc(s->vars.n + 1, sizeof *v);
     for (size_t i = 0; i < s->vars.n; i++)
-        v[i] = s->var_init[i] ? strdup(s->var_init[i]) : NULL;
+        v[i] = s->var_init[i] ? xstrdup(s->var_init[i]) : NULL;
     return v;
 }
 
@@ -171,7 +201,7 @@ static void free_vars(const scenario_t *s, char **v) {
 }
 
 static const request_t **list_of(request_t *reqs, size_t n) {
-    const request_t **l = calloc(n + 1, sizeof *l);
+    const request_t **l = xcalloc(n + 1, sizeof *l);
     for (size_t i = 0; i < n; i++)
         l[i] = &reqs[i];
     return l;
@@ -184,6 +214,35 @@ static void raise_fd_limit(void) {
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
+}
+
+/* The connections the run needs must fit this process (limits.h), checked
+ * before anything is allocated for them; the message names the flag (or
+ * the file's field) that asked for them. 0 or -1. */
+static int check_capacity(const cli_t *c, const scenario_t *s) {
+    int open = s->rate > 0;
+    long conns = open ? s->max_vus : s->vus;
+    long threads = c->threads > 0 ? c->threads : 1;
+    char err[512];
+    if (load_check_capacity(conns, (int)(threads < conns ? threads : conns), s->rate,
+                            s->request_timeout_s, err, sizeof err) == 0)
+        return 0;
+    const char *flag = NULL, *field = NULL;
+    if (open && c->max_vus > 0)
+        flag = "--max-vus";
+    else if (open && json_object_get(s->doc, "max_vus"))
+        field = "max_vus";
+    else if (c->vus > 0)
+        flag = "--vus";
+    else
+        field = "vus";
+    if (flag)
+        fprintf(stderr, "benchlab-load: %s %ld: more than this process can hold: %s\n", flag, conns,
+                err);
+    else
+        fprintf(stderr, "benchlab-load: %s: %s: more than this process can hold: %s\n", c->file,
+                field, err);
+    return -1;
 }
 
 static void on_signal(int sig) {
@@ -200,6 +259,10 @@ static int cmd_run(int argc, char **argv) {
     scenario_t *s = prepare(&c);
     if (!s)
         return EXIT_USAGE;
+    if (check_capacity(&c, s)) {
+        scenario_free(s);
+        return EXIT_USAGE;
+    }
     if (engine_resolve(s)) {
         scenario_free(s);
         return 1;
@@ -221,7 +284,7 @@ static int cmd_run(int argc, char **argv) {
         goto out;
     }
     engine_opts_t o = {c.threads > 0 ? (int)c.threads : 1, !c.quiet && isatty(STDERR_FILENO),
-                       c.timeseries != NULL};
+                       c.timeseries != NULL, engine_io_resolve(c.io)};
     engine_result_t res;
     if (engine_run(s, &o, vars, &res)) {
         rc = 1;
@@ -231,7 +294,7 @@ static int cmd_run(int argc, char **argv) {
     char **tvars = copy_vars(s);
     for (size_t i = 0; i < s->vars.n; i++) { /* teardown sees the values after setup */
         free(tvars[i]);
-        tvars[i] = vars[i] ? strdup(vars[i]) : NULL;
+        tvars[i] = vars[i] ? xstrdup(vars[i]) : NULL;
     }
     if (s->nteardown) {
         if (engine_once(s, teardown, s->nteardown, 0, tvars, 1, NULL) != 0)
@@ -248,16 +311,17 @@ static int cmd_run(int argc, char **argv) {
     int failed = summary_eval_thresholds(sum);
     summary_print(sum, stdout);
     fflush(stdout);
-    if (c.summary && summary_write(sum, c.summary))
-        rc = 1;
+    int unwritten = c.summary && summary_write(sum, c.summary);
     if (c.timeseries && summary_write_timeseries(&res.st, c.timeseries))
-        rc = 1;
+        unwritten = 1;
     if (rc == 0 && failed)
         rc = EXIT_THRESHOLD;
     if (res.interrupted) {
         fprintf(stderr, "benchlab-load: interrupted; the summary covers the run so far\n");
         rc = 1;
     }
+    if (unwritten)
+        rc = EXIT_OUTPUT; /* no result to read: the caller must not take it for one */
     json_decref(sum);
     free_vars(s, tvars);
     stats_free(&res.st);
@@ -305,10 +369,30 @@ static int cmd_verify(int argc, char **argv) {
     return failures ? 1 : 0;
 }
 
+/* What run would refuse, without sending anything: the strict loader, the
+ * flags against the file (serial, rate with iterations) and the capacity
+ * check. benchlab run checks every unit's scenario this way before the first
+ * run. Exit 0, or 2 with the message naming the file and field (or flag). */
+static int cmd_check(int argc, char **argv) {
+    cli_t c;
+    if (parse_cli(argc, argv, &c)) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    scenario_t *s = prepare(&c);
+    if (!s)
+        return EXIT_USAGE;
+    int rc = check_capacity(&c, s) ? EXIT_USAGE : 0;
+    if (rc == 0 && !c.quiet)
+        printf("check %s: ok\n", c.file);
+    scenario_free(s);
+    return rc;
+}
+
 static int cmd_merge(int argc, char **argv) {
     const char *out = NULL;
     int parallel = 0, n = 0;
-    char **files = calloc((size_t)argc, sizeof *files);
+    char **files = xcalloc((size_t)argc, sizeof *files);
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
             out = argv[++i];
@@ -332,6 +416,7 @@ static int cmd_merge(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+    xalloc_init();
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;
@@ -343,6 +428,8 @@ int main(int argc, char **argv) {
         return cmd_verify(argc, argv);
     if (strcmp(cmd, "merge") == 0)
         return cmd_merge(argc, argv);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc, argv);
     if (strcmp(cmd, "inspect") == 0) {
         if (argc != 3) {
             usage(stderr);

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load/limits.h"
+#include "load/xalloc.h"
+
 /* Field paths in messages are cut at the buffer size on purpose. */
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -107,7 +110,7 @@ static int optional_name(ld_t *l, json_t *j, const char *path, char **out) {
     sub(p, sizeof p, path, "name");
     if (get_string(l, nm, p, &s))
         return -1;
-    *out = strdup(s);
+    *out = xstrdup(s);
     return 1;
 }
 
@@ -141,23 +144,27 @@ int parse_duration(const char *s, double *out) {
 }
 
 static int get_duration(ld_t *l, json_t *j, const char *path, double *out) {
-    if (json_is_number(j) && json_number_value(j) >= 0) {
+    if (json_is_number(j) && json_number_value(j) >= 0 &&
+        json_number_value(j) <= LOAD_MAX_DURATION_S) {
         *out = json_number_value(j);
         return 0;
     }
-    if (json_is_string(j) && parse_duration(json_string_value(j), out) == 0)
+    if (json_is_string(j) && parse_duration(json_string_value(j), out) == 0 &&
+        *out <= LOAD_MAX_DURATION_S)
         return 0;
-    return bad(l, path, "expected a duration such as \"30s\", \"500ms\", \"2m\" or seconds");
+    return bad(
+        l, path,
+        "expected a duration such as \"30s\", \"500ms\", \"2m\" or seconds (at most 7 days)");
 }
 
 static int int_list(ld_t *l, json_t *j, const char *path, int **out, size_t *n) {
     if (json_is_integer(j)) {
-        *out = malloc(sizeof **out);
+        *out = xmalloc(sizeof **out);
         (*out)[0] = (int)json_integer_value(j);
         *n = 1;
     } else if (json_is_array(j) && json_array_size(j) > 0) {
         *n = json_array_size(j);
-        *out = calloc(*n, sizeof **out);
+        *out = xcalloc(*n, sizeof **out);
         for (size_t i = 0; i < *n; i++) {
             json_t *e = json_array_get(j, i);
             if (!json_is_integer(e)) {
@@ -220,7 +227,7 @@ static int load_check(ld_t *l, json_t *j, const char *path, check_t *c) {
         if (get_string(l, bc, p, &s))
             return -1;
         c->kind = CK_CONTAINS;
-        c->text = strdup(s);
+        c->text = xstrdup(s);
         snprintf(name, sizeof name, "body contains \"%.400s\"", s);
         if (json_object_get(j, "equals") || json_object_get(j, "exists") ||
             json_object_get(j, "length") || json_object_get(j, "min_length"))
@@ -270,7 +277,7 @@ static int load_check(ld_t *l, json_t *j, const char *path, check_t *c) {
     if (given < 0)
         return -1;
     if (!given)
-        c->name = strdup(name);
+        c->name = xstrdup(name);
     return 0;
 }
 
@@ -341,7 +348,7 @@ static int load_multipart(ld_t *l, json_t *j, const char *path, request_t *r) {
             buf_adds(&h, "\r\n\r\n");
             tmpl_add_lit(t, h.p, h.len);
             /* printable, deterministic content: lines of 63 letters and a newline */
-            char *data = malloc((size_t)n + 1);
+            char *data = xmalloc((size_t)n + 1);
             for (int64_t k = 0; k < n; k++)
                 data[k] = (k % 64 == 63) ? '\n' : (char)('a' + (k % 64) % 26);
             tmpl_add_lit(t, data, (size_t)n);
@@ -366,7 +373,7 @@ static int load_multipart(ld_t *l, json_t *j, const char *path, request_t *r) {
     tmpl_add_lit(t, end, strlen(end));
     char ct[128];
     snprintf(ct, sizeof ct, "multipart/form-data; boundary=%s", boundary);
-    r->content_type = strdup(ct);
+    r->content_type = xstrdup(ct);
     r->body_kind = BODY_MULTIPART;
     return 0;
 }
@@ -386,7 +393,7 @@ static int load_request(ld_t *l, json_t *j, const char *path, request_t *r) {
         return -1;
     if (!valid_token(method))
         return bad(l, p, "\"%s\" is not an HTTP method", method);
-    r->method = strdup(method);
+    r->method = xstrdup(method);
     for (char *c = r->method; *c; c++)
         *c = (char)toupper((unsigned char)*c);
     r->head = strcmp(r->method, "HEAD") == 0;
@@ -411,7 +418,7 @@ static int load_request(ld_t *l, json_t *j, const char *path, request_t *r) {
     if (!given) {
         size_t n = strcspn(pathstr, "?");
         size_t len = strlen(r->method) + n + 2;
-        r->name = malloc(len);
+        r->name = xmalloc(len);
         snprintf(r->name, len, "%s %.*s", r->method, (int)n, pathstr);
     }
     json_t *hs = json_object_get(j, "headers");
@@ -419,7 +426,7 @@ static int load_request(ld_t *l, json_t *j, const char *path, request_t *r) {
         sub(p, sizeof p, path, "headers");
         if (want_object(l, hs, p))
             return -1;
-        r->headers = calloc(json_object_size(hs) + 1, sizeof *r->headers);
+        r->headers = xcalloc(json_object_size(hs) + 1, sizeof *r->headers);
         const char *key;
         json_t *v;
         json_object_foreach(hs, key, v) {
@@ -430,7 +437,7 @@ static int load_request(ld_t *l, json_t *j, const char *path, request_t *r) {
             header_t *h = &r->headers[r->nheaders];
             if (tmpl(l, v, hp, &h->value))
                 return -1;
-            h->name = strdup(key);
+            h->name = xstrdup(key);
             r->nheaders++;
             const char *s = json_string_value(v);
             if (strchr(s, '\r') || strchr(s, '\n'))
@@ -452,7 +459,7 @@ static int load_request(ld_t *l, json_t *j, const char *path, request_t *r) {
         if (tmpl_compile_json(&r->body, js, &l->s->vars, e, sizeof e))
             return bad(l, p, "%s", e);
         r->body_kind = BODY_JSON;
-        r->content_type = strdup("application/json");
+        r->content_type = xstrdup("application/json");
     } else if (mp) {
         sub(p, sizeof p, path, "multipart");
         if (load_multipart(l, mp, p, r))
@@ -469,7 +476,7 @@ static int load_request(ld_t *l, json_t *j, const char *path, request_t *r) {
         sub(p, sizeof p, path, "checks");
         if (!json_is_array(cks))
             return bad(l, p, "expected an array of checks, found %s", typename(cks));
-        r->checks = calloc(json_array_size(cks) + 1, sizeof *r->checks);
+        r->checks = xcalloc(json_array_size(cks) + 1, sizeof *r->checks);
         size_t i;
         json_t *c;
         json_array_foreach(cks, i, c) {
@@ -493,8 +500,8 @@ static int load_request(ld_t *l, json_t *j, const char *path, request_t *r) {
         if (want_object(l, xt, p))
             return -1;
         size_t n = json_object_size(xt);
-        r->extract_var = calloc(n + 1, sizeof *r->extract_var);
-        r->extract_path = calloc(n + 1, sizeof *r->extract_path);
+        r->extract_var = xcalloc(n + 1, sizeof *r->extract_var);
+        r->extract_path = xcalloc(n + 1, sizeof *r->extract_path);
         const char *key;
         json_t *v;
         json_object_foreach(xt, key, v) {
@@ -519,7 +526,7 @@ static int load_request_list(ld_t *l, json_t *j, const char *path, request_t **o
     if (!json_is_array(j))
         return bad(l, path, "expected an array of requests, found %s", typename(j));
     *n = 0;
-    *out = calloc(json_array_size(j) + 1, sizeof **out);
+    *out = xcalloc(json_array_size(j) + 1, sizeof **out);
     size_t i;
     json_t *r;
     json_array_foreach(j, i, r) {
@@ -601,8 +608,8 @@ static int load_iteration(ld_t *l, json_t *j) {
     if (let) {
         if (want_object(l, let, "iteration.let"))
             return -1;
-        s->let_var = calloc(json_object_size(let) + 1, sizeof *s->let_var);
-        s->let_val = calloc(json_object_size(let) + 1, sizeof *s->let_val);
+        s->let_var = xcalloc(json_object_size(let) + 1, sizeof *s->let_var);
+        s->let_val = xcalloc(json_object_size(let) + 1, sizeof *s->let_val);
         const char *name;
         json_t *v;
         json_object_foreach(let, name, v) {
@@ -616,9 +623,9 @@ static int load_iteration(ld_t *l, json_t *j) {
     if ((groups != NULL) == (reqs != NULL))
         return bad(l, "iteration", "needs exactly one of \"groups\" or \"requests\"");
     if (reqs) {
-        s->groups = calloc(1, sizeof *s->groups);
+        s->groups = xcalloc(1, sizeof *s->groups);
         s->ngroups = 1;
-        s->groups[0].name = strdup("default");
+        s->groups[0].name = xstrdup("default");
         s->groups[0].weight = 1;
         if (load_request_list(l, reqs, "iteration.requests", &s->groups[0].requests,
                               &s->groups[0].nrequests))
@@ -628,7 +635,7 @@ static int load_iteration(ld_t *l, json_t *j) {
     } else {
         if (!json_is_array(groups) || json_array_size(groups) == 0)
             return bad(l, "iteration.groups", "expected a non-empty array of groups");
-        s->groups = calloc(json_array_size(groups), sizeof *s->groups);
+        s->groups = xcalloc(json_array_size(groups), sizeof *s->groups);
         size_t i;
         json_t *g;
         json_array_foreach(groups, i, g) {
@@ -647,7 +654,7 @@ static int load_iteration(ld_t *l, json_t *j) {
             for (size_t k = 0; k < i; k++)
                 if (strcmp(s->groups[k].name, name) == 0)
                     return bad(l, p, "duplicate group name \"%s\"", name);
-            G->name = strdup(name);
+            G->name = xstrdup(name);
             G->weight = 1;
             json_t *w = json_object_get(g, "weight");
             if (w) {
@@ -673,8 +680,8 @@ static int load_iteration(ld_t *l, json_t *j) {
     }
     s->nrequests = nreq;
     s->nchecks = nck;
-    s->reqs = calloc(nreq + 1, sizeof *s->reqs);
-    s->checks = calloc(nck + 1, sizeof *s->checks);
+    s->reqs = xcalloc(nreq + 1, sizeof *s->reqs);
+    s->checks = xcalloc(nck + 1, sizeof *s->checks);
     nreq = nck = 0;
     for (size_t g = 0; g < s->ngroups; g++)
         for (size_t r = 0; r < s->groups[g].nrequests; r++) {
@@ -698,7 +705,7 @@ static int load_thresholds(ld_t *l, json_t *j) {
     const char *key;
     json_t *v;
     json_object_foreach(j, key, v) total += json_is_array(v) ? json_array_size(v) : 1;
-    s->thresholds = calloc(total + 1, sizeof *s->thresholds);
+    s->thresholds = xcalloc(total + 1, sizeof *s->thresholds);
     json_object_foreach(j, key, v) {
         char p[512];
         sub(p, sizeof p, "thresholds", key);
@@ -757,14 +764,14 @@ static int load_top(ld_t *l, json_t *doc) {
     json_t *v;
     if ((v = json_object_get(doc, "base_url")) && get_string(l, v, "base_url", &url))
         return -1;
-    s->base_url = strdup(url);
+    s->base_url = xstrdup(url);
     int64_t n;
     s->vus = 10;
     if ((v = json_object_get(doc, "vus"))) {
         if (get_int(l, v, "vus", 1, &n))
             return -1;
-        if (n > 100000)
-            return bad(l, "vus", "at most 100000");
+        if (n > LOAD_MAX_VUS)
+            return bad(l, "vus", "at most %d", LOAD_MAX_VUS);
         s->vus = (int)n;
     }
     if ((v = json_object_get(doc, "serial"))) {
@@ -779,17 +786,21 @@ static int load_top(ld_t *l, json_t *doc) {
         return -1;
     if ((v = json_object_get(doc, "iterations")) && get_int(l, v, "iterations", 1, &s->iterations))
         return -1;
+    if (s->iterations > LOAD_MAX_ITERATIONS)
+        return bad(l, "iterations", "at most %d", LOAD_MAX_ITERATIONS);
     if ((v = json_object_get(doc, "rate"))) {
-        if (!json_is_number(v) || !(json_number_value(v) > 0))
-            return bad(l, "rate", "expected a number > 0 (iterations per second)");
+        if (!json_is_number(v) || !(json_number_value(v) > 0) ||
+            !(json_number_value(v) <= LOAD_MAX_RATE))
+            return bad(l, "rate", "expected a number > 0 and at most %.0f (iterations per second)",
+                       LOAD_MAX_RATE);
         s->rate = json_number_value(v);
     }
     s->max_vus = s->vus > 100 ? s->vus : 100;
     if ((v = json_object_get(doc, "max_vus"))) {
         if (get_int(l, v, "max_vus", 1, &n))
             return -1;
-        if (n > 100000)
-            return bad(l, "max_vus", "at most 100000");
+        if (n > LOAD_MAX_VUS)
+            return bad(l, "max_vus", "at most %d", LOAD_MAX_VUS);
         s->max_vus = (int)n;
     }
     s->connect_timeout_s = 5;
@@ -836,13 +847,13 @@ static int load_top(ld_t *l, json_t *doc) {
     }
     if (collect_vars(l, doc, ""))
         return -1;
-    s->var_init = calloc(s->vars.n + 1, sizeof *s->var_init);
+    s->var_init = xcalloc(s->vars.n + 1, sizeof *s->var_init);
     if (vars) {
         const char *key;
         json_t *val;
         json_object_foreach(vars, key, val) {
             int i = varnames_find(&s->vars, key);
-            s->var_init[i] = json_is_string(val) ? strdup(json_string_value(val)) : jstr(val);
+            s->var_init[i] = json_is_string(val) ? xstrdup(json_string_value(val)) : jstr(val);
         }
     }
     if ((v = json_object_get(doc, "setup")) &&
@@ -877,8 +888,8 @@ scenario_t *scenario_parse(const char *name, const char *text, size_t len, char 
         snprintf(err, errlen, "%s: line %d, column %d: %s", name, je.line, je.column, je.text);
         return NULL;
     }
-    scenario_t *s = calloc(1, sizeof *s);
-    s->file = strdup(name);
+    scenario_t *s = xcalloc(1, sizeof *s);
+    s->file = xstrdup(name);
     s->doc = doc;
     ld_t l = {name, err, errlen, s};
     if (load_top(&l, doc) ||
@@ -949,7 +960,7 @@ int scenario_set_base_url(scenario_t *s, const char *url, char *err, size_t errl
     }
     if (s->base_url != url) {
         free(s->base_url);
-        s->base_url = strdup(url);
+        s->base_url = xstrdup(url);
     }
     /* static requests: render once */
     for (size_t i = 0; i < s->nrequests; i++) {

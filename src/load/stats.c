@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load/xalloc.h"
+
 const char *const err_kind_names[ERR_KINDS] = {"connect", "timeout", "reset", "parse", "status"};
 
 int stats_init(stats_t *st, size_t ngroups, size_t nreqs, size_t nchecks, int timeseries) {
@@ -11,14 +13,14 @@ int stats_init(stats_t *st, size_t ngroups, size_t nreqs, size_t nchecks, int ti
     st->nreqs = nreqs;
     st->nchecks = nchecks;
     st->timeseries = timeseries;
-    st->group_dur = calloc(ngroups + 1, sizeof *st->group_dur);
-    st->req_dur = calloc(nreqs + 1, sizeof *st->req_dur);
-    st->group_reqs = calloc(ngroups + 1, sizeof(uint64_t));
-    st->group_failed = calloc(ngroups + 1, sizeof(uint64_t));
-    st->req_reqs = calloc(nreqs + 1, sizeof(uint64_t));
-    st->req_failed = calloc(nreqs + 1, sizeof(uint64_t));
-    st->check_pass = calloc(nchecks + 1, sizeof(uint64_t));
-    st->check_fail = calloc(nchecks + 1, sizeof(uint64_t));
+    st->group_dur = xcalloc(ngroups + 1, sizeof *st->group_dur);
+    st->req_dur = xcalloc(nreqs + 1, sizeof *st->req_dur);
+    st->group_reqs = xcalloc(ngroups + 1, sizeof(uint64_t));
+    st->group_failed = xcalloc(ngroups + 1, sizeof(uint64_t));
+    st->req_reqs = xcalloc(nreqs + 1, sizeof(uint64_t));
+    st->req_failed = xcalloc(nreqs + 1, sizeof(uint64_t));
+    st->check_pass = xcalloc(nchecks + 1, sizeof(uint64_t));
+    st->check_fail = xcalloc(nchecks + 1, sizeof(uint64_t));
     if (!st->group_dur || !st->req_dur || !st->group_reqs || !st->group_failed || !st->req_reqs ||
         !st->req_failed || !st->check_pass || !st->check_fail)
         return -1;
@@ -62,7 +64,7 @@ void stats_free(stats_t *st) {
 ts_sec_t *stats_second(stats_t *st, size_t sec) {
     if (sec >= st->nsec) {
         size_t n = sec + 1;
-        st->sec = realloc(st->sec, n * sizeof *st->sec);
+        st->sec = xrealloc(st->sec, n * sizeof *st->sec);
         for (size_t i = st->nsec; i < n; i++)
             memset(&st->sec[i], 0, sizeof st->sec[i]);
         st->nsec = n;
@@ -73,8 +75,8 @@ ts_sec_t *stats_second(stats_t *st, size_t sec) {
 static void ts_add(ts_sec_t *d, const uint32_t *slot, const uint64_t *count, size_t n) {
     if (n == 0)
         return;
-    d->slot = realloc(d->slot, (d->n + n) * sizeof *d->slot);
-    d->count = realloc(d->count, (d->n + n) * sizeof *d->count);
+    d->slot = xrealloc(d->slot, (d->n + n) * sizeof *d->slot);
+    d->count = xrealloc(d->count, (d->n + n) * sizeof *d->count);
     memcpy(d->slot + d->n, slot, n * sizeof *slot);
     memcpy(d->count + d->n, count, n * sizeof *count);
     d->n += n;

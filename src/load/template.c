@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "load/rng.h"
+#include "load/xalloc.h"
 
 static const char *const reserved[] = {"vu", "iter", "rand", "now_ms", "uuid", "raw"};
 
@@ -34,8 +35,8 @@ int varnames_add(varnames_t *v, const char *name) {
     int i = varnames_find(v, name);
     if (i >= 0)
         return i;
-    v->names = realloc(v->names, (v->n + 1) * sizeof *v->names);
-    v->names[v->n] = strdup(name);
+    v->names = xrealloc(v->names, (v->n + 1) * sizeof *v->names);
+    v->names[v->n] = xstrdup(name);
     return (int)v->n++;
 }
 
@@ -48,7 +49,7 @@ void varnames_free(varnames_t *v) {
 }
 
 static tseg_t *push(tmpl_t *t) {
-    t->segs = realloc(t->segs, (t->n + 1) * sizeof *t->segs);
+    t->segs = xrealloc(t->segs, (t->n + 1) * sizeof *t->segs);
     tseg_t *s = &t->segs[t->n++];
     memset(s, 0, sizeof *s);
     return s;
@@ -59,7 +60,7 @@ void tmpl_add_lit(tmpl_t *t, const char *s, size_t n) {
         return;
     if (t->n && t->segs[t->n - 1].kind == TS_LIT) {
         tseg_t *last = &t->segs[t->n - 1];
-        last->lit = realloc(last->lit, last->len + n + 1);
+        last->lit = xrealloc(last->lit, last->len + n + 1);
         memcpy(last->lit + last->len, s, n);
         last->len += n;
         last->lit[last->len] = '\0';
@@ -67,7 +68,7 @@ void tmpl_add_lit(tmpl_t *t, const char *s, size_t n) {
     }
     tseg_t *g = push(t);
     g->kind = TS_LIT;
-    g->lit = strndup(s, n);
+    g->lit = xstrndup(s, n);
     g->len = n;
 }
 
@@ -194,7 +195,7 @@ static int compile(tmpl_t *t, const char *src, int escape, int *raw_count, const
             snprintf(err, errlen, "\"{{\" without a closing \"}}\"");
             return -1;
         }
-        char *body = strndup(open + 2, (size_t)(close - open - 2));
+        char *body = xstrndup(open + 2, (size_t)(close - open - 2));
         int raw = 0;
         int rc = placeholder(t, body, escape, &raw, vars, err, errlen);
         free(body);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load/xalloc.h"
+
 static const struct {
     const char *name;
     int metric;
@@ -46,7 +48,7 @@ int threshold_parse(threshold_t *t, const char *key, const char *expr, char *err
             snprintf(err, errlen, "a metric filter must be {group:NAME}");
             return -1;
         }
-        t->group = strndup(brace + 7, n - 8);
+        t->group = xstrndup(brace + 7, n - 8);
     }
     const char *e = expr;
     while (isspace((unsigned char)*e))
@@ -116,7 +118,7 @@ int threshold_parse(threshold_t *t, const char *key, const char *expr, char *err
         goto fail;
     }
     size_t ll = strlen(key) + strlen(expr) + 3;
-    t->label = malloc(ll);
+    t->label = xmalloc(ll);
     snprintf(t->label, ll, "%s: %s", key, expr);
     return 0;
 fail:

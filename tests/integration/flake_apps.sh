@@ -37,7 +37,7 @@ system=$(flake_system) || fail "no flake system for $(uname -m)"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/flake-apps.XXXXXX")
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-export XDG_CACHE_HOME=$tmp/cache
+flake_private_nix
 
 # The flake as check-flake sees it, and the local stand-ins for the store.
 mkdir -p "$tmp/flake" "$tmp/src" "$tmp/labbin"

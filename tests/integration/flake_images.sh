@@ -40,7 +40,7 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
-export XDG_CACHE_HOME=$tmp/cache
+flake_private_nix
 mkdir -p "$tmp/flake"
 ci/check-flake --copy "$tmp/flake"
 

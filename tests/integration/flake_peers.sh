@@ -4,11 +4,13 @@
 # evaluated against the stand-in nixpkgs (ci/nix-stub), then
 #  1. Express's dependencies: every entry of peers/express/package-lock.json is
 #     fetched by a fixed-output derivation whose hash is the entry's integrity
-#     and whose URL is the registry's tarball URL; where npm's cache on this
-#     machine has fetched the same tarball, its URL and integrity agree;
+#     and whose URL is the registry's tarball URL; `npm ci` of the same lock
+#     into a temporary directory, with an empty private npm cache, fetches
+#     every one of them from that same URL with that same integrity (the
+#     registry is needed for this; offline, this part and Express's run skip);
 #  2. the launchers (their text as the flake writes it, with the store paths
 #     pointed at local equivalents: Debian's python3 and node, a copy of the
-#     tree, the working tree's node_modules) refuse a missing BENCHLAB_LISTEN,
+#     tree, the node_modules npm ci just installed) refuse a missing BENCHLAB_LISTEN,
 #     serve /health and GET /users against PostgreSQL and Redis with the port on
 #     the server's command line (benchlab down checks it), and exit 0 on
 #     SIGTERM;
@@ -19,7 +21,9 @@
 #     launcher the lab links (same store path), /bin/sh for the lab's wrapper.
 # A running stack is used when BENCHLAB_PG/BENCHLAB_REDIS are set (make check),
 # else a small one from peers/dev/stack.sh. A runtime that is missing (python3
-# without FastAPI, node, or Express's node_modules) skips that peer's run only.
+# without FastAPI, node, or the registry for npm ci) skips that peer's run only.
+# Nothing of this machine's state is used: no ~/.npm, no node_modules of the
+# working tree, a private Nix setup (ci/nix-private.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ "${BENCHLAB_SKIP_FLAKE_CHECK:-0}" = 1 ]; then
@@ -27,7 +31,6 @@ if [ "${BENCHLAB_SKIP_FLAKE_CHECK:-0}" = 1 ]; then
     exit 0
 fi
 BUILD=${BUILD:-build}
-root=$(pwd)
 fail() {
     echo "FAIL: $*"
     exit 1
@@ -52,7 +55,7 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
-export XDG_CACHE_HOME=$tmp/cache
+flake_private_nix
 mkdir -p "$tmp/flake"
 ci/check-flake --copy "$tmp/flake"
 
@@ -71,7 +74,22 @@ outpath() { jq -r --arg d "$2" '.[$d].outputs.out.path' "$1"; }
 
 echo "== 1. Express's locked dependencies, fetched by their integrity"
 drvs peer-express >/dev/null
-python3 - "$tmp/peer-express.json" peers/express/package-lock.json "$HOME/.npm/_cacache/index-v5" <<'PY'
+# What npm itself fetches for this lock: npm ci into a temporary copy of the
+# app, with an empty cache of its own (never ~/.npm: a warm cache would answer
+# without the registry, and a cold one would change what this test sees).
+npmapp=$tmp/npm-app
+mkdir -p "$npmapp"
+cp peers/express/package.json peers/express/package-lock.json "$npmapp/"
+npm_ok=0
+if ! command -v npm >/dev/null; then
+    echo "SKIP: npm ci of the lock: npm is not installed (ci/debian-packages.txt, # peers)"
+elif (cd "$npmapp" && npm_config_cache=$tmp/npm-cache npm ci --omit=dev --no-audit --no-fund \
+    --loglevel=error) >"$tmp/npm.log" 2>&1; then
+    npm_ok=1
+else
+    echo "SKIP: npm ci of the lock failed (offline?): $(grep -m1 -i 'err' "$tmp/npm.log" || tail -n 1 "$tmp/npm.log")"
+fi
+python3 - "$tmp/peer-express.json" peers/express/package-lock.json "$tmp/npm-cache/_cacache/index-v5" "$npm_ok" <<'PY'
 import base64, json, os, sys
 drvs = json.load(open(sys.argv[1]))
 lock = json.load(open(sys.argv[2]))["packages"]
@@ -91,7 +109,7 @@ if len(sources) != 1:
 patched = json.loads(sources[0]["env"]["packageLock"])["packages"]
 if set(patched) != set(lock):
     fail("importNpmLock's lock has other entries than peers/express/package-lock.json")
-# what npm itself fetched on this machine (its cache index), when it did
+# what npm ci fetched just now into its private cache (its cache index)
 npm = {}
 for dirpath, _, files in os.walk(sys.argv[3]):
     for f in files:
@@ -129,10 +147,10 @@ for path, entry in lock.items():
             fail("%s: npm's cache has another integrity for %s" % (path, url))
         confirmed += 1
 print("ok   %d locked packages: each fetched from the registry URL by the lock's integrity hash" % n)
-if confirmed:
-    print("ok   %d of them fetched by npm on this machine from the same URL with the same integrity" % confirmed)
-else:
-    print("     (npm's cache here has none of them to compare the URLs with)")
+if sys.argv[4] == "1":
+    if confirmed != n:
+        fail("npm ci fetched only %d of the %d locked packages from the URLs the flake uses" % (confirmed, n))
+    print("ok   npm ci fetched all %d from the same URLs with the same integrity" % confirmed)
 PY
 
 echo "== 2. the launchers, made local, against PostgreSQL and Redis"
@@ -163,11 +181,11 @@ script peer-fastapi benchlab-peer-fastapi \
     -e "s#/nix/store/[a-z0-9]{32}-python3-env-[^/]*/bin/python3#$localpy#g" \
     -e "s#/nix/store/[a-z0-9]{32}-source/start#$tmp/flake/peers/fastapi/start#g"
 # The Express app as buildNpmPackage installs it: the package's files and its
-# node_modules (here the working tree's, installed by npm ci from the same lock).
+# node_modules (here the ones npm ci installed above from the same lock).
 app=$tmp/express-app/lib/node_modules/benchlab-peer-express
 mkdir -p "$app"
 cp -R peers/express/package.json peers/express/package-lock.json peers/express/src "$app/"
-[ ! -d peers/express/node_modules ] || ln -s "$root/peers/express/node_modules" "$app/node_modules"
+[ "$npm_ok" != 1 ] || ln -s "$npmapp/node_modules" "$app/node_modules"
 script peer-express benchlab-peer-express \
     -e "s#/nix/store/[a-z0-9]{32}-benchlab-peer-express-app-[^/]*/lib#$tmp/express-app/lib#g" \
     -e "s#/nix/store/[a-z0-9]{32}-nodejs-[^/]*/bin/node#$(command -v node || echo /nonexistent/node)#g"
@@ -199,8 +217,8 @@ else
 fi
 if ! command -v node >/dev/null; then
     echo "SKIP: running benchlab-peer-express: node is not installed"
-elif [ ! -d peers/express/node_modules ]; then
-    echo "SKIP: running benchlab-peer-express: peers/express/node_modules is not installed (peers/express/install.sh)"
+elif [ "$npm_ok" != 1 ]; then
+    echo "SKIP: running benchlab-peer-express: npm ci of its lock failed (above)"
 else
     runnable+=(express)
 fi
@@ -270,18 +288,20 @@ grep -qE 'cp -R --no-preserve=mode /nix/store/[^ ]*/share/benchlab/scenarios \$o
 tree=$tmp/lab/share/benchlab
 mkdir -p "$tree/bin" "$tree/peers/fastapi" "$tree/peers/express" "$tmp/elsewhere"
 cp "$BUILD/benchlab" "$tree/bin/benchlab"
+# the lab's wrapper sets BENCHLAB_LOAD_BIN (run --dry-run checks the scenarios with it)
+loadbin=$(cd "$BUILD" && pwd)/benchlab-load
 cp -R scenarios "$tree/scenarios"
 ln -s "$tmp/benchlab-peer-fastapi" "$tree/peers/fastapi/start"
 ln -s "$tmp/benchlab-peer-express" "$tree/peers/express/start"
 for name in fastapi express; do
-    (cd "$tmp/elsewhere" && env -u BENCHLAB_ROOT "$tree/bin/benchlab" run reference-peers \
+    (cd "$tmp/elsewhere" && env -u BENCHLAB_ROOT BENCHLAB_LOAD_BIN="$loadbin" "$tree/bin/benchlab" run reference-peers \
         --implementation "$name" --profile unboxed --dry-run) >"$tmp/dry.log" 2>&1 ||
         { cat "$tmp/dry.log"; fail "benchlab run --implementation $name from the lab's tree"; }
     echo "ok   benchlab run reference-peers --implementation $name --dry-run: found peers/$name/start beside benchlab"
 done
 rm "$tree/peers/express/start"
 rc=0
-(cd "$tmp/elsewhere" && env -u BENCHLAB_ROOT "$tree/bin/benchlab" run reference-peers \
+(cd "$tmp/elsewhere" && env -u BENCHLAB_ROOT BENCHLAB_LOAD_BIN="$loadbin" "$tree/bin/benchlab" run reference-peers \
     --implementation express --profile unboxed --dry-run) >"$tmp/dry.log" 2>&1 || rc=$?
 if [ "$rc" -ne 2 ] || ! grep -qF "$tree/scenarios/../peers/express/start" "$tmp/dry.log"; then
     cat "$tmp/dry.log"

@@ -12,8 +12,13 @@ if ! command -v node >/dev/null; then
     echo "SKIP: peers_express: node is not installed"
     exit 0
 fi
-if ! peers/express/install.sh; then
-    echo "SKIP: peers_express: its npm dependencies are missing and 'npm ci' failed (offline?)"
+# npm ci (when node_modules is missing or older than the lock) from the
+# registry into an empty private cache, never ~/.npm: what a fresh machine does.
+npmcache=$(mktemp -d "${TMPDIR:-/tmp}/peers-express-npm.XXXXXX")
+trap 'rm -rf "$npmcache"' EXIT
+if ! npm_config_cache=$npmcache/cache peers/express/install.sh 2>"$npmcache/npm.log"; then
+    echo "SKIP: peers_express: its npm dependencies are missing and 'npm ci' failed (offline?):"
+    tail -n 5 "$npmcache/npm.log"
     exit 0
 fi
 peers/run-conformance.sh express 1 || exit 1

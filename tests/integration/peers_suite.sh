@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Both peers pass the integration suite benchlab-server passes: for each of
-# fastapi and express whose runtime is present, a private stack serving that
+# The peers pass the integration suite benchlab-server passes: for each of
+# fastapi, express, django and rails (PEERS=...) whose runtime is present, a private stack serving that
 # peer (`benchlab up --implementation NAME` with peers/as-server as the server
 # program), then the HTTP-only C integration tests of the server
 # ($BUILD/tests/integration/server/test_{basic,cache_auth,db_advanced,users})
@@ -36,17 +36,24 @@ trap 'exit 130' INT TERM
 
 runtime_present() {
     case "$1" in
-    fastapi)
+    fastapi | fastapi-strict)
         python3 -c 'import fastapi, uvicorn, asyncpg, redis, jwt, bcrypt, multipart, httpx' 2>/dev/null ||
             /usr/bin/python3 -c 'import fastapi, uvicorn, asyncpg, redis, jwt, bcrypt, multipart, httpx' 2>/dev/null
         ;;
+    django)
+        python3 -c 'import django, rest_framework, psycopg2, django_redis, jwt, bcrypt, requests, gunicorn' 2>/dev/null ||
+            /usr/bin/python3 -c 'import django, rest_framework, psycopg2, django_redis, jwt, bcrypt, requests, gunicorn' 2>/dev/null
+        ;;
+    rails) ruby -e 'require "rails"; require "puma"; require "pg"; require "redis"; require "jwt"; require "bcrypt"' 2>/dev/null ;;
     express) command -v node >/dev/null && peers/express/install.sh >/dev/null 2>&1 ;;
     esac
 }
 
 failed=0
 ran=0
-for name in fastapi express; do
+# PEERS=name... checks only those. fastapi-strict is left out by default (its
+# stack and launcher are FastAPI's; make check stays short): PEERS=fastapi-strict.
+for name in ${PEERS:-fastapi express django rails}; do
     if ! runtime_present "$name"; then
         echo "SKIP: $name: its runtime is not installed (docs/peers.md)"
         continue

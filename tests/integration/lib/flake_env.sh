@@ -3,6 +3,9 @@
 # private $tmp from the caller.
 #   flake_need_nix   installs Debian's nix-bin when nix is missing (sudo when not root)
 #   flake_system     prints this machine's flake system (x86_64-linux, aarch64-linux)
+#   flake_private_nix  a private Nix setup under $tmp/nix (ci/nix-private.sh:
+#                    its own nix.conf, caches; nothing of /etc/nix, ~/.config,
+#                    the nixbld group); call it once $tmp exists
 #   nixc ARGS...     nix with flakes, offline, on the private store $tmp/store
 #   free_port        a free TCP port on 127.0.0.1
 
@@ -20,6 +23,10 @@ flake_system() {
     *) return 1 ;;
     esac
 }
+
+# shellcheck source=ci/nix-private.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../../ci/nix-private.sh"
+flake_private_nix() { nix_private "$tmp/nix"; }
 
 nixc() {
     nix --extra-experimental-features 'nix-command flakes' --offline --store "$tmp/store" \

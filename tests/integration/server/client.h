@@ -50,6 +50,11 @@ static inline int impl_is(const char *name) {
     return strcmp(impl_under_test(), name) == 0;
 }
 
+/* peers/fastapi and peers/fastapi-strict: one stack, the same answers. */
+static inline int impl_is_fastapi(void) {
+    return impl_is("fastapi") || impl_is("fastapi-strict");
+}
+
 /* Skips a test of something the contract leaves to benchlab-server (its own
  * options and names), saying why, when a peer is under test. */
 #define skip_unless_c_server(why)                                                                  \
@@ -61,15 +66,22 @@ static inline int impl_is(const char *name) {
     } while (0)
 
 /* A body that is not JSON at all: 422 (benchlab-server, FastAPI); Express's
- * body parser answers 400 entity.parse.failed before any route runs. */
+ * body parser answers 400 entity.parse.failed before any route runs, DRF's
+ * JSONParser a 400 ParseError, Rails' params parser a 400 Bad Request. */
 static inline long malformed_json_status(void) {
-    return impl_is("express") ? 400 : 422;
+    return impl_is("express") || impl_is("django") || impl_is("rails") ? 400 : 422;
 }
 
-/* A known path with a method it lacks: 405; Express routes by method and
- * path, so it is an unknown route there (404). */
+/* A known path with a method it lacks: 405; Express and Rails route by
+ * method and path, so it is an unknown route there (404). */
 static inline long wrong_method_status(void) {
-    return impl_is("express") ? 404 : 405;
+    return impl_is("express") || impl_is("rails") ? 404 : 405;
+}
+
+/* An empty query value (?page=): the default, except where the framework
+ * validates "" as an integer (FastAPI): 422. */
+static inline int empty_query_is_invalid(void) {
+    return impl_is_fastapi();
 }
 
 /* Header names are case-insensitive (uvicorn sends them in lower case). */

@@ -203,6 +203,82 @@ static void bad_rules_are_errors(void **state) {
     assert_int_equal(eval("{\"nope\": 1}", &c, err, sizeof err), -1);
 }
 
+/* --metric cpu: a throughput rule is judged on the CPU twin of its ratio (the
+ * server box's CPU us per request, den over num) and says "(cpu)"; a latency
+ * rule keeps its own metric. */
+static void cpu_metric_judges_throughput_rules(void **state) {
+    (void)state;
+    json_t *root =
+        json_loads("{\"claims\": ["
+                   "{\"id\": \"t\", \"claim\": \"t\", \"their\": \"-\", \"rules\": "
+                   "[{\"comparison\": \"basic-json\", \"op\": \">\", \"threshold\": 0}]},"
+                   "{\"id\": \"l\", \"claim\": \"l\", \"their\": \"-\", \"rules\": "
+                   "[{\"comparison\": \"pagination\", \"op\": \">\", \"threshold\": 0}]}]}",
+                   0, NULL);
+    assert_non_null(root);
+    claims_t rps, cpu;
+    char err[1024];
+    assert_int_equal(claims_evaluate_metric(&rps, root, "inline.json", &rep, false,
+                                            CLAIMS_METRIC_RPS, err, sizeof err),
+                     0);
+    assert_int_equal(claims_evaluate_metric(&cpu, root, "inline.json", &rep, false,
+                                            CLAIMS_METRIC_CPU, err, sizeof err),
+                     0);
+    assert_null(strstr(rps.items[0].ours, "(cpu)"));
+    assert_non_null(strstr(cpu.items[0].ours, "(cpu)"));
+    assert_int_equal(cpu.items[0].status, CLAIM_HOLDS); /* the fixture has box statistics */
+    assert_string_not_equal(cpu.items[0].ours, rps.items[0].ours);
+    assert_string_equal(cpu.items[1].ours, rps.items[1].ours); /* p95: not a throughput rule */
+    claims_free(&rps);
+    claims_free(&cpu);
+    json_decref(root);
+    claims_metric_t m;
+    assert_int_equal(claims_metric_parse("cpu", &m), 0);
+    assert_int_equal(m, CLAIMS_METRIC_CPU);
+    assert_int_not_equal(claims_metric_parse("watts", &m), 0);
+}
+
+/* One claim on basic-json judged by --metric cpu with the given op and threshold. */
+static claim_status_t cpu_verdict(const char *op, double t, char **ours) {
+    char text[512], err[1024];
+    snprintf(text, sizeof text,
+             "{\"claims\": [{\"id\": \"c\", \"claim\": \"c\", \"their\": \"-\", "
+             "\"rules\": [{\"comparison\": \"basic-json\", \"op\": \"%s\", "
+             "\"threshold\": %.17g}]}]}",
+             op, t);
+    json_t *root = json_loads(text, 0, NULL);
+    assert_non_null(root);
+    claims_t c;
+    if (claims_evaluate_metric(&c, root, "inline.json", &rep, false, CLAIMS_METRIC_CPU, err,
+                               sizeof err) != 0)
+        fail_msg("%s", err);
+    claim_status_t st = c.items[0].status;
+    if (ours)
+        *ours = strdup(c.items[0].ours);
+    claims_free(&c);
+    json_decref(root);
+    return st;
+}
+
+/* A CPU-judged rule is three-valued on the interval of its CPU ratio, like any
+ * rule: holds/fails only when that whole interval is on one side. */
+static void cpu_metric_verdicts_are_three_valued(void **state) {
+    (void)state;
+    const report_ratio_t *r = report_find_ratio(&rep, "basic-json");
+    assert_non_null(r);
+    report_ratio_t twin;
+    assert_true(report_demand_ratio(&rep, r, &twin));
+    assert_true(twin.ci.lo < twin.ratio && twin.ratio < twin.ci.hi);
+    assert_non_null(twin.ci.method); /* the exact or bootstrap interval, named */
+    char *ours = NULL;
+    assert_int_equal(cpu_verdict(">=", (twin.ci.lo + twin.ratio) / 2, &ours), CLAIM_INCONCLUSIVE);
+    assert_non_null(strstr(ours, "(cpu)"));
+    assert_non_null(strstr(ours, " %, ")); /* its coverage and runs */
+    free(ours);
+    assert_int_equal(cpu_verdict(">=", twin.ci.lo * 0.99, NULL), CLAIM_HOLDS);
+    assert_int_equal(cpu_verdict(">=", twin.ci.hi * 1.01, NULL), CLAIM_FAILS);
+}
+
 static void the_papers_claims_evaluate(void **state) {
     (void)state;
     const char *root = getenv("BENCHLAB_ROOT") ? getenv("BENCHLAB_ROOT") : ".";
@@ -228,6 +304,8 @@ int main(void) {
         cmocka_unit_test(not_measured_when_scenario_absent),
         cmocka_unit_test(a_claim_whose_interval_straddles_is_inconclusive),
         cmocka_unit_test(bad_rules_are_errors),
+        cmocka_unit_test(cpu_metric_judges_throughput_rules),
+        cmocka_unit_test(cpu_metric_verdicts_are_three_valued),
         cmocka_unit_test(the_papers_claims_evaluate),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -17,6 +17,8 @@
 static char scen[512];
 static char err[1024];
 
+static int unit_index(const plan_t *p, const char *scenario, const char *config);
+
 static int count_scenario_files(void) {
     char cmd[700];
     snprintf(cmd, sizeof cmd,
@@ -50,6 +52,8 @@ static void test_durations_and_sizes(void **state) {
     assert_int_equal(profile_parse_size("-1"), -1);
 }
 
+/* The paper in miniature: every scenario once on c-ulfius, and the headline
+ * scenarios (basic, auth) on FastAPI and Express too. */
 static void test_quick_plan_has_every_scenario_once(void **state) {
     (void)state;
     plan_t p;
@@ -57,14 +61,27 @@ static void test_quick_plan_has_every_scenario_once(void **state) {
         fail_msg("%s", err);
     int files = count_scenario_files();
     assert_true(files >= 28);
-    assert_int_equal(p.nunits, files);
+    int c = 0, peers = 0;
     for (int i = 0; i < p.nunits; i++) {
-        assert_int_equal(p.units[i].runs, 1);
-        assert_string_equal(p.units[i].config, "c-ulfius-epoll");
-        assert_true(p.units[i].duration_s <= 5);
-        for (int j = 0; j < i; j++)
-            assert_string_not_equal(p.units[i].scenario, p.units[j].scenario);
+        const plan_unit_t *u = &p.units[i];
+        assert_int_equal(u->runs, 1);
+        assert_true(u->duration_s <= 5);
+        if (!strcmp(u->implementation, "c-ulfius")) {
+            c++;
+            assert_string_equal(u->config, "c-ulfius-epoll");
+            for (int j = 0; j < i; j++)
+                if (!strcmp(p.units[j].implementation, "c-ulfius"))
+                    assert_string_not_equal(u->scenario, p.units[j].scenario);
+        } else {
+            peers++;
+            assert_true(!strncmp(u->scenario, "basic/", 6) || !strncmp(u->scenario, "auth/", 5));
+            assert_string_equal(u->config, u->implementation); /* default configuration */
+            assert_true(unit_index(&p, u->scenario, "c-ulfius-epoll") >= 0);
+        }
     }
+    assert_int_equal(c, files);
+    assert_true(peers >= 2 * 11); /* basic 01-08 and auth 17 a-c, for both peers */
+    assert_int_equal(peers % 2, 0);
     assert_string_equal(p.name, "quick");
     plan_free(&p);
 }
@@ -88,8 +105,8 @@ static void test_server_config_matrix(void **state) {
     if (plan_load("server-config", scen, "c-ulfius", NULL, &p, err, sizeof err) != 0)
         fail_msg("%s", err);
     /* 3 scenarios x 2 threading x 3 workers x 3 CPU limits x 3 VU counts for
-     * benchlab-server, then 3 x 3 x 3 x 3 for each peer (no threading axis) */
-    assert_int_equal(p.nunits, 162 + 2 * 81);
+     * benchlab-server, then 3 x 3 x 3 x 3 for each of the 4 peers (no threading axis) */
+    assert_int_equal(p.nunits, 162 + 4 * 81);
     assert_string_equal(p.units[0].config, "c-ulfius-epoll-cpu0.25-vu10");
     assert_string_equal(p.units[1].config, "c-ulfius-epoll-cpu0.25-vu50");
     assert_true(p.units[0].server_flags);
@@ -97,7 +114,7 @@ static void test_server_config_matrix(void **state) {
     int restarts = 0;
     for (int i = 1; i < p.nunits; i++)
         restarts += !plan_same_server(&p.units[i - 1], &p.units[i]);
-    assert_int_equal(restarts, (162 + 2 * 81) / 9 - 1);
+    assert_int_equal(restarts, (162 + 4 * 81) / 9 - 1);
     int found = 0;
     for (int i = 0; i < p.nunits; i++)
         found += strcmp(p.units[i].config, "c-ulfius-pool-w4-cpu2-vu200") == 0;
@@ -146,7 +163,7 @@ static int unit_index(const plan_t *p, const char *scenario, const char *config)
 static void test_peer_config_names(void **state) {
     (void)state;
     plan_t p;
-    if (plan_load("quick", scen, "fastapi", NULL, &p, err, sizeof err) != 0)
+    if (plan_load("standard", scen, "fastapi", NULL, &p, err, sizeof err) != 0)
         fail_msg("%s", err);
     /* a peer has no threading model of benchlab-server's in its name */
     assert_string_equal(p.units[0].config, "fastapi");
@@ -222,15 +239,16 @@ static void test_implementation_key(void **state) {
 
     /* unknown values name the file and the field */
     write_tmp(tmp_plan, "{\"entries\": [{\"scenarios\": [\"basic/02-json\"], "
-                        "\"implementation\": [\"fastapi\", \"django\"]}]}");
+                        "\"implementation\": [\"fastapi\", \"spring\"]}]}");
     assert_int_equal(plan_load(tmp_plan, scen, "c-ulfius", NULL, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, tmp_plan));
-    assert_non_null(
-        strstr(err, "entries[0].implementation[]: expected c-ulfius, fastapi or express"));
+    assert_non_null(strstr(err, "entries[0].implementation[]: expected c-ulfius, fastapi, "
+                                "fastapi-strict, express, django or rails"));
     write_tmp(tmp_plan, "{\"defaults\": {\"implementation\": 7}, \"entries\": [{\"scenarios\": "
                         "[\"basic/02-json\"]}]}");
     assert_int_equal(plan_load(tmp_plan, scen, "c-ulfius", NULL, &p, err, sizeof err), -1);
-    assert_non_null(strstr(err, "defaults.implementation: expected c-ulfius, fastapi or express"));
+    assert_non_null(strstr(err, "defaults.implementation: expected c-ulfius, fastapi, "
+                                "fastapi-strict, express, django or rails"));
     /* two entries naming the same peer unit are still an error */
     write_tmp(tmp_plan, "{\"entries\": [{\"scenarios\": [\"basic/02-json\"], \"implementation\": "
                         "\"fastapi\"}, {\"scenarios\": [\"basic/02-*\"], \"implementation\": "
@@ -242,7 +260,11 @@ static void test_implementation_key(void **state) {
     assert_true(plan_implementation_known("c-ulfius"));
     assert_true(plan_is_peer("express"));
     assert_false(plan_is_peer("c-ulfius"));
-    assert_false(plan_implementation_known("django"));
+    for (const char *const *n = (const char *const[]){"fastapi-strict", "django", "rails", NULL};
+         *n; n++)
+        assert_true(plan_is_peer(*n) && plan_implementation_known(*n));
+    assert_false(plan_implementation_known("spring"));
+    assert_false(plan_is_peer("rails2"));
 }
 
 /* The committed peer plans: both peers in one study, their server-config
@@ -277,6 +299,10 @@ static void test_peer_plans(void **state) {
     assert_true(unit_index(&p, "server-config/io-sleep", "fastapi-cpu1-vu50") >= 0);
     assert_true(unit_index(&p, "server-config/io-sleep", "fastapi-w4-cpu0.25-vu200") >= 0);
     assert_true(unit_index(&p, "server-config/cpu-fibonacci", "express-w2-cpu2-vu10") >= 0);
+    /* the study's Django (gunicorn sync workers) and Rails (Puma workers) */
+    assert_true(unit_index(&p, "server-config/io-sleep", "django-w4-cpu0.25-vu200") >= 0);
+    assert_true(unit_index(&p, "server-config/mixed-report", "rails-w2-cpu1-vu50") >= 0);
+    assert_true(unit_index(&p, "server-config/cpu-fibonacci", "rails-cpu2-vu10") >= 0);
     plan_free(&p);
     /* --implementation fastapi: only the peer's units of that plan */
     if (plan_load("server-config", scen, "fastapi", "fastapi", &p, err, sizeof err) != 0)
@@ -322,12 +348,20 @@ static void test_profiles(void **state) {
     if (profile_load("local-2core", scen, 2, &p, err, sizeof err) != 0)
         fail_msg("%s", err);
     assert_string_equal(p.driver_cpuset, "0");
+    assert_true(p.driver_calibrate_s == 3 && p.driver_bound_fraction == 0.8);
     assert_string_equal(p.implementation, ""); /* the plan's or c-ulfius */
     assert_true(p.boxes[LAB_SVC_SERVER].boxed);
     assert_string_equal(p.boxes[LAB_SVC_SERVER].cpuset, "1");
     assert_int_equal(p.boxes[LAB_SVC_SERVER].mem_bytes, 2ll << 30);
     assert_int_equal(p.boxes[LAB_SVC_REDIS].mem_bytes, 512ll << 20);
     assert_int_equal(p.backend, BOX_NATIVE);
+    profile_free(&p);
+
+    /* more cores: the driver gets every CPU the boxes leave, more than the server's one */
+    if (profile_load("local-2core", scen, 4, &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_string_equal(p.driver_cpuset, "0,2,3");
+    assert_int_equal(p.driver_threads, 3);
     profile_free(&p);
 
     assert_int_equal(profile_load("study", scen, 2, &p, err, sizeof err), -1);
@@ -367,7 +401,9 @@ static void test_profiles(void **state) {
     write_tmp(path, "{\"implementation\": \"flask\"}");
     assert_int_equal(profile_load(path, scen, 2, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, path));
-    assert_non_null(strstr(err, "implementation: expected c-ulfius, fastapi or express"));
+    assert_non_null(strstr(
+        err,
+        "implementation: expected c-ulfius, fastapi, fastapi-strict, express, django or rails"));
     unlink(path);
 }
 

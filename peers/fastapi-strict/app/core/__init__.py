@@ -1,0 +1,1 @@
+"""Configuration, pools and the error format (what every layer may use)."""

@@ -1,0 +1,1 @@
+"""What the services speak: entities as plain dicts, and domain errors."""

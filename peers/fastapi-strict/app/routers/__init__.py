@@ -1,0 +1,1 @@
+"""HTTP only: parameters and their ranges, status codes, which service to call."""

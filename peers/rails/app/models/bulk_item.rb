@@ -1,0 +1,2 @@
+class BulkItem < ApplicationRecord
+end

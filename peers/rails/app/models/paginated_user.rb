@@ -1,0 +1,3 @@
+class PaginatedUser < ApplicationRecord
+  self.table_name = "users_pagination"
+end

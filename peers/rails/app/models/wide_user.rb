@@ -1,0 +1,3 @@
+class WideUser < ApplicationRecord
+  self.table_name = "users_wide"
+end
