@@ -11,7 +11,10 @@
 #include "lab/latex.h"
 
 const char *claim_status_name(claim_status_t s) {
-    return s == CLAIM_HOLDS ? "holds" : s == CLAIM_FAILS ? "fails" : "not measured";
+    return s == CLAIM_HOLDS          ? "holds"
+           : s == CLAIM_FAILS        ? "fails"
+           : s == CLAIM_INCONCLUSIVE ? "inconclusive"
+                                     : "not measured";
 }
 
 static int compare(double x, const char *op, double t, bool *ok) {
@@ -30,17 +33,58 @@ static int compare(double x, const char *op, double t, bool *ok) {
     return 0;
 }
 
-/* The rule on an estimate: on the point estimate, or (strict) on the whole
- * interval: its low end for > and >=, its high end for < and <=, both for ==. */
-static int judge(double point, stats_interval_t ci, const char *op, double t, bool strict,
-                 bool *ok) {
-    if (!strict || isnan(ci.lo) || isnan(ci.hi))
-        return compare(point, op, t, ok);
+/* The rule on an estimate: three-valued on its interval (both ends on the
+ * claimed side: holds; both on the other side: fails; else, or without an
+ * interval, inconclusive), or (point_only) two-valued on the point estimate. */
+static int judge(double point, stats_interval_t ci, const char *op, double t, bool point_only,
+                 claim_status_t *st) {
+    bool ok;
+    if (point_only) {
+        if (compare(point, op, t, &ok) != 0)
+            return -1;
+        *st = ok ? CLAIM_HOLDS : CLAIM_FAILS;
+        return 0;
+    }
+    if (compare(point, op, t, &ok) != 0)
+        return -1; /* checks the operator */
+    if (isnan(ci.lo) || isnan(ci.hi)) {
+        *st = CLAIM_INCONCLUSIVE;
+        return 0;
+    }
     bool lo_ok, hi_ok;
-    if (compare(ci.lo, op, t, &lo_ok) != 0 || compare(ci.hi, op, t, &hi_ok) != 0)
-        return -1;
-    *ok = op[0] == '>' ? lo_ok : op[0] == '<' ? hi_ok : lo_ok && hi_ok;
+    compare(ci.lo, op, t, &lo_ok);
+    compare(ci.hi, op, t, &hi_ok);
+    if (lo_ok && hi_ok)
+        *st = CLAIM_HOLDS;
+    else if (!lo_ok && !hi_ok && (op[0] != '=' || ci.hi < t || ci.lo > t))
+        *st = CLAIM_FAILS;
+    else
+        *st = CLAIM_INCONCLUSIVE;
     return 0;
+}
+
+/* The worse of two verdicts: fails > inconclusive > holds (not measured is
+ * handled by the caller). */
+static claim_status_t worse(claim_status_t a, claim_status_t b) {
+    if (a == CLAIM_FAILS || b == CLAIM_FAILS)
+        return CLAIM_FAILS;
+    if (a == CLAIM_INCONCLUSIVE || b == CLAIM_INCONCLUSIVE)
+        return CLAIM_INCONCLUSIVE;
+    return CLAIM_HOLDS;
+}
+
+/* " (96.8 %, 5/5 runs)", " (too few runs, 2/5 runs)" */
+static void cov_text(char *buf, size_t len, const stats_interval_t *ci, size_t na, size_t nb,
+                     bool ratio) {
+    char runs[48];
+    if (ratio)
+        snprintf(runs, sizeof runs, "%zu/%zu runs", na, nb);
+    else
+        snprintf(runs, sizeof runs, "%zu runs", na);
+    if (ci->coverage > 0)
+        snprintf(buf, len, " (%.3g %%, %s)", ci->coverage * 100, runs);
+    else
+        snprintf(buf, len, " (%s, %s)", ci->method ? ci->method : "no interval", runs);
 }
 
 /* Appends printf-style text to a growing string. */
@@ -78,7 +122,7 @@ static void add_cell(claim_result_t *c, const report_t *rep, const metric_spec_t
 
 /* Evaluates one rule: returns its status and appends our number to claim->ours. */
 static int eval_rule(const json_t *rule, const char *where, const report_t *rep, claim_status_t *st,
-                     claim_result_t *claim, bool strict, claims_metric_t metric, char *err,
+                     claim_result_t *claim, bool point_only, claims_metric_t metric, char *err,
                      size_t errlen) {
     char **ours = &claim->ours;
     json_t *op = json_object_get(rule, "op"), *th = json_object_get(rule, "threshold");
@@ -89,8 +133,8 @@ static int eval_rule(const json_t *rule, const char *where, const report_t *rep,
     }
     double t = json_number_value(th);
     const char *o = json_string_value(op);
-    bool ok = false;
-    char a[64], b[64], c[64];
+    claim_status_t v = CLAIM_HOLDS;
+    char a[64], b[64], c[64], cov[96];
     json_t *cmp = json_object_get(rule, "comparison"), *val = json_object_get(rule, "value"),
            *pre = json_object_get(rule, "comparisons_prefix");
     if (json_is_string(cmp)) {
@@ -112,33 +156,37 @@ static int eval_rule(const json_t *rule, const char *where, const report_t *rep,
                     *by ? " (cpu: no box statistics?)" : "");
             return 0;
         }
-        if (judge(r->ratio, r->ci, o, t, strict, &ok) != 0)
+        if (judge(r->ratio, r->ci, o, t, point_only, &v) != 0)
             goto bad_op;
-        appendf(ours, "%s%sx [%s, %s]%s", *ours ? "; " : "", latex_sig3(r->ratio, a, sizeof a),
-                latex_sig3(r->ci.lo, b, sizeof b), latex_sig3(r->ci.hi, c, sizeof c), by);
+        cov_text(cov, sizeof cov, &r->ci, r->nnum, r->nden, true);
+        appendf(ours, "%s%sx [%s, %s]%s%s", *ours ? "; " : "", latex_sig3(r->ratio, a, sizeof a),
+                latex_sig3(r->ci.lo, b, sizeof b), latex_sig3(r->ci.hi, c, sizeof c), cov, by);
     } else if (json_is_string(val)) {
-        const report_value_t *v = report_find_value(rep, json_string_value(val));
-        if (!v) {
+        const report_value_t *x = report_find_value(rep, json_string_value(val));
+        if (!x) {
             snprintf(err, errlen, "%s.value: no value \"%s\" in %s", where, json_string_value(val),
                      rep->cfg.path);
             return -1;
         }
-        add_cell(claim, rep, &v->spec);
-        if (v->s.n == 0) {
+        add_cell(claim, rep, &x->spec);
+        if (x->s.n == 0) {
             *st = CLAIM_NOT_MEASURED;
-            appendf(ours, "%s%s: not measured", *ours ? "; " : "", v->id);
+            appendf(ours, "%s%s: not measured", *ours ? "; " : "", x->id);
             return 0;
         }
-        if (judge(v->s.median, v->s.median_ci, o, t, strict, &ok) != 0)
+        if (judge(x->s.median, x->s.median_ci, o, t, point_only, &v) != 0)
             goto bad_op;
-        const char *unit = metric_unit(&v->spec);
-        appendf(ours, "%s%s%s%s", *ours ? "; " : "", latex_sig3(v->s.median, a, sizeof a),
-                *unit ? " " : "", unit);
+        const char *unit = metric_unit(&x->spec);
+        cov_text(cov, sizeof cov, &x->s.median_ci, x->s.n, 0, false);
+        appendf(ours, "%s%s%s%s [%s, %s]%s", *ours ? "; " : "",
+                latex_sig3(x->s.median, a, sizeof a), *unit ? " " : "", unit,
+                latex_sig3(x->s.median_ci.lo, b, sizeof b),
+                latex_sig3(x->s.median_ci.hi, c, sizeof c), cov);
     } else if (json_is_string(pre)) {
-        size_t plen = strlen(json_string_value(pre)), n = 0, passing = 0;
+        size_t plen = strlen(json_string_value(pre)), n = 0, passing = 0, failing = 0;
         bool cpu_used = false;
         double worst = NAN;
-        ok = true;
+        report_ratio_t worst_r = {0}; /* a copy: r may point at the loop's CPU twin */
         for (size_t i = 0; i < rep->nratios; i++) {
             const report_ratio_t *r = &rep->ratios[i];
             if (strncmp(r->id, json_string_value(pre), plen) != 0)
@@ -150,31 +198,37 @@ static int eval_rule(const json_t *rule, const char *where, const report_t *rep,
                 continue;
             add_cell(claim, rep, &r->num);
             add_cell(claim, rep, &r->den);
-            bool one;
-            if (judge(r->ratio, r->ci, o, t, strict, &one) != 0)
+            claim_status_t one;
+            if (judge(r->ratio, r->ci, o, t, point_only, &one) != 0)
                 goto bad_op;
             n++;
-            passing += one;
-            ok = ok && one;
+            passing += one == CLAIM_HOLDS;
+            failing += one == CLAIM_FAILS;
+            v = worse(v, one);
             /* the ratio closest to breaking the rule */
             bool upper = o[0] == '<';
-            if (isnan(worst) || (upper ? r->ratio > worst : r->ratio < worst))
+            if (isnan(worst) || (upper ? r->ratio > worst : r->ratio < worst)) {
                 worst = r->ratio;
+                worst_r = *r;
+            }
         }
         if (n == 0) {
             *st = CLAIM_NOT_MEASURED;
             appendf(ours, "%s%s*: not measured", *ours ? "; " : "", json_string_value(pre));
             return 0;
         }
-        appendf(ours, "%s%zu of %zu, worst %sx%s", *ours ? "; " : "", passing, n,
-                latex_sig3(worst, a, sizeof a), cpu_used ? " (cpu)" : "");
+        cov_text(cov, sizeof cov, &worst_r.ci, worst_r.nnum, worst_r.nden, true);
+        appendf(ours, "%s%zu of %zu hold, %zu fail; worst %sx [%s, %s]%s%s", *ours ? "; " : "",
+                passing, n, failing, latex_sig3(worst, a, sizeof a),
+                latex_sig3(worst_r.ci.lo, b, sizeof b), latex_sig3(worst_r.ci.hi, c, sizeof c), cov,
+                cpu_used ? " (cpu)" : "");
     } else {
         snprintf(err, errlen, "%s: needs \"comparison\", \"value\" or \"comparisons_prefix\"",
                  where);
         return -1;
     }
-    if (*st != CLAIM_NOT_MEASURED && !ok)
-        *st = CLAIM_FAILS;
+    if (*st != CLAIM_NOT_MEASURED)
+        *st = worse(*st, v);
     return 0;
 bad_op:
     snprintf(err, errlen, "%s.op: \"%s\" is not one of >=, >, <=, <, ==", where, o);
@@ -236,8 +290,8 @@ int claims_evaluate(claims_t *out, const json_t *root, const char *path, const r
 }
 
 int claims_evaluate_opts(claims_t *out, const json_t *root, const char *path, const report_t *rep,
-                         bool strict, char *err, size_t errlen) {
-    return claims_evaluate_metric(out, root, path, rep, strict, CLAIMS_METRIC_RPS, err, errlen);
+                         bool point_only, char *err, size_t errlen) {
+    return claims_evaluate_metric(out, root, path, rep, point_only, CLAIMS_METRIC_RPS, err, errlen);
 }
 
 const char *claims_metric_name(claims_metric_t m) {
@@ -255,7 +309,7 @@ int claims_metric_parse(const char *s, claims_metric_t *m) {
 }
 
 int claims_evaluate_metric(claims_t *out, const json_t *root, const char *path, const report_t *rep,
-                           bool strict, claims_metric_t metric, char *err, size_t errlen) {
+                           bool point_only, claims_metric_t metric, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     json_t *list = json_object_get(root, "claims");
     if (!json_is_array(list)) {
@@ -293,14 +347,14 @@ int claims_evaluate_metric(claims_t *out, const json_t *root, const char *path, 
             char w2[300];
             snprintf(w2, sizeof w2, "%s.rules[%zu]", where, k);
             claim_status_t st = CLAIM_HOLDS;
-            if (eval_rule(rule, w2, rep, &st, r, strict, metric, err, errlen) != 0) {
+            if (eval_rule(rule, w2, rep, &st, r, point_only, metric, err, errlen) != 0) {
                 claims_free(out);
                 return -1;
             }
             if (st == CLAIM_NOT_MEASURED || r->status == CLAIM_NOT_MEASURED)
                 r->status = CLAIM_NOT_MEASURED;
-            else if (st == CLAIM_FAILS)
-                r->status = CLAIM_FAILS;
+            else
+                r->status = worse(r->status, st);
         }
         if (!r->ours)
             r->ours = strdup("");
@@ -308,6 +362,8 @@ int claims_evaluate_metric(claims_t *out, const json_t *root, const char *path, 
             out->holds++;
         else if (r->status == CLAIM_FAILS)
             out->fails++;
+        else if (r->status == CLAIM_INCONCLUSIVE)
+            out->inconclusive++;
         else
             out->not_measured++;
     }

@@ -1,5 +1,7 @@
 /* `benchlab claims RESULTS_DIR`: which claims of the original study hold on
- * these results. Exit 0 when none fails, 1 when one fails (or on error). */
+ * these results, judged on intervals (claims.h): holds, fails, inconclusive
+ * or not measured, with our number, its interval, coverage and run count.
+ * Exit 0 when none fails (--strict: when all hold), 1 otherwise (or on error). */
 #include <stdio.h>
 
 #include "lab/commands.h"
@@ -16,8 +18,8 @@ int cmd_claims(int argc, char **argv) {
             printf("no runs under %s/raw: nothing is measured\n", cli.results_dir);
         for (size_t i = 0; i < cli.claims.n; i++) {
             const claim_result_t *c = &cli.claims.items[i];
-            printf("%-12s %-22s %s\n", claim_status_name(c->status), c->id, c->claim);
-            printf("%-12s %-22s theirs: %s | ours: %s\n", "", "", c->their, c->ours);
+            printf("%-13s %-22s %s\n", claim_status_name(c->status), c->id, c->claim);
+            printf("%-13s %-22s theirs: %s | ours: %s\n", "", "", c->their, c->ours);
         }
         printf("judged by: %s\n",
                cli.metric == CLAIMS_METRIC_CPU
@@ -25,9 +27,12 @@ int cmd_claims(int argc, char **argv) {
                      "\"(cpu)\"; other rules by their own metric)"
                    : "rps (throughput rules: median requests/s; --metric cpu judges them by "
                      "CPU us per request)");
-        printf("claims: %zu hold, %zu fail, %zu not measured (of %zu)\n", cli.claims.holds,
-               cli.claims.fails, cli.claims.not_measured, cli.claims.n);
-        rc = cli.claims.fails > 0 ? 1 : 0;
+        printf("claims: %zu hold, %zu fail, %zu inconclusive, %zu not measured (of %zu); judged "
+               "on intervals: holds/fails when the whole interval is on one side of the "
+               "threshold\n",
+               cli.claims.holds, cli.claims.fails, cli.claims.inconclusive, cli.claims.not_measured,
+               cli.claims.n);
+        rc = cli.claims.fails > 0 || (cli.strict && cli.claims.holds != cli.claims.n) ? 1 : 0;
     }
     report_cli_free(&cli);
     return rc;

@@ -31,10 +31,10 @@ int cmd_report(int argc, char **argv) {
         fprintf(stderr, "benchlab report: %s: cannot create\n", cli.summary_dir);
         rc = 1;
     }
-    /* the same claims judged on whole intervals, for the text */
+    /* the same claims judged on the point estimate alone, for the text */
     claims_t strict = {0};
-    if (rc == 0 && claims_evaluate_opts(&strict, cli.claims_root, cli.claims_path, &cli.report,
-                                        true, err, sizeof err) != 0) {
+    if (rc == 0 && claims_evaluate_metric(&strict, cli.claims_root, cli.claims_path, &cli.report,
+                                          true, cli.metric, err, sizeof err) != 0) {
         fprintf(stderr, "benchlab report: %s\n", err);
         rc = 1;
     }
@@ -59,8 +59,10 @@ int cmd_report(int argc, char **argv) {
             printf("report: %d failed attempt(s) of the lab (%s/attempts.jsonl: not measurements, "
                    "in no statistic; listed in summary.md)\n",
                    attempts, cli.results_dir);
-        printf("report: %zu comparisons; claims: %zu hold, %zu fail, %zu not measured\n",
-               cli.report.nratios, cli.claims.holds, cli.claims.fails, cli.claims.not_measured);
+        printf("report: %zu comparisons; claims: %zu hold, %zu fail, %zu inconclusive, %zu not "
+               "measured\n",
+               cli.report.nratios, cli.claims.holds, cli.claims.fails, cli.claims.inconclusive,
+               cli.claims.not_measured);
         printf("report: wrote %s/{tables,data,macros.tex}", cli.out_dir);
         if (strcmp(cli.summary_dir, "none") != 0)
             printf(" and %s/{summary.csv,comparisons.csv,summary.md}", cli.summary_dir);

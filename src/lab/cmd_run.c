@@ -1,6 +1,6 @@
 /* benchlab run PLAN [--profile P] [--results DIR] [--runs N] [--resume]
- *                   [--implementation NAME] [--server-bin PATH] [--scenarios DIR]
- *                   [--min-free SIZE] [--dry-run] */
+ *                   [--implementation NAME] [--server-bin PATH] [--scenarios DIR] [--dry-run]
+ *                   [--order grouped|interleaved] [--seed N] [--min-free SIZE] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +27,15 @@ static void usage(FILE *out) {
         "  --server-bin PATH      the server program of --implementation's units (default:\n"
         "                         benchlab-server next to benchlab, peers/NAME/start for a peer)\n"
         "  --scenarios DIR        the scenarios directory (default: found from the repository)\n"
+        "  --dry-run              print what would run, and the time it would take\n"
+        "  --order MODE           grouped (each unit's runs back to back, the default) or\n"
+        "                         interleaved (randomized interleaved trials: the units of a\n"
+        "                         scenario take turns in a shuffled order, the server restarted\n"
+        "                         and warmed up before every run; docs/study.md)\n"
+        "  --seed N               the interleaved order's seed (default: a resumed study's, else\n"
+        "                         the time); recorded in the manifest\n"
         "  --min-free SIZE        free space the results and stack directories must keep\n"
-        "                         (e.g. 512M, 2G; default 1G; 0: no check)\n"
-        "  --dry-run              print what would run, and the time it would take\n");
+        "                         (e.g. 512M, 2G; default 1G; 0: no check)\n");
 }
 
 static int need_value(int argc, char **argv, int i) {
@@ -42,6 +48,7 @@ static int need_value(int argc, char **argv, int i) {
 
 int cmd_run(int argc, char **argv) {
     study_opts_t o = {0};
+    o.seed = -1;
     o.min_free = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -52,6 +59,23 @@ int cmd_run(int argc, char **argv) {
             o.resume = true;
         } else if (strcmp(a, "--dry-run") == 0) {
             o.dry_run = true;
+        } else if (strcmp(a, "--order") == 0 || strcmp(a, "--seed") == 0) {
+            if (!need_value(argc, argv, i))
+                return 2;
+            const char *v = argv[++i];
+            char *end;
+            if (strcmp(a, "--order") == 0 && strcmp(v, "interleaved") == 0) {
+                o.interleaved = true;
+            } else if (strcmp(a, "--order") == 0 && strcmp(v, "grouped") == 0) {
+                o.interleaved = false;
+            } else if (strcmp(a, "--order") == 0) {
+                fprintf(stderr,
+                        "benchlab run: --order: expected grouped or interleaved, got '%s'\n", v);
+                return 2;
+            } else if ((o.seed = strtoll(v, &end, 10)) < 0 || *end || !*v || o.seed > (1LL << 53)) {
+                fprintf(stderr, "benchlab run: --seed: expected an integer 0..2^53, got '%s'\n", v);
+                return 2;
+            }
         } else if (strcmp(a, "--profile") == 0 || strcmp(a, "--results") == 0 ||
                    strcmp(a, "--runs") == 0 || strcmp(a, "--implementation") == 0 ||
                    strcmp(a, "--server-bin") == 0 || strcmp(a, "--scenarios") == 0 ||

@@ -9,6 +9,7 @@ int cmd_down(int argc, char **argv);     /* cmd_stack.c */
 int cmd_run(int argc, char **argv);      /* cmd_run.c */
 int cmd_report(int argc, char **argv);   /* cmd_report.c */
 int cmd_claims(int argc, char **argv);   /* cmd_claims.c */
+int cmd_validity(int argc, char **argv); /* cmd_validity.c */
 int cmd_upstream(int argc, char **argv); /* cmd_upstream.c */
 
 #endif

@@ -16,6 +16,8 @@ static const struct {
     {"run", cmd_run, "run PLAN [--profile P] ...   run a study"},
     {"report", cmd_report, "report RESULTS_DIR           statistics, tables, figure data"},
     {"claims", cmd_claims, "claims RESULTS_DIR           which claims hold"},
+    {"validity", cmd_validity,
+     "validity RESULTS_DIR         the validity rules over the runs on disk"},
     {"upstream", cmd_upstream, "upstream --listen H:P ...    the mock upstream (foreground)"},
 };
 

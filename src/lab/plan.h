@@ -9,7 +9,8 @@
  *                 "server_cpus": [0.25, 1, 2], "vus": [10, 200]}]}
  *
  * Keys of "defaults" and of an entry: implementation, runs, vus, duration,
- * warmup, rate, max_vus, threading, workers, server_cpus, db_pool. A list in
+ * warmup, rate, max_vus, threading, workers, server_cpus, db_pool, min_requests
+ * (the fewest requests a valid run needs, validity.h). A list in
  * an entry means every value (the entry is the product of its lists).
  * Scenario patterns are shell globs over scenario ids (the file's path under
  * scenarios/ without ".json"). Units are ordered so the server restarts as
@@ -44,6 +45,7 @@ typedef struct plan_unit {
     int workers;
     double server_cpus; /* 0 = the profile's */
     int db_pool;        /* 0 = the server's default */
+    int min_requests;   /* 0 = the profile's validity rule (validity.h) */
     bool server_flags;  /* threading/workers were given by the plan (pass them on) */
 } plan_unit_t;
 

@@ -137,6 +137,7 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
     out->json = root;
     out->backend = BOX_NATIVE;
     out->min_cpus = 1;
+    validity_defaults(&out->validity);
     out->driver_calibrate_s = CALIBRATE_DEFAULT_S;
     out->driver_bound_fraction = DRIVER_BOUND_DEFAULT_FRACTION;
     const char *file = out->path, *key;
@@ -161,10 +162,13 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
             driver = v;
         } else if (strcmp(key, "boxes") == 0 && json_is_object(v)) {
             boxes = v;
+        } else if (strcmp(key, "validity") == 0) {
+            if (validity_parse(&out->validity, v, file, err, err_len) != 0)
+                return -1;
         } else {
             return bad(err, err_len, file, key,
                        "unknown key or wrong type (description, min_cpus, backend, implementation, "
-                       "driver, boxes)");
+                       "driver, boxes, validity)");
         }
     }
     if (host_cpus < out->min_cpus) {

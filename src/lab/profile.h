@@ -4,7 +4,8 @@
  *   {"description": "...", "min_cpus": 2, "backend": "native", "implementation": "c-ulfius",
  *    "driver": {"cpuset": "0" | "rest", "threads": 1, "calibrate_s": 3, "bound_fraction": 0.8},
  *    "boxes": {"server": {"cpus": 1, "cpuset": "1", "memory": "2G", "image": "...", "user": "..."},
- *              "postgres": {...}, "redis": {...}, "upstream": {...}}}
+ *              "postgres": {...}, "redis": {...}, "upstream": {...}},
+ *    "validity": {"max_overrun": 0.1, "min_requests": 1000, ...}}
  *
  * "rest" means every CPU of the host that no box is pinned to.
  * "implementation" (c-ulfius or a peer) is the server of the plan
@@ -20,6 +21,7 @@
 
 #include "lab/box.h"
 #include "lab/stack.h"
+#include "lab/validity.h"
 
 typedef struct profile_box {
     bool boxed; /* listed in "boxes" */
@@ -42,6 +44,8 @@ typedef struct profile {
     double driver_bound_fraction; /* of the calibrated ceiling: above it a run is driver-bound */
     profile_box_t boxes[LAB_SVC_COUNT];
     json_t *json; /* the file as loaded, for the manifest */
+    /* "validity": the run validity rules (validity.h), defaults where absent */
+    validity_rules_t validity;
 } profile_t;
 
 /* The profile used without --profile: local-2core up to 5 CPUs, study above. */

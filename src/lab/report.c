@@ -30,6 +30,14 @@ int report_config_load(report_config_t *cfg, const char *path, char *err, size_t
     json_t *seed = results_json_path(cfg->root, "bootstrap.seed");
     cfg->resamples = json_is_integer(res) ? (unsigned)json_integer_value(res) : 2000;
     cfg->seed = json_is_integer(seed) ? (uint64_t)json_integer_value(seed) : 1;
+    json_t *mr = json_object_get(cfg->root, "min_runs");
+    cfg->min_runs =
+        json_is_integer(mr) && json_integer_value(mr) >= 1 ? (size_t)json_integer_value(mr) : 3;
+    if (mr && !(json_is_integer(mr) && json_integer_value(mr) >= 1)) {
+        snprintf(err, errlen, "%s: min_runs: expected an integer >= 1", path);
+        report_config_free(cfg);
+        return -1;
+    }
     if (!(cfg->level > 0 && cfg->level < 1) || cfg->resamples > 1000000) {
         snprintf(err, errlen, "%s: confidence must be in (0, 1), bootstrap.resamples <= 1000000",
                  path);
@@ -100,6 +108,9 @@ static void hist_stats(const hist_t *h, double *pct, double *mean, uint64_t *cou
     *count = h->count;
 }
 
+/* The configured min_runs of the report being computed (report_compute sets it). */
+static size_t min_runs = 3;
+
 static void summarize_metric(const metric_spec_t *m, const results_cell_t *cell, double level,
                              stats_summary_t *out) {
     double *v = malloc((cell->nvalid ? cell->nvalid : 1) * sizeof *v);
@@ -110,6 +121,7 @@ static void summarize_metric(const metric_spec_t *m, const results_cell_t *cell,
             v[n++] = x;
     }
     stats_summarize(v, n, level, out);
+    stats_apply_min_runs(out, min_runs);
     free(v);
 }
 
@@ -194,8 +206,8 @@ static int add_ratio(report_t *rep, const char *id, const char *label, metric_sp
     double *b = metric_values(den, rep->results, rep->cfg.default_config, &r->nden, NULL);
     /* Each ratio gets its own seed derived from the configured one and its
      * position, so adding a comparison does not change the others' intervals. */
-    r->ratio = stats_bootstrap_ratio(a, r->nnum, b, r->nden, rep->cfg.level, rep->cfg.resamples,
-                                     rep->cfg.seed + rep->nratios, &r->ci);
+    r->ratio = stats_ratio_interval(a, r->nnum, b, r->nden, rep->cfg.level, rep->cfg.min_runs,
+                                    rep->cfg.resamples, rep->cfg.seed + rep->nratios, &r->ci);
     free(a);
     free(b);
     return 0;
@@ -405,6 +417,7 @@ static int load_values(report_t *rep, char *err, size_t errlen) {
         size_t nv;
         double *x = metric_values(&rv->spec, rep->results, rep->cfg.default_config, &nv, NULL);
         stats_summarize(x, nv, rep->cfg.level, &rv->s);
+        stats_apply_min_runs(&rv->s, rep->cfg.min_runs);
         free(x);
     }
     return 0;
@@ -416,6 +429,7 @@ int report_compute(report_t *rep, const results_t *results, report_config_t *cfg
     rep->results = results;
     rep->cfg = *cfg;
     memset(cfg, 0, sizeof *cfg);
+    min_runs = rep->cfg.min_runs ? rep->cfg.min_runs : 3;
     rep->cells = results->ncells ? calloc(results->ncells, sizeof *rep->cells) : NULL;
     for (size_t i = 0; i < results->ncells; i++) {
         if (compute_cell(&rep->cells[i], results->dir, &results->cells[i], rep->cfg.level, err,

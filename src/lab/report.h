@@ -66,6 +66,7 @@ typedef struct report_config {
     char *path;
     const char *default_config;
     double level;
+    size_t min_runs; /* "min_runs": fewer valid runs give "too few runs", no interval (3) */
     unsigned resamples;
     uint64_t seed;
 } report_config_t;
@@ -145,7 +146,8 @@ struct claims;
  * claims may be NULL (no claims table, no claim macros). */
 int report_write_tables(const report_t *rep, const struct claims *claims, const char *dir,
                         char *err, size_t errlen);
-/* strict (may be NULL): the claims judged on whole intervals, for claims/strict-* keys */
+/* point (may be NULL): the claims judged on the point estimate alone, for the
+ * claims/point-* keys */
 int report_write_macros(const report_t *rep, const struct claims *claims,
                         const struct claims *strict, const char *path, char *err, size_t errlen);
 /* DIR/NAME.tex opened for writing with the "generated" header line; NULL and a
@@ -154,8 +156,8 @@ int report_write_macros(const report_t *rep, const struct claims *claims,
 FILE *report_table_open(const char *dir, const char *name, char *err, size_t errlen);
 int report_table_close(FILE *f, const char *dir, const char *name, char *err, size_t errlen);
 /* coverage/... macros: what the results set leaves out of what the paper
- * discusses (report_coverage.c). */
-void report_coverage_keys(FILE *f, const report_t *rep);
+ * discusses (report_missing.c). */
+void report_missing_keys(FILE *f, const report_t *rep);
 /* Service demand, CPU us per request per box (report_demand.c): CSV columns
  * (NULL cell: empty), "median [lo, hi]" or "n/a" text, a LaTeX cell, the
  * headline's CPU table and figure data, and the hl-cpu/... demand/... macros. */

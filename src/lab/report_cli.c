@@ -1,5 +1,6 @@
 /* Options and loading shared by `benchlab report` and `benchlab claims`. */
 #include "lab/report_cli.h"
+#include "lab/report_validity.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +15,9 @@ static void usage(const char *prog, int with_outputs) {
             "  --published FILE  the study's published numbers (default "
             "paper/published-study.json)\n"
             "  --seed N          bootstrap seed (default: the config's)\n"
-            "  --strict          a claim holds only when its whole 95 %% interval is on the\n"
-            "                    claimed side (default: the point estimate)\n"
+            "  --revalidate      judge every run by the validity rules first (docs/study.md)\n"
+            "  --strict          claims: exit 1 unless every claim holds (default: unless one\n"
+            "                    fails; a claim is judged on its interval either way)\n"
             "  --metric rps|cpu  judge throughput claims by requests/s (default) or by the\n"
             "                    server box's CPU us per request (service demand)\n",
             prog, with_outputs ? " [--out DIR] [--summary-dir DIR]" : "");
@@ -53,6 +55,10 @@ int report_cli_parse(report_cli_t *cli, int argc, char **argv, int with_outputs)
         }
         if (!strcmp(a, "--strict")) {
             cli->strict = true;
+            continue;
+        }
+        if (!strcmp(a, "--revalidate")) {
+            cli->revalidate = true;
             continue;
         }
         if (!strcmp(a, "--metric")) {
@@ -118,6 +124,18 @@ int report_cli_load(report_cli_t *cli, const char *prog) {
         fprintf(stderr, "benchlab %s: %s\n", prog, err);
         return 1;
     }
+    if (cli->revalidate) {
+        validity_rules_t rules;
+        validity_tally_t t;
+        snprintf(err, sizeof err, "out of memory");
+        if (report_validity_rules(&cli->results, &rules, err, sizeof err) != 0 ||
+            report_validity_pass(&cli->results, &rules, &t) != 0) {
+            fprintf(stderr, "benchlab %s: %s\n", prog, err);
+            return 1;
+        }
+        fprintf(stderr, "benchlab %s: validity rules: %zu of %zu runs newly invalid\n", prog,
+                t.newly_invalid, t.runs);
+    }
     report_config_t cfg;
     if (report_config_load(&cfg, cli->config_path, err, sizeof err) != 0) {
         fprintf(stderr, "benchlab %s: %s\n", prog, err);
@@ -141,7 +159,7 @@ int report_cli_load(report_cli_t *cli, const char *prog) {
         return 1;
     }
     if (claims_evaluate_metric(&cli->claims, cli->claims_root, cli->claims_path, &cli->report,
-                               cli->strict, cli->metric, err, sizeof err) != 0) {
+                               false, cli->metric, err, sizeof err) != 0) {
         fprintf(stderr, "benchlab %s: %s\n", prog, err);
         return 1;
     }

@@ -12,7 +12,8 @@ typedef struct report_cli {
     const char *config_path, *claims_path, *published_path;
     const char *out_dir, *summary_dir; /* report only */
     long long seed;                    /* -1 = from the config */
-    bool strict;                       /* claims judged on whole intervals */
+    bool strict;                       /* claims: exit 1 unless every claim holds */
+    bool revalidate;                   /* apply validity.h's rules to the runs first */
     claims_metric_t metric;            /* --metric: throughput rules by rps or cpu */
     results_t results;
     report_t report;

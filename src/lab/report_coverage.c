@@ -1,153 +1,140 @@
-/* What a results set measures of what the paper discusses: the macros
- * coverage/... (docs/report.md) let the text say which implementations and
- * scenarios a partial results set (the quick plan, one scenario, c-ulfius
- * alone) did not measure, instead of leaving only "n/m" placeholders.
- *
- * The paper discusses every scenario named by a "scenario" key anywhere in the
- * comparisons config, and every implementation of its headline section. */
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
+/* Coverage of the printed intervals (see report_coverage.h). */
+#include "lab/report_coverage.h"
+
+#include <math.h>
 #include <string.h>
 
 #include "lab/latex.h"
-#include "lab/report.h"
 
-typedef struct {
-    const char **v;
-    size_t n, cap;
-} names_t;
+static bool withheld(const stats_interval_t *ci) {
+    return ci->method && strcmp(ci->method, STATS_M_FEW) == 0;
+}
 
-static void names_add(names_t *s, const char *name) {
-    for (size_t i = 0; i < s->n; i++)
-        if (!strcmp(s->v[i], name))
-            return;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 16;
-        const char **v = realloc(s->v, cap * sizeof *v);
-        if (!v)
-            return; /* out of memory: the list is shorter, the paper still builds */
-        s->v = v, s->cap = cap;
+void report_interval_cov(FILE *f, const stats_interval_t *ci) {
+    if (withheld(ci)) {
+        fputs("too few runs", f);
+        return;
     }
-    s->v[s->n++] = name;
-}
-
-static int by_name(const void *a, const void *b) {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Every string under a "scenario" key, at any depth. */
-static void collect_scenarios(const json_t *j, names_t *out) {
-    if (json_is_object(j)) {
-        const char *k;
-        json_t *v;
-        json_object_foreach((json_t *)j, k, v) {
-            if (!strcmp(k, "scenario") && json_is_string(v))
-                names_add(out, json_string_value(v));
-            else
-                collect_scenarios(v, out);
-        }
-    } else if (json_is_array(j)) {
-        size_t i;
-        json_t *v;
-        json_array_foreach(j, i, v) collect_scenarios(v, out);
+    if (!isfinite(ci->lo) || !isfinite(ci->hi)) {
+        fputs("--", f);
+        return;
     }
+    fputs("[", f);
+    latex_num(f, ci->lo);
+    fputs(", ", f);
+    latex_num(f, ci->hi);
+    fputs("] (", f);
+    latex_num(f, ci->coverage * 100);
+    fputs("\\,\\%)", f);
 }
 
-/* Whether some configuration of the scenario has a valid run. */
-static bool scenario_measured(const report_t *rep, const char *scenario) {
-    for (size_t i = 0; i < rep->ncells; i++)
-        if (!strcmp(rep->cells[i].cell->scenario, scenario) && rep->cells[i].cell->nvalid > 0)
-            return true;
-    return false;
+const char *report_method_short(const stats_interval_t *ci) {
+    if (!ci->method)
+        return "--";
+    if (!strcmp(ci->method, STATS_M_MW) || !strcmp(ci->method, STATS_M_ORDER))
+        return "exact";
+    return ci->method;
 }
 
-/* "a, b and c" (latex-escaped) */
-static void write_list(FILE *f, const char *const *v, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            fputs(i + 1 == n ? " and " : ", ", f);
-        latex_escape(f, v[i]);
-    }
-}
-
-void report_coverage_keys(FILE *f, const report_t *rep) {
-    names_t expected = {0}, missing = {0};
-    collect_scenarios(rep->cfg.root, &expected);
-    for (size_t i = 0; i < expected.n; i++)
-        if (!scenario_measured(rep, expected.v[i]))
-            names_add(&missing, expected.v[i]);
-    if (missing.n)
-        qsort(missing.v, missing.n, sizeof *missing.v, by_name);
-
-    const char *impl_missing[REPORT_HL_MAX_IMPL], *impl_here[REPORT_HL_MAX_IMPL];
-    size_t nim = 0, nih = 0;
-    report_headline_t hl;
-    char err[256];
-    if (report_headline_compute(rep, &hl, err, sizeof err) == 0) {
-        for (size_t k = 0; k < hl.nimpls; k++) {
-            bool any = false;
-            for (size_t r = 0; r < hl.nrows; r++)
-                any = any || hl.rows[r].cells[k];
-            if (any)
-                impl_here[nih++] = hl.impls[k].label;
-            else
-                impl_missing[nim++] = hl.impls[k].label;
-        }
-    }
-
-    fprintf(f, "\\blset{coverage/scenarios-expected}{\\num{%zu}}\n", expected.n);
-    fprintf(f, "\\blset{coverage/scenarios-missing-count}{\\num{%zu}}\n", missing.n);
-    fputs("\\blset{coverage/scenarios-missing}{", f);
-    if (missing.n)
-        write_list(f, missing.v, missing.n);
-    else
-        fputs("none", f);
+static void num_key(FILE *f, const char *key, double x) {
+    fprintf(f, "\\blset{%s}{", key);
+    latex_num(f, x);
     fputs("}\n", f);
-    fprintf(f, "\\blset{coverage/impls-missing-count}{\\num{%zu}}\n", nim);
-    fputs("\\blset{coverage/impls-missing}{", f);
-    if (nim)
-        write_list(f, impl_missing, nim);
-    else
-        fputs("none", f);
-    fputs("}\n\\blset{coverage/impls-measured}{", f);
-    if (nih)
-        write_list(f, impl_here, nih);
-    else
-        fputs("none", f);
-    fputs("}\n", f);
+}
 
-    /* main.tex declares \newif\ifblpartial and boxes coverage/summary when set */
-    fprintf(f, "\\blpartial%s\n", missing.n || nim ? "true" : "false");
-    /* One sentence for the text: what this results set leaves out. */
-    fputs("\\blset{coverage/summary}{", f);
-    if (!missing.n && !nim) {
-        fputs("This results set measures every implementation and scenario the paper "
-              "discusses.",
-              f);
-    } else {
-        if (nim) {
-            fputs("This results set does not measure ", f);
-            write_list(f, impl_missing, nim);
-            fputs(" in the headline scenarios (only ", f);
-            if (nih)
-                write_list(f, impl_here, nih);
-            else
-                fputs("no implementation", f);
-            fputs(" there). ", f);
-        }
-        if (missing.n) {
-            fprintf(f, "Of the %zu scenarios the paper discusses, it has no valid run of %zu: ",
-                    expected.n, missing.n);
-            write_list(f, missing.v, missing.n);
-            fputs(". ", f);
-        }
-        fputs("Figures and tables show what was measured; \\textit{n/m} and "
-              "\\textit{not measured} mark the numbers it lacks.",
-              f);
-    }
+static void text_key(FILE *f, const char *key, const char *text) {
+    fprintf(f, "\\blset{%s}{", key);
+    latex_escape(f, text);
     fputs("}\n", f);
-    free(expected.v);
-    free(missing.v);
-    report_headline_free(&hl);
+}
+
+/* The coverage of one interval, or its absence in words. */
+static void cov_key(FILE *f, const char *key, const stats_interval_t *ci) {
+    if (withheld(ci))
+        text_key(f, key, "too few runs");
+    else if (ci->coverage > 0)
+        num_key(f, key, ci->coverage * 100);
+    else
+        text_key(f, key, "n/a");
+}
+
+typedef struct range {
+    double lo, hi;
+    size_t few, n;
+} range_t;
+
+static void widen(range_t *r, const stats_interval_t *ci) {
+    if (withheld(ci)) {
+        r->few++;
+        return;
+    }
+    if (!(ci->coverage > 0))
+        return;
+    r->lo = r->n == 0 || ci->coverage < r->lo ? ci->coverage : r->lo;
+    r->hi = r->n == 0 || ci->coverage > r->hi ? ci->coverage : r->hi;
+    r->n++;
+}
+
+/* "75 %", "75--97.9 %" or "none" as LaTeX. */
+static void range_key(FILE *f, const char *key, const range_t *r) {
+    fprintf(f, "\\blset{%s}{", key);
+    if (r->n == 0) {
+        fputs("none}\n", f);
+        return;
+    }
+    latex_num(f, r->lo * 100);
+    if (r->hi > r->lo) {
+        fputs("--", f);
+        latex_num(f, r->hi * 100);
+    }
+    fputs("\\,\\%}\n", f);
+}
+
+void report_coverage_macros(FILE *f, const report_t *rep) {
+    char key[1200];
+    range_t med = {0}, rat = {0};
+    for (size_t i = 0; i < rep->ncells; i++) {
+        const report_cell_t *c = &rep->cells[i];
+        snprintf(key, sizeof key, "cell/%s/%s/rps-cov", c->cell->scenario, c->cell->config);
+        cov_key(f, key, &c->rps.median_ci);
+        if (report_find_cell(rep, c->cell->scenario, NULL) == c) {
+            snprintf(key, sizeof key, "s/%s/rps-cov", c->cell->scenario);
+            cov_key(f, key, &c->rps.median_ci);
+        }
+        if (c->rps.n)
+            widen(&med, &c->rps.median_ci);
+    }
+    bool mw = false, boot = false;
+    for (size_t i = 0; i < rep->nratios; i++) {
+        const report_ratio_t *x = &rep->ratios[i];
+        snprintf(key, sizeof key, "cmp/%s/cov", x->id);
+        cov_key(f, key, &x->ci);
+        snprintf(key, sizeof key, "cmp/%s/method", x->id);
+        text_key(f, key, x->ci.method ? x->ci.method : "not measured");
+        if (!isnan(x->ratio))
+            widen(&rat, &x->ci);
+        mw |= x->ci.method && !strcmp(x->ci.method, STATS_M_MW);
+        boot |= x->ci.method && !strcmp(x->ci.method, STATS_M_BOOT);
+    }
+    for (size_t i = 0; i < rep->nvalues; i++) {
+        snprintf(key, sizeof key, "val/%s/cov", rep->values[i].id);
+        cov_key(f, key, &rep->values[i].s.median_ci);
+    }
+    range_key(f, "cov/median", &med);
+    range_key(f, "cov/ratio", &rat);
+    fprintf(f, "\\blset{cov/median-few}{\\num{%zu}}\n\\blset{cov/ratio-few}{\\num{%zu}}\n", med.few,
+            rat.few);
+    text_key(f, "cov/ratio-methods",
+             mw && boot ? "exact (Mann-Whitney) below 10 runs a side, bootstrap from 10"
+             : boot     ? "percentile bootstrap"
+             : mw       ? "exact (Mann-Whitney)"
+                        : "none");
+    fprintf(f, "\\blset{study/min-runs-interval}{\\num{%zu}}\n", rep->cfg.min_runs);
+    fprintf(f, "\\blset{study/bootstrap-min-runs}{\\num{%d}}\n", STATS_BOOTSTRAP_MIN_RUNS);
+    size_t lo, hi;
+    num_key(f, "study/cov-n3", stats_median_ci_ranks(3, rep->cfg.level, &lo, &hi) * 100);
+    num_key(f, "study/cov-n5", stats_median_ci_ranks(5, rep->cfg.level, &lo, &hi) * 100);
+    const double one[5] = {1, 2, 3, 4, 5};
+    num_key(f, "study/cov-mw3", stats_ratio_exact(one, 3, one, 3, rep->cfg.level).coverage * 100);
+    num_key(f, "study/cov-mw5", stats_ratio_exact(one, 5, one, 5, rep->cfg.level).coverage * 100);
 }

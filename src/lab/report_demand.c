@@ -261,9 +261,8 @@ bool report_demand_ratio(const report_t *rep, const report_ratio_t *r, report_ra
     double *a = metric_values(&d, rep->results, rep->cfg.default_config, &out->nden, NULL);
     double *b = metric_values(&n, rep->results, rep->cfg.default_config, &out->nnum, NULL);
     size_t index = (size_t)(r - rep->ratios);
-    out->ratio =
-        stats_bootstrap_ratio(a, out->nden, b, out->nnum, rep->cfg.level, rep->cfg.resamples,
-                              rep->cfg.seed + 100000 + index, &out->ci);
+    out->ratio = stats_ratio_interval(a, out->nden, b, out->nnum, rep->cfg.level, rep->cfg.min_runs,
+                                      rep->cfg.resamples, rep->cfg.seed + 100000 + index, &out->ci);
     free(a);
     free(b);
     return true;

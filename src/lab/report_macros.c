@@ -13,7 +13,8 @@
  *   pub/<row>/<implementation>  the study's published numbers
  *   pub/machine, pub/averaging, pub/date  where and how they were measured
  *   hl/..., rank-...            the headline comparison (see headline_keys)
- *   claims/total|holds|fails|notmeasured, study/..., host/... */
+ *   claims/total|holds|fails|inconclusive|notmeasured|point-holds|point-fails,
+ *   study/..., host/... */
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -22,6 +23,8 @@
 #include "lab/claims.h"
 #include "lab/latex.h"
 #include "lab/report.h"
+#include "lab/report_coverage.h"
+#include "lab/report_validity.h"
 
 static void key_num(FILE *f, const char *key, double x) {
     fputs("\\blset{", f);
@@ -308,16 +311,23 @@ int report_write_macros(const report_t *rep, const claims_t *claims, const claim
         }
     }
     headline_keys(f, rep);
-    report_coverage_keys(f, rep);
+    report_coverage_macros(f, rep);
+    validity_rules_t vr;
+    char verr[256];
+    if (report_validity_rules(r, &vr, verr, sizeof verr) == 0)
+        report_validity_macros(f, &vr);
+    report_driver_macros(f, rep);
+    report_missing_keys(f, rep);
     report_demand_keys(f, rep);
     if (claims) {
         key_int(f, "claims/total", (long long)claims->n);
         key_int(f, "claims/holds", (long long)claims->holds);
         key_int(f, "claims/fails", (long long)claims->fails);
         key_int(f, "claims/notmeasured", (long long)claims->not_measured);
-        if (strict) {
-            key_int(f, "claims/strict-holds", (long long)strict->holds);
-            key_int(f, "claims/strict-fails", (long long)strict->fails);
+        key_int(f, "claims/inconclusive", (long long)claims->inconclusive);
+        if (strict) { /* the point-estimate judgement (cmd_report.c) */
+            key_int(f, "claims/point-holds", (long long)strict->holds);
+            key_int(f, "claims/point-fails", (long long)strict->fails);
         }
         for (size_t i = 0; i < claims->n; i++) {
             snprintf(key, sizeof key, "claim/%s", claims->items[i].id);

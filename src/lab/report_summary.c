@@ -150,7 +150,8 @@ static int write_md(const report_t *rep, const claims_t *claims, const char *dir
                 s3(r->ci.hi, c2));
     }
     if (claims) {
-        fputs("\n## Claims of the original study\n\n| claim | theirs | ours | holds? |\n"
+        fputs("\n## Claims of the original study\n\n| claim | theirs | ours: estimate [interval] "
+              "(coverage, runs) | verdict |\n"
               "|---|---|---|---|\n",
               f);
         for (size_t i = 0; i < claims->n; i++)

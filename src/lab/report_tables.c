@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "lab/claims.h"
+#include "lab/report_coverage.h"
+#include "lab/report_validity.h"
 #include "lab/latex.h"
 #include "lab/plan.h"
 #include "lab/report.h"
@@ -50,8 +52,8 @@ static int summary_table(const report_t *rep, const char *dir, char *err, size_t
           "Scenario & Configuration & Runs & \\multicolumn{2}{c}{Throughput (req/s)} & CV & "
           "\\multicolumn{3}{c}{Latency (ms)} & Server CPU \\\\\n"
           "\\cmidrule(lr){4-5}\\cmidrule(lr){7-9}\n"
-          " & & valid/all & median & CI of the median & (\\%) & p50 & p99 & p99.9 & "
-          "\\si{\\micro\\second}/req \\\\\n"
+          " & & valid/all & median & interval of the median (coverage) & (\\%) & p50 & p99 & "
+          "p99.9 & \\si{\\micro\\second}/req \\\\\n"
           "\\midrule\n",
           f);
     for (size_t i = 0; i < rep->ncells; i++) {
@@ -62,7 +64,7 @@ static int summary_table(const report_t *rep, const char *dir, char *err, size_t
         fprintf(f, " & %zu/%zu & ", c->cell->nvalid, c->cell->nvalid + c->cell->ninvalid);
         latex_num(f, c->rps.median);
         fputs(" & ", f);
-        interval(f, c->rps.median_ci.lo, c->rps.median_ci.hi);
+        report_interval_cov(f, &c->rps.median_ci);
         fputs(" & ", f);
         latex_num(f, c->rps.cv * 100);
         for (int k = 0; k < REPORT_NPCT; k++) {
@@ -128,7 +130,7 @@ static int comparisons_table(const report_t *rep, const char *dir, const char *n
     if (!f)
         return -1;
     fputs("\\begin{tabular}{p{0.55\\linewidth}rlr}\n\\toprule\n"
-          "Comparison & Ratio & Bootstrap CI & Runs \\\\\n\\midrule\n",
+          "Comparison & Ratio & Interval (coverage) & Runs \\\\\n\\midrule\n",
           f);
     size_t plen = strlen(prefix), rows = 0;
     for (size_t i = 0; i < rep->nratios; i++) {
@@ -141,8 +143,8 @@ static int comparisons_table(const report_t *rep, const char *dir, const char *n
         fputs(" & ", f);
         latex_num(f, r->ratio);
         fputs(" & ", f);
-        interval(f, r->ci.lo, r->ci.hi);
-        fprintf(f, " & %zu/%zu \\\\\n", r->nnum, r->nden);
+        report_interval_cov(f, &r->ci);
+        fprintf(f, " %s & %zu/%zu \\\\\n", report_method_short(&r->ci), r->nnum, r->nden);
         rows++;
     }
     if (rows == 0)
@@ -156,7 +158,8 @@ static int claims_table(const claims_t *claims, const char *dir, char *err, size
     if (!f)
         return -1;
     fputs("\\begin{tabular}{p{0.36\\linewidth}p{0.2\\linewidth}p{0.26\\linewidth}l}\n\\toprule\n"
-          "Claim of the original study & Their number & Ours & Holds? \\\\\n\\midrule\n",
+          "Claim of the original study & Their number & Ours: estimate [interval] (coverage, runs) "
+          "& Verdict \\\\\n\\midrule\n",
           f);
     for (size_t i = 0; claims && i < claims->n; i++) {
         const claim_result_t *c = &claims->items[i];
@@ -166,9 +169,10 @@ static int claims_table(const claims_t *claims, const char *dir, char *err, size
         fputs(" & ", f);
         latex_escape(f, c->ours);
         fprintf(f, " & %s \\\\\n",
-                c->status == CLAIM_HOLDS   ? "holds"
-                : c->status == CLAIM_FAILS ? "\\textbf{fails}"
-                                           : "\\textit{not measured}");
+                c->status == CLAIM_HOLDS          ? "holds"
+                : c->status == CLAIM_FAILS        ? "\\textbf{fails}"
+                : c->status == CLAIM_INCONCLUSIVE ? "inconclusive"
+                                                  : "\\textit{not measured}");
     }
     fputs("\\bottomrule\n\\end{tabular}\n", f);
     return report_table_close(f, dir, "claims", err, errlen);
@@ -404,7 +408,7 @@ int report_write_tables(const report_t *rep, const claims_t *claims, const char 
     if (summary_table(rep, dir, err, errlen) || invalid_table(rep, dir, err, errlen) ||
         basic_table(rep, dir, err, errlen) || server_config_table(rep, dir, err, errlen) ||
         host_table(rep, dir, err, errlen) || claims_table(claims, dir, err, errlen) ||
-        artifact_table(claims, dir, err, errlen) ||
+        report_validity_table(rep, dir, err, errlen) || artifact_table(claims, dir, err, errlen) ||
         comparisons_table(rep, dir, "comparisons", "sc/", false, err, errlen) ||
         comparisons_table(rep, dir, "comparisons-server-config", "sc/", true, err, errlen) ||
         report_write_headline_tables(rep, dir, err, errlen) ||

@@ -179,6 +179,17 @@ static int build_cells(results_t *r) {
     return 0;
 }
 
+int results_regroup(results_t *r) {
+    for (size_t c = 0; c < r->ncells; c++) {
+        free(r->cells[c].valid);
+        free(r->cells[c].invalid);
+    }
+    free(r->cells);
+    r->cells = NULL;
+    r->ncells = 0;
+    return build_cells(r);
+}
+
 int results_load(results_t *r, const char *dir, char *err, size_t errlen) {
     memset(r, 0, sizeof *r);
     r->dir = strdup(dir);

@@ -40,6 +40,9 @@ typedef struct results {
  * the file (and field) in err. A directory without runs loads fine with nruns 0. */
 int results_load(results_t *r, const char *dir, char *err, size_t errlen);
 void results_free(results_t *r);
+/* Groups the runs into cells again after their `valid` changed (the report's
+ * validity pass, report_validity.h). 0 or -1 (out of memory). */
+int results_regroup(results_t *r);
 
 const results_cell_t *results_find_cell(const results_t *r, const char *scenario,
                                         const char *config);

@@ -80,6 +80,8 @@ typedef struct lab_stack {
     char upstream_url[64];  /* http://127.0.0.1:P */
     char server_url[64];    /* http://127.0.0.1:P */
     char err[4096];         /* why the last failing call failed */
+    /* PostgreSQL preloads pg_stat_statements and the database has the extension */
+    bool pg_stat_statements;
 } lab_stack_t;
 
 /* "postgres", "redis", "upstream", "server". */

@@ -222,6 +222,19 @@ static int create_database(lab_stack_t *st) {
     return rc;
 }
 
+/* CREATE EXTENSION pg_stat_statements in the benchlab database (a failure is
+ * not fatal: the study then records no database statistics). */
+static int create_pgss(lab_stack_t *st) {
+    PGconn *c = connect_db(st, "benchlab");
+    if (!c)
+        return 0;
+    PGresult *r = PQexec(c, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+    st->pg_stat_statements = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    PQfinish(c);
+    return 0;
+}
+
 int lab_stack_start_postgres(lab_stack_t *st) {
     if (st->pid[LAB_SVC_POSTGRES])
         return 0;
@@ -247,6 +260,11 @@ int lab_stack_start_postgres(lab_stack_t *st) {
         snprintf(port_s, sizeof port_s, "%d", port);
         /* TCP on 127.0.0.1 only, no unix socket (its path could be too long
          * and would need a directory the database user can write). */
+        /* pg_stat_statements (the database's own cost per statement, recorded
+         * per run by the study) when this PostgreSQL has it: postgresql-contrib */
+        char lib[PATH_MAX + 64];
+        snprintf(lib, sizeof lib, "%s/../lib/pg_stat_statements.so", bindir);
+        bool pgss = *bindir && access(lib, R_OK) == 0;
         char *argv[] = {postgres,
                         "-D",
                         st->pg_data,
@@ -258,6 +276,8 @@ int lab_stack_start_postgres(lab_stack_t *st) {
                         "unix_socket_directories=",
                         "-c",
                         "max_connections=200",
+                        pgss ? "-c" : NULL,
+                        "shared_preload_libraries=pg_stat_statements",
                         NULL};
         bool in_use = false;
         if (stack_spawn_and_wait(st, LAB_SVC_POSTGRES, argv, cwd, stack_probe_postgres, &in_use) ==
@@ -268,7 +288,8 @@ int lab_stack_start_postgres(lab_stack_t *st) {
                      "host=127.0.0.1 port=%d user=benchlab "
                      "dbname=benchlab",
                      port);
-            if (create_database(st) != 0 || stack_write_env(st) != 0) {
+            if (create_database(st) != 0 || stack_write_env(st) != 0 ||
+                (pgss && create_pgss(st) != 0)) {
                 char keep[sizeof st->err];
                 memcpy(keep, st->err, sizeof keep);
                 lab_stack_stop(st, LAB_SVC_POSTGRES);

@@ -90,12 +90,13 @@ double stats_median_ci_ranks(size_t n, double level, size_t *lo, size_t *hi) {
 }
 
 stats_interval_t stats_median_ci(const double *x, size_t n, double level) {
-    stats_interval_t ci = {NAN, NAN, 0};
+    stats_interval_t ci = {NAN, NAN, 0, NULL};
     double *s = sorted_copy(x, n);
     if (!s)
         return ci;
     size_t lo, hi;
     ci.coverage = stats_median_ci_ranks(n, level, &lo, &hi);
+    ci.method = STATS_M_ORDER;
     ci.lo = s[lo - 1];
     ci.hi = s[hi - 1];
     free(s);
@@ -170,7 +171,7 @@ double stats_t_quantile(double p, double df) {
 }
 
 stats_interval_t stats_mean_ci(const double *x, size_t n, double level) {
-    stats_interval_t ci = {NAN, NAN, 0};
+    stats_interval_t ci = {NAN, NAN, 0, NULL};
     if (n == 0)
         return ci;
     double m = stats_mean(x, n);
@@ -183,6 +184,7 @@ stats_interval_t stats_mean_ci(const double *x, size_t n, double level) {
     ci.lo = m - half;
     ci.hi = m + half;
     ci.coverage = level;
+    ci.method = STATS_M_T;
     return ci;
 }
 
@@ -191,7 +193,7 @@ void stats_summarize(const double *x, size_t n, double level, stats_summary_t *o
     out->n = n;
     if (n == 0) {
         out->median = out->mean = out->stdev = out->cv = out->min = out->max = NAN;
-        out->median_ci = out->mean_ci = (stats_interval_t){NAN, NAN, 0};
+        out->median_ci = out->mean_ci = (stats_interval_t){NAN, NAN, 0, NULL};
         return;
     }
     double *s = sorted_copy(x, n);
@@ -253,7 +255,7 @@ static double resampled_median(stats_rng_t *rng, const double *x, size_t n, doub
 
 double stats_bootstrap_ratio(const double *a, size_t na, const double *b, size_t nb, double level,
                              unsigned resamples, uint64_t seed, stats_interval_t *ci) {
-    *ci = (stats_interval_t){NAN, NAN, 0};
+    *ci = (stats_interval_t){NAN, NAN, 0, NULL};
     if (na == 0 || nb == 0)
         return NAN;
     double mb = stats_median(b, nb);
@@ -279,9 +281,103 @@ double stats_bootstrap_ratio(const double *a, size_t na, const double *b, size_t
             ci->lo = stats_quantile_sorted(ratios, k, (1 - level) / 2);
             ci->hi = stats_quantile_sorted(ratios, k, (1 + level) / 2);
             ci->coverage = level;
+            ci->method = STATS_M_BOOT;
         }
     }
     free(buf);
     free(ratios);
     return point;
+}
+
+double stats_mw_cdf(size_t m, size_t n, size_t u) {
+    size_t umax = m * n;
+    if (u >= umax)
+        return 1;
+    /* N(m, n, u) = N(m-1, n, u-n) + N(m, n-1, u): the largest value belongs to
+     * the first sample (and exceeds all n of the second) or to the second.
+     * Counted in doubles: exact up to 2^53, relative precision beyond. */
+    double *prev = calloc((umax + 1) * (n + 1), sizeof *prev);
+    double *cur = calloc((umax + 1) * (n + 1), sizeof *cur);
+    if (!prev || !cur) {
+        free(prev);
+        free(cur);
+        return NAN;
+    }
+#define G(a, k, v) a[(k) * (umax + 1) + (v)]
+    for (size_t k = 0; k <= n; k++)
+        G(prev, k, 0) = 1; /* m = 0: one arrangement, U = 0 */
+    for (size_t mm = 1; mm <= m; mm++) {
+        memset(cur, 0, (umax + 1) * (n + 1) * sizeof *cur);
+        G(cur, 0, 0) = 1; /* n = 0 */
+        for (size_t k = 1; k <= n; k++)
+            for (size_t v = 0; v <= mm * k; v++)
+                G(cur, k, v) = (v >= k ? G(prev, k, v - k) : 0) + G(cur, k - 1, v);
+        double *t = prev;
+        prev = cur;
+        cur = t;
+    }
+    double below = 0, all = 0;
+    for (size_t v = 0; v <= umax; v++) {
+        all += G(prev, n, v);
+        if (v <= u)
+            below += G(prev, n, v);
+    }
+#undef G
+    free(prev);
+    free(cur);
+    return below / all;
+}
+
+stats_interval_t stats_ratio_exact(const double *a, size_t na, const double *b, size_t nb,
+                                   double level) {
+    stats_interval_t ci = {NAN, NAN, 0, STATS_M_MW};
+    if (na == 0 || nb == 0)
+        return ci;
+    for (size_t i = 0; i < na; i++)
+        if (!(a[i] > 0))
+            return ci;
+    for (size_t j = 0; j < nb; j++)
+        if (!(b[j] > 0))
+            return ci;
+    size_t N = na * nb;
+    double *r = malloc(N * sizeof *r);
+    if (!r)
+        return ci;
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++)
+            r[i * nb + j] = a[i] / b[j];
+    qsort(r, N, sizeof *r, cmp_double);
+    double alpha_half = (1 - level) / 2;
+    size_t k = 1;
+    for (size_t c = 1; c <= (N + 1) / 2; c++) {
+        if (stats_mw_cdf(na, nb, c - 1) <= alpha_half + 1e-12)
+            k = c;
+        else
+            break;
+    }
+    ci.lo = r[k - 1];
+    ci.hi = r[N - k];
+    ci.coverage = 1 - 2 * stats_mw_cdf(na, nb, k - 1);
+    free(r);
+    return ci;
+}
+
+double stats_ratio_interval(const double *a, size_t na, const double *b, size_t nb, double level,
+                            size_t min_runs, unsigned resamples, uint64_t seed,
+                            stats_interval_t *ci) {
+    double point = stats_bootstrap_ratio(a, na, b, nb, level, 0, seed, ci);
+    if (isnan(point))
+        return point;
+    if (na < min_runs || nb < min_runs)
+        *ci = (stats_interval_t){NAN, NAN, 0, STATS_M_FEW};
+    else if (na >= STATS_BOOTSTRAP_MIN_RUNS && nb >= STATS_BOOTSTRAP_MIN_RUNS && resamples > 0)
+        stats_bootstrap_ratio(a, na, b, nb, level, resamples, seed, ci);
+    else
+        *ci = stats_ratio_exact(a, na, b, nb, level);
+    return point;
+}
+
+void stats_apply_min_runs(stats_summary_t *s, size_t min_runs) {
+    if (s->n > 0 && s->n < min_runs)
+        s->median_ci = (stats_interval_t){NAN, NAN, 0, STATS_M_FEW};
 }

@@ -10,9 +10,18 @@
 
 typedef struct stats_interval {
     double lo, hi;
-    double coverage; /* the interval's actual coverage probability (>= the level asked
-                        for, or lower when n is too small to reach it) */
+    double coverage;    /* the interval's actual coverage probability (>= the level asked
+                           for, or lower when n is too small to reach it); 0 = no interval */
+    const char *method; /* STATS_M_* below, NULL when not computed */
 } stats_interval_t;
+
+#define STATS_M_ORDER "order statistics" /* the median's, exact (binomial) */
+#define STATS_M_MW "Mann-Whitney"        /* a ratio's, exact under a scale shift */
+#define STATS_M_BOOT "bootstrap"         /* a ratio's, percentile bootstrap (n >= 10) */
+#define STATS_M_T "Student t"            /* the mean's */
+#define STATS_M_FEW "too few runs"       /* below the minimum: lo = hi = NaN */
+/* Below this many runs on a side a ratio's interval is a bootstrap no more. */
+#define STATS_BOOTSTRAP_MIN_RUNS 10
 
 typedef struct stats_summary {
     size_t n;
@@ -57,6 +66,29 @@ size_t stats_rng_below(stats_rng_t *rng, size_t n);
  * estimate median(a)/median(b) (NaN when a or b is empty or median(b) == 0). */
 double stats_bootstrap_ratio(const double *a, size_t na, const double *b, size_t nb, double level,
                              unsigned resamples, uint64_t seed, stats_interval_t *ci);
+
+/* P(U <= u) for the Mann-Whitney statistic U of samples of m and n under the
+ * null hypothesis (every arrangement equally likely), counted exactly. */
+double stats_mw_cdf(size_t m, size_t n, size_t u);
+
+/* The exact distribution-free interval of a ratio a/b (Moses' interval for a
+ * shift on the log scale): the na*nb pairwise ratios a_i/b_j sorted,
+ * [r_(k), r_(N+1-k)] with k the largest rank such that P(U <= k-1) <=
+ * (1-level)/2 (k = 1 when none is: the whole range, whose lower coverage is
+ * reported). Every value must be > 0 (else NaN). method = STATS_M_MW. */
+stats_interval_t stats_ratio_exact(const double *a, size_t na, const double *b, size_t nb,
+                                   double level);
+
+/* The ratio median(a)/median(b) with the interval the method calls for:
+ * "too few runs" (NaN) when a side has fewer than min_runs values, the
+ * bootstrap when both have at least STATS_BOOTSTRAP_MIN_RUNS, else the exact
+ * Mann-Whitney interval. */
+double stats_ratio_interval(const double *a, size_t na, const double *b, size_t nb, double level,
+                            size_t min_runs, unsigned resamples, uint64_t seed,
+                            stats_interval_t *ci);
+
+/* The median's interval, or "too few runs" below min_runs (in place). */
+void stats_apply_min_runs(stats_summary_t *s, size_t min_runs);
 
 /* Quantile (type 7, linear interpolation) of a sorted array. */
 double stats_quantile_sorted(const double *sorted, size_t n, double q);

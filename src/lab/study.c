@@ -18,18 +18,22 @@
 
 #include "common/portable.h"
 #include "lab/box.h"
+#include "lab/hostload.h"
 #include "lab/manifest.h"
 #include "lab/study_calibrate.h"
 #include "lab/plan.h"
+#include "lab/run_order.h"
 #include "lab/profile.h"
 #include "lab/spawn.h"
 #include "lab/stack.h"
 #include "lab/study_attempts.h"
 #include "lab/study_check.h"
 #include "lab/study_progress.h"
+#include "lab/study_dbstats.h"
 #include "lab/study_runfile.h"
 #include "lab/study_scenario.h"
 #include "lab/study_timeseries.h"
+#include "lab/validity.h"
 
 static volatile sig_atomic_t stop_signal; /* set by SIGINT/SIGTERM/SIGHUP */
 
@@ -411,6 +415,23 @@ static double planned_seconds(const study_t *s, int from_unit, int from_run) {
     return t;
 }
 
+/* The host's CPU outside our boxes and the driver during the run (hostload.h). */
+static json_t *study_host_load(const study_t *s, const run_observed_t *obs,
+                               const host_sample_t *before, const host_sample_t *after) {
+    double ours = 0;
+    bool boxed = true;
+    for (int i = 0; i < LAB_SVC_COUNT; i++) {
+        if (obs->boxed[i] && obs->boxes[i].available)
+            ours += obs->boxes[i].cpu_user_s + obs->boxes[i].cpu_sys_s;
+        else if (s->st.pid[i] > 0)
+            boxed = false; /* a service ran unboxed: its CPU is not ours to subtract */
+    }
+    json_t *drv = json_object_get(obs->summary, "driver");
+    ours += json_number_value(json_object_get(drv, "cpu_user_s")) +
+            json_number_value(json_object_get(drv, "cpu_sys_s"));
+    return host_load_json(before, after, obs->wall_s, ours, boxed);
+}
+
 /* --- the lab's own failures (study_attempts.h) -------------------------------- */
 
 /* Do the results and stack file systems still have --min-free? Before each run. */
@@ -488,6 +509,10 @@ static int one_run(study_t *s, int ui, int run) {
             box_stats(s->boxes[i], &before[i]);
         }
     unlink(summary_path);
+    bool dbstats = s->st.pg_stat_statements && s->st.pid[LAB_SVC_POSTGRES] > 0 &&
+                   m->needs[LAB_SVC_POSTGRES] && dbstats_reset(s->st.pg_dsn) == 0;
+    host_sample_t host_before, host_after;
+    host_sample(&host_before);
     obs.started_unix_ms = unix_ms();
     double t0 = mono();
     char ts_path[PATH_MAX + 32];
@@ -495,6 +520,7 @@ static int one_run(study_t *s, int ui, int run) {
     cpu_series_t cpu = {.box = s->boxes[LAB_SVC_SERVER]};
     int rc = run_driver(s, u, "run", -1, summary_path, with_ts ? ts_path : NULL, &cpu, log);
     obs.wall_s = mono() - t0;
+    host_sample(&host_after);
     cpu_series_finish(&cpu, mono());
     mark_dirty(s, m);
     if (with_ts && file_exists(ts_path) && timeseries_add_cpu(ts_path, &cpu) != 0)
@@ -552,7 +578,10 @@ static int one_run(study_t *s, int ui, int run) {
     obs.driver_cpuset = s->profile.driver_cpuset;
     obs.summary = json_load_file(summary_path, 0, NULL);
     unlink(summary_path);
+    obs.host_load = study_host_load(s, &obs, &host_before, &host_after);
+    obs.db = dbstats ? dbstats_collect(s->st.pg_dsn) : NULL;
     json_t *j = run_file_build(u, run, u->implementation, s->profile.name, s->plan.name, &obs);
+    validity_apply(&s->profile.validity, j, with_ts && file_exists(ts_path) ? ts_path : NULL);
     bool bound = study_flag_driver_bound(j, s->driver_ceiling, s->profile.driver_bound_fraction);
     int wrc = study_write_json(path, j);
     if (wrc != 0) { /* the lab could not record it: not a result either */
@@ -586,6 +615,8 @@ static int one_run(study_t *s, int ui, int run) {
                   valid ? "" : ")", bound ? ", driver-bound (a lower bound)" : "");
     json_decref(j);
     json_decref(obs.limits);
+    json_decref(obs.host_load);
+    json_decref(obs.db);
     if (obs.summary)
         json_decref(obs.summary);
     if (!obs.driver_timed_out && rc >= 0) {
@@ -700,6 +731,86 @@ static int one_unit(study_t *s, int ui) {
         s->done++;
     }
     return 0;
+}
+
+/* Randomized interleaved trials (run_order.h): every missing run in the
+ * given order, each after a server (and box) restart and a warm-up; a unit is
+ * verified before its first run. 0, -1 fatal, -2 stopped; *skipped counts
+ * units whose verify or server start failed (a failed attempt, study_attempts.h). */
+static int interleaved_runs(study_t *s, const run_slot_t *slots, size_t n, int *skipped) {
+    char *state = calloc((size_t)s->plan.nunits + 1, 1); /* 1 verified, 2 skipped */
+    if (!state)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0 && !stop_signal; i++) {
+        int ui = slots[i].unit, run = slots[i].run;
+        const plan_unit_t *u = &s->plan.units[ui];
+        char path[PATH_MAX], dir[PATH_MAX], raw[PATH_MAX], log[PATH_MAX + 32];
+        run_file_path(s->results, u->scenario, u->config, run, path, sizeof path);
+        if (file_exists(path) || state[ui] == 2)
+            continue;
+        if (space_ok(s) != 0) {
+            rc = -1;
+            break;
+        }
+        s->server_up = false; /* restart it, in a new box, before every run */
+        if (ensure_server(s, u) != 0) {
+            failed_attempt(s, u, run, "server-start", s->st.err, -2, false);
+            state[ui] = 2;
+            (*skipped)++;
+            continue;
+        }
+        unit_dir(s, u, "logs", dir, sizeof dir);
+        unit_dir(s, u, "raw", raw, sizeof raw);
+        if (study_mkdirs(dir, 0755) != 0 || study_mkdirs(raw, 0755) != 0) {
+            progress_line(&s->progress, "benchlab run: cannot create %s: %s", raw, strerror(errno));
+            rc = -1;
+            break;
+        }
+        if (!state[ui]) {
+            if (reset_dirty(s, &s->meta[ui]) != 0) {
+                rc = -1;
+                break;
+            }
+            snprintf(log, sizeof log, "%s/verify.log", dir);
+            int v = run_driver(s, u, "verify", -1, NULL, NULL, NULL, log);
+            mark_dirty(s, &s->meta[ui]);
+            if (v == -2) {
+                rc = -2;
+                break;
+            }
+            if (v != 0) {
+                progress_line(&s->progress, "%s %s: verify failed (exit %d), skipping it; see %s",
+                              u->scenario, u->config, v, log);
+                state[ui] = 2;
+                (*skipped)++;
+                continue;
+            }
+            state[ui] = 1;
+        }
+        if (u->warmup_s > 0) {
+            if (reset_dirty(s, &s->meta[ui]) != 0) {
+                rc = -1;
+                break;
+            }
+            snprintf(log, sizeof log, "%s/warmup-%02d.log", dir, run);
+            int w = run_driver(s, u, "run", u->warmup_s, NULL, NULL, NULL, log);
+            mark_dirty(s, &s->meta[ui]);
+            if (w == -2) {
+                rc = -2;
+                break;
+            }
+        }
+        progress_status(&s->progress, u->scenario, u->config, run, u->runs, s->done, s->total,
+                        planned_seconds(s, ui, run));
+        rc = one_run(s, ui, run);
+        if (rc == 0)
+            s->done++;
+        else if (rc == 2 || rc == 1)
+            rc = 0; /* a failed attempt, or a server that died: the next run restarts it */
+    }
+    free(state);
+    return rc;
 }
 
 /* --- peers ------------------------------------------------------------------- */
@@ -1004,6 +1115,8 @@ static int prepare(study_t *s) {
     return 0;
 }
 
+static long long study_order_seed(const study_t *s);
+
 static void print_dry_run(study_t *s) {
     double t = planned_seconds(s, 0, 1);
     char eta[32];
@@ -1015,9 +1128,66 @@ static void print_dry_run(study_t *s) {
         printf("  %-32s %-36s runs %d, %d VUs, %gs%s\n", u->scenario, u->config, u->runs, u->vus,
                u->duration_s, u->rate > 0 ? " (open model)" : "");
     }
+    run_slot_t *slots = NULL;
+    size_t n = 0;
+    long long seed = study_order_seed(s);
+    if (s->o->interleaved && run_order_interleaved(&s->plan, (uint64_t)seed, &slots, &n) == 0) {
+        printf("order: interleaved, seed %lld (the server restarts before every run)\n", seed);
+        for (size_t i = 0; i < n; i++)
+            printf("  %4zu %-32s %-36s run %d\n", i + 1, s->plan.units[slots[i].unit].scenario,
+                   s->plan.units[slots[i].unit].config, slots[i].run);
+    }
+    free(slots);
+}
+
+/* The interleaved order's seed: --seed, else the one the manifest of the
+ * study being resumed recorded, else the time. */
+static long long study_order_seed(const study_t *s) {
+    if (s->o->seed >= 0)
+        return s->o->seed;
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/manifest.json", s->results);
+    json_t *m = json_load_file(path, 0, NULL);
+    json_t *seed = json_object_get(json_object_get(m, "order"), "seed");
+    long long v = json_is_integer(seed) ? (long long)json_integer_value(seed) : -1;
+    json_decref(m);
+    if (v >= 0)
+        return v;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ((long long)ts.tv_sec * 1000003LL + ts.tv_nsec) & ((1LL << 53) - 1);
+}
+
+/* A resumed study that was interleaved stays interleaved. */
+static bool study_recorded_interleaved(const study_t *s) {
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/manifest.json", s->results);
+    json_t *m = json_load_file(path, 0, NULL);
+    const char *mode = json_string_value(json_object_get(json_object_get(m, "order"), "mode"));
+    bool yes = mode && strcmp(mode, "interleaved") == 0;
+    json_decref(m);
+    return yes;
+}
+
+/* Builds the interleaved order and records it (mode, seed, every run) in
+ * the manifest manifest_begin just wrote. 0 or -1 (errno). */
+static int study_record_order(study_t *s, uint64_t seed, run_slot_t **order, size_t *n) {
+    if (run_order_interleaved(&s->plan, seed, order, n) != 0)
+        return -1;
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/manifest.json", s->results);
+    json_t *m = json_load_file(path, 0, NULL);
+    if (!m)
+        return -1;
+    json_object_set_new(m, "order", run_order_json(&s->plan, seed, *order, *n));
+    int rc = study_write_json(path, m);
+    json_decref(m);
+    return rc;
 }
 
 int study_run(const study_opts_t *o) {
+    run_slot_t *runs_order = NULL;
+    size_t norder = 0;
     study_t *s = calloc(1, sizeof *s);
     if (!s)
         return 1;
@@ -1073,7 +1243,10 @@ int study_run(const study_opts_t *o) {
                           .repo_root = getenv("BENCHLAB_ROOT") ? getenv("BENCHLAB_ROOT") : ".",
                           .runs_override = o->runs,
                           .planned_runs = s->total};
-    if (manifest_begin(s->results, &mi) != 0) {
+    long long seed = study_order_seed(s);
+    bool interleaved = o->interleaved || study_recorded_interleaved(s);
+    if (manifest_begin(s->results, &mi) != 0 ||
+        (interleaved && study_record_order(s, (uint64_t)seed, &runs_order, &norder) != 0)) {
         fprintf(stderr, "benchlab run: cannot write %s/manifest.json: %s\n", s->results,
                 strerror(errno));
         rc = 1;
@@ -1154,7 +1327,12 @@ int study_run(const study_opts_t *o) {
         }
     }
     int skipped = 0;
-    for (int i = 0; i < s->plan.nunits && !stop_signal; i++) {
+    if (runs_order) {
+        int r = interleaved_runs(s, runs_order, norder, &skipped);
+        if (r == -1)
+            rc = 1;
+    }
+    for (int i = 0; !runs_order && i < s->plan.nunits && !stop_signal; i++) {
         int r = one_unit(s, i);
         if (r == 1)
             skipped++;
@@ -1196,6 +1374,7 @@ restore:
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGHUP, &old_hup, NULL);
 out:
+    free(runs_order);
     teardown(s);
     plan_free(&s->plan);
     profile_free(&s->profile);

@@ -21,6 +21,8 @@ typedef struct study_opts {
     const char *server_bin;     /* NULL = benchlab-server next to benchlab */
     const char *scenarios_dir;  /* NULL = found (see study_find_scenarios) */
     bool dry_run;               /* print the units and exit */
+    bool interleaved;           /* randomized interleaved trials (run_order.h) */
+    long long seed;             /* their shuffle's seed; < 0 = the resumed study's, else time */
     long long min_free;         /* bytes that must stay free for results and stack (--min-free);
                                    < 0: STUDY_MIN_FREE_DEFAULT, 0: no check */
 } study_opts_t;

@@ -102,6 +102,8 @@ json_t *run_file_build(const plan_unit_t *u, int run, const char *implementation
         json_object_set_new(params, "max_vus", json_integer(u->max_vus));
     if (u->db_pool > 0)
         json_object_set_new(params, "db_pool", json_integer(u->db_pool));
+    if (u->min_requests > 0)
+        json_object_set_new(params, "min_requests", json_integer(u->min_requests));
     json_t *boxes = json_object();
     for (int i = 0; i < LAB_SVC_COUNT; i++)
         if (obs->boxed[i])
@@ -122,6 +124,10 @@ json_t *run_file_build(const plan_unit_t *u, int run, const char *implementation
         json_object_set_new(j, "box_backend", json_string(obs->backend));
     if (obs->driver_cpuset)
         json_object_set_new(j, "driver_cpuset", json_string(obs->driver_cpuset));
+    if (obs->host_load)
+        json_object_set(j, "host_load", obs->host_load);
+    if (obs->db)
+        json_object_set(j, "db", obs->db);
     demand_annotate(j); /* <box>_cpu_us_per_request */
     return j;
 }

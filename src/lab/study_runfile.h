@@ -25,6 +25,8 @@ typedef struct run_observed {
     json_t *limits;            /* borrowed: each box's limits, {"server": {...}} or NULL */
     const char *backend;       /* the box backend ("cgroup-v1", "none"), or NULL */
     const char *driver_cpuset; /* where the driver was pinned ("" = not pinned), or NULL */
+    json_t *host_load;         /* borrowed: hostload.h's record of the run, or NULL */
+    json_t *db;                /* borrowed: study_dbstats.h's record, or NULL */
 } run_observed_t;
 
 /* DIR/raw/<scenario>/<config>/run-NN.json into buf (NN: 2 digits, more if needed). */

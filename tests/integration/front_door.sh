@@ -71,6 +71,9 @@ PLAN
 
 profile=local-2core
 if [ "$(id -u)" != 0 ] || [ "$(nproc)" -lt 2 ]; then profile=unboxed; fi
+# shellcheck source=lib/smoke_profile.sh
+. tests/integration/lib/smoke_profile.sh
+profile=$(smoke_profile "scenarios/profiles/$profile.json" "$work/profiles") || fail "smoke profile"
 res=$work/res
 start=$(date +%s)
 "$lab" run "$work/tiny.json" --profile "$profile" --results "$res" >"$work/run.out" 2>&1
@@ -142,13 +145,14 @@ python3 - "$work/claims.out" "$rc" <<'PY' || fail "claims output"
 import re, sys
 lines = open(sys.argv[1]).read().splitlines()
 rc = int(sys.argv[2])
-m = re.match(r"claims: (\d+) hold, (\d+) fail, (\d+) not measured \(of (\d+)\)", lines[-1])
+m = re.match(r"claims: (\d+) hold, (\d+) fail, (\d+) inconclusive, (\d+) not measured \(of (\d+)\)",
+             lines[-1])
 assert m, lines[-1]
-h, f, n, t = map(int, m.groups())
-assert h + f + n == t and t > 0, m.groups()
+h, f, i, n, t = map(int, m.groups())
+assert h + f + i + n == t and t > 0, m.groups()
 assert (rc == 1) == (f > 0), (rc, f)
-# "%-12s %-22s %s": status, id, claim
-status = {l[13:35].strip(): l[:12].strip() for l in lines
+# "%-13s %-22s %s": status, id, claim
+status = {l[14:36].strip(): l[:13].strip() for l in lines
           if l and not l.startswith((" ", "claims:", "judged by:"))}
 assert any(l.startswith("judged by: rps") for l in lines), "claims does not say which metric it used"
 assert len(status) == t, (len(status), t)
@@ -163,7 +167,7 @@ PY
 rc=$?
 [ "$rc" -le 1 ] || { cat "$work/claims-cpu.out"; fail "claims --metric cpu exited $rc"; }
 grep -q '^judged by: cpu' "$work/claims-cpu.out" || fail "claims --metric cpu does not say so"
-grep -q '^claims: .* (of [0-9]*)$' "$work/claims-cpu.out" || fail "claims --metric cpu: no summary"
+grep -q '^claims: .* inconclusive, .* (of [0-9]*)' "$work/claims-cpu.out" || fail "claims --metric cpu: no summary"
 "$lab" claims "$res" --metric watts >"$work/claims-bad.out" 2>&1
 [ $? -eq 2 ] || fail "claims --metric watts was not refused"
 grep -q "not rps or cpu" "$work/claims-bad.out" || fail "unclear message: $(cat "$work/claims-bad.out")"
@@ -178,7 +182,8 @@ for p in files:
     for box in ("server", "postgres", "redis"):
         k = box + "_cpu_us_per_request"
         assert k in r, (p, k)
-        assert r[k] is None or r[k] > 0, (p, k, r[k])
+        # an idle PostgreSQL or Redis box may use no CPU at all in a sub-second run
+        assert r[k] is None or r[k] > 0 or (box != "server" and r[k] == 0), (p, k, r[k])
     numbers += isinstance(r["server_cpu_us_per_request"], float)
     if r.get("boxes", {}).get("server", {}).get("available"):
         assert r["server_cpu_us_per_request"] is not None, p

@@ -59,8 +59,11 @@ PLAN
 
 profile=local-2core
 if [ "$(id -u)" != 0 ] || [ "$(nproc)" -lt 2 ]; then profile=unboxed; fi
+# shellcheck source=lib/smoke_profile.sh
+. "$ROOT/tests/integration/lib/smoke_profile.sh"
+smoke=$(smoke_profile "$ROOT/scenarios/profiles/$profile.json" "$work/profiles") || exit 1
 cd "$work/root" || exit 1
-"$lab" run three --scenarios "$work/root/scenarios" --profile "$ROOT/scenarios/profiles/$profile.json" \
+"$lab" run three --scenarios "$work/root/scenarios" --profile "$smoke" \
     --results "$work/res" >"$work/run.out" 2>&1
 rc=$?
 cat "$work/run.out"

@@ -12,7 +12,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 "$bl" report "$fx" --out "$tmp/gen" --summary-dir "$tmp" >"$tmp/out" 2>&1 || { cat "$tmp/out"; fail "report exit $?"; }
 grep -q '1 invalid' "$tmp/out" || fail "report does not count the invalid run"
-for f in gen/macros.tex gen/tables/summary.tex gen/tables/claims.tex gen/data/basic-rps.dat \
+for f in gen/macros.tex gen/tables/summary.tex gen/tables/claims.tex gen/tables/validity.tex gen/data/basic-rps.dat \
     summary.csv summary.md comparisons.csv; do
     [ -s "$tmp/$f" ] || fail "missing $f"
 done
@@ -42,10 +42,16 @@ grep -qxF '\blset{rank-agree-count}{\num{6}}' "$tmp/gen/macros.tex" &&
 # deterministic: a second report is identical, byte for byte
 "$bl" report "$fx" --out "$tmp/gen2" --summary-dir none >/dev/null 2>&1 || fail "second report"
 diff -r "$tmp/gen" "$tmp/gen2" >/dev/null || fail "two reports differ"
-# another seed changes only bootstrap intervals
+# the seed moves only bootstrap intervals, used from 10 runs a side; the
+# fixture has fewer, so its ratio intervals are exact and the seed changes nothing
 "$bl" report "$fx" --out "$tmp/gen3" --summary-dir none --seed 7 >/dev/null 2>&1 || fail "--seed"
 cmp -s "$tmp/gen/tables/summary.tex" "$tmp/gen3/tables/summary.tex" || fail "--seed changed the summary"
-cmp -s "$tmp/gen/tables/comparisons.tex" "$tmp/gen3/tables/comparisons.tex" && fail "--seed had no effect"
+cmp -s "$tmp/gen/tables/comparisons.tex" "$tmp/gen3/tables/comparisons.tex" ||
+    fail "--seed changed exact intervals"
+grep -qF '(\num{96.8}\,\%) exact & 5/5' "$tmp/gen/tables/comparisons.tex" ||
+    fail "comparisons.tex does not state the exact interval's coverage (5 vs 5 runs: 96.8 %)"
+grep -qF '\blset{study/cov-n3}{\num{75.0}}' "$tmp/gen/macros.tex" ||
+    fail "macros: the coverage of three runs' min-max is not 75 %"
 
 # claims: the fixture has failing claims -> exit 1, listing each claim
 "$bl" claims "$fx" >"$tmp/claims" 2>&1
@@ -53,6 +59,28 @@ rc=$?
 [ $rc -eq 1 ] || fail "claims on the fixture: exit $rc, expected 1 (two claims fail there)"
 grep -q '^fails .*redis-hit' "$tmp/claims" || fail "claims output lacks the failing redis-hit claim"
 grep -q '^holds .*cursor-vs-offset' "$tmp/claims" || fail "claims output lacks cursor-vs-offset"
+grep -q 'ours: .*x \[.*\] (.* %, [0-9]*/[0-9]* runs)' "$tmp/claims" ||
+    fail "claims output does not print interval, coverage and runs"
+grep -q '^claims: .* inconclusive' "$tmp/claims" || fail "claims output lacks the inconclusive count"
+# an inconclusive claim (05's interval straddles its bound on the fixture):
+# exit 0, but 1 with --strict (every claim must hold)
+python3 -c 'import json,sys; c=json.load(open("paper/claims.json")); c["claims"]=[x for x in c["claims"] if x["id"]=="table-external"]; json.dump(c,sys.stdout)' >"$tmp/incon.json"
+"$bl" claims "$fx" --claims "$tmp/incon.json" >"$tmp/incon.out" 2>&1 || fail "an inconclusive claim alone: exit $?"
+grep -q '^inconclusive .*table-external' "$tmp/incon.out" || fail "table-external is not inconclusive: $(cat "$tmp/incon.out")"
+"$bl" claims "$fx" --claims "$tmp/incon.json" --strict >/dev/null 2>&1 && fail "--strict passed an inconclusive claim"
+# the validity pass over the fixture: a table per rule, nothing written
+"$bl" validity "$fx" >"$tmp/validity" 2>&1 || fail "validity on the fixture: exit $?"
+grep -q '^non-stationary ' "$tmp/validity" && grep -q '^runs: ' "$tmp/validity" ||
+    fail "validity output lacks its table: $(cat "$tmp/validity")"
+"$bl" validity >/dev/null 2>&1; [ $? -eq 2 ] || fail "validity without arguments should exit 2"
+# --revalidate: the rules' invalid runs are listed with the rule that broke them
+"$bl" report "$fx" --revalidate --out "$tmp/genv" --summary-dir none >"$tmp/rv.out" 2>&1 ||
+    fail "report --revalidate: $(cat "$tmp/rv.out")"
+grep -q 'validity rules: 53 of 414 runs newly invalid' "$tmp/rv.out" ||
+    fail "report --revalidate did not apply the rules: $(cat "$tmp/rv.out")"
+grep -q 'min-requests: ' "$tmp/genv/tables/invalid.tex" ||
+    fail "invalid.tex does not list the rule's reason"
+grep -q 'min-requests' "$tmp/gen/tables/invalid.tex" && fail "without --revalidate the rules were applied"
 # only holding claims -> exit 0
 cat >"$tmp/ok.json" <<'JSON'
 {"claims": [{"id": "c", "claim": "cursor wins", "their": "1.7x",

@@ -55,7 +55,10 @@ cat >"$work/plan.json" <<'PLAN'
  "defaults": {"runs": 3, "vus": 2, "duration": "2s", "warmup": "0s"},
  "entries": [{"scenarios": ["basic/01-lightweight"]}]}
 PLAN
-study() { (cd "$work/cwd" && "$lab" run "$work/plan.json" --profile unboxed --results "$res" "$@"); }
+# shellcheck source=lib/smoke_profile.sh
+. tests/integration/lib/smoke_profile.sh
+profile=$(smoke_profile scenarios/profiles/unboxed.json "$work/profiles") || fail "smoke profile"
+study() { (cd "$work/cwd" && "$lab" run "$work/plan.json" --profile "$profile" --results "$res" "$@"); }
 
 # Processes whose working directory or command line lies under $work (the
 # server runs in the stack directory, the driver in $work/cwd).

@@ -37,6 +37,9 @@ trap cleanup EXIT
 profile=local-2core
 if [ "$(id -u)" != 0 ] || [ "$(nproc)" -lt 2 ]; then profile=unboxed; fi
 echo "profile: $profile"
+# shellcheck source=lib/smoke_profile.sh
+. tests/integration/lib/smoke_profile.sh
+profile=$(smoke_profile "scenarios/profiles/$profile.json" "$work/profiles") || fail "smoke profile"
 
 cat >"$work/small.json" <<'PLAN'
 {"description": "test: a read and a write scenario, twice each",
@@ -95,8 +98,19 @@ import json, sys
 j = json.load(open(sys.argv[1]))
 assert j["valid"] is True, j["invalid_reasons"]
 assert j["summary"]["metrics"]["http_reqs"]["count"] > 0
+# the validity rules it was judged by, and the host's load during the run
+v = j["validity"]
+assert v["rules"]["min_requests"] == 0 and v["broken"] == [], v
+assert "overrun" in v["checked"] and "min-requests" in v["checked"], v
+# the database's own cost (pg_stat_statements, postgresql-contrib) of a DB scenario
+if "04-db-write" in sys.argv[1]:
+    assert j["db"]["calls"] >= j["summary"]["metrics"]["http_reqs"]["count"] and j["db"]["exec_ms"] > 0, j.get("db")
+    assert any("INSERT" in st["query"] for st in j["db"]["statements"]), j["db"]["statements"]
+h = j["host_load"]
+assert h["cpus"] >= 1 and h["wall_s"] > 0 and h["busy_s"] >= 0 and h["loadavg_max"] >= 0, h
+assert h["boxed"] is (not sys.argv[2].endswith("/unboxed.json")), h
 assert j["params"]["vus"] == 4 and j["run"] in (1, 2) and j["warmup"] is False
-if sys.argv[2] != "unboxed":
+if not sys.argv[2].endswith("/unboxed.json"):
     srv = j["boxes"]["server"]
     assert srv["available"] and srv["cpu_user_s"] + srv["cpu_sys_s"] > 0, srv
     assert srv["memory_peak_bytes"] > 0 and srv["oom_kills"] == 0, srv
@@ -109,7 +123,7 @@ PY
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
 assert len(lines) >= 1 and sum(l["requests"] for l in lines) > 0, lines
-if sys.argv[2] != "unboxed":
+if not sys.argv[2].endswith("/unboxed.json"):
     assert any(l.get("server_cpu", 0) > 0 for l in lines), lines
 PY
     done
@@ -126,6 +140,55 @@ PY
 # and 01 never saw more (its runs are valid above)
 assert_clean "$first_pid" "after a complete study"
 grep -q "4/4 runs to do" "$work/run1.out" || fail "progress did not announce the runs"
+
+# a plan's min_requests wins over the profile's: a run too short for it is
+# kept, marked invalid with the rule's reason, and the study exits 0
+cat >"$work/short.json" <<'PLAN'
+{"description": "test: a run with too few requests",
+ "defaults": {"runs": 1, "vus": 2, "duration": "1s", "min_requests": 100000},
+ "entries": [{"scenarios": ["basic/01-lightweight"]}]}
+PLAN
+"$lab" run "$work/short.json" --profile "$profile" --results "$work/res-short" >"$work/short.out" 2>&1 ||
+    fail "a study with an invalid run exited $?: $(cat "$work/short.out")"
+python3 - "$work/res-short/raw/basic/01-lightweight/c-ulfius-epoll/run-01.json" <<'PY' ||
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["valid"] is False and j["params"]["min_requests"] == 100000, j["invalid_reasons"]
+assert any(r.startswith("min-requests: ") and r.endswith(" < 100000") for r in j["invalid_reasons"]), j["invalid_reasons"]
+assert j["validity"]["broken"] == ["min-requests"], j["validity"]
+PY
+    fail "the too-short run is not invalid for min-requests"
+grep -q "INVALID (min-requests: " "$work/short.out" || fail "progress did not say why the run is invalid"
+
+# interleaved order: two configurations of one scenario take turns in a
+# seeded order recorded in the manifest, the server restarted before every
+# run; a resume follows the recorded order and runs only what is missing
+cat >"$work/rmit.json" <<'PLAN'
+{"description": "test: randomized interleaved trials",
+ "defaults": {"runs": 2, "vus": 2, "duration": "1s", "warmup": "200ms"},
+ "entries": [{"scenarios": ["basic/01-lightweight"], "threading": ["epoll", "pool"]}]}
+PLAN
+"$lab" run "$work/rmit.json" --profile "$profile" --results "$work/res-rmit" --order interleaved \
+    --seed 11 >"$work/rmit.out" 2>&1 || fail "interleaved study: $(cat "$work/rmit.out")"
+python3 - "$work/res-rmit" <<'PY' || fail "interleaved order not recorded or not followed"
+import json, sys
+d = sys.argv[1]
+m = json.load(open(d + "/manifest.json"))
+o = m["order"]
+assert o["mode"] == "interleaved" and o["seed"] == 11 and len(o["runs"]) == 4, o
+assert sorted(r[2] for r in o["runs"]) == [1, 1, 2, 2], o
+assert {r[1] for r in o["runs"][:2]} == {"c-ulfius-epoll", "c-ulfius-pool"}, o  # trial 1 has both
+started = [json.load(open("%s/raw/%s/%s/run-%02d.json" % (d, s, c, r)))["started_at"] for s, c, r in o["runs"]]
+assert started == sorted(started), started
+PY
+rm "$work/res-rmit/raw/basic/01-lightweight/c-ulfius-pool/run-02.json"
+"$lab" run "$work/rmit.json" --profile "$profile" --results "$work/res-rmit" \
+    --resume >"$work/rmit2.out" 2>&1 || fail "interleaved resume: $(cat "$work/rmit2.out")"
+grep -q "1/4 runs to do" "$work/rmit2.out" || fail "interleaved resume redid runs: $(cat "$work/rmit2.out")"
+[ -f "$work/res-rmit/logs/basic/01-lightweight/c-ulfius-pool/warmup-02.log" ] ||
+    fail "the resumed study is not interleaved (no per-run warm-up log)"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["order"]["seed"] == 11' \
+    "$work/res-rmit/manifest.json" || fail "resume did not keep the recorded seed"
 
 # --- 2. resume fills only the gap --------------------------------------------
 keep=$res/raw/basic/04-db-write/c-ulfius-epoll/run-01.json

@@ -130,30 +130,53 @@ static void not_measured_when_scenario_absent(void **state) {
     rmdir(dir);
 }
 
-static void strict_needs_the_whole_interval(void **state) {
-    (void)state;
-    const report_ratio_t *r = report_find_ratio(&rep, "pagination");
-    assert_non_null(r);
-    assert_true(r->ci.lo < r->ratio); /* the fixture's interval has width */
-    /* a threshold between the interval's low end and the point estimate */
-    double t = (r->ci.lo + r->ratio) / 2;
+/* One claim on the pagination ratio with the given op and threshold. */
+static claim_status_t verdict(const char *op, double t, bool point_only, char **ours) {
     char text[512], err[1024];
     snprintf(text, sizeof text,
              "{\"claims\": [{\"id\": \"s\", \"claim\": \"s\", \"their\": \"-\", "
-             "\"rules\": [{\"comparison\": \"pagination\", \"op\": \">=\", "
+             "\"rules\": [{\"comparison\": \"pagination\", \"op\": \"%s\", "
              "\"threshold\": %.17g}]}]}",
-             t);
+             op, t);
     json_t *root = json_loads(text, 0, NULL);
     assert_non_null(root);
     claims_t c;
-    assert_int_equal(claims_evaluate_opts(&c, root, "inline.json", &rep, false, err, sizeof err),
-                     0);
-    assert_int_equal(c.items[0].status, CLAIM_HOLDS);
-    claims_free(&c);
-    assert_int_equal(claims_evaluate_opts(&c, root, "inline.json", &rep, true, err, sizeof err), 0);
-    assert_int_equal(c.items[0].status, CLAIM_FAILS);
+    if (claims_evaluate_opts(&c, root, "inline.json", &rep, point_only, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    claim_status_t st = c.items[0].status;
+    if (ours)
+        *ours = strdup(c.items[0].ours);
+    assert_int_equal(c.holds + c.fails + c.inconclusive + c.not_measured, 1);
     claims_free(&c);
     json_decref(root);
+    return st;
+}
+
+static void a_claim_whose_interval_straddles_is_inconclusive(void **state) {
+    (void)state;
+    const report_ratio_t *r = report_find_ratio(&rep, "pagination");
+    assert_non_null(r);
+    assert_true(r->ci.lo < r->ratio && r->ratio < r->ci.hi); /* the fixture's has width */
+    /* a threshold between the interval's low end and the point estimate:
+     * the point estimate alone would let it hold */
+    double t = (r->ci.lo + r->ratio) / 2;
+    assert_int_equal(verdict(">=", t, true, NULL), CLAIM_HOLDS);
+    char *ours = NULL;
+    assert_int_equal(verdict(">=", t, false, &ours), CLAIM_INCONCLUSIVE);
+    /* ours states the interval, its coverage and the runs on each side */
+    assert_non_null(strstr(ours, " %, "));
+    assert_non_null(strstr(ours, "runs)"));
+    free(ours);
+    /* the whole interval on the claimed side: holds; on the other: fails */
+    assert_int_equal(verdict(">=", r->ci.lo * 0.99, false, NULL), CLAIM_HOLDS);
+    assert_int_equal(verdict(">=", r->ci.hi * 1.01, false, NULL), CLAIM_FAILS);
+    assert_int_equal(verdict("<", r->ci.hi * 1.01, false, NULL), CLAIM_HOLDS);
+    assert_int_equal(verdict("<", r->ci.lo * 0.99, false, NULL), CLAIM_FAILS);
+    assert_int_equal(verdict("<", r->ratio, false, NULL), CLAIM_INCONCLUSIVE);
+    /* == holds only on a point interval at the threshold; here the interval
+     * covers the estimate (inconclusive) or misses the threshold (fails) */
+    assert_int_equal(verdict("==", r->ratio, false, NULL), CLAIM_INCONCLUSIVE);
+    assert_int_equal(verdict("==", r->ci.hi * 2, false, NULL), CLAIM_FAILS);
 }
 
 static void bad_rules_are_errors(void **state) {
@@ -215,6 +238,47 @@ static void cpu_metric_judges_throughput_rules(void **state) {
     assert_int_not_equal(claims_metric_parse("watts", &m), 0);
 }
 
+/* One claim on basic-json judged by --metric cpu with the given op and threshold. */
+static claim_status_t cpu_verdict(const char *op, double t, char **ours) {
+    char text[512], err[1024];
+    snprintf(text, sizeof text,
+             "{\"claims\": [{\"id\": \"c\", \"claim\": \"c\", \"their\": \"-\", "
+             "\"rules\": [{\"comparison\": \"basic-json\", \"op\": \"%s\", "
+             "\"threshold\": %.17g}]}]}",
+             op, t);
+    json_t *root = json_loads(text, 0, NULL);
+    assert_non_null(root);
+    claims_t c;
+    if (claims_evaluate_metric(&c, root, "inline.json", &rep, false, CLAIMS_METRIC_CPU, err,
+                               sizeof err) != 0)
+        fail_msg("%s", err);
+    claim_status_t st = c.items[0].status;
+    if (ours)
+        *ours = strdup(c.items[0].ours);
+    claims_free(&c);
+    json_decref(root);
+    return st;
+}
+
+/* A CPU-judged rule is three-valued on the interval of its CPU ratio, like any
+ * rule: holds/fails only when that whole interval is on one side. */
+static void cpu_metric_verdicts_are_three_valued(void **state) {
+    (void)state;
+    const report_ratio_t *r = report_find_ratio(&rep, "basic-json");
+    assert_non_null(r);
+    report_ratio_t twin;
+    assert_true(report_demand_ratio(&rep, r, &twin));
+    assert_true(twin.ci.lo < twin.ratio && twin.ratio < twin.ci.hi);
+    assert_non_null(twin.ci.method); /* the exact or bootstrap interval, named */
+    char *ours = NULL;
+    assert_int_equal(cpu_verdict(">=", (twin.ci.lo + twin.ratio) / 2, &ours), CLAIM_INCONCLUSIVE);
+    assert_non_null(strstr(ours, "(cpu)"));
+    assert_non_null(strstr(ours, " %, ")); /* its coverage and runs */
+    free(ours);
+    assert_int_equal(cpu_verdict(">=", twin.ci.lo * 0.99, NULL), CLAIM_HOLDS);
+    assert_int_equal(cpu_verdict(">=", twin.ci.hi * 1.01, NULL), CLAIM_FAILS);
+}
+
 static void the_papers_claims_evaluate(void **state) {
     (void)state;
     const char *root = getenv("BENCHLAB_ROOT") ? getenv("BENCHLAB_ROOT") : ".";
@@ -229,7 +293,7 @@ static void the_papers_claims_evaluate(void **state) {
     /* every claim of the contract is there and measurable on the fixture */
     assert_true(c.n >= 11);
     assert_int_equal(c.not_measured, 0);
-    assert_int_equal(c.holds + c.fails, c.n);
+    assert_int_equal(c.holds + c.fails + c.inconclusive, c.n);
     claims_free(&c);
     json_decref(j);
 }
@@ -238,9 +302,10 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(holds_fails_and_not_measured),
         cmocka_unit_test(not_measured_when_scenario_absent),
-        cmocka_unit_test(strict_needs_the_whole_interval),
+        cmocka_unit_test(a_claim_whose_interval_straddles_is_inconclusive),
         cmocka_unit_test(bad_rules_are_errors),
         cmocka_unit_test(cpu_metric_judges_throughput_rules),
+        cmocka_unit_test(cpu_metric_verdicts_are_three_valued),
         cmocka_unit_test(the_papers_claims_evaluate),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

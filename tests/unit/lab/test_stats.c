@@ -145,6 +145,80 @@ static void quantile_sorted(void **state) {
     assert_double_equal(stats_quantile_sorted(s, 5, 1), 5, 0);
 }
 
+static void median_interval_says_its_coverage(void **state) {
+    (void)state;
+    const double three[3] = {3, 1, 2}, five[5] = {5, 4, 3, 2, 1};
+    /* 3 runs: the min-max covers 1 - 2/8 = 75 %, 5 runs 1 - 2/32 = 93.75 % */
+    stats_interval_t ci = stats_median_ci(three, 3, 0.95);
+    assert_double_equal(ci.coverage, 0.75, 1e-12);
+    assert_string_equal(ci.method, STATS_M_ORDER);
+    assert_double_equal(ci.lo, 1, 0);
+    assert_double_equal(ci.hi, 3, 0);
+    assert_double_equal(stats_median_ci(five, 5, 0.95).coverage, 0.9375, 1e-12);
+    /* below the minimum: no interval, said so */
+    stats_summary_t s;
+    stats_summarize(three, 2, 0.95, &s);
+    stats_apply_min_runs(&s, 3);
+    assert_true(isnan(s.median_ci.lo) && isnan(s.median_ci.hi));
+    assert_string_equal(s.median_ci.method, STATS_M_FEW);
+    assert_double_equal(s.median, 2, 0); /* the point estimate stays */
+}
+
+static void mann_whitney_null_distribution(void **state) {
+    (void)state;
+    /* 3 vs 3: 20 arrangements, U = 0 in one of them, U <= 1 in two */
+    assert_double_equal(stats_mw_cdf(3, 3, 0), 1.0 / 20, 1e-15);
+    assert_double_equal(stats_mw_cdf(3, 3, 1), 2.0 / 20, 1e-15);
+    assert_double_equal(stats_mw_cdf(3, 3, 9), 1, 0);
+    /* 5 vs 5: 252 arrangements; U <= 3 in 1 + 1 + 2 + 3 of them */
+    assert_double_equal(stats_mw_cdf(5, 5, 3), 7.0 / 252, 1e-15);
+    /* symmetric: P(U <= 12) = 1 - P(U <= 12) + P(U = 12.5)... for 5 x 5 the
+     * median 12.5 is not an atom: P(U <= 12) = 1/2 */
+    assert_double_equal(stats_mw_cdf(5, 5, 12), 0.5, 1e-15);
+    assert_double_equal(stats_mw_cdf(2, 4, 0), 1.0 / 15, 1e-15);
+}
+
+static void ratio_interval_exact_for_few_runs(void **state) {
+    (void)state;
+    const double a[3] = {30, 20, 10}, b[3] = {2, 1, 4};
+    /* 3 vs 3: P(U <= 0) = 0.05 > 0.025, so k = 1: the smallest and largest of
+     * the 9 pairwise ratios, coverage 1 - 2/20 = 90 % */
+    stats_interval_t ci = stats_ratio_exact(a, 3, b, 3, 0.95);
+    assert_string_equal(ci.method, STATS_M_MW);
+    assert_double_equal(ci.lo, 10.0 / 4, 1e-12);
+    assert_double_equal(ci.hi, 30.0 / 1, 1e-12);
+    assert_double_equal(ci.coverage, 0.9, 1e-12);
+    /* 5 vs 5: k = 3 (P(U <= 2) = 4/252), coverage 1 - 8/252 */
+    const double c[5] = {1, 2, 3, 4, 5}, d[5] = {1, 1, 1, 1, 1};
+    ci = stats_ratio_exact(c, 5, d, 5, 0.95);
+    assert_double_equal(ci.coverage, 1 - 8.0 / 252, 1e-12);
+    assert_double_equal(ci.lo, 1, 0); /* ratios 1 x5, 2 x5, ...: the 3rd is 1 */
+    assert_double_equal(ci.hi, 5, 0);
+    /* a value <= 0 has no ratio interval */
+    const double z[3] = {0, 1, 2};
+    assert_true(isnan(stats_ratio_exact(z, 3, b, 3, 0.95).lo));
+}
+
+static void ratio_interval_method_by_run_count(void **state) {
+    (void)state;
+    double a[10], b[10];
+    for (int i = 0; i < 10; i++) {
+        a[i] = 100 + i;
+        b[i] = 50 + i;
+    }
+    stats_interval_t ci;
+    double r = stats_ratio_interval(a, 2, b, 10, 0.95, 3, 2000, 1, &ci);
+    assert_double_equal(r, 100.5 / 54.5, 1e-12); /* the point estimate is always given */
+    assert_string_equal(ci.method, STATS_M_FEW);
+    assert_true(isnan(ci.lo) && ci.coverage == 0);
+    stats_ratio_interval(a, 9, b, 10, 0.95, 3, 2000, 1, &ci);
+    assert_string_equal(ci.method, STATS_M_MW);
+    assert_true(ci.coverage >= 0.95 && ci.lo < 2 && ci.hi > 1.7);
+    stats_ratio_interval(a, 10, b, 10, 0.95, 3, 2000, 1, &ci);
+    assert_string_equal(ci.method, STATS_M_BOOT);
+    assert_double_equal(ci.coverage, 0.95, 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(median_ci_ranks_for_n10),
@@ -156,6 +230,10 @@ int main(void) {
         cmocka_unit_test(bootstrap_degenerate),
         cmocka_unit_test(rng_fixed_sequence),
         cmocka_unit_test(quantile_sorted),
+        cmocka_unit_test(median_interval_says_its_coverage),
+        cmocka_unit_test(mann_whitney_null_distribution),
+        cmocka_unit_test(ratio_interval_exact_for_few_runs),
+        cmocka_unit_test(ratio_interval_method_by_run_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
