@@ -147,6 +147,8 @@ static int place_roles(profile_t *p, json_t *hosts, char *err, size_t len) {
             topology_place(&p->topo, file, field, s, p->boxes[s].host, err, len) != 0)
             return -1;
     }
+    /* the calibration runs the driver here, pinned: not across hosts (yet) */
+    p->driver_calibrate_s = 0;
     placed[TOPO_DRIVER] = *p->driver_host != '\0';
     cpusets[TOPO_DRIVER] = p->driver_cpuset;
     if (*p->driver_host &&

@@ -22,6 +22,7 @@
 #include "lab/study_calibrate.h"
 #include "lab/plan.h"
 #include "lab/profile.h"
+#include "lab/study_topology.h"
 #include "lab/spawn.h"
 #include "lab/stack.h"
 #include "lab/study_attempts.h"
@@ -190,7 +191,8 @@ static box_t *make_box(study_t *s, lab_service_t svc, double cpus_override, cons
                         .cpuset = pb->cpuset,
                         .mem_bytes = pb->mem_bytes,
                         .user = *pb->user ? pb->user : NULL,
-                        .image = image};
+                        .image = image,
+                        .endpoint = study_topology_endpoint(&s->profile, svc)};
     char err[1024];
     box_t *b = box_create(s->backend, lab_service_name(svc), &lim, err, sizeof err);
     if (!b)
@@ -361,16 +363,34 @@ static int run_driver(study_t *s, const plan_unit_t *u, const char *mode, double
         }
     }
     argv[n] = NULL;
-    spawn_opts_t so = {.log_path = log,
-                       .before_exec = *s->profile.driver_cpuset ? box_pin_hook : NULL,
-                       .ctx = s->profile.driver_cpuset};
-    pid_t pid = spawn_process(argv, &so);
-    if (pid < 0)
+    /* a topology: the driver is a container on its host (study_topology.h) */
+    box_t *dbox = NULL;
+    char derr[1024];
+    const char *paths[] = {u->scenario_path, summary ? summary : log, timeseries ? timeseries : log,
+                           NULL};
+    char **remote =
+        study_topology_driver(&s->profile, s->backend, argv, paths, &dbox, derr, sizeof derr);
+    if (s->profile.topo.nhosts > 0 && !remote) {
+        progress_line(&s->progress, "benchlab run: driver: %s", derr);
         return -1;
+    }
+    spawn_opts_t so = {.log_path = log,
+                       .before_exec = *s->profile.driver_cpuset && !remote ? box_pin_hook : NULL,
+                       .ctx = s->profile.driver_cpuset};
+    pid_t pid = spawn_process(remote ? remote : argv, &so);
+    box_free_argv(remote);
+    if (pid < 0) {
+        if (dbox)
+            box_destroy(dbox);
+        return -1;
+    }
     double limit = (duration_s >= 0 ? duration_s : u->duration_s) + 120;
     if (cpu)
         cpu_series_start(cpu, cpu->box, mono());
-    return wait_child(pid, strcmp(mode, "verify") == 0 ? 300 : limit, cpu);
+    int drc = wait_child(pid, strcmp(mode, "verify") == 0 ? 300 : limit, cpu);
+    if (dbox)
+        box_destroy(dbox);
+    return drc;
 }
 
 /* What each box was given for unit u; "cpus_effective" is what the quota
@@ -1047,6 +1067,13 @@ int study_run(const study_opts_t *o) {
     int swept = box_sweep_stale() + box_sweep_stale_containers(s->backend);
     if (swept > 0)
         progress_line(&s->progress, "removed %d box(es) left by an earlier benchlab", swept);
+    char topo_err[1024];
+    if (s->profile.topo.nhosts > 0 &&
+        study_topology_preflight(&s->profile, s->backend, topo_err, sizeof topo_err) != 0) {
+        fprintf(stderr, "benchlab run: %s; no run started\n", topo_err);
+        rc = 1;
+        goto restore;
+    }
     /* room for the results and the stack (PostgreSQL's data) before anything starts */
     s->min_free = o->min_free < 0 ? STUDY_MIN_FREE_DEFAULT : o->min_free;
     const char *tmp_dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
@@ -1107,6 +1134,7 @@ int study_run(const study_opts_t *o) {
         goto cleanup;
     }
     s->stack_inited = true;
+    study_topology_addresses(&s->profile, &s->st);
     bool peers = false;
     for (int i = 0; i < s->nprogs; i++) {
         if (!*s->progs[i].peer_start)

@@ -137,6 +137,43 @@ static void test_bad_topologies(void **state) {
     assert_non_null(strstr(err, "backend: a profile with hosts runs every service"));
 }
 
+/* A box on a host's engine: -H URL or --context NAME before `run`. */
+static void test_engine_endpoint(void **state) {
+    (void)state;
+    char bin[] = "/tmp/benchlab-test-topology-bin-XXXXXX", link[128], e[512], path_env[4096];
+    assert_non_null(mkdtemp(bin));
+    snprintf(link, sizeof link, "%s/docker", bin);
+    assert_int_equal(symlink("/bin/true", link), 0);
+    const char *old = getenv("PATH");
+    snprintf(path_env, sizeof path_env, "%s:%s", bin, old ? old : "/usr/bin:/bin");
+    setenv("PATH", path_env, 1);
+    const char *ep[] = {"ssh://lab@app", "app-ctx", NULL};
+    const char *want[] = {"-H", "--context", NULL};
+    for (int i = 0; i < 3; i++) {
+        box_limits_t lim = {.cpuset = "2", .image = "benchlab-server", .endpoint = ep[i]};
+        box_t *b = box_create(BOX_DOCKER, "server", &lim, e, sizeof e);
+        if (!b)
+            fail_msg("%s", e);
+        char *argv[] = {"benchlab-server", NULL};
+        char **cmd = box_command(b, argv, NULL);
+        assert_non_null(cmd);
+        assert_string_equal(cmd[0], "docker");
+        if (ep[i]) {
+            assert_string_equal(cmd[1], want[i]);
+            assert_string_equal(cmd[2], ep[i]);
+            assert_string_equal(cmd[3], "run");
+            assert_string_equal(box_endpoint(b), ep[i]);
+        } else {
+            assert_string_equal(cmd[1], "run"); /* the default engine: as before */
+        }
+        box_free_argv(cmd);
+        box_destroy(b);
+    }
+    setenv("PATH", old ? old : "/usr/bin:/bin", 1);
+    unlink(link);
+    rmdir(bin);
+}
+
 int main(void) {
     const char *root = getenv("BENCHLAB_ROOT");
     snprintf(scen, sizeof scen, "%s/scenarios", root && *root ? root : ".");
@@ -145,10 +182,9 @@ int main(void) {
         return 1;
     close(fd);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_three_hosts),
-        cmocka_unit_test(test_one_host_profiles_unchanged),
-        cmocka_unit_test(test_good_small),
-        cmocka_unit_test(test_bad_topologies),
+        cmocka_unit_test(test_three_hosts),     cmocka_unit_test(test_one_host_profiles_unchanged),
+        cmocka_unit_test(test_good_small),      cmocka_unit_test(test_bad_topologies),
+        cmocka_unit_test(test_engine_endpoint),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     unlink(path);
