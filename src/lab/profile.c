@@ -185,7 +185,7 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
     json_t *v;
     if (!json_is_object(root))
         return bad(err, err_len, file, "$", "expected an object");
-    json_t *driver = NULL, *boxes = NULL, *hosts = NULL;
+    json_t *driver = NULL, *boxes = NULL, *hosts = NULL, *driver_hosts = NULL;
     json_object_foreach(root, key, v) {
         if (strcmp(key, "description") == 0 && json_is_string(v)) {
         } else if (strcmp(key, "min_cpus") == 0 && json_is_integer(v) &&
@@ -250,7 +250,7 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
                     if (!*out->driver_cpuset)
                         return bad(err, err_len, file, "driver.cpuset",
                                    "\"rest\" leaves no CPU for the driver on this host");
-                } else if (box_cpulist_count(cs) > 0 && box_cpulist_valid(cs, host_cpus)) {
+                } else if (box_cpulist_count(cs) > 0 && box_cpulist_valid(cs, ncpu)) {
                     snprintf(out->driver_cpuset, sizeof out->driver_cpuset, "%s", cs);
                 } else {
                     return bad(err, err_len, file, "driver.cpuset",
@@ -258,6 +258,13 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
                 }
             } else if (strcmp(key, "host") == 0 && json_is_string(v)) {
                 snprintf(out->driver_host, sizeof out->driver_host, "%s", json_string_value(v));
+            } else if (strcmp(key, "host") == 0 && json_is_array(v) && json_array_size(v) > 0 &&
+                       json_array_size(v) <= TOPO_MAX_HOSTS) {
+                driver_hosts = v; /* several drivers: checked in place_roles */
+                snprintf(out->driver_host, sizeof out->driver_host, "%s",
+                         json_string_value(json_array_get(v, 0))
+                             ? json_string_value(json_array_get(v, 0))
+                             : "?");
             } else if (strcmp(key, "threads") == 0 && json_is_integer(v) &&
                        json_integer_value(v) > 0) {
                 out->driver_threads = (int)json_integer_value(v);
@@ -278,6 +285,28 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
     }
     if (place_roles(out, hosts, err, err_len) != 0)
         return -1;
+    for (size_t i = 1; hosts && driver_hosts && i < json_array_size(driver_hosts); i++) {
+        const char *h = json_string_value(json_array_get(driver_hosts, i));
+        char field[64];
+        snprintf(field, sizeof field, "driver.host[%zu]", i);
+        if (!h)
+            return bad(err, err_len, file, field, "expected a host name");
+        if (topology_place_extra_driver(&out->topo, file, field, h, err, err_len) != 0)
+            return -1;
+    }
+    /* the other drivers' CPUs, now that they are placed */
+    if (out->topo.ndriver_extra > 0) {
+        int placed[TOPO_ROLES] = {0};
+        char *cpusets[TOPO_ROLES];
+        for (int s = 0; s < LAB_SVC_COUNT; s++) {
+            placed[s] = out->boxes[s].boxed;
+            cpusets[s] = out->boxes[s].cpuset;
+        }
+        placed[TOPO_DRIVER] = 1;
+        cpusets[TOPO_DRIVER] = out->driver_cpuset;
+        if (topology_check(&out->topo, file, placed, cpusets, err, err_len) != 0)
+            return -1;
+    }
     /* a driver on several CPUs gets a thread per CPU unless told otherwise */
     if (out->driver_threads == 0 && *out->driver_cpuset &&
         box_cpulist_count(out->driver_cpuset) > 1)

@@ -317,6 +317,68 @@ static void mark_dirty(study_t *s, const scenario_meta_t *m) {
 
 /* --- the driver ----------------------------------------------------------- */
 
+/* Several drivers (a topology's "driver.host" array): each a container on
+ * its host with its share of the load, started together; their summaries
+ * merged into summary (`benchlab-load merge --parallel`). The first
+ * failing driver's status, else merge's. */
+static int run_drivers(study_t *s, char *const argv[], const char *const paths[],
+                       const char *summary, const char *log, double limit, cpu_series_t *cpu) {
+    int nd = topology_ndrivers(&s->profile.topo), rc = 0;
+    pid_t pids[TOPO_MAX_HOSTS];
+    box_t *boxes[TOPO_MAX_HOSTS] = {0};
+    char logs[TOPO_MAX_HOSTS][PATH_MAX + 8], parts[TOPO_MAX_HOSTS][PATH_MAX + 8], err[1024];
+    int started = 0;
+    for (int i = 0; i < nd; i++) {
+        char **cmd = study_topology_driver_i(&s->profile, s->backend, argv, paths, i, &boxes[i],
+                                             err, sizeof err);
+        if (!cmd) {
+            progress_line(&s->progress, "benchlab run: driver %d: %s", i, err);
+            rc = -1;
+            break;
+        }
+        snprintf(logs[i], sizeof logs[i], i ? "%s.d%d" : "%s", log, i);
+        snprintf(parts[i], sizeof parts[i], "%s.d%d", summary, i);
+        spawn_opts_t so = {.log_path = logs[i]};
+        pids[i] = spawn_process(cmd, &so);
+        box_free_argv(cmd);
+        if (pids[i] < 0) {
+            rc = -1;
+            break;
+        }
+        started++;
+    }
+    if (cpu && started)
+        cpu_series_start(cpu, cpu->box, mono());
+    for (int i = 0; i < started; i++) {
+        int r = wait_child(pids[i], limit, i == 0 ? cpu : NULL);
+        if (rc == 0 && r != 0 && r != 99)
+            rc = r;
+    }
+    for (int i = 0; i < nd; i++)
+        if (boxes[i])
+            box_destroy(boxes[i]);
+    if (rc != 0)
+        return rc;
+    char *merge[4 + TOPO_MAX_HOSTS + 4];
+    int m = 0;
+    merge[m++] = s->load_bin;
+    merge[m++] = "merge";
+    for (int i = 0; i < nd; i++)
+        merge[m++] = parts[i];
+    merge[m++] = "--out";
+    merge[m++] = (char *)summary;
+    merge[m++] = "--parallel";
+    merge[m] = NULL;
+    char mlog[PATH_MAX + 8];
+    snprintf(mlog, sizeof mlog, "%s.merge", log);
+    spawn_opts_t so = {.log_path = mlog};
+    pid_t pid = spawn_process(merge, &so);
+    rc = pid < 0 ? -1 : wait_child(pid, 60, NULL);
+    for (int i = 0; i < nd; i++)
+        unlink(parts[i]);
+    return rc;
+}
+
 /* Runs benchlab-load MODE (run or verify) for unit u. summary and timeseries
  * (the driver's per-second file) may be NULL; cpu, when not NULL, samples the
  * server box meanwhile. duration_s < 0: the plan's. Returns wait_child's result. */
@@ -368,6 +430,9 @@ static int run_driver(study_t *s, const plan_unit_t *u, const char *mode, double
     char derr[1024];
     const char *paths[] = {u->scenario_path, summary ? summary : log, timeseries ? timeseries : log,
                            NULL};
+    if (topology_ndrivers(&s->profile.topo) > 1 && summary)
+        return run_drivers(s, argv, paths, summary, log,
+                           (duration_s >= 0 ? duration_s : u->duration_s) + 120, cpu);
     char **remote =
         study_topology_driver(&s->profile, s->backend, argv, paths, &dbox, derr, sizeof derr);
     if (s->profile.topo.nhosts > 0 && !remote) {

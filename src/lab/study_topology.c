@@ -79,10 +79,67 @@ void study_topology_addresses(const profile_t *p, lab_stack_t *st) {
     }
 }
 
+static char **driver_on(const profile_t *p, box_backend_t backend, const topo_host_t *h,
+                        char *const argv[], const char *const paths[], box_t **box, char *err,
+                        size_t len);
+
 char **study_topology_driver(const profile_t *p, box_backend_t backend, char *const argv[],
                              const char *const paths[], box_t **box, char *err, size_t len) {
     *box = NULL;
-    const topo_host_t *h = topology_host_of(&p->topo, TOPO_DRIVER);
+    return driver_on(p, backend, topology_host_of(&p->topo, TOPO_DRIVER), argv, paths, box, err,
+                     len);
+}
+
+/* n split into parts: part i's share (the first n % parts get one more). */
+static long long share(long long n, int parts, int i) {
+    return n / parts + (i < n % parts ? 1 : 0);
+}
+
+char **study_topology_driver_i(const profile_t *p, box_backend_t backend, char *const argv[],
+                               const char *const paths[], int i, box_t **box, char *err,
+                               size_t len) {
+    *box = NULL;
+    int n = topology_ndrivers(&p->topo);
+    const topo_host_t *h = topology_driver_host(&p->topo, i);
+    if (!h) {
+        snprintf(err, len, "no driver %d", i);
+        return NULL;
+    }
+    static char vals[4][PATH_MAX + 16];
+    char *args[64];
+    int k = 0;
+    for (int a = 0; argv[a] && k < 62; a++) {
+        const char *o = argv[a], *v = argv[a + 1];
+        if (v && (strcmp(o, "--vus") == 0 || strcmp(o, "--max-vus") == 0)) {
+            long long x = share(atoll(v), n, i);
+            char *slot = vals[strcmp(o, "--vus") == 0 ? 0 : 1];
+            snprintf(slot, sizeof vals[0], "%lld", x < 1 ? 1 : x);
+            args[k++] = (char *)o;
+            args[k++] = slot;
+            a++;
+        } else if (v && strcmp(o, "--rate") == 0) {
+            snprintf(vals[2], sizeof vals[2], "%g", atof(v) / n);
+            args[k++] = (char *)o;
+            args[k++] = vals[2];
+            a++;
+        } else if (v && strcmp(o, "--summary-export") == 0) {
+            snprintf(vals[3], sizeof vals[3], "%s.d%d", v, i);
+            args[k++] = (char *)o;
+            args[k++] = vals[3];
+            a++;
+        } else if (v && strcmp(o, "--timeseries") == 0 && i > 0) {
+            a++; /* one per-second file: driver 0's */
+        } else {
+            args[k++] = (char *)o;
+        }
+    }
+    args[k] = NULL;
+    return driver_on(p, backend, h, args, paths, box, err, len);
+}
+
+static char **driver_on(const profile_t *p, box_backend_t backend, const topo_host_t *h,
+                        char *const argv[], const char *const paths[], box_t **box, char *err,
+                        size_t len) {
     if (!h)
         return NULL;
     box_limits_t lim = {

@@ -32,6 +32,15 @@ void study_topology_addresses(const profile_t *p, lab_stack_t *st);
 char **study_topology_driver(const profile_t *p, box_backend_t backend, char *const argv[],
                              const char *const paths[], box_t **box, char *err, size_t len);
 
+/* Driver i of n (a "driver.host" array) on its host: as study_topology_driver
+ * with the load split (--vus, --rate and --max-vus divided by n, the first
+ * ones taking the remainder), the summary written to SUMMARY.dI (merged
+ * afterwards with `benchlab-load merge ... --parallel`) and the per-second
+ * file kept by driver 0 only. */
+char **study_topology_driver_i(const profile_t *p, box_backend_t backend, char *const argv[],
+                               const char *const paths[], int i, box_t **box, char *err,
+                               size_t len);
+
 /* The manifest's "topology": hosts with engine, engine_version, address,
  * cpuset and roles; NULL without one. */
 json_t *study_topology_json(const profile_t *p);

@@ -128,6 +128,32 @@ int topology_place(topology_t *t, const char *file, const char *field, int role,
     return bad(err, len, file, field, msg);
 }
 
+int topology_place_extra_driver(topology_t *t, const char *file, const char *field,
+                                const char *host, char *err, size_t len) {
+    int keep = t->role_host[TOPO_DRIVER];
+    if (topology_place(t, file, field, TOPO_DRIVER, host, err, len) != 0)
+        return -1;
+    int h = t->role_host[TOPO_DRIVER];
+    t->role_host[TOPO_DRIVER] = keep;
+    bool dup = h == keep;
+    for (int i = 0; i < t->ndriver_extra; i++)
+        dup |= t->driver_extra[i] == h;
+    if (dup)
+        return bad(err, len, file, field, "a host is named twice (one driver per host)");
+    t->driver_extra[t->ndriver_extra++] = h;
+    return 0;
+}
+
+int topology_ndrivers(const topology_t *t) {
+    return t && t->nhosts && t->role_host[TOPO_DRIVER] >= 0 ? 1 + t->ndriver_extra : 0;
+}
+
+const topo_host_t *topology_driver_host(const topology_t *t, int i) {
+    if (i < 0 || i >= topology_ndrivers(t))
+        return NULL;
+    return &t->hosts[i == 0 ? t->role_host[TOPO_DRIVER] : t->driver_extra[i - 1]];
+}
+
 int topology_check(topology_t *t, const char *file, const int placed[TOPO_ROLES],
                    char *cpusets[TOPO_ROLES], char *err, size_t len) {
     char field[96], msg[512];
@@ -189,6 +215,24 @@ int topology_check(topology_t *t, const char *file, const int placed[TOPO_ROLES]
             owner[h][c] = r;
         }
     }
+    /* the other drivers: the same CPU list on their own hosts */
+    for (int i = 0; i < t->ndriver_extra && *cpusets[TOPO_DRIVER]; i++) {
+        int h = t->driver_extra[i];
+        bool host_bits[TOPO_MAX_CPU], bits[TOPO_MAX_CPU];
+        cpu_bits(t->hosts[h].cpuset, host_bits);
+        cpu_bits(cpusets[TOPO_DRIVER], bits);
+        for (int c = 0; c < TOPO_MAX_CPU; c++) {
+            if (!bits[c])
+                continue;
+            if (!host_bits[c] || used[h][c]) {
+                snprintf(msg, sizeof msg,
+                         "CPU %d is not free on driver host %s (its cpuset \"%s\"%s%s)", c,
+                         t->hosts[h].name, t->hosts[h].cpuset, host_bits[c] ? ", used by " : "",
+                         host_bits[c] ? role_names[owner[h][c]] : "");
+                return bad(err, len, file, "driver.cpuset", msg);
+            }
+        }
+    }
     return 0;
 }
 
@@ -207,6 +251,9 @@ json_t *topology_json(const topology_t *t) {
         for (int r = 0; r < TOPO_ROLES; r++)
             if (t->role_host[r] == i)
                 json_array_append_new(roles, json_string(role_names[r]));
+        for (int d = 0; d < t->ndriver_extra; d++)
+            if (t->driver_extra[d] == i)
+                json_array_append_new(roles, json_string("driver"));
         json_object_set_new(hosts, t->hosts[i].name,
                             json_pack("{s:s,s:s,s:s,s:o}", "engine", t->hosts[i].engine, "address",
                                       t->hosts[i].address, "cpuset", t->hosts[i].cpuset, "roles",

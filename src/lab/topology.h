@@ -38,6 +38,11 @@ typedef struct topology {
     int nhosts; /* 0: no topology (one host, today's behaviour) */
     topo_host_t hosts[TOPO_MAX_HOSTS];
     int role_host[TOPO_ROLES]; /* index into hosts; -1 = the role is not placed */
+    /* "driver": {"host": ["c1", "c2"]}: the drivers after the first (which is
+     * role_host[TOPO_DRIVER]); they split the VUs or the rate and their
+     * summaries are merged (study_topology.h). */
+    int ndriver_extra;
+    int driver_extra[TOPO_MAX_HOSTS];
 } topology_t;
 
 /* "postgres", "redis", "upstream", "server", "driver". */
@@ -52,6 +57,10 @@ int topology_load_hosts(topology_t *t, const char *file, json_t *hosts, char *er
 int topology_place(topology_t *t, const char *file, const char *field, int role, const char *host,
                    char *err, size_t len);
 
+/* One more driver host (a "driver.host" array after its first). */
+int topology_place_extra_driver(topology_t *t, const char *file, const char *field,
+                                const char *host, char *err, size_t len);
+
 /* After every role is placed: each listed role (placed[role] true) has a host,
  * its cpuset (cpusets[role], "" = none, "rest" for the driver = the host's
  * CPUs no other role on it uses, resolved in place, cpusets[role] holding at
@@ -59,6 +68,10 @@ int topology_place(topology_t *t, const char *file, const char *field, int role,
  * share a CPU. 0, or -1 with a message naming the file and field. */
 int topology_check(topology_t *t, const char *file, const int placed[TOPO_ROLES],
                    char *cpusets[TOPO_ROLES], char *err, size_t len);
+
+/* How many drivers (0 without a topology), and the host of driver i. */
+int topology_ndrivers(const topology_t *t);
+const topo_host_t *topology_driver_host(const topology_t *t, int i);
 
 /* The host of a role, or NULL (no topology, or the role is not placed). */
 const topo_host_t *topology_host_of(const topology_t *t, int role);

@@ -42,8 +42,8 @@ fi
 
 tag=bl$$
 ns_br=$tag-br
-hosts=(client app db)
-declare -A addr=([client]=10.213.0.1 [app]=10.213.0.2 [db]=10.213.0.3)
+hosts=(client app db client2)
+declare -A addr=([client]=10.213.0.1 [app]=10.213.0.2 [db]=10.213.0.3 [client2]=10.213.0.4)
 work=$(mktemp -d /tmp/benchlab-multihost-test.XXXXXX)
 chmod 755 "$work"
 poll_pid=""
@@ -126,6 +126,7 @@ PLAN
 ) >"$work/ss.log" &
 poll_pid=$!
 res=$work/res
+res2=$work/res2
 ip netns exec "$tag-client" "$lab" run "$work/plan.json" --profile "$profile" --results "$res" \
     --min-free 0 >"$work/run1.out" 2>&1
 rc=$?
@@ -203,7 +204,60 @@ grep -qE "^db +[0-9]+ +[0-9]+ +${addr[db]//./\\.}:[0-9]+ +${addr[app]//./\\.}:" 
     fail "PostgreSQL's host saw no connection from the app's address"
 echo "server saw: $(grep -oE "^[0-9]+ +[0-9]+ +${addr[app]//./\\.}:[0-9]+ +${addr[client]//./\\.}:[0-9]+" "$work/ss.log" | head -1 | awk '{print $3 " (server) <- " $4 " (client)"}')"
 
-# --- 4. an engine that does not answer -----------------------------------------------
+# --- 4. two drivers: client and client2 split the VUs, summaries merged ------------
+python3 - "$profile" "$work/two.json" "$work" "${addr[client2]}" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["hosts"]["client2"] = {"engine": f"unix://{sys.argv[3]}/engines/client2.sock",
+                         "address": sys.argv[4], "cpuset": "0-1"}
+p["driver"]["host"] = ["client", "client2"]
+json.dump(p, open(sys.argv[2], "w"))
+PY
+cat >"$work/plan2.json" <<'PLAN'
+{"defaults": {"runs": 1, "vus": 4, "duration": "2s", "warmup": "0s"},
+ "entries": [{"scenarios": ["basic/01-lightweight"]}]}
+PLAN
+(
+    while :; do
+        ip netns exec "$tag-app" ss -tnH state established 2>/dev/null
+        sleep 0.2
+    done
+) >"$work/ss2.log" &
+poll_pid=$!
+ip netns exec "$tag-client" "$lab" run "$work/plan2.json" --profile "$work/two.json" \
+    --results "$work/res2" --min-free 0 >"$work/run3.out" 2>&1
+rc=$?
+kill "$poll_pid" 2>/dev/null
+wait "$poll_pid" 2>/dev/null
+poll_pid=""
+cat "$work/run3.out"
+[ "$rc" = 0 ] || fail "two drivers: benchlab run exited $rc"
+python3 - "$res2/raw/basic/01-lightweight/c-ulfius-epoll/run-01.json" "$work/state" "$tag" <<'PY' ||
+import json, os, sys
+j = json.load(open(sys.argv[1]))
+assert j["valid"] is True, j["invalid_reasons"]
+assert j["summary"]["metrics"]["http_reqs"]["count"] > 0
+# the run file's summary is the two drivers' summaries merged side by side
+assert j["summary"].get("merge_mode") == "parallel", j["summary"].get("merge_mode")
+assert len(j["summary"]["merged_from"]) == 2, j["summary"]["merged_from"]
+vus = {}
+for host in ("client", "client2"):
+    d = os.path.join(sys.argv[2], f"host-{sys.argv[3]}-{host}", "runs")
+    for name in os.listdir(d):
+        args = [l[4:].rstrip("\n") for l in open(os.path.join(d, name)) if l.startswith("arg ")]
+        if args[1] == "run":
+            vus[host] = int(args[args.index("--vus") + 1])
+assert vus == {"client": 2, "client2": 2}, vus
+PY
+    fail "two drivers: bad run file or split"
+for c in client client2; do
+    grep -qE "^[0-9]+ +[0-9]+ +${addr[app]//./\\.}:[0-9]+ +${addr[$c]//./\\.}:" "$work/ss2.log" ||
+        fail "the server saw no connection from $c's address"
+done
+[ ! -e "$work/res2/raw/basic/01-lightweight/c-ulfius-epoll/run-01.json.summary.tmp.d1" ] ||
+    fail "a driver's part summary was left"
+
+# --- 5. an engine that does not answer -----------------------------------------------
 sed "s#unix://$work/engines/db.sock#unix://$work/engines/gone.sock#" "$profile" >"$work/gone.json"
 ip netns exec "$tag-client" "$lab" run "$work/plan.json" --profile "$work/gone.json" \
     --results "$work/res-gone" --min-free 0 >"$work/run2.out" 2>&1
@@ -214,7 +268,7 @@ grep -q "host db: the engine unix://$work/engines/gone.sock does not answer: \`d
 grep -q "no run started" "$work/run2.out" || fail "no 'no run started'"
 [ ! -e "$work/res-gone/raw" ] || fail "runs were started"
 
-# --- 5. nothing left --------------------------------------------------------------------
+# --- 6. nothing left --------------------------------------------------------------------
 left=$(find "$work/state" -name '*.pid' -o -name '*.exited')
 [ -z "$left" ] || fail "containers left behind: $left"
 for h in "${hosts[@]}"; do

@@ -90,6 +90,20 @@ static void test_good_small(void **state) {
     assert_string_equal(p.driver_cpuset, "0,1");
     assert_string_equal(topology_host_of(&p.topo, LAB_SVC_SERVER)->engine, "ctx-a");
     assert_null(topology_host_of(&p.topo, LAB_SVC_REDIS)); /* not boxed, not placed */
+    assert_int_equal(topology_ndrivers(&p.topo), 1);
+    profile_free(&p);
+    write_profile(HOSTS, "{\"host\": [\"c\", \"a\"], \"cpuset\": \"1\"}",
+                  "{\"server\": {\"host\": \"a\", \"cpuset\": \"2-3\"}}");
+    if (profile_load(path, scen, 1, &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(topology_ndrivers(&p.topo), 2);
+    assert_string_equal(topology_driver_host(&p.topo, 0)->name, "c");
+    assert_string_equal(topology_driver_host(&p.topo, 1)->name, "a");
+    assert_null(topology_driver_host(&p.topo, 2));
+    json_t *j = topology_json(&p.topo);
+    json_t *roles = json_object_get(json_object_get(json_object_get(j, "hosts"), "a"), "roles");
+    assert_int_equal(json_array_size(roles), 2); /* server, driver */
+    json_decref(j);
     profile_free(&p);
 }
 
@@ -127,6 +141,14 @@ static void test_bad_topologies(void **state) {
             "\"0\"}, \"d\": {\"engine\": \"f\", \"address\": \"10.9.0.1\", \"cpuset\": \"0\"}},",
             drv, "{}", "hosts.d.address: 10.9.0.1 is host c's address too");
     refused("\"hosts\": {},", drv, "{}", "hosts: expected an object of hosts");
+    /* several drivers: each host known, once, its CPUs free */
+    refused(HOSTS, "{\"host\": [\"c\", \"z\"], \"cpuset\": \"0\"}", "{}",
+            "driver.host[1]: unknown host 'z'");
+    refused(HOSTS, "{\"host\": [\"c\", \"c\"], \"cpuset\": \"0\"}", "{}",
+            "driver.host[1]: a host is named twice");
+    refused(HOSTS, "{\"host\": [\"c\", \"a\"], \"cpuset\": \"0\"}",
+            "{\"server\": {\"host\": \"a\", \"cpuset\": \"0\"}}",
+            "driver.cpuset: CPU 0 is not free on driver host a");
     /* a host without hosts, and hosts without a container engine */
     refused("", "{\"host\": \"c\"}", "{}", "driver.host: a host needs a \"hosts\" map");
     FILE *f = fopen(path, "w");
