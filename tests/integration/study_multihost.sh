@@ -2,7 +2,7 @@
 # benchlab run over three "hosts" (a topology profile, docs/multi-host.md):
 # each host is a network namespace this test creates (client 10.213.0.1, app
 # .2, db .3 on a bridge in a fourth namespace; nothing is routed outside
-# them), with its own "engine": tests/support/fake-docker reached at
+# them; client2 for the second driver), with its own "engine": tests/support/fake-docker reached at
 # unix://FILE, which runs each container inside that host's namespace
 # (ip netns exec) on the CPU list it was given. benchlab itself runs on the
 # client host. Checks:
@@ -14,9 +14,12 @@
 #     hosts the other services run on;
 #  3. traffic crossed the namespaces: the server's host had connections from
 #     the client's address, PostgreSQL's host from the app's;
-#  4. an engine that does not answer stops the study before it starts,
+#  4. two drivers (client and client2, 10.213.0.4) split the VUs 2+2, their
+#     summaries merged (benchlab-load merge --parallel) into one valid run
+#     file, the server seeing both clients' addresses;
+#  5. an engine that does not answer stops the study before it starts,
 #     naming the host, the engine and the command;
-#  5. nothing is left in any namespace; the namespaces are removed.
+#  6. nothing is left in any namespace; the namespaces are removed.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
