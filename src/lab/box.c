@@ -105,6 +105,7 @@ box_t *box_create(box_backend_t backend, const char *label, const box_limits_t *
     snprintf(b->cpuset, sizeof b->cpuset, "%s", limits->cpuset ? limits->cpuset : "");
     snprintf(b->user, sizeof b->user, "%s", limits->user ? limits->user : "");
     snprintf(b->image, sizeof b->image, "%s", limits->image ? limits->image : "");
+    snprintf(b->endpoint, sizeof b->endpoint, "%s", limits->endpoint ? limits->endpoint : "");
     snprintf(b->root, sizeof b->root, "%s", box_cgroup_root());
     for (b->nmounts = 0; b->nmounts < nmounts; b->nmounts++)
         snprintf(b->mounts[b->nmounts], sizeof b->mounts[b->nmounts], "%s",

@@ -36,6 +36,9 @@ typedef struct box_limits {
      * directories, logs) mean the same thing in there; NULL-terminated, at most
      * BOX_MAX_MOUNTS, each absolute and without ':'. Unused natively. */
     const char *const *mounts;
+    /* docker/podman: the engine to run it on, a context name or a DOCKER_HOST
+     * URL (contains "://"); NULL/"" = the client's default (topology.h). */
+    const char *endpoint;
 } box_limits_t;
 
 #define BOX_MAX_MOUNTS 8
@@ -119,6 +122,15 @@ bool box_is_container(const box_t *b);
 void box_remove_container(const box_t *b, const char *name_suffix);
 /* The engine's program for a container backend: "docker" or "podman". */
 const char *box_engine(box_backend_t backend);
+/* The start of an engine command line for endpoint (NULL/"" = the default):
+ * v[0] = the engine, then "-H URL" for a URL (with "://") or "--context NAME".
+ * Returns how many of v (room for 3) it set; the strings are not copies. */
+int box_engine_argv(box_backend_t backend, const char *endpoint, const char *v[3]);
+/* The endpoint a container box runs on ("" = the default engine). */
+const char *box_endpoint(const box_t *b);
+/* `ENGINE ps/rm -f` of stale benchlab containers as box_sweep_stale_containers,
+ * on the engine at endpoint. */
+int box_sweep_stale_containers_at(box_backend_t backend, const char *endpoint);
 
 /* Adds the process pid to the box's knowledge (docker: the `docker run`
  * client; the container's cgroup is looked up again for a new pid). */

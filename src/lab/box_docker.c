@@ -25,6 +25,37 @@ static const char *engine(const box_t *b) {
     return box_engine(b->backend);
 }
 
+int box_engine_argv(box_backend_t backend, const char *endpoint, const char *v[3]) {
+    v[0] = box_engine(backend);
+    if (!endpoint || !*endpoint)
+        return 1;
+    v[1] = strstr(endpoint, "://") ? "-H" : "--context";
+    v[2] = endpoint;
+    return 3;
+}
+
+const char *box_endpoint(const box_t *b) {
+    return b ? b->endpoint : "";
+}
+
+/* The engine's own host: the container's pid and cgroup are this host's
+ * (the default engine, or one behind a local unix socket). */
+static bool engine_is_local(const box_t *b) {
+    return !*b->endpoint || strncmp(b->endpoint, "unix://", 7) == 0;
+}
+
+/* argv for the engine at b's endpoint: the prefix, then the NULL-terminated
+ * rest; out has room for 3 + the rest + 1. */
+static void engine_cmd(const box_t *b, char *const rest[], char **out) {
+    const char *pre[3];
+    int n = box_engine_argv(b->backend, b->endpoint, pre);
+    for (int i = 0; i < n; i++)
+        out[i] = (char *)pre[i];
+    for (int i = 0;; i++)
+        if (!(out[n + i] = rest[i]))
+            break;
+}
+
 bool box_is_container(const box_t *b) {
     return b && (b->backend == BOX_DOCKER || b->backend == BOX_PODMAN);
 }
@@ -181,8 +212,10 @@ static int find_cgroup(box_t *b, long pid) {
 
 /* `ENGINE inspect`: the container's main pid and whether it was OOM-killed. */
 static int inspect(const box_t *b, long *pid, bool *oom) {
-    char *argv[] = {(char *)engine(b), "inspect", "--format", "{{.State.Pid}} {{.State.OOMKilled}}",
-                    (char *)b->name,   NULL};
+    char *rest[] = {"inspect", "--format", "{{.State.Pid}} {{.State.OOMKilled}}", (char *)b->name,
+                    NULL};
+    char *argv[8];
+    engine_cmd(b, rest, argv);
     char line[256];
     if (capture(argv, line, sizeof line) != 0)
         return -1;
@@ -206,7 +239,8 @@ static int docker_stats(box_t *b, box_stats_t *out) {
         out->oom_kills = oom;
         if (pid <= 0)
             return -1; /* not running: nothing to read */
-        b->cgroup_version = find_cgroup(b, pid);
+        /* a remote engine's pid means nothing here: only OOMKilled is known */
+        b->cgroup_version = engine_is_local(b) ? find_cgroup(b, pid) : 0;
         b->cgroup_for = b->tracked;
         if (b->cgroup_version == 0)
             return -1; /* only OOMKilled is known */
@@ -235,7 +269,9 @@ void box_remove_container(const box_t *b, const char *name_suffix) {
         return;
     char name[sizeof b->name + 32];
     snprintf(name, sizeof name, "%s%s", b->name, name_suffix ? name_suffix : "");
-    char *argv[] = {(char *)engine(b), "rm", "-f", name, NULL};
+    char *rest[] = {"rm", "-f", name, NULL};
+    char *argv[8];
+    engine_cmd(b, rest, argv);
     char ignored[64];
     capture(argv, ignored, sizeof ignored);
 }
@@ -252,13 +288,25 @@ const struct box_ops box_ops_docker = {docker_create, docker_enter, docker_stats
                                        docker_destroy};
 
 int box_sweep_stale_containers(box_backend_t backend) {
+    return box_sweep_stale_containers_at(backend, NULL);
+}
+
+int box_sweep_stale_containers_at(box_backend_t backend, const char *endpoint) {
     if (backend != BOX_DOCKER && backend != BOX_PODMAN)
         return 0;
     const char *eng = box_engine(backend);
     if (!on_path(eng))
         return 0;
-    char *argv[] = {(char *)eng,      "ps",       "-a",         "--filter",
-                    "name=benchlab-", "--format", "{{.Names}}", NULL};
+    const char *pre[3];
+    int np = box_engine_argv(backend, endpoint, pre);
+    char *argv[16];
+    int na = 0;
+    for (int i = 0; i < np; i++)
+        argv[na++] = (char *)pre[i];
+    char *ps[] = {"ps", "-a", "--filter", "name=benchlab-", "--format", "{{.Names}}", NULL};
+    for (int i = 0; ps[i]; i++)
+        argv[na++] = ps[i];
+    argv[na] = NULL;
     pid_t pid;
     int fd = spawn_reader(argv, &pid);
     if (fd < 0)
@@ -285,7 +333,14 @@ int box_sweep_stale_containers(box_backend_t backend) {
         ;
     int removed = 0;
     for (int i = 0; i < n; i++) {
-        char *rm[] = {(char *)eng, "rm", "-f", names[i], NULL};
+        char *rm[8];
+        int k = 0;
+        for (int j = 0; j < np; j++)
+            rm[k++] = (char *)pre[j];
+        rm[k++] = "rm";
+        rm[k++] = "-f";
+        rm[k++] = names[i];
+        rm[k] = NULL;
         char ignored[64];
         removed += capture(rm, ignored, sizeof ignored) == 0;
     }
@@ -363,7 +418,10 @@ char **box_command_run(const box_t *b, char *const argv[], const box_run_t *run,
         char name[sizeof b->name + 32];
         snprintf(name, sizeof name, "%s%s", b->name,
                  run && run->name_suffix ? run->name_suffix : "");
-        bad |= push(v, &n, cap, engine(b));
+        const char *pre[3];
+        int np = box_engine_argv(b->backend, b->endpoint, pre);
+        for (int i = 0; i < np; i++)
+            bad |= push(v, &n, cap, pre[i]);
         bad |= push(v, &n, cap, "run");
         bad |= push(v, &n, cap, "--rm");
         /* a small init as pid 1: forwards SIGTERM/SIGINT and reaps */

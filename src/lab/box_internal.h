@@ -25,6 +25,7 @@ struct box {
     long long mem_bytes;
     char user[64];
     char image[128];
+    char endpoint[256]; /* docker/podman: -H URL or --context NAME; "" = default */
     int nmounts;
     char mounts[BOX_MAX_MOUNTS][PATH_MAX]; /* docker/podman: -v DIR:DIR */
     char root[PATH_MAX - 64];              /* cgroup fs root */

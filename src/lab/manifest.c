@@ -1,5 +1,6 @@
 /* The study manifest (see manifest.h). */
 #include "lab/manifest.h"
+#include "lab/study_topology.h"
 
 #include <glob.h>
 #include <libpq-fe.h>
@@ -133,6 +134,8 @@ int manifest_begin(const char *dir, const manifest_info_t *info) {
     json_object_set_new(m, "profile", json_string(info->profile->name));
     json_object_set_new(m, "profile_file", json_deep_copy(info->profile->json));
     json_object_set_new(m, "driver_cpuset", json_string(info->profile->driver_cpuset));
+    if (info->profile->topo.nhosts > 0) /* several hosts (study_topology.h) */
+        json_object_set_new(m, "topology", study_topology_json(info->profile));
     json_object_set_new(m, "implementation", json_string(info->implementation));
     json_object_set_new(m, "box_backend", json_string(info->backend));
     json_object_set_new(m, "box_backend_detail", json_string(info->backend_why));

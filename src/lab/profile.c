@@ -85,9 +85,11 @@ static int load_box(const char *file, const char *svc, json_t *o, profile_box_t 
             snprintf(b->image, sizeof b->image, "%s", json_string_value(v));
         } else if (strcmp(key, "user") == 0 && json_is_string(v)) {
             snprintf(b->user, sizeof b->user, "%s", json_string_value(v));
+        } else if (strcmp(key, "host") == 0 && json_is_string(v)) {
+            snprintf(b->host, sizeof b->host, "%s", json_string_value(v));
         } else {
             return bad(err, len, file, field,
-                       "unknown key or wrong type (cpus, cpuset, memory, image, user)");
+                       "unknown key or wrong type (cpus, cpuset, memory, image, user, host)");
         }
     }
     return 0;
@@ -113,6 +115,46 @@ static void rest_cpus(const profile_t *p, int ncpu, char *out, size_t len) {
     for (int c = 0; c < ncpu && c < 1024; c++)
         if (!used[c] && n + 8 < len)
             n += (size_t)snprintf(out + n, len - n, "%s%d", n ? "," : "", c);
+}
+
+/* A topology profile: every box and the driver on a known host, their CPU
+ * lists in that host's and apart; a "host" without "hosts" is refused. */
+static int place_roles(profile_t *p, json_t *hosts, char *err, size_t len) {
+    const char *file = p->path;
+    char field[96];
+    if (!hosts) {
+        for (int s = 0; s < LAB_SVC_COUNT; s++)
+            if (*p->boxes[s].host) {
+                snprintf(field, sizeof field, "boxes.%s.host", lab_service_name((lab_service_t)s));
+                return bad(err, len, file, field, "a host needs a \"hosts\" map in the profile");
+            }
+        if (*p->driver_host)
+            return bad(err, len, file, "driver.host",
+                       "a host needs a \"hosts\" map in the profile");
+        return 0;
+    }
+    if (p->backend != BOX_DOCKER && p->backend != BOX_PODMAN)
+        return bad(err, len, file, "backend",
+                   "a profile with hosts runs every service through its host's engine: docker or "
+                   "podman");
+    int placed[TOPO_ROLES] = {0};
+    char *cpusets[TOPO_ROLES];
+    for (int s = 0; s < LAB_SVC_COUNT; s++) {
+        placed[s] = p->boxes[s].boxed;
+        cpusets[s] = p->boxes[s].cpuset;
+        snprintf(field, sizeof field, "boxes.%s.host", lab_service_name((lab_service_t)s));
+        if (*p->boxes[s].host &&
+            topology_place(&p->topo, file, field, s, p->boxes[s].host, err, len) != 0)
+            return -1;
+    }
+    /* the calibration runs the driver here, pinned: not across hosts (yet) */
+    p->driver_calibrate_s = 0;
+    placed[TOPO_DRIVER] = *p->driver_host != '\0';
+    cpusets[TOPO_DRIVER] = p->driver_cpuset;
+    if (*p->driver_host &&
+        topology_place(&p->topo, file, "driver.host", TOPO_DRIVER, p->driver_host, err, len) != 0)
+        return -1;
+    return topology_check(&p->topo, file, placed, cpusets, err, len);
 }
 
 static int load(const char *name, const char *scenarios_dir, int host_cpus, profile_t *out,
@@ -144,7 +186,7 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
     json_t *v;
     if (!json_is_object(root))
         return bad(err, err_len, file, "$", "expected an object");
-    json_t *driver = NULL, *boxes = NULL;
+    json_t *driver = NULL, *boxes = NULL, *hosts = NULL, *driver_hosts = NULL;
     json_object_foreach(root, key, v) {
         if (strcmp(key, "description") == 0 && json_is_string(v)) {
         } else if (strcmp(key, "min_cpus") == 0 && json_is_integer(v) &&
@@ -165,13 +207,19 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
         } else if (strcmp(key, "validity") == 0) {
             if (validity_parse(&out->validity, v, file, err, err_len) != 0)
                 return -1;
+        } else if (strcmp(key, "hosts") == 0) {
+            hosts = v;
+            if (topology_load_hosts(&out->topo, file, v, err, err_len) != 0)
+                return -1;
         } else {
             return bad(err, err_len, file, key,
                        "unknown key or wrong type (description, min_cpus, backend, implementation, "
-                       "driver, boxes, validity)");
+                       "driver, boxes, validity, hosts)");
         }
     }
-    if (host_cpus < out->min_cpus) {
+    /* a topology's CPU lists are its hosts' (checked in topology_check) */
+    int ncpu = hosts ? 1024 : host_cpus;
+    if (!hosts && host_cpus < out->min_cpus) {
         snprintf(err, err_len,
                  "profile '%s' needs at least %d CPUs; this host has %d (try --profile "
                  "local-2core)",
@@ -190,7 +238,7 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
                 return bad(err, err_len, file, field,
                            "unknown service (postgres, redis, upstream, server)");
             }
-            if (load_box(file, key, v, &out->boxes[svc], host_cpus, err, err_len) != 0)
+            if (load_box(file, key, v, &out->boxes[svc], ncpu, err, err_len) != 0)
                 return -1;
         }
     }
@@ -198,17 +246,28 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
         json_object_foreach(driver, key, v) {
             if (strcmp(key, "cpuset") == 0 && json_is_string(v)) {
                 const char *cs = json_string_value(v);
-                if (strcmp(cs, "rest") == 0) {
+                if (strcmp(cs, "rest") == 0 && hosts) {
+                    snprintf(out->driver_cpuset, sizeof out->driver_cpuset, "rest");
+                } else if (strcmp(cs, "rest") == 0) {
                     rest_cpus(out, host_cpus, out->driver_cpuset, sizeof out->driver_cpuset);
                     if (!*out->driver_cpuset)
                         return bad(err, err_len, file, "driver.cpuset",
                                    "\"rest\" leaves no CPU for the driver on this host");
-                } else if (box_cpulist_count(cs) > 0 && box_cpulist_valid(cs, host_cpus)) {
+                } else if (box_cpulist_count(cs) > 0 && box_cpulist_valid(cs, ncpu)) {
                     snprintf(out->driver_cpuset, sizeof out->driver_cpuset, "%s", cs);
                 } else {
                     return bad(err, err_len, file, "driver.cpuset",
                                "expected \"rest\" or a CPU list of this host");
                 }
+            } else if (strcmp(key, "host") == 0 && json_is_string(v)) {
+                snprintf(out->driver_host, sizeof out->driver_host, "%s", json_string_value(v));
+            } else if (strcmp(key, "host") == 0 && json_is_array(v) && json_array_size(v) > 0 &&
+                       json_array_size(v) <= TOPO_MAX_HOSTS) {
+                driver_hosts = v; /* several drivers: checked in place_roles */
+                snprintf(out->driver_host, sizeof out->driver_host, "%s",
+                         json_string_value(json_array_get(v, 0))
+                             ? json_string_value(json_array_get(v, 0))
+                             : "?");
             } else if (strcmp(key, "threads") == 0 && json_is_integer(v) &&
                        json_integer_value(v) > 0) {
                 out->driver_threads = (int)json_integer_value(v);
@@ -223,9 +282,33 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
                 snprintf(field, sizeof field, "driver.%s", key);
                 return bad(err, err_len, file, field,
                            "unknown key or wrong type (cpuset, threads, calibrate_s 0..600, "
-                           "bound_fraction in (0, 1])");
+                           "bound_fraction in (0, 1], host)");
             }
         }
+    }
+    if (place_roles(out, hosts, err, err_len) != 0)
+        return -1;
+    for (size_t i = 1; hosts && driver_hosts && i < json_array_size(driver_hosts); i++) {
+        const char *h = json_string_value(json_array_get(driver_hosts, i));
+        char field[64];
+        snprintf(field, sizeof field, "driver.host[%zu]", i);
+        if (!h)
+            return bad(err, err_len, file, field, "expected a host name");
+        if (topology_place_extra_driver(&out->topo, file, field, h, err, err_len) != 0)
+            return -1;
+    }
+    /* the other drivers' CPUs, now that they are placed */
+    if (out->topo.ndriver_extra > 0) {
+        int placed[TOPO_ROLES] = {0};
+        char *cpusets[TOPO_ROLES];
+        for (int s = 0; s < LAB_SVC_COUNT; s++) {
+            placed[s] = out->boxes[s].boxed;
+            cpusets[s] = out->boxes[s].cpuset;
+        }
+        placed[TOPO_DRIVER] = 1;
+        cpusets[TOPO_DRIVER] = out->driver_cpuset;
+        if (topology_check(&out->topo, file, placed, cpusets, err, err_len) != 0)
+            return -1;
     }
     /* a driver on several CPUs gets a thread per CPU unless told otherwise */
     if (out->driver_threads == 0 && *out->driver_cpuset &&

@@ -8,6 +8,9 @@
  *    "validity": {"max_overrun": 0.1, "min_requests": 1000, ...}}
  *
  * "rest" means every CPU of the host that no box is pinned to.
+ * With a "hosts" map, each box and the driver also name their "host"
+ * (topology.h, docs/multi-host.md); CPU lists are then checked against that
+ * host's cpuset, not this machine's.
  * "implementation" (c-ulfius or a peer) is the server of the plan
  * units that name none; a plan's own "implementation" wins, and the CLI's
  * --implementation wins over both (see plan.h). */
@@ -22,6 +25,7 @@
 #include "lab/box.h"
 #include "lab/stack.h"
 #include "lab/validity.h"
+#include "lab/topology.h"
 
 typedef struct profile_box {
     bool boxed; /* listed in "boxes" */
@@ -30,6 +34,7 @@ typedef struct profile_box {
     long long mem_bytes;
     char image[128];
     char user[64];
+    char host[32]; /* a topology profile's host of this box ("" = none) */
 } profile_box_t;
 
 typedef struct profile {
@@ -43,7 +48,9 @@ typedef struct profile {
     double driver_calibrate_s;    /* the calibration's length; 0 = no calibration */
     double driver_bound_fraction; /* of the calibrated ceiling: above it a run is driver-bound */
     profile_box_t boxes[LAB_SVC_COUNT];
-    json_t *json; /* the file as loaded, for the manifest */
+    char driver_host[32]; /* a topology profile's host of the driver */
+    topology_t topo;      /* "hosts": topo.nhosts > 0 (topology.h); else 0 */
+    json_t *json;         /* the file as loaded, for the manifest */
     /* "validity": the run validity rules (validity.h), defaults where absent */
     validity_rules_t validity;
 } profile_t;

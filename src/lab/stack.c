@@ -120,6 +120,10 @@ int stack_remove_tree(const char *path) {
     return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+const char *stack_addr(const lab_stack_t *st, lab_service_t svc) {
+    return *st->addr[svc] ? st->addr[svc] : "127.0.0.1";
+}
+
 int stack_free_port(void) {
     int fd = portable_socket(AF_INET, SOCK_STREAM, false);
     if (fd < 0)

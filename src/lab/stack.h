@@ -70,6 +70,11 @@ typedef struct lab_stack {
     int upstream_delay_ms; /* the mock upstream's delay; default 100 */
     int ready_timeout_ms;  /* how long a start may take to answer; default 60000 */
     bool skip_seed;        /* lab_stack_up: create nothing in the database */
+    /* The IPv4 address each service listens on and is reached at (a
+     * topology's host address, topology.h); "" = 127.0.0.1. A service on
+     * another address also lets in clients of its subnets (PostgreSQL: a
+     * "samenet" trust line in pg_hba.conf; Redis without protected mode). */
+    char addr[LAB_SVC_COUNT][64];
 
     /* Filled in by the start functions (and by lab_stack_open). */
     pid_t pid[LAB_SVC_COUNT]; /* 0 = not running */

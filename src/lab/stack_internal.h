@@ -13,6 +13,9 @@ int stack_fail(lab_stack_t *st, const char *fmt, ...) __attribute__((format(prin
 /* Appends "\n--- last lines of PATH ---\n<tail>" of the service's log to st->err. */
 void stack_append_log_tail(lab_stack_t *st, lab_service_t svc);
 
+/* st->addr[svc], or "127.0.0.1" when unset. */
+const char *stack_addr(const lab_stack_t *st, lab_service_t svc);
+
 /* A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0). -1 on error. */
 int stack_free_port(void);
 

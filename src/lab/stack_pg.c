@@ -133,6 +133,23 @@ static void forget_outside_dir(lab_stack_t *st) {
     st->pg_data[0] = '\0';
 }
 
+/* PostgreSQL on a host address (a topology): the server and the lab reach
+ * it from other hosts of its subnets, which initdb's trust lines (loopback
+ * only) would refuse. The cluster must be readable here (a local engine, or
+ * the same path shared); a remote engine's cluster is left as initdb made it. */
+static int allow_other_hosts(lab_stack_t *st) {
+    if (!*st->addr[LAB_SVC_POSTGRES] || strcmp(st->addr[LAB_SVC_POSTGRES], "127.0.0.1") == 0)
+        return 0;
+    char hba[PATH_MAX + 16];
+    snprintf(hba, sizeof hba, "%s/pg_hba.conf", st->pg_data);
+    if (access(hba, F_OK) != 0)
+        return 0;
+    FILE *f = fopen(hba, "a");
+    if (!f || fputs("host all all samenet trust\n", f) < 0 || fclose(f) != 0)
+        return stack_fail(st, "postgres: cannot let other hosts in (%s): %s", hba, strerror(errno));
+    return 0;
+}
+
 static int run_initdb(lab_stack_t *st, const char *bindir, const char *user, const char *cwd) {
     char version[PATH_MAX + 16];
     snprintf(version, sizeof version, "%s/PG_VERSION", st->pg_data);
@@ -167,12 +184,12 @@ static int run_initdb(lab_stack_t *st, const char *bindir, const char *user, con
         forget_outside_dir(st);
         return -1;
     }
-    return 0;
+    return allow_other_hosts(st);
 }
 
 static void set_dsn(lab_stack_t *st, const char *db, char *buf, size_t len) {
-    snprintf(buf, len, "host=127.0.0.1 port=%d user=benchlab dbname=%s connect_timeout=5",
-             st->port[LAB_SVC_POSTGRES], db);
+    snprintf(buf, len, "host=%s port=%d user=benchlab dbname=%s connect_timeout=5",
+             stack_addr(st, LAB_SVC_POSTGRES), st->port[LAB_SVC_POSTGRES], db);
 }
 
 bool stack_probe_postgres(lab_stack_t *st) {
@@ -258,7 +275,9 @@ int lab_stack_start_postgres(lab_stack_t *st) {
         st->port[LAB_SVC_POSTGRES] = port;
         char port_s[16];
         snprintf(port_s, sizeof port_s, "%d", port);
-        /* TCP on 127.0.0.1 only, no unix socket (its path could be too long
+        char listen[96];
+        snprintf(listen, sizeof listen, "listen_addresses=%s", stack_addr(st, LAB_SVC_POSTGRES));
+        /* TCP on 127.0.0.1 (or the host's address) only, no unix socket (its path could be too long
          * and would need a directory the database user can write). */
         /* pg_stat_statements (the database's own cost per statement, recorded
          * per run by the study) when this PostgreSQL has it: postgresql-contrib */
@@ -271,7 +290,7 @@ int lab_stack_start_postgres(lab_stack_t *st) {
                         "-p",
                         port_s,
                         "-c",
-                        "listen_addresses=127.0.0.1",
+                        listen,
                         "-c",
                         "unix_socket_directories=",
                         "-c",
@@ -285,9 +304,9 @@ int lab_stack_start_postgres(lab_stack_t *st) {
             set_dsn(st, "benchlab", st->pg_dsn, sizeof st->pg_dsn);
             /* The DSN printed for others: without connect_timeout noise. */
             snprintf(st->pg_dsn, sizeof st->pg_dsn,
-                     "host=127.0.0.1 port=%d user=benchlab "
+                     "host=%s port=%d user=benchlab "
                      "dbname=benchlab",
-                     port);
+                     stack_addr(st, LAB_SVC_POSTGRES), port);
             if (create_database(st) != 0 || stack_write_env(st) != 0 ||
                 (pgss && create_pgss(st) != 0)) {
                 char keep[sizeof st->err];
@@ -370,7 +389,8 @@ static int flush_redis(lab_stack_t *st) {
     if (!st->pid[LAB_SVC_REDIS] || !st->port[LAB_SVC_REDIS])
         return stack_fail(st, "reset cache: redis is not running");
     struct timeval tv = {5, 0};
-    redisContext *c = redisConnectWithTimeout("127.0.0.1", st->port[LAB_SVC_REDIS], tv);
+    redisContext *c =
+        redisConnectWithTimeout(stack_addr(st, LAB_SVC_REDIS), st->port[LAB_SVC_REDIS], tv);
     if (!c || c->err) {
         stack_fail(st, "reset cache: cannot connect to redis: %s", c ? c->errstr : "out of memory");
         redisFree(c);

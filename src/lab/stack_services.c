@@ -19,7 +19,8 @@
 
 bool stack_probe_redis(lab_stack_t *st) {
     struct timeval tv = {1, 0};
-    redisContext *c = redisConnectWithTimeout("127.0.0.1", st->port[LAB_SVC_REDIS], tv);
+    redisContext *c =
+        redisConnectWithTimeout(stack_addr(st, LAB_SVC_REDIS), st->port[LAB_SVC_REDIS], tv);
     bool ok = false;
     if (c && !c->err) {
         redisReply *r = redisCommand(c, "PING");
@@ -56,14 +57,16 @@ bool stack_probe_http(const char *url, long *status) {
 static bool probe_upstream(lab_stack_t *st) {
     char url[128];
     long status;
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/ready", st->port[LAB_SVC_UPSTREAM]);
+    snprintf(url, sizeof url, "http://%s:%d/ready", stack_addr(st, LAB_SVC_UPSTREAM),
+             st->port[LAB_SVC_UPSTREAM]);
     return stack_probe_http(url, &status) && status == 200;
 }
 
 static bool probe_server(lab_stack_t *st) {
     char url[128];
     long status;
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/health", st->port[LAB_SVC_SERVER]);
+    snprintf(url, sizeof url, "http://%s:%d/health", stack_addr(st, LAB_SVC_SERVER),
+             st->port[LAB_SVC_SERVER]);
     return stack_probe_http(url, &status) && status == 200;
 }
 
@@ -181,7 +184,7 @@ static char **redis_argv(lab_stack_t *st, const char *port_s, void *ctx) {
                                  "--port",
                                  port_s,
                                  "--bind",
-                                 "127.0.0.1",
+                                 stack_addr(st, LAB_SVC_REDIS),
                                  "--save",
                                  "",
                                  "--appendonly",
@@ -198,8 +201,8 @@ static char **redis_argv(lab_stack_t *st, const char *port_s, void *ctx) {
 int lab_stack_start_redis(lab_stack_t *st) {
     int rc = start_on_free_port(st, LAB_SVC_REDIS, 0, redis_argv, NULL, stack_probe_redis);
     if (rc == 0) {
-        snprintf(st->redis_url, sizeof st->redis_url, "redis://127.0.0.1:%d",
-                 st->port[LAB_SVC_REDIS]);
+        snprintf(st->redis_url, sizeof st->redis_url, "redis://%s:%d",
+                 stack_addr(st, LAB_SVC_REDIS), st->port[LAB_SVC_REDIS]);
         rc = stack_write_env(st);
     }
     return rc;
@@ -213,7 +216,7 @@ static char **upstream_argv(lab_stack_t *st, const char *port_s, void *ctx) {
                        "BENCHLAB_BIN)");
         return NULL;
     }
-    snprintf(listen, sizeof listen, "127.0.0.1:%s", port_s);
+    snprintf(listen, sizeof listen, "%s:%s", stack_addr(st, LAB_SVC_UPSTREAM), port_s);
     snprintf(delay, sizeof delay, "%d", st->upstream_delay_ms);
     argv_t a = {0};
     const char *const fixed[] = {bin, "upstream", "--listen", listen, "--delay-ms", delay};
@@ -225,8 +228,8 @@ static char **upstream_argv(lab_stack_t *st, const char *port_s, void *ctx) {
 int lab_stack_start_upstream(lab_stack_t *st) {
     int rc = start_on_free_port(st, LAB_SVC_UPSTREAM, 0, upstream_argv, NULL, probe_upstream);
     if (rc == 0) {
-        snprintf(st->upstream_url, sizeof st->upstream_url, "http://127.0.0.1:%d",
-                 st->port[LAB_SVC_UPSTREAM]);
+        snprintf(st->upstream_url, sizeof st->upstream_url, "http://%s:%d",
+                 stack_addr(st, LAB_SVC_UPSTREAM), st->port[LAB_SVC_UPSTREAM]);
         rc = stack_write_env(st);
     }
     return rc;
@@ -248,7 +251,7 @@ static char **server_argv(lab_stack_t *st, const char *port_s, void *ctx) {
                            "(set BENCHLAB_SERVER_BIN)");
         return NULL;
     }
-    snprintf(listen, sizeof listen, "127.0.0.1:%s", port_s);
+    snprintf(listen, sizeof listen, "%s:%s", stack_addr(st, LAB_SVC_SERVER), port_s);
     argv_t a = {0};
     arg(&a, bin);
     arg(&a, "--listen");
@@ -279,8 +282,8 @@ int lab_stack_start_server(lab_stack_t *st, const lab_server_opts_t *opts) {
         return stack_fail(st, "server: port %d out of range", o->port);
     int rc = start_on_free_port(st, LAB_SVC_SERVER, o->port, server_argv, (void *)o, probe_server);
     if (rc == 0) {
-        snprintf(st->server_url, sizeof st->server_url, "http://127.0.0.1:%d",
-                 st->port[LAB_SVC_SERVER]);
+        snprintf(st->server_url, sizeof st->server_url, "http://%s:%d",
+                 stack_addr(st, LAB_SVC_SERVER), st->port[LAB_SVC_SERVER]);
         rc = stack_write_env(st);
     }
     return rc;

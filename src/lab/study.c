@@ -24,6 +24,7 @@
 #include "lab/plan.h"
 #include "lab/run_order.h"
 #include "lab/profile.h"
+#include "lab/study_topology.h"
 #include "lab/spawn.h"
 #include "lab/stack.h"
 #include "lab/study_attempts.h"
@@ -194,7 +195,8 @@ static box_t *make_box(study_t *s, lab_service_t svc, double cpus_override, cons
                         .cpuset = pb->cpuset,
                         .mem_bytes = pb->mem_bytes,
                         .user = *pb->user ? pb->user : NULL,
-                        .image = image};
+                        .image = image,
+                        .endpoint = study_topology_endpoint(&s->profile, svc)};
     char err[1024];
     box_t *b = box_create(s->backend, lab_service_name(svc), &lim, err, sizeof err);
     if (!b)
@@ -319,6 +321,68 @@ static void mark_dirty(study_t *s, const scenario_meta_t *m) {
 
 /* --- the driver ----------------------------------------------------------- */
 
+/* Several drivers (a topology's "driver.host" array): each a container on
+ * its host with its share of the load, started together; their summaries
+ * merged into summary (`benchlab-load merge --parallel`). The first
+ * failing driver's status, else merge's. */
+static int run_drivers(study_t *s, char *const argv[], const char *const paths[],
+                       const char *summary, const char *log, double limit, cpu_series_t *cpu) {
+    int nd = topology_ndrivers(&s->profile.topo), rc = 0;
+    pid_t pids[TOPO_MAX_HOSTS];
+    box_t *boxes[TOPO_MAX_HOSTS] = {0};
+    char logs[TOPO_MAX_HOSTS][PATH_MAX + 8], parts[TOPO_MAX_HOSTS][PATH_MAX + 8], err[1024];
+    int started = 0;
+    for (int i = 0; i < nd; i++) {
+        char **cmd = study_topology_driver_i(&s->profile, s->backend, argv, paths, i, &boxes[i],
+                                             err, sizeof err);
+        if (!cmd) {
+            progress_line(&s->progress, "benchlab run: driver %d: %s", i, err);
+            rc = -1;
+            break;
+        }
+        snprintf(logs[i], sizeof logs[i], i ? "%s.d%d" : "%s", log, i);
+        snprintf(parts[i], sizeof parts[i], "%s.d%d", summary, i);
+        spawn_opts_t so = {.log_path = logs[i]};
+        pids[i] = spawn_process(cmd, &so);
+        box_free_argv(cmd);
+        if (pids[i] < 0) {
+            rc = -1;
+            break;
+        }
+        started++;
+    }
+    if (cpu && started)
+        cpu_series_start(cpu, cpu->box, mono());
+    for (int i = 0; i < started; i++) {
+        int r = wait_child(pids[i], limit, i == 0 ? cpu : NULL);
+        if (rc == 0 && r != 0 && r != 99)
+            rc = r;
+    }
+    for (int i = 0; i < nd; i++)
+        if (boxes[i])
+            box_destroy(boxes[i]);
+    if (rc != 0)
+        return rc;
+    char *merge[4 + TOPO_MAX_HOSTS + 4];
+    int m = 0;
+    merge[m++] = s->load_bin;
+    merge[m++] = "merge";
+    for (int i = 0; i < nd; i++)
+        merge[m++] = parts[i];
+    merge[m++] = "--out";
+    merge[m++] = (char *)summary;
+    merge[m++] = "--parallel";
+    merge[m] = NULL;
+    char mlog[PATH_MAX + 8];
+    snprintf(mlog, sizeof mlog, "%s.merge", log);
+    spawn_opts_t so = {.log_path = mlog};
+    pid_t pid = spawn_process(merge, &so);
+    rc = pid < 0 ? -1 : wait_child(pid, 60, NULL);
+    for (int i = 0; i < nd; i++)
+        unlink(parts[i]);
+    return rc;
+}
+
 /* Runs benchlab-load MODE (run or verify) for unit u. summary and timeseries
  * (the driver's per-second file) may be NULL; cpu, when not NULL, samples the
  * server box meanwhile. duration_s < 0: the plan's. Returns wait_child's result. */
@@ -365,16 +429,37 @@ static int run_driver(study_t *s, const plan_unit_t *u, const char *mode, double
         }
     }
     argv[n] = NULL;
-    spawn_opts_t so = {.log_path = log,
-                       .before_exec = *s->profile.driver_cpuset ? box_pin_hook : NULL,
-                       .ctx = s->profile.driver_cpuset};
-    pid_t pid = spawn_process(argv, &so);
-    if (pid < 0)
+    /* a topology: the driver is a container on its host (study_topology.h) */
+    box_t *dbox = NULL;
+    char derr[1024];
+    const char *paths[] = {u->scenario_path, summary ? summary : log, timeseries ? timeseries : log,
+                           NULL};
+    if (topology_ndrivers(&s->profile.topo) > 1 && summary)
+        return run_drivers(s, argv, paths, summary, log,
+                           (duration_s >= 0 ? duration_s : u->duration_s) + 120, cpu);
+    char **remote =
+        study_topology_driver(&s->profile, s->backend, argv, paths, &dbox, derr, sizeof derr);
+    if (s->profile.topo.nhosts > 0 && !remote) {
+        progress_line(&s->progress, "benchlab run: driver: %s", derr);
         return -1;
+    }
+    spawn_opts_t so = {.log_path = log,
+                       .before_exec = *s->profile.driver_cpuset && !remote ? box_pin_hook : NULL,
+                       .ctx = s->profile.driver_cpuset};
+    pid_t pid = spawn_process(remote ? remote : argv, &so);
+    box_free_argv(remote);
+    if (pid < 0) {
+        if (dbox)
+            box_destroy(dbox);
+        return -1;
+    }
     double limit = (duration_s >= 0 ? duration_s : u->duration_s) + 120;
     if (cpu)
         cpu_series_start(cpu, cpu->box, mono());
-    return wait_child(pid, strcmp(mode, "verify") == 0 ? 300 : limit, cpu);
+    int drc = wait_child(pid, strcmp(mode, "verify") == 0 ? 300 : limit, cpu);
+    if (dbox)
+        box_destroy(dbox);
+    return drc;
 }
 
 /* What each box was given for unit u; "cpus_effective" is what the quota
@@ -1217,6 +1302,13 @@ int study_run(const study_opts_t *o) {
     int swept = box_sweep_stale() + box_sweep_stale_containers(s->backend);
     if (swept > 0)
         progress_line(&s->progress, "removed %d box(es) left by an earlier benchlab", swept);
+    char topo_err[1024];
+    if (s->profile.topo.nhosts > 0 &&
+        study_topology_preflight(&s->profile, s->backend, topo_err, sizeof topo_err) != 0) {
+        fprintf(stderr, "benchlab run: %s; no run started\n", topo_err);
+        rc = 1;
+        goto restore;
+    }
     /* room for the results and the stack (PostgreSQL's data) before anything starts */
     s->min_free = o->min_free < 0 ? STUDY_MIN_FREE_DEFAULT : o->min_free;
     const char *tmp_dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
@@ -1280,6 +1372,7 @@ int study_run(const study_opts_t *o) {
         goto cleanup;
     }
     s->stack_inited = true;
+    study_topology_addresses(&s->profile, &s->st);
     bool peers = false;
     for (int i = 0; i < s->nprogs; i++) {
         if (!*s->progs[i].peer_start)
