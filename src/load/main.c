@@ -171,11 +171,9 @@ static int apply_stages(const cli_t *c, scenario_t *s) {
     if (s->stages.n == 0)
         return 0;
     const char *who = c->stages ? "--stages" : c->file;
-    if (s->serial || s->iterations > 0 || c->duration > 0) {
+    if (s->serial || s->iterations > 0) {
         fprintf(stderr, "benchlab-load: %s: stages: not available with %s\n", who,
-                s->serial         ? "a serial scenario"
-                : c->duration > 0 ? "--duration (the stages' durations add up to the run)"
-                                  : "iterations");
+                s->serial ? "a serial scenario" : "iterations");
         return -1;
     }
     int open = s->executor == 2 || (s->executor == 0 && s->rate > 0);
@@ -191,6 +189,11 @@ static int apply_stages(const cli_t *c, scenario_t *s) {
                        sizeof err)) {
         fprintf(stderr, "benchlab-load: %s: %s\n", who, err);
         return -1;
+    }
+    if (c->duration > 0) { /* --duration scales the stages to that total (a plan's short run) */
+        double f = c->duration / stages_total(&s->stages);
+        for (size_t i = 0; i < s->stages.n; i++)
+            s->stages.st[i].duration_s *= f;
     }
     s->duration_s = stages_total(&s->stages);
     if (s->duration_s > LOAD_MAX_DURATION_S) {

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # benchlab-load stages (docs/scenarios.md, "Stages"), against
-# tests/support/load_testserver on 127.0.0.1, about 14 s:
+# tests/support/load_testserver on 127.0.0.1, about 18 s:
 #  1. open model (ramping-arrival-rate): 100/s for 2 s then a step to 300/s
 #     for 1 s starts 500 iterations, each second's count follows the target;
 #  2. closed model (ramping-vus): a 0 -> 4 VU ramp then 4 VUs on a 100 ms
 #     endpoint runs ~7 VU-seconds of iterations, fewer than 4 VUs throughout;
 #     ramping down to 1 VU cuts the last second's iterations;
 #  3. percentages of --capacity and a file's stages; the summary records them;
+#     --duration scales the stages;
 #  4. a server slower than the peak rate shows late iterations in the series;
 #  5. bad stages are refused (exit 2) with the flag or field named.
 set -uo pipefail
@@ -75,6 +76,12 @@ between "$n" 335 345 || fail "percent stages: $n iterations, expected 40 + 300"
 [ "$(jq '.config.stages.stages[1].target' "$work/p.json")" = 40 ] ||
     fail "percent stages: the summary does not record the resolved target"
 
+# --duration scales the stages: 2 s of 20 % then 2 s of 150 % of 200/s
+"$load" run "$work/spike.json" --base-url "$url" --capacity 200 --duration 4s \
+    --summary-export "$work/q.json" --quiet >/dev/null || fail "scaled stages: exit $?"
+n=$(jq '.metrics.iterations.count' "$work/q.json")
+between "$n" 670 690 || fail "scaled stages: $n iterations, expected 80 + 600"
+
 # 4. late iterations: 200/s on a 100 ms endpoint with 5 VUs (50/s at most)
 "$load" run "$work/slow.json" --base-url "$url" --rate 200 --max-vus 5 --stages 1s:200 \
     --timeseries "$work/l.ts" --quiet >/dev/null
@@ -93,7 +100,6 @@ expect2() {
     grep -q -- "$want" "$work/err" || fail "$*: message lacks '$want': $(cat "$work/err")"
 }
 expect2 "needs a capacity" "$work/ok.json" --stages 1s:50%
-expect2 "not available with --duration" "$work/ok.json" --stages 1s:5 --duration 2s
 expect2 "stage 2" "$work/ok.json" --stages 1s:5,x
 expect2 "every target is 0" "$work/ok.json" --stages 1s:0
 expect2 "stages\[0\]" "$work/spike.json"
