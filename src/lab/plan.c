@@ -103,11 +103,12 @@ enum {
     K_CPUS,
     K_POOL,
     K_IMPL,
+    K_CAPACITY,
     K_COUNT
 };
-static const char *const keys[K_COUNT] = {"runs",        "vus",     "duration",      "warmup",
-                                          "rate",        "max_vus", "threading",     "workers",
-                                          "server_cpus", "db_pool", "implementation"};
+static const char *const keys[K_COUNT] = {"runs",        "vus",     "duration",       "warmup",
+                                          "rate",        "max_vus", "threading",      "workers",
+                                          "server_cpus", "db_pool", "implementation", "capacity"};
 
 typedef struct {
     json_t *v[K_COUNT]; /* borrowed; each a JSON array of candidate values */
@@ -140,6 +141,7 @@ static const char *check_value(int k, json_t *v) {
                    ? NULL
                    : "expected a duration like \"30s\", \"500ms\" or \"2m\"";
     case K_RATE:
+    case K_CAPACITY:
     case K_CPUS:
         return json_is_number(v) && json_number_value(v) > 0 ? NULL : "expected a number > 0";
     case K_THREADING: {
@@ -173,7 +175,7 @@ static int read_axes(const char *file, const char *where, json_t *obj, axes_t *a
         if (k < 0) {
             snprintf(err, len,
                      "%s: %s.%s: unknown key (implementation, runs, vus, duration, warmup, "
-                     "rate, max_vus, threading, workers, server_cpus, db_pool%s)",
+                     "rate, max_vus, threading, workers, server_cpus, db_pool, capacity%s)",
                      file, where, key, entry ? ", scenarios" : "");
             return -1;
         }
@@ -256,6 +258,7 @@ static void fill_unit(plan_unit_t *u, const axes_t *ax, const size_t at[K_COUNT]
     u->warmup_s = (x = axis_at(ax, K_WARMUP, 0)) ? num_or_duration(x) : 0;
     u->rate = (x = axis_at(ax, K_RATE, at[K_RATE])) ? json_number_value(x) : 0;
     u->max_vus = (x = axis_at(ax, K_MAXVUS, 0)) ? (int)json_integer_value(x) : 0;
+    u->capacity = (x = axis_at(ax, K_CAPACITY, 0)) ? json_number_value(x) : 0;
     /* a peer ignores the threading model; its run files say epoll (its event loop) */
     x = plan_is_peer(u->implementation) ? NULL : axis_at(ax, K_THREADING, at[K_THREADING]);
     snprintf(u->threading, sizeof u->threading, "%s", x ? json_string_value(x) : "epoll");

@@ -9,7 +9,8 @@
  *                 "server_cpus": [0.25, 1, 2], "vus": [10, 200]}]}
  *
  * Keys of "defaults" and of an entry: implementation, runs, vus, duration,
- * warmup, rate, max_vus, threading, workers, server_cpus, db_pool. A list in
+ * warmup, rate, max_vus, threading, workers, server_cpus, db_pool, capacity
+ * (the first value; docs/stress.md). A list in
  * an entry means every value (the entry is the product of its lists).
  * Scenario patterns are shell globs over scenario ids (the file's path under
  * scenarios/ without ".json"). Units are ordered so the server restarts as
@@ -40,6 +41,7 @@ typedef struct plan_unit {
     double warmup_s; /* 0 = none */
     double rate;     /* 0 = closed model */
     int max_vus;     /* 0 = the driver's default */
+    double capacity; /* what a staged scenario's "P%" targets refer to (--capacity); 0 = none */
     char threading[32];
     int workers;
     double server_cpus; /* 0 = the profile's */

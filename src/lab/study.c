@@ -322,7 +322,7 @@ static int run_driver(study_t *s, const plan_unit_t *u, const char *mode, double
                       const char *summary, const char *timeseries, cpu_series_t *cpu,
                       const char *log) {
     char vus[16], dur[32], rate[32], maxvus[16], threads[16];
-    char *argv[24];
+    char *argv[32];
     int n = 0;
     argv[n++] = s->load_bin;
     argv[n++] = (char *)mode;
@@ -345,6 +345,12 @@ static int run_driver(study_t *s, const plan_unit_t *u, const char *mode, double
             snprintf(maxvus, sizeof maxvus, "%d", u->max_vus);
             argv[n++] = "--max-vus";
             argv[n++] = maxvus;
+        }
+        char capacity[32];
+        if (u->capacity > 0) { /* staged scenarios: "P%" targets (docs/stress.md) */
+            snprintf(capacity, sizeof capacity, "%g", u->capacity);
+            argv[n++] = "--capacity";
+            argv[n++] = capacity;
         }
         if (s->profile.driver_threads > 0) {
             snprintf(threads, sizeof threads, "%d", s->profile.driver_threads);
