@@ -10,5 +10,6 @@ int cmd_run(int argc, char **argv);      /* cmd_run.c */
 int cmd_report(int argc, char **argv);   /* cmd_report.c */
 int cmd_claims(int argc, char **argv);   /* cmd_claims.c */
 int cmd_upstream(int argc, char **argv); /* cmd_upstream.c */
+int cmd_capacity(int argc, char **argv); /* cmd_capacity.c */
 
 #endif

@@ -17,6 +17,7 @@ static const struct {
     {"report", cmd_report, "report RESULTS_DIR           statistics, tables, figure data"},
     {"claims", cmd_claims, "claims RESULTS_DIR           which claims hold"},
     {"upstream", cmd_upstream, "upstream --listen H:P ...    the mock upstream (foreground)"},
+    {"capacity", cmd_capacity, "capacity SCENARIO --url URL  highest rate within a p99 objective"},
 };
 
 static void usage(FILE *out) {
