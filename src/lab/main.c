@@ -18,6 +18,7 @@ static const struct {
     {"claims", cmd_claims, "claims RESULTS_DIR           which claims hold"},
     {"upstream", cmd_upstream, "upstream --listen H:P ...    the mock upstream (foreground)"},
     {"capacity", cmd_capacity, "capacity SCENARIO --url URL  highest rate within a p99 objective"},
+    {"stress", cmd_stress, "stress RUN.json              spike recovery or soak drift of a run"},
 };
 
 static void usage(FILE *out) {

@@ -321,7 +321,7 @@ static void mark_dirty(study_t *s, const scenario_meta_t *m) {
 static int run_driver(study_t *s, const plan_unit_t *u, const char *mode, double duration_s,
                       const char *summary, const char *timeseries, cpu_series_t *cpu,
                       const char *log) {
-    char vus[16], dur[32], rate[32], maxvus[16], threads[16];
+    char vus[16], dur[32], rate[32], maxvus[16], threads[16], capacity[32];
     char *argv[32];
     int n = 0;
     argv[n++] = s->load_bin;
@@ -346,7 +346,6 @@ static int run_driver(study_t *s, const plan_unit_t *u, const char *mode, double
             argv[n++] = "--max-vus";
             argv[n++] = maxvus;
         }
-        char capacity[32];
         if (u->capacity > 0) { /* staged scenarios: "P%" targets (docs/stress.md) */
             snprintf(capacity, sizeof capacity, "%g", u->capacity);
             argv[n++] = "--capacity";
