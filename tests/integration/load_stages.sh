@@ -2,9 +2,11 @@
 # benchlab-load stages (docs/scenarios.md, "Stages"), against
 # tests/support/load_testserver on 127.0.0.1, about 18 s:
 #  1. open model (ramping-arrival-rate): 100/s for 2 s then a step to 300/s
-#     for 1 s starts 500 iterations, each second's count follows the target;
+#     for 1 s starts 500 iterations, each second's count follows the target
+#     (two threads share the schedule);
 #  2. closed model (ramping-vus): a 0 -> 4 VU ramp then 4 VUs on a 100 ms
-#     endpoint runs ~7 VU-seconds of iterations, fewer than 4 VUs throughout;
+#     endpoint runs ~7 VU-seconds of iterations, fewer than 4 VUs throughout
+#     (two threads: their VUs join the ramp interleaved);
 #     ramping down to 1 VU cuts the last second's iterations;
 #  3. percentages of --capacity and a file's stages; the summary records them;
 #     --duration scales the stages;
@@ -39,7 +41,7 @@ echo '{"iteration":{"requests":[{"method":"GET","path":"/delay/100"}]}}' >"$work
 between() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }'; }
 
 # 1. open model
-"$load" run "$work/ok.json" --base-url "$url" --rate 100 --stages 2s:100,0s:300,1s:300 \
+"$load" run "$work/ok.json" --base-url "$url" --rate 100 --stages 2s:100,0s:300,1s:300 --threads 2 \
     --summary-export "$work/o.json" --timeseries "$work/o.ts" --quiet >/dev/null ||
     fail "open stages: exit $?"
 n=$(jq '.metrics.iterations.count + .open_model.dropped_iterations' "$work/o.json")
@@ -52,7 +54,7 @@ between "$s2" 270 330 || fail "open stages: second 2 had $s2 requests, expected 
     fail "open stages: the summary does not record the executor"
 
 # 2. closed model: ramp up (0 -> 4 over 2 s, 4 for 1 s) = 3 + 4 VU-seconds
-"$load" run "$work/slow.json" --base-url "$url" --stages 2s:4,1s:4 \
+"$load" run "$work/slow.json" --base-url "$url" --stages 2s:4,1s:4 --threads 2 \
     --summary-export "$work/c.json" --quiet >/dev/null || fail "closed stages: exit $?"
 n=$(jq '.metrics.iterations.count' "$work/c.json")
 between "$n" 55 80 || fail "closed ramp: $n iterations, expected ~70 (120 at 4 VUs throughout)"
