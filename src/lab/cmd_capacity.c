@@ -26,8 +26,9 @@ typedef struct cap_ctx {
 static int usage(void) {
     fprintf(stderr,
             "usage: benchlab capacity SCENARIO --url URL [--objective-ms MS] [--start R]\n"
-            "                         [--max-rate R] [--tolerance F] [--step D] [--max-vus N]\n"
-            "                         [--threads N] [--max-steps N] [--implementation NAME]\n"
+            "                         [--min-rate R] [--max-rate R] [--tolerance F] [--step D]\n"
+            "                         [--max-vus N]"
+            " [--threads N] [--max-steps N] [--implementation NAME]\n"
             "                         [--out FILE.json] [--quiet]\n"
             "SCENARIO: a scenario file, or an id such as basic/02-json (scenarios/ID.json).\n");
     return 2;
@@ -80,6 +81,21 @@ static int measure(double rate, void *vctx, capacity_point_t *p) {
         fprintf(stderr, "  %10.1f/s  p50 %8.3f ms  p99 %8.3f ms  dropped %.0f  failed %.2f%%\n",
                 rate, p->p50_ms, p->p99_ms, p->dropped, 100 * p->failed);
     }
+    return 0;
+}
+
+/* "5s", "500ms", "1m" or seconds, > 0. */
+static int parse_step(const char *v, double *out) {
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    double mult = strcmp(end, "ms") == 0           ? 0.001
+                  : strcmp(end, "s") == 0 || !*end ? 1
+                  : strcmp(end, "m") == 0          ? 60
+                                                   : -1;
+    if (end == v || errno || !(d > 0) || mult < 0 || d * mult > 3600)
+        return -1;
+    *out = d * mult;
     return 0;
 }
 
@@ -138,6 +154,8 @@ int cmd_capacity(int argc, char **argv) {
             bad = num_flag(a, v, 0.001, 60000, &o.objective_ms);
         else if (strcmp(a, "--start") == 0)
             bad = num_flag(a, v, 0.01, 1e6, &o.start);
+        else if (strcmp(a, "--min-rate") == 0)
+            bad = num_flag(a, v, 0.01, 1e6, &o.min_rate);
         else if (strcmp(a, "--max-rate") == 0)
             bad = num_flag(a, v, 0.01, 1e6, &o.max_rate);
         else if (strcmp(a, "--tolerance") == 0)
@@ -160,6 +178,14 @@ int cmd_capacity(int argc, char **argv) {
         return usage();
     }
     o.max_steps = (int)max_steps;
+    double step_s;
+    if (parse_step(step, &step_s)) {
+        fprintf(stderr, "benchlab capacity: --step: expected e.g. 5s, 500ms, 1m; got \"%s\"\n",
+                step);
+        return 2;
+    }
+    if (!(o.min_rate > 0)) /* a p99 needs samples: at least 100 per step */
+        o.min_rate = 100 / step_s;
     capacity_defaults(&o);
     /* a scenario id: scenarios/ID.json ($BENCHLAB_SCENARIOS_DIR or ./scenarios) */
     char path[PATH_MAX];
