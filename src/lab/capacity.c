@@ -43,6 +43,17 @@ static int step(const capacity_opts_t *o, capacity_measure_fn measure, void *ctx
     return 0;
 }
 
+/* One rate: measured, and again up to o->confirm times while it fails. */
+static int step_confirmed(const capacity_opts_t *o, capacity_measure_fn measure, void *ctx,
+                          capacity_result_t *res, double rate, int *ok) {
+    if (step(o, measure, ctx, res, rate, ok))
+        return -1;
+    for (int k = 0; k < o->confirm && !*ok && (int)res->n < o->max_steps; k++)
+        if (step(o, measure, ctx, res, rate, ok))
+            return -1;
+    return 0;
+}
+
 int capacity_search(const capacity_opts_t *opts, capacity_measure_fn measure, void *ctx,
                     capacity_result_t *res) {
     capacity_opts_t o = *opts;
@@ -51,7 +62,7 @@ int capacity_search(const capacity_opts_t *opts, capacity_measure_fn measure, vo
     double lo = 0, hi = 0, r = o.start;
     int ok;
     /* bracket */
-    if (step(&o, measure, ctx, res, r, &ok))
+    if (step_confirmed(&o, measure, ctx, res, r, &ok))
         return -1;
     if (ok) {
         lo = r;
@@ -63,7 +74,7 @@ int capacity_search(const capacity_opts_t *opts, capacity_measure_fn measure, vo
             } else {
                 r *= 2;
             }
-            if (step(&o, measure, ctx, res, r, &ok))
+            if (step_confirmed(&o, measure, ctx, res, r, &ok))
                 return -1;
             if (ok)
                 lo = r;
@@ -74,7 +85,7 @@ int capacity_search(const capacity_opts_t *opts, capacity_measure_fn measure, vo
         hi = r;
         while (!lo && (int)res->n < o.max_steps && r / 2 >= o.min_rate) {
             r /= 2;
-            if (step(&o, measure, ctx, res, r, &ok))
+            if (step_confirmed(&o, measure, ctx, res, r, &ok))
                 return -1;
             if (ok)
                 lo = r;
@@ -85,7 +96,7 @@ int capacity_search(const capacity_opts_t *opts, capacity_measure_fn measure, vo
     /* bisect */
     while (lo > 0 && hi > 0 && (hi - lo) / lo > o.tolerance && (int)res->n < o.max_steps) {
         double mid = (lo + hi) / 2;
-        if (step(&o, measure, ctx, res, mid, &ok))
+        if (step_confirmed(&o, measure, ctx, res, mid, &ok))
             return -1;
         if (ok)
             lo = mid;
@@ -127,17 +138,18 @@ json_t *capacity_to_json(const capacity_opts_t *opts, const capacity_result_t *r
     json_t *curve = json_array(), *knee = json_null();
     for (size_t i = 0; i < res->n; i++) {
         json_array_append_new(curve, point_json(&sorted[i]));
-        if (res->capacity > 0 && sorted[i].rate == res->capacity) {
+        if (res->capacity > 0 && sorted[i].rate == res->capacity && sorted[i].ok) {
             json_decref(knee);
             knee = point_json(&sorted[i]);
         }
     }
     free(sorted);
-    return json_pack("{s:f, s:f, s:f, s:o, s:o, s:b, s:i, s:o, s:o}", "objective_p99_ms",
+    return json_pack("{s:f, s:f, s:f, s:i, s:o, s:o, s:b, s:i, s:o, s:o}", "objective_p99_ms",
                      o.objective_ms, "tolerance", o.tolerance, "max_failed", o.max_failed,
-                     "capacity", res->capacity > 0 ? json_real(res->capacity) : json_null(),
-                     "upper", res->upper > 0 ? json_real(res->upper) : json_null(), "bounded",
-                     res->bounded, "steps", (int)res->n, "knee", knee, "curve", curve);
+                     "confirm", o.confirm, "capacity",
+                     res->capacity > 0 ? json_real(res->capacity) : json_null(), "upper",
+                     res->upper > 0 ? json_real(res->upper) : json_null(), "bounded", res->bounded,
+                     "steps", (int)res->n, "knee", knee, "curve", curve);
 }
 
 static double get(const json_t *o, const char *a, const char *b) {

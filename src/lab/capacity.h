@@ -27,6 +27,9 @@ typedef struct capacity_opts {
     double tolerance;    /* bisect until (hi - lo) / lo <= this (default 0.05) */
     double max_failed;   /* largest failed-request fraction that passes (default 0.001) */
     int max_steps;       /* at most this many measurements (default 30) */
+    int confirm;         /* a failing step is measured up to this many times more and fails
+                            only when every one fails (0: never; a shared machine's
+                            momentary stall should not end the search) */
 } capacity_opts_t;
 
 typedef struct capacity_result {

@@ -27,9 +27,8 @@ static int usage(void) {
     fprintf(stderr,
             "usage: benchlab capacity SCENARIO --url URL [--objective-ms MS] [--start R]\n"
             "                         [--min-rate R] [--max-rate R] [--tolerance F] [--step D]\n"
-            "                         [--max-vus N]"
-            " [--threads N] [--max-steps N] [--implementation NAME]\n"
-            "                         [--out FILE.json] [--quiet]\n"
+            "                         [--max-vus N] [--threads N] [--max-steps N] [--confirm N]\n"
+            "                         [--implementation NAME] [--out FILE.json] [--quiet]\n"
             "SCENARIO: a scenario file, or an id such as basic/02-json (scenarios/ID.json).\n");
     return 2;
 }
@@ -116,7 +115,7 @@ int cmd_capacity(int argc, char **argv) {
     capacity_opts_t o = {0};
     cap_ctx_t c = {0};
     const char *scen = NULL, *out = NULL, *step = "5s";
-    double max_vus = 200, threads = 1, max_steps = 0;
+    double max_vus = 200, threads = 1, max_steps = 0, confirm = 1;
     c.implementation = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -164,6 +163,8 @@ int cmd_capacity(int argc, char **argv) {
             bad = num_flag(a, v, 1, 100000, &max_vus);
         else if (strcmp(a, "--threads") == 0)
             bad = num_flag(a, v, 1, 256, &threads);
+        else if (strcmp(a, "--confirm") == 0)
+            bad = num_flag(a, v, 0, 5, &confirm);
         else if (strcmp(a, "--max-steps") == 0)
             bad = num_flag(a, v, 2, 200, &max_steps);
         else {
@@ -178,6 +179,7 @@ int cmd_capacity(int argc, char **argv) {
         return usage();
     }
     o.max_steps = (int)max_steps;
+    o.confirm = (int)confirm;
     double step_s;
     if (parse_step(step, &step_s)) {
         fprintf(stderr, "benchlab capacity: --step: expected e.g. 5s, 500ms, 1m; got \"%s\"\n",
@@ -245,7 +247,7 @@ int cmd_capacity(int argc, char **argv) {
                json_number_value(json_object_get(pt, "p99_ms")),
                json_number_value(json_object_get(pt, "dropped")),
                100 * json_number_value(json_object_get(pt, "failed")),
-               rate == res.capacity ? "  <- knee" : "");
+               rate == res.capacity && json_is_true(json_object_get(pt, "ok")) ? "  <- knee" : "");
     }
     if (res.capacity > 0)
         printf("capacity: %.1f iterations/s at p99 <= %g ms (%s; next failing rate %s)\n",

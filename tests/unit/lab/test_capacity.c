@@ -14,6 +14,7 @@
 
 typedef struct model {
     double mu;         /* service rate, per second */
+    int stall_call;    /* this call sees a momentary stall (p99 of a minute) */
     double drop_above; /* rates above this drop iterations (0: never) */
     int calls, fail_at;
 } model_t;
@@ -25,6 +26,8 @@ static int mm1(double rate, void *ctx, capacity_point_t *p) {
     p->rate = rate;
     p->achieved = rate < m->mu ? rate : m->mu;
     p->p99_ms = rate < m->mu ? 1000 * log(100) / (m->mu - rate) : 60000;
+    if (m->calls == m->stall_call)
+        p->p99_ms = 60000;
     p->p50_ms = rate < m->mu ? 1000 * log(2) / (m->mu - rate) : 60000;
     p->dropped = m->drop_above > 0 && rate > m->drop_above ? 5 : 0;
     return 0;
@@ -104,6 +107,28 @@ static void unbounded_and_none(void **state) {
     capacity_result_free(&r);
 }
 
+static void a_momentary_stall_is_measured_again(void **state) {
+    (void)state;
+    /* the 3rd step (200/s) stalls: without confirm it ends the bracket */
+    model_t m = {.mu = 1000, .stall_call = 3};
+    capacity_opts_t o = {.objective_ms = 10, .start = 50, .tolerance = 0.02};
+    capacity_result_t r;
+    assert_int_equal(capacity_search(&o, mm1, &m, &r), 0);
+    assert_true(r.capacity < 200);
+    capacity_result_free(&r);
+    model_t m2 = {.mu = 1000, .stall_call = 3};
+    o.confirm = 1;
+    assert_int_equal(capacity_search(&o, mm1, &m2, &r), 0);
+    double truth = 1000 - log(100) / 0.010;
+    assert_true(r.capacity <= truth && r.capacity >= truth * 0.98);
+    assert_true(r.points[2].rate == 200 && !r.points[2].ok); /* both kept in the curve */
+    assert_true(r.points[3].rate == 200 && r.points[3].ok);
+    json_t *j = capacity_to_json(&o, &r);
+    assert_true(json_is_true(json_object_get(json_object_get(j, "knee"), "ok")));
+    json_decref(j);
+    capacity_result_free(&r);
+}
+
 static void reads_a_driver_summary(void **state) {
     (void)state;
     json_t *sum = json_loads("{\"metrics\":{\"http_req_duration\":{\"med\":1.5,\"p(99)\":7.25},"
@@ -134,6 +159,7 @@ int main(void) {
         cmocka_unit_test(finds_the_knee_within_the_tolerance),
         cmocka_unit_test(halves_when_the_start_fails_and_dropping_fails),
         cmocka_unit_test(unbounded_and_none),
+        cmocka_unit_test(a_momentary_stall_is_measured_again),
         cmocka_unit_test(reads_a_driver_summary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
