@@ -8,7 +8,8 @@
 #     writes the JSON;
 #  2. against the private stack (BENCHLAB_URL, when tests/run.sh gives one):
 #     basic/01-lightweight with 0.5 s steps finds a capacity and a curve;
-#  3. bad arguments exit 2 with the flag named.
+#  3. bad arguments exit 2 with the flag named;
+#  4. benchlab report lists RESULTS/capacity/*.json in summary.md.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
@@ -49,6 +50,18 @@ awk -v c="$cap" 'BEGIN { exit !(c >= 100 && c <= 260) }' ||
     "$work/cap.json")" = true ] || fail "the knee is not the capacity's passing point"
 grep -q -- "<- knee" "$work/out" || fail "the printed curve does not mark the knee"
 grep -q "^capacity: " "$work/out" || fail "no capacity line"
+
+# 4. the report lists RESULTS/capacity/*.json (here: the fixture results plus this one)
+cp -r tests/fixtures/results-small "$work/results"
+mkdir -p "$work/results/capacity"
+jq '.implementation = "testserver"' "$work/cap.json" >"$work/results/capacity/testserver-d20.json"
+echo '{' >"$work/results/capacity/broken.json"
+"$lab" report "$work/results" --out "$work/gen" --summary-dir "$work" >/dev/null 2>&1 ||
+    fail "report with capacity files: exit $?"
+grep -q "^## Capacity at the latency objective" "$work/summary.md" || fail "no capacity section"
+grep -q "^| testserver-d20.json | testserver | .*d20.json | 100 ms | [0-9.]*/s" "$work/summary.md" ||
+    fail "capacity row: $(grep -A4 '## Capacity' "$work/summary.md")"
+grep -q "^| broken.json | unreadable" "$work/summary.md" || fail "a broken capacity file is not named"
 
 # 2. the private stack
 if [ -n "${BENCHLAB_URL:-}" ]; then
