@@ -50,6 +50,7 @@ typedef struct box_stats {
     double throttled_s;
     long long nr_throttled;
     long long memory_peak_bytes; /* since creation or the last box_reset_peak */
+    long long memory_rss_bytes;  /* anonymous memory now (memory.stat); 0 = unknown */
     long long oom_kills;
     bool available; /* false when the backend could not read them */
 } box_stats_t;

@@ -170,6 +170,8 @@ static int v1_stats(box_t *b, box_stats_t *out) {
         out->memory_peak_bytes = v;
     else
         rc = -1;
+    if (box_read_keyed(mem, "memory.stat", "total_rss", &v) == 0)
+        out->memory_rss_bytes = v;
     if (box_read_keyed(mem, "memory.oom_control", "oom_kill", &v) == 0)
         out->oom_kills = v;
     return rc;

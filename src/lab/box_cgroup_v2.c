@@ -123,6 +123,8 @@ static int v2_stats(box_t *b, box_stats_t *out) {
         out->memory_peak_bytes = v;
     else if (box_read_ll(dir, "memory.current", &v) == 0)
         out->memory_peak_bytes = v; /* kernels before 5.19 have no memory.peak */
+    if (box_read_keyed(dir, "memory.stat", "anon", &v) == 0)
+        out->memory_rss_bytes = v;
     if (box_read_keyed(dir, "memory.events", "oom_kill", &v) == 0)
         out->oom_kills = v;
     return rc;

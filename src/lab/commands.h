@@ -11,5 +11,7 @@ int cmd_report(int argc, char **argv);   /* cmd_report.c */
 int cmd_claims(int argc, char **argv);   /* cmd_claims.c */
 int cmd_validity(int argc, char **argv); /* cmd_validity.c */
 int cmd_upstream(int argc, char **argv); /* cmd_upstream.c */
+int cmd_capacity(int argc, char **argv); /* cmd_capacity.c */
+int cmd_stress(int argc, char **argv);   /* cmd_stress.c */
 
 #endif

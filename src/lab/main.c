@@ -19,6 +19,8 @@ static const struct {
     {"validity", cmd_validity,
      "validity RESULTS_DIR         the validity rules over the runs on disk"},
     {"upstream", cmd_upstream, "upstream --listen H:P ...    the mock upstream (foreground)"},
+    {"capacity", cmd_capacity, "capacity SCENARIO --url URL  highest rate within a p99 objective"},
+    {"stress", cmd_stress, "stress RUN.json              spike recovery or soak drift of a run"},
 };
 
 static void usage(FILE *out) {

@@ -107,11 +107,12 @@ enum {
     K_POOL,
     K_IMPL,
     K_MINREQ,
+    K_CAPACITY,
     K_COUNT
 };
 static const char *const keys[K_COUNT] = {
-    "runs",      "vus",     "duration",    "warmup",  "rate",           "max_vus",
-    "threading", "workers", "server_cpus", "db_pool", "implementation", "min_requests"};
+    "runs",    "vus",         "duration", "warmup",         "rate",         "max_vus", "threading",
+    "workers", "server_cpus", "db_pool",  "implementation", "min_requests", "capacity"};
 
 typedef struct {
     json_t *v[K_COUNT]; /* borrowed; each a JSON array of candidate values */
@@ -145,6 +146,7 @@ static const char *check_value(int k, json_t *v) {
                    ? NULL
                    : "expected a duration like \"30s\", \"500ms\" or \"2m\"";
     case K_RATE:
+    case K_CAPACITY:
     case K_CPUS:
         return json_is_number(v) && json_number_value(v) > 0 ? NULL : "expected a number > 0";
     case K_THREADING: {
@@ -178,7 +180,8 @@ static int read_axes(const char *file, const char *where, json_t *obj, axes_t *a
         if (k < 0) {
             snprintf(err, len,
                      "%s: %s.%s: unknown key (implementation, runs, vus, duration, warmup, "
-                     "rate, max_vus, threading, workers, server_cpus, db_pool, min_requests%s)",
+                     "rate, max_vus, threading, workers, server_cpus, db_pool, min_requests, "
+                     "capacity%s)",
                      file, where, key, entry ? ", scenarios" : "");
             return -1;
         }
@@ -262,6 +265,7 @@ static void fill_unit(plan_unit_t *u, const axes_t *ax, const size_t at[K_COUNT]
     u->rate = (x = axis_at(ax, K_RATE, at[K_RATE])) ? json_number_value(x) : 0;
     u->max_vus = (x = axis_at(ax, K_MAXVUS, 0)) ? (int)json_integer_value(x) : 0;
     u->min_requests = (x = axis_at(ax, K_MINREQ, 0)) ? (int)json_integer_value(x) : 0;
+    u->capacity = (x = axis_at(ax, K_CAPACITY, 0)) ? json_number_value(x) : 0;
     /* a peer ignores the threading model; its run files say epoll (its event loop) */
     x = plan_is_peer(u->implementation) ? NULL : axis_at(ax, K_THREADING, at[K_THREADING]);
     snprintf(u->threading, sizeof u->threading, "%s", x ? json_string_value(x) : "epoll");

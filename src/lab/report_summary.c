@@ -7,6 +7,8 @@
 #include "lab/latex.h"
 #include "lab/report.h"
 #include "lab/report_driver_bound.h"
+#include "lab/report_capacity.h"
+#include "lab/report_stress.h"
 #include "lab/study_attempts.h"
 
 static void csv_num(FILE *f, double x) {
@@ -175,6 +177,8 @@ static int write_md(const report_t *rep, const claims_t *claims, const char *dir
     if (rows == 0)
         fputs("none\n", f);
     report_driver_bound_md(f, rep->results);
+    report_stress_md(f, rep->results);
+    report_capacity_md(f, rep->results->dir);
     study_attempts_write_md(rep->results->dir, f);
     if (fclose(f) != 0)
         return snprintf(err, errlen, "%s: write failed", path), -1;

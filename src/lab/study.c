@@ -389,8 +389,8 @@ static int run_drivers(study_t *s, char *const argv[], const char *const paths[]
 static int run_driver(study_t *s, const plan_unit_t *u, const char *mode, double duration_s,
                       const char *summary, const char *timeseries, cpu_series_t *cpu,
                       const char *log) {
-    char vus[16], dur[32], rate[32], maxvus[16], threads[16];
-    char *argv[24];
+    char vus[16], dur[32], rate[32], maxvus[16], threads[16], capacity[32];
+    char *argv[32];
     int n = 0;
     argv[n++] = s->load_bin;
     argv[n++] = (char *)mode;
@@ -413,6 +413,11 @@ static int run_driver(study_t *s, const plan_unit_t *u, const char *mode, double
             snprintf(maxvus, sizeof maxvus, "%d", u->max_vus);
             argv[n++] = "--max-vus";
             argv[n++] = maxvus;
+        }
+        if (u->capacity > 0) { /* staged scenarios: "P%" targets (docs/stress.md) */
+            snprintf(capacity, sizeof capacity, "%g", u->capacity);
+            argv[n++] = "--capacity";
+            argv[n++] = capacity;
         }
         if (s->profile.driver_threads > 0) {
             snprintf(threads, sizeof threads, "%d", s->profile.driver_threads);

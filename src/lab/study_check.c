@@ -9,7 +9,7 @@
 
 /* The driver's flags for unit u, as run_driver (study.c) passes them to
  * `benchlab-load run`; key gets the same as one line, to skip repeats. */
-static int unit_argv(const plan_unit_t *u, const char *load_bin, int threads, char *bufs[5],
+static int unit_argv(const plan_unit_t *u, const char *load_bin, int threads, char *bufs[6],
                      char **argv, char *key, size_t key_len) {
     int n = 0;
     argv[n++] = (char *)load_bin;
@@ -37,6 +37,11 @@ static int unit_argv(const plan_unit_t *u, const char *load_bin, int threads, ch
         argv[n++] = "--threads";
         argv[n++] = bufs[4];
     }
+    if (u->capacity > 0) { /* staged scenarios' "P%" targets */
+        snprintf(bufs[5], 32, "%g", u->capacity);
+        argv[n++] = "--capacity";
+        argv[n++] = bufs[5];
+    }
     argv[n] = NULL;
     /* the file, then the load flags (after --quiet) */
     size_t off = (size_t)snprintf(key, key_len, "%s", u->scenario_path);
@@ -53,9 +58,9 @@ int study_check_scenarios(const plan_t *plan, const char *load_bin, int driver_t
     int nkeys = 0, failed = 0;
     for (int i = 0; i < plan->nunits; i++) {
         const plan_unit_t *u = &plan->units[i];
-        char b0[32], b1[32], b2[32], b3[32], b4[32];
-        char *bufs[5] = {b0, b1, b2, b3, b4};
-        char *argv[16];
+        char b0[32], b1[32], b2[32], b3[32], b4[32], b5[32];
+        char *bufs[6] = {b0, b1, b2, b3, b4, b5};
+        char *argv[20];
         char *key = keys + (size_t)nkeys * key_len;
         unit_argv(u, load_bin, driver_threads, bufs, argv, key, key_len);
         bool seen = false;

@@ -1,6 +1,7 @@
 #include "lab/study_timeseries.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +27,13 @@ static void sample(cpu_series_t *cs, double now) {
         if (!grown)
             return;
         cs->cores = grown;
+        double *rss = realloc(cs->rss_mb, cap * sizeof *rss);
+        if (!rss)
+            return;
+        cs->rss_mb = rss;
         cs->cap = cap;
     }
+    cs->rss_mb[cs->n] = st.memory_rss_bytes > 0 ? (double)st.memory_rss_bytes / 1048576.0 : NAN;
     cs->cores[cs->n++] = used / (now - cs->last_t);
     cs->last = st;
     cs->last_t = now;
@@ -46,6 +52,8 @@ void cpu_series_finish(cpu_series_t *cs, double now) {
 void cpu_series_free(cpu_series_t *cs) {
     free(cs->cores);
     cs->cores = NULL;
+    free(cs->rss_mb);
+    cs->rss_mb = NULL;
     cs->n = cs->cap = 0;
 }
 
@@ -76,6 +84,8 @@ int timeseries_add_cpu(const char *path, const cpu_series_t *cs) {
         json_t *j = json_loads(line, 0, NULL);
         if (json_is_object(j) && i < cs->n)
             json_object_set_new(j, "server_cpu", json_real(cs->cores[i]));
+        if (json_is_object(j) && i < cs->n && cs->rss_mb && isfinite(cs->rss_mb[i]))
+            json_object_set_new(j, "server_rss_mb", json_real(cs->rss_mb[i]));
         if (j) {
             char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
             if (!text || fprintf(out, "%s\n", text) < 0)

@@ -14,7 +14,9 @@ typedef struct cpu_series {
     double t0;     /* monotonic seconds at the driver's start */
     double last_t; /* when `last` was read */
     box_stats_t last;
-    double *cores; /* cores[i]: CPU used during second i, in cores */
+    double *cores;  /* cores[i]: CPU used during second i, in cores */
+    double *rss_mb; /* rss_mb[i]: the box's anonymous memory at the end of second i (MB; NAN
+                       unknown); NULL: none */
     size_t n, cap;
 } cpu_series_t;
 
@@ -29,6 +31,7 @@ void cpu_series_free(cpu_series_t *cs);
 /* "DIR/run-01.json" -> "DIR/run-01.timeseries.jsonl". 0, or -1 when it does not fit. */
 int timeseries_path(const char *run_file, char *buf, size_t len);
 /* Adds "server_cpu" to line i of the JSON-lines file PATH from cs->cores[i]
+ * (and "server_rss_mb" from cs->rss_mb[i] when known)
  * (lines without a sample are left as they are); rewrites it atomically.
  * 0, or -1 when the file cannot be read or written. */
 int timeseries_add_cpu(const char *path, const cpu_series_t *cs);

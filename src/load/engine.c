@@ -54,6 +54,8 @@ typedef struct vu {
     ioconn_t ioc;    /* --io uring: the connection's state in the worker's ring */
     char **vals;
     struct vu *next_free;
+    int rank;   /* stages, closed model: active while rank < the stage's VUs */
+    int parked; /* stages, closed model: waiting to become active */
 } vu_t;
 
 typedef struct worker {
@@ -72,6 +74,9 @@ typedef struct worker {
     int stopping;
     uint64_t t0_ns, end_ns;
     double interval_ns, next_sched_ns;
+    int stride;        /* threads: this worker schedules iterations idx, idx+stride, ... */
+    double sched_k;    /* stages, open model: the index of the next scheduled iteration */
+    ev_timer ramp;     /* stages, closed model: starts VUs as the target rises */
     uint64_t *backlog; /* open model: scheduled starts waiting for a free VU (ring) */
     size_t bl_cap, bl_head, bl_len;
     const request_t *const *once_list;
@@ -133,6 +138,7 @@ int engine_resolve(const scenario_t *s) {
 }
 
 static void vu_send(vu_t *v);
+static void ts_count(struct worker *w, uint64_t dropped, uint64_t late);
 static void vu_start_iteration(vu_t *v, uint64_t t_sched);
 static void io_cb(struct ev_loop *loop, ev_io *w, int revents);
 
@@ -189,6 +195,12 @@ static void vu_connect(vu_t *v) {
     v->fd = -1;
 }
 
+/* Stages, closed model: whether the VU is among the active ones now. */
+static int vu_active(const vu_t *v) {
+    double t = (double)(now_ns() - v->w->t0_ns) / 1e9;
+    return v->rank < stages_vus(&v->w->s->stages, t);
+}
+
 /* Ends the current iteration and decides what the VU does next. */
 static void vu_iteration_end(vu_t *v) {
     worker_t *w = v->w;
@@ -209,6 +221,7 @@ static void vu_iteration_end(vu_t *v) {
             uint64_t when = w->backlog[w->bl_head];
             w->bl_head = (w->bl_head + 1) % w->bl_cap;
             w->bl_len--;
+            ts_count(w, 0, 1);
             vu_start_iteration(v, when);
             return;
         }
@@ -221,6 +234,11 @@ static void vu_iteration_end(vu_t *v) {
     }
     int failed = v->iter_failed;
     v->iter_failed = 0;
+    if (!w->stopping && w->s->stages.n && !vu_active(v)) {
+        vu_close(v); /* ramping down: the VU stops until the target rises again */
+        v->parked = 1;
+        return;
+    }
     if (w->stopping || (g_limited && atomic_fetch_sub(&g_tickets, 1) <= 0)) {
         v->state = VS_DONE;
         if (++w->done_vus == w->nvus)
@@ -724,6 +742,54 @@ static void stop_cb(struct ev_loop *loop, ev_timer *t, int revents) {
     (void)revents;
     worker_t *w = t->data;
     w->stopping = 1;
+    if (w->s->stages.n && w->mode == MODE_CLOSED) {
+        ev_timer_stop(w->loop, &w->ramp);
+        for (int i = 0; i < w->nvus; i++)
+            if (w->vus[i].parked) {
+                w->vus[i].parked = 0;
+                w->vus[i].state = VS_DONE;
+                w->done_vus++;
+            }
+        if (w->done_vus == w->nvus)
+            loop_break(w);
+    }
+}
+
+/* Stages, closed model: start the parked VUs the target now asks for. */
+static void ramp_cb(struct ev_loop *loop, ev_timer *t, int revents) {
+    (void)loop;
+    (void)revents;
+    worker_t *w = t->data;
+    if (w->stopping)
+        return;
+    double now = (double)(now_ns() - w->t0_ns) / 1e9;
+    int active = stages_vus(&w->s->stages, now);
+    for (int i = 0; i < w->nvus; i++) {
+        vu_t *v = &w->vus[i];
+        if (v->parked && v->rank < active) {
+            v->parked = 0;
+            vu_start_iteration(v, 0);
+        }
+    }
+}
+
+/* Open model: the next scheduled start of this worker (constant rate or stages). */
+static void sched_advance(worker_t *w) {
+    if (!w->s->stages.n) {
+        w->next_sched_ns += w->interval_ns;
+        return;
+    }
+    w->sched_k += w->stride;
+    w->next_sched_ns = (double)w->t0_ns + 1e9 * stages_arrival_time(&w->s->stages, w->sched_k);
+}
+
+/* Open model: counts dropped and late (backlogged) iterations in the current second. */
+static void ts_count(worker_t *w, uint64_t dropped, uint64_t late) {
+    if (!w->st->timeseries)
+        return;
+    ts_sec_t *sec = stats_second(w->st, (now_ns() - w->t0_ns) / 1000000000ull);
+    sec->dropped += dropped;
+    sec->late += late;
 }
 
 /* Arms the open-model schedule to fire at the absolute monotonic time `at_ns`. */
@@ -753,17 +819,20 @@ static void sched_run(worker_t *w) {
         uint64_t when = w->backlog[w->bl_head];
         w->bl_head = (w->bl_head + 1) % w->bl_cap;
         w->bl_len--;
+        ts_count(w, 0, 1);
         vu_start_iteration(v, when);
     }
     while (w->next_sched_ns <= (double)now && w->next_sched_ns < (double)w->end_ns) {
         uint64_t when = (uint64_t)w->next_sched_ns;
-        w->next_sched_ns += w->interval_ns;
+        sched_advance(w);
         vu_t *v = w->free_list;
         if (!v) {
-            if (w->bl_len < w->bl_cap)
+            if (w->bl_len < w->bl_cap) {
                 w->backlog[(w->bl_head + w->bl_len++) % w->bl_cap] = when;
-            else
+            } else {
                 w->st->dropped++;
+                ts_count(w, 1, 0);
+            }
             continue;
         }
         w->free_list = v->next_free;
@@ -774,6 +843,7 @@ static void sched_run(worker_t *w) {
         /* time is up: what still waits for a VU will not start (k6 does the same) */
         w->stopping = 1;
         w->st->dropped += w->bl_len;
+        ts_count(w, w->bl_len, 0);
         w->bl_len = 0;
         if (w->busy == 0)
             loop_break(w);
@@ -836,6 +906,8 @@ static int worker_init(worker_t *w, const scenario_t *s, int mode, int nvus, int
     ev_timer_start(w->loop, &w->sweep);
     ev_init(&w->stop_timer, stop_cb);
     w->stop_timer.data = w;
+    ev_init(&w->ramp, ramp_cb);
+    w->ramp.data = w;
     ev_init(&w->sched_timer, sched_cb);
     w->sched_timer.data = w;
     w->tfd = -1;
@@ -899,11 +971,20 @@ static void worker_go(worker_t *w) {
             ev_timer_set(&w->stop_timer, wait > 0 ? wait : 0, 0);
             ev_timer_start(w->loop, &w->stop_timer);
         }
+        int staged = w->mode == MODE_CLOSED && w->s->stages.n;
+        if (staged) {
+            ev_timer_set(&w->ramp, 0.01, 0.01);
+            ev_timer_start(w->loop, &w->ramp);
+        }
         for (int i = 0; i < w->nvus; i++) {
             vu_t *v = &w->vus[i];
             if (w->mode == MODE_CLOSED && g_limited && atomic_fetch_sub(&g_tickets, 1) <= 0) {
                 v->state = VS_DONE;
                 w->done_vus++;
+                continue;
+            }
+            if (staged && !vu_active(v)) {
+                v->parked = 1;
                 continue;
             }
             vu_start_iteration(v, 0);
@@ -987,9 +1068,16 @@ int engine_run(const scenario_t *s, const engine_opts_t *o, char *const *vars,
         w->use_ring = o->io == ENGINE_IO_URING;
         w->t0_ns = t0;
         w->end_ns = end;
+        w->stride = T;
+        for (int j = 0; j < n; j++)
+            w->vus[j].rank = j * T + i; /* interleaved: a ramp spreads over the threads */
         if (open) {
             w->interval_ns = 1e9 * T / s->rate;
             w->next_sched_ns = (double)t0 + 1e9 * i / s->rate;
+            if (s->stages.n) { /* s->rate is the peak */
+                w->sched_k = i;
+                w->next_sched_ns = (double)t0 + 1e9 * stages_arrival_time(&s->stages, i);
+            }
             double cap = s->rate / T * s->request_timeout_s;
             w->bl_cap = (size_t)fmax(1000, fmin(1e6, cap));
             w->backlog = xcalloc(w->bl_cap, sizeof *w->backlog);

@@ -1,6 +1,7 @@
 /* benchlab-load: run / verify / merge / inspect (see docs/scenarios.md). */
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,7 @@ static void usage(FILE *out) {
         out,
         "usage: benchlab-load run FILE [--base-url URL] [--vus N] [--duration D] [--iterations N]\n"
         "                         [--rate R] [--max-vus N] [--threads T] [--io uring|epoll|auto]\n"
-        "                         [--summary-export PATH]\n"
+        "                         [--stages D:T,D:T,...] [--capacity R] [--summary-export PATH]\n"
         "                         [--timeseries PATH] [--quiet]\n"
         "       benchlab-load verify FILE --base-url URL\n"
         "       benchlab-load check FILE [run's flags]   (the file and flags, no request sent)\n"
@@ -33,7 +34,8 @@ static void usage(FILE *out) {
 }
 
 typedef struct cli {
-    const char *file, *base_url, *summary, *timeseries;
+    const char *file, *base_url, *summary, *timeseries, *stages;
+    double capacity; /* --capacity: what "P%" stage targets refer to */
     long vus, iterations, max_vus, threads;
     double duration, rate;
     int quiet;
@@ -92,7 +94,21 @@ static int parse_cli(int argc, char **argv, cli_t *c) {
             c->summary = v;
         else if (strcmp(a, "--timeseries") == 0)
             c->timeseries = v;
-        else if (strcmp(a, "--io") == 0) {
+        else if (strcmp(a, "--stages") == 0)
+            c->stages = v;
+        else if (strcmp(a, "--capacity") == 0) {
+            char *end;
+            errno = 0;
+            c->capacity = strtod(v, &end);
+            if (end == v || *end || errno || !(c->capacity > 0) ||
+                !(c->capacity <= LOAD_MAX_RATE)) {
+                fprintf(stderr,
+                        "benchlab-load: --capacity: expected a number > 0 and at most %.0f, got "
+                        "\"%s\"\n",
+                        LOAD_MAX_RATE, v);
+                return -1;
+            }
+        } else if (strcmp(a, "--io") == 0) {
             if ((c->io = engine_io_parse(v)) < 0) {
                 fprintf(stderr, "benchlab-load: --io: expected uring, epoll or auto, got \"%s\"\n",
                         v);
@@ -142,6 +158,59 @@ static int parse_cli(int argc, char **argv, cli_t *c) {
     return 0;
 }
 
+/* Stages (file or --stages): the model, the start value, the duration, the
+ * VUs or peak rate the run needs. 0, or -1 with a message. */
+static int apply_stages(const cli_t *c, scenario_t *s) {
+    char err[512];
+    if (c->stages && stages_parse(&s->stages, c->stages, err, sizeof err)) {
+        fprintf(stderr, "benchlab-load: --stages: %s\n", err);
+        return -1;
+    }
+    if (c->capacity > 0)
+        s->capacity = c->capacity;
+    if (s->stages.n == 0)
+        return 0;
+    const char *who = c->stages ? "--stages" : c->file;
+    if (s->serial || s->iterations > 0) {
+        fprintf(stderr, "benchlab-load: %s: stages: not available with %s\n", who,
+                s->serial ? "a serial scenario" : "iterations");
+        return -1;
+    }
+    int open = s->executor == 2 || (s->executor == 0 && s->rate > 0);
+    if (s->executor == 1 && s->rate > 0) {
+        fprintf(stderr, "benchlab-load: %s: executor ramping-vus: rate is not available\n",
+                c->file);
+        return -1;
+    }
+    s->stages.open = open;
+    int vus_given = c->vus > 0 || json_object_get(s->doc, "vus");
+    s->stages.start = open ? s->rate : vus_given ? s->vus : 0;
+    if (stages_resolve(&s->stages, s->capacity, open ? LOAD_MAX_RATE : LOAD_MAX_VUS, err,
+                       sizeof err)) {
+        fprintf(stderr, "benchlab-load: %s: %s\n", who, err);
+        return -1;
+    }
+    if (c->duration > 0) { /* --duration scales the stages to that total (a plan's short run) */
+        double f = c->duration / stages_total(&s->stages);
+        for (size_t i = 0; i < s->stages.n; i++)
+            s->stages.st[i].duration_s *= f;
+    }
+    s->duration_s = stages_total(&s->stages);
+    if (s->duration_s > LOAD_MAX_DURATION_S) {
+        fprintf(stderr, "benchlab-load: %s: stages: at most 7 days in total\n", who);
+        return -1;
+    }
+    if (open) {
+        s->rate = stages_max(&s->stages); /* the peak: sizes the backlog and the limits */
+    } else {
+        s->rate = 0;
+        s->vus = (int)ceil(stages_max(&s->stages) - 1e-9);
+        if (s->vus < 1)
+            s->vus = 1;
+    }
+    return 0;
+}
+
 static scenario_t *prepare(const cli_t *c) {
     char err[1024] = "";
     scenario_t *s = scenario_load(c->file, err, sizeof err);
@@ -176,6 +245,10 @@ static scenario_t *prepare(const cli_t *c) {
     if (s->rate > 0 && s->iterations > 0) {
         fprintf(stderr, "benchlab-load: %s: iterations: not available with rate (open model)\n",
                 c->file);
+        scenario_free(s);
+        return NULL;
+    }
+    if (apply_stages(c, s)) {
         scenario_free(s);
         return NULL;
     }

@@ -737,11 +737,69 @@ static int load_thresholds(ld_t *l, json_t *j) {
     return 0;
 }
 
+/* "stages", "capacity", "executor" (stages.h; resolved against flags by the driver). */
+static int load_stages(ld_t *l, json_t *doc) {
+    scenario_t *s = l->s;
+    json_t *v;
+    if ((v = json_object_get(doc, "capacity"))) {
+        if (!json_is_number(v) || !(json_number_value(v) > 0) ||
+            !(json_number_value(v) <= LOAD_MAX_RATE))
+            return bad(l, "capacity", "expected a number > 0 and at most %.0f", LOAD_MAX_RATE);
+        s->capacity = json_number_value(v);
+    }
+    if ((v = json_object_get(doc, "executor"))) {
+        const char *e = json_is_string(v) ? json_string_value(v) : "";
+        if (strcmp(e, "ramping-vus") == 0)
+            s->executor = 1;
+        else if (strcmp(e, "ramping-arrival-rate") == 0)
+            s->executor = 2;
+        else
+            return bad(l, "executor", "expected \"ramping-vus\" or \"ramping-arrival-rate\"");
+    }
+    if (!(v = json_object_get(doc, "stages")))
+        return 0;
+    if (!json_is_array(v) || json_array_size(v) == 0)
+        return bad(l, "stages", "expected a non-empty array of {\"duration\", \"target\"}");
+    if (s->serial)
+        return bad(l, "stages", "a serial scenario runs with exactly one VU");
+    s->stages.st = xcalloc(json_array_size(v), sizeof *s->stages.st);
+    size_t i;
+    json_t *e;
+    json_array_foreach(v, i, e) {
+        char p[64], q[80];
+        idx(p, sizeof p, "stages", i);
+        static const char *const keys[] = {"duration", "target", NULL};
+        if (want_object(l, e, p) || only_keys(l, e, p, keys))
+            return -1;
+        stage_t *st = &s->stages.st[s->stages.n];
+        json_t *d = json_object_get(e, "duration"), *t = json_object_get(e, "target");
+        snprintf(q, sizeof q, "%s.duration", p);
+        if (!d)
+            return bad(l, q, "missing");
+        if (get_duration(l, d, q, &st->duration_s))
+            return -1;
+        snprintf(q, sizeof q, "%s.target", p);
+        if (json_is_number(t) && json_number_value(t) >= 0) {
+            st->target = json_number_value(t);
+        } else {
+            const char *ts = json_is_string(t) ? json_string_value(t) : "";
+            char *end;
+            size_t len = strlen(ts);
+            st->target = len > 1 && ts[len - 1] == '%' ? strtod(ts, &end) : -1;
+            if (st->target < 0 || !isfinite(st->target) || end != ts + len - 1)
+                return bad(l, q, "expected a number >= 0 or a percentage such as \"150%%\"");
+            st->percent = 1;
+        }
+        s->stages.n++;
+    }
+    return 0;
+}
+
 static int load_top(ld_t *l, json_t *doc) {
-    static const char *const keys[] = {"needs",    "dirties",    "base_url", "vus",
-                                       "duration", "iterations", "rate",     "max_vus",
-                                       "timeouts", "variables",  "setup",    "iteration",
-                                       "teardown", "thresholds", "serial",   NULL};
+    static const char *const keys[] = {
+        "needs",   "dirties",  "base_url",  "vus",      "duration",  "iterations", "rate",
+        "max_vus", "timeouts", "variables", "setup",    "iteration", "teardown",   "thresholds",
+        "serial",  "stages",   "capacity",  "executor", NULL};
     scenario_t *s = l->s;
     if (want_object(l, doc, "") || only_keys(l, doc, "", keys))
         return -1;
@@ -803,6 +861,8 @@ static int load_top(ld_t *l, json_t *doc) {
             return bad(l, "max_vus", "at most %d", LOAD_MAX_VUS);
         s->max_vus = (int)n;
     }
+    if (load_stages(l, doc))
+        return -1;
     s->connect_timeout_s = 5;
     s->request_timeout_s = 30;
     if ((v = json_object_get(doc, "timeouts"))) {
@@ -1069,6 +1129,7 @@ void scenario_free(scenario_t *s) {
     if (!s)
         return;
     free(s->file);
+    stages_free(&s->stages);
     json_decref(s->doc);
     free(s->base_url);
     for (size_t i = 0; i < s->vars.n; i++)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "load/jsonpath.h"
+#include "load/stages.h"
 #include "load/template.h"
 #include "load/threshold.h"
 
@@ -98,6 +99,9 @@ typedef struct scenario {
     check_t **checks; /* by id */
     threshold_t *thresholds;
     size_t nthresholds;
+    stages_t stages; /* stages.n > 0: ramping-vus / ramping-arrival-rate (stages.h) */
+    double capacity; /* what "P%" stage targets refer to (0: none given) */
+    int executor;    /* "executor": 0 unset, 1 ramping-vus, 2 ramping-arrival-rate */
 } scenario_t;
 
 /* Loads and validates; returns NULL with "FILE: path: what" in err. */

@@ -151,6 +151,8 @@ void stats_merge(stats_t *dst, const stats_t *src) {
         ts_sec_t *d = stats_second(dst, i);
         d->reqs += src->sec[i].reqs;
         d->errors += src->sec[i].errors;
+        d->dropped += src->sec[i].dropped;
+        d->late += src->sec[i].late;
         ts_add(d, src->sec[i].slot, src->sec[i].count, src->sec[i].n);
     }
     double du = dst->wall_s > 0 ? dst->cpu_s / dst->wall_s : 0;

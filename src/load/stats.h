@@ -14,6 +14,7 @@ extern const char *const err_kind_names[ERR_KINDS];
  * a 2-significant-digit histogram, a few dozen per second) so long runs stay small. */
 typedef struct ts_sec {
     uint64_t reqs, errors;
+    uint64_t dropped, late; /* open model: iterations dropped / started late from the backlog */
     uint32_t *slot;
     uint64_t *count;
     size_t n;

@@ -165,6 +165,17 @@ json_t *summary_build(const scenario_t *s, const engine_result_t *r, const run_i
     json_object_set_new(cfg, "iterations",
                         s->iterations > 0 ? json_integer(s->iterations) : json_null());
     json_object_set_new(cfg, "rate", s->rate > 0 ? json_real(s->rate) : json_null());
+    if (s->stages.n) { /* resolved: targets in VUs or iterations/s, the rate above is the peak */
+        json_t *sl = json_array();
+        for (size_t i = 0; i < s->stages.n; i++)
+            json_array_append_new(sl,
+                                  json_pack("{s:f, s:f}", "duration_s", s->stages.st[i].duration_s,
+                                            "target", s->stages.st[i].target));
+        json_object_set_new(cfg, "stages",
+                            json_pack("{s:s, s:f, s:o}", "executor",
+                                      s->stages.open ? "ramping-arrival-rate" : "ramping-vus",
+                                      "start", s->stages.start, "stages", sl));
+    }
     json_object_set_new(cfg, "timeouts",
                         json_pack("{s:f, s:f}", "connect_s", s->connect_timeout_s, "request_s",
                                   s->request_timeout_s));
@@ -329,9 +340,12 @@ int summary_write_timeseries(const stats_t *st, const char *path) {
         const ts_sec_t *s = &st->sec[i];
         uint64_t p50, p99;
         stats_ts_percentiles(st, i, &p50, &p99);
-        fprintf(f,
-                "{\"t\":%zu,\"requests\":%llu,\"errors\":%llu,\"p50_ms\":%.3f,\"p99_ms\":%.3f}\n",
+        fprintf(f, "{\"t\":%zu,\"requests\":%llu,\"errors\":%llu,\"p50_ms\":%.3f,\"p99_ms\":%.3f",
                 i, (unsigned long long)s->reqs, (unsigned long long)s->errors, ms(p50), ms(p99));
+        if (s->dropped || s->late) /* open model only */
+            fprintf(f, ",\"dropped\":%llu,\"late\":%llu", (unsigned long long)s->dropped,
+                    (unsigned long long)s->late);
+        fputs("}\n", f);
     }
     return output_commit(f, tmp, path, 1);
 }

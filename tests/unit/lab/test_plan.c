@@ -19,11 +19,13 @@ static char err[1024];
 
 static int unit_index(const plan_t *p, const char *scenario, const char *config);
 
+/* Scenario files, without the stress family (21 spike, 22 soak): those run in
+ * the stress plan of their own, not (yet) in quick or the reference plans. */
 static int count_scenario_files(void) {
     char cmd[700];
     snprintf(cmd, sizeof cmd,
              "find '%s' -mindepth 2 -maxdepth 2 -name '*.json' -not -path '*/plans/*' "
-             "-not -path '*/profiles/*' | wc -l",
+             "-not -path '*/profiles/*' -not -path '*/stress/*' | wc -l",
              scen);
     FILE *p = popen(cmd, "r");
     int n = -1;
@@ -267,6 +269,24 @@ static void test_implementation_key(void **state) {
     assert_false(plan_is_peer("rails2"));
 }
 
+/* The stress plan: the spike's units carry the plan's capacity (--capacity). */
+static void test_stress_plan(void **state) {
+    (void)state;
+    plan_t p;
+    if (plan_load("stress", scen, "c-ulfius", NULL, &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(p.nunits, 6);
+    for (int i = 0; i < p.nunits; i++) {
+        const plan_unit_t *u = &p.units[i];
+        if (!strcmp(u->scenario, "stress/21-spike"))
+            assert_true(u->capacity == 1000 && u->max_vus == 200);
+        else
+            assert_true(!strcmp(u->scenario, "stress/22-soak") && u->capacity == 0 &&
+                        u->duration_s == 60);
+    }
+    plan_free(&p);
+}
+
 /* The committed peer plans: both peers in one study, their server-config
  * configurations (uvicorn vs gunicorn workers, node cluster) next to ours. */
 static void test_peer_plans(void **state) {
@@ -419,6 +439,7 @@ int main(void) {
         cmocka_unit_test(test_peer_config_names),
         cmocka_unit_test(test_implementation_key),
         cmocka_unit_test(test_peer_plans),
+        cmocka_unit_test(test_stress_plan),
         cmocka_unit_test(test_bad_plans_are_named),
         cmocka_unit_test(test_profiles),
     };

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,34 @@ static void server_cpu_is_added_to_the_sampled_seconds_only(void **state) {
     rmdir(dir);
 }
 
+static void server_rss_is_added_where_known(void **state) {
+    (void)state;
+    char dir[] = "/tmp/benchlab-ts-test.XXXXXX", path[128];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/run-01.timeseries.jsonl", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("{\"t\":0,\"requests\":10}\n{\"t\":1,\"requests\":20}\n", f);
+    fclose(f);
+    double cores[] = {0.25, 0.75}, rss[] = {12.5, NAN};
+    cpu_series_t cs = {.cores = cores, .rss_mb = rss, .n = 2, .cap = 2};
+    assert_int_equal(timeseries_add_cpu(path, &cs), 0);
+    f = fopen(path, "r");
+    char line[256];
+    assert_non_null(fgets(line, sizeof line, f));
+    json_t *j = json_loads(line, 0, NULL);
+    assert_true(json_real_value(json_object_get(j, "server_rss_mb")) == 12.5);
+    json_decref(j);
+    assert_non_null(fgets(line, sizeof line, f));
+    j = json_loads(line, 0, NULL);
+    assert_null(json_object_get(j, "server_rss_mb")); /* unknown: left out */
+    assert_non_null(json_object_get(j, "server_cpu"));
+    json_decref(j);
+    fclose(f);
+    unlink(path);
+    rmdir(dir);
+}
+
 static void ticks_without_a_box_sample_nothing(void **state) {
     (void)state;
     cpu_series_t cs;
@@ -71,6 +100,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(path_sits_next_to_the_run_file),
         cmocka_unit_test(server_cpu_is_added_to_the_sampled_seconds_only),
+        cmocka_unit_test(server_rss_is_added_where_known),
         cmocka_unit_test(ticks_without_a_box_sample_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
