@@ -35,7 +35,7 @@ ALL_LDFLAGS := $(SANITIZE) $(LDFLAGS)
 COMMON_SRC := $(wildcard src/common/*.c)
 SERVER_SRC := $(wildcard src/server/*.c src/server/*/*.c)
 LOAD_SRC   := $(wildcard src/load/*.c)
-LAB_SRC    := $(wildcard src/lab/*.c)
+LAB_SRC    := $(wildcard src/lab/*.c src/lab/*/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 # Each program's objects without its main.o: what its unit tests link against.
@@ -76,7 +76,7 @@ test_prog = $(word 3,$(subst /, ,$(1)))
 .SECONDEXPANSION:
 $(BUILD)/tests/%: tests/%.c $$(call prog_lib,$$(call test_prog,tests/$$*)) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.o,$^) $(PKG_LIBS) -lcmocka
 
 deps:
 	bash ci/deps.sh

@@ -4,14 +4,14 @@
 
 /* argv[0] is the subcommand name. Return the process exit code
  * (0 ok, 2 usage error, 1 other failure). */
-int cmd_up(int argc, char **argv);       /* cmd_stack.c */
-int cmd_down(int argc, char **argv);     /* cmd_stack.c */
-int cmd_run(int argc, char **argv);      /* cmd_run.c */
-int cmd_report(int argc, char **argv);   /* cmd_report.c */
-int cmd_claims(int argc, char **argv);   /* cmd_claims.c */
-int cmd_validity(int argc, char **argv); /* cmd_validity.c */
-int cmd_upstream(int argc, char **argv); /* cmd_upstream.c */
-int cmd_capacity(int argc, char **argv); /* cmd_capacity.c */
-int cmd_stress(int argc, char **argv);   /* cmd_stress.c */
+int cmd_up(int argc, char **argv);       /* cmd/stack.c */
+int cmd_down(int argc, char **argv);     /* cmd/stack.c */
+int cmd_run(int argc, char **argv);      /* cmd/run.c */
+int cmd_report(int argc, char **argv);   /* cmd/report.c */
+int cmd_claims(int argc, char **argv);   /* cmd/claims.c */
+int cmd_validity(int argc, char **argv); /* cmd/validity.c */
+int cmd_upstream(int argc, char **argv); /* cmd/upstream.c */
+int cmd_capacity(int argc, char **argv); /* cmd/capacity.c */
+int cmd_stress(int argc, char **argv);   /* cmd/stress.c */
 
 #endif

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lab/cli_paths.h"
+#include "lab/cmd/cli_paths.h"
 #include "lab/commands.h"
 
 static const struct {

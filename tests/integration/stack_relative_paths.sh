@@ -4,7 +4,7 @@
 # --dir D --implementation fastapi` with D relative too, then `benchlab down
 # --dir D`. The stack starts its services in other directories, so this
 # passes only if benchlab resolves both against the caller's directory first
-# (src/lab/cli_paths.c). Needs python3 with FastAPI (make deps).
+# (src/lab/cmd/cli_paths.c). Needs python3 with FastAPI (make deps).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}

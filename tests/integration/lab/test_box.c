@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lab/box.h"
+#include "lab/box/box.h"
 
 static char spin_bin[512], hog_bin[512];
 

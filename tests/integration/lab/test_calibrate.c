@@ -1,4 +1,4 @@
-/* The driver calibration (study_calibrate.h): the null responder answers, a
+/* The driver calibration (study/calibrate.h): the null responder answers, a
  * calibration against it yields a ceiling and lands in the manifest, and the
  * driver-bound flag follows the stated fraction of it. */
 #include <setjmp.h>
@@ -18,8 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "lab/report_driver_bound.h"
-#include "lab/study_calibrate.h"
+#include "lab/report/driver_bound.h"
+#include "lab/study/calibrate.h"
 
 static json_t *run_with_rate(double rate) {
     return json_pack("{s:{s:{s:{s:f}}}}", "summary", "metrics", "http_reqs", "rate", rate);

@@ -24,9 +24,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "lab/spawn.h"
-#include "lab/stack.h"
-#include "lab/stack_internal.h"
+#include "lab/stack/spawn.h"
+#include "lab/stack/stack.h"
+#include "lab/stack/internal.h"
 
 static char tmpdir[64];
 static char benchlab[PATH_MAX];

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "lab/box.h"
+#include "lab/box/box.h"
 
 static char tmp[256];
 

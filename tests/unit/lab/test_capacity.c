@@ -10,7 +10,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "lab/capacity.h"
+#include "lab/study/capacity.h"
 
 typedef struct model {
     double mu;         /* service rate, per second */

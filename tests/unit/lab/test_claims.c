@@ -1,4 +1,4 @@
-/* Unit tests for src/lab/claims.c: rules over a report computed from the
+/* Unit tests for src/lab/report/claims.c: rules over a report computed from the
  * fixture results, with small inline claim files. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,9 +10,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "lab/claims.h"
-#include "lab/report.h"
-#include "lab/results.h"
+#include "lab/report/claims.h"
+#include "lab/report/report.h"
+#include "lab/results/results.h"
 
 static results_t results;
 static report_t rep;

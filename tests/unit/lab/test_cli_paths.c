@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lab/cli_paths.h"
+#include "lab/cmd/cli_paths.h"
 
 static void absolute_joins_and_drops_dot_components(void **state) {
     (void)state;

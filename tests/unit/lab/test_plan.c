@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lab/plan.h"
-#include "lab/profile.h"
+#include "lab/study/plan.h"
+#include "lab/study/profile.h"
 
 static char scen[512];
 static char err[1024];

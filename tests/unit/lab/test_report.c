@@ -12,12 +12,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "lab/claims.h"
-#include "lab/latex.h"
-#include "lab/report.h"
-#include "lab/results.h"
-#include "lab/results_hist.h"
-#include "lab/stats.h"
+#include "lab/report/claims.h"
+#include "lab/report/latex.h"
+#include "lab/report/report.h"
+#include "lab/results/results.h"
+#include "lab/results/hist.h"
+#include "lab/results/stats.h"
 
 static void near_(double a, double b, double eps, const char *file, int line) {
     if (!(fabs(a - b) <= eps) && !(a == b)) {

@@ -14,9 +14,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "lab/report.h"
-#include "lab/results.h"
-#include "lab/stats.h"
+#include "lab/report/report.h"
+#include "lab/results/results.h"
+#include "lab/results/stats.h"
 
 static char fixture[4096], config[4096], published[4096];
 

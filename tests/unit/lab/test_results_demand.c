@@ -1,4 +1,4 @@
-/* Service demand per run (results_demand.h): CPU us per completed request from
+/* Service demand per run (results/demand.h): CPU us per completed request from
  * a run file's box statistics, the recorded field winning over the derivation,
  * and "not available" (NaN / null) without box statistics or requests. */
 #include <math.h>
@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "lab/results_demand.h"
-#include "lab/results_metric.h"
+#include "lab/results/demand.h"
+#include "lab/results/metric.h"
 
 static json_t *run_file(const char *text) {
     json_error_t e;

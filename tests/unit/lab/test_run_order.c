@@ -1,4 +1,4 @@
-/* Unit tests for src/lab/run_order.c: randomized interleaved trials. */
+/* Unit tests for src/lab/study/run_order.c: randomized interleaved trials. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lab/run_order.h"
+#include "lab/study/run_order.h"
 
 /* Scenario a with units a0..a3 (3 runs, a3 only 2), scenario b with b0, b1. */
 static void make_plan(plan_t *p) {

@@ -1,4 +1,4 @@
-/* Unit tests for src/lab/spawn.c: log redirect, cwd, environment, the
+/* Unit tests for src/lab/stack/spawn.c: log redirect, cwd, environment, the
  * before_exec hook, privilege drop, stopping stubborn children, zombies. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lab/spawn.h"
-#include "lab/stack_internal.h"
+#include "lab/stack/spawn.h"
+#include "lab/stack/internal.h"
 
 static char tmpdir[64];
 

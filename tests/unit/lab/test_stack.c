@@ -16,10 +16,10 @@
 #include <unistd.h>
 
 #include "common/clock.h"
-#include "lab/stack.h"
-#include "lab/stack_cli.h"
-#include "lab/stack_internal.h"
-#include "lab/upstream.h"
+#include "lab/stack/stack.h"
+#include "lab/stack/cli.h"
+#include "lab/stack/internal.h"
+#include "lab/stack/upstream.h"
 
 static char tmpdir[64];
 

@@ -16,10 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lab/box.h"
-#include "lab/spawn.h"
-#include "lab/stack.h"
-#include "lab/stack_internal.h"
+#include "lab/box/box.h"
+#include "lab/stack/spawn.h"
+#include "lab/stack/stack.h"
+#include "lab/stack/internal.h"
 
 static char tmp[256];
 static char *saved_path;

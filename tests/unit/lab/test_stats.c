@@ -1,4 +1,4 @@
-/* Unit tests for src/lab/stats.c against hand-computed cases. */
+/* Unit tests for src/lab/results/stats.c against hand-computed cases. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,7 +6,7 @@
 #include <math.h>
 #include <cmocka.h>
 
-#include "lab/stats.h"
+#include "lab/results/stats.h"
 
 /* cmocka here has only a float comparison; these numbers need double precision. */
 static void near_(double a, double b, double eps, const char *file, int line) {

@@ -1,5 +1,5 @@
 /* Spike recovery, soak drift and the series reader on synthetic per-second
- * series (src/lab/stress.c). */
+ * series (src/lab/results/stress.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lab/stress.h"
+#include "lab/results/stress.h"
 
 #define N 40
 

@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lab/study_runfile.h"
-#include "lab/study_scenario.h"
+#include "lab/study/runfile.h"
+#include "lab/study/scenario.h"
 
 static json_t *summary(double check_fails, double failed_rate, int saturated, double reqs) {
     return json_pack("{s:{s:{s:f,s:f},s:{s:f,s:f,s:f},s:{s:f,s:f}},s:{s:b,s:f},s:{s:s}}", "metrics",

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lab/study_timeseries.h"
+#include "lab/study/timeseries.h"
 
 static void path_sits_next_to_the_run_file(void **state) {
     (void)state;

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lab/profile.h"
-#include "lab/topology.h"
+#include "lab/study/profile.h"
+#include "lab/study/topology.h"
 
 static char scen[512];
 static char err[1024];

@@ -1,5 +1,5 @@
-/* Unit tests for the validity rules (src/lab/validity.c) and the report's
- * validity pass over files on disk (src/lab/report_validity.c): a run made to
+/* Unit tests for the validity rules (src/lab/results/validity.c) and the report's
+ * validity pass over files on disk (src/lab/report/validity.c): a run made to
  * overrun, one too short, one non-stationary, a starved server box, a busy
  * host, and a clean run that passes every rule. */
 #include <setjmp.h>
@@ -15,9 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lab/report_validity.h"
-#include "lab/study_runfile.h"
-#include "lab/validity.h"
+#include "lab/report/validity.h"
+#include "lab/study/runfile.h"
+#include "lab/results/validity.h"
 
 /* A clean closed-model run of a server-bound scenario: 6 s planned, 6.02 s of
  * load, 12,000 requests, the server box busy 0.95 CPU of its 1. */

@@ -1,0 +1,479 @@
+/* Loading and expanding plans (see plan.h). */
+#include "lab/study/plan.h"
+
+#include <dirent.h>
+#include <fnmatch.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+double plan_parse_duration(const char *s) {
+    if (!s || !*s)
+        return -1;
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || v < 0 || !isfinite(v))
+        return -1;
+    if (strcmp(end, "") == 0 || strcmp(end, "s") == 0)
+        return v;
+    if (strcmp(end, "ms") == 0)
+        return v / 1000.0;
+    if (strcmp(end, "m") == 0)
+        return v * 60.0;
+    if (strcmp(end, "h") == 0)
+        return v * 3600.0;
+    return -1;
+}
+
+bool plan_implementation_known(const char *name) {
+    return name && (strcmp(name, "c-ulfius") == 0 || plan_is_peer(name));
+}
+
+bool plan_is_peer(const char *implementation) {
+    static const char *const peers[] = {"fastapi", "fastapi-strict", "express", "django", "rails"};
+    for (size_t i = 0; implementation && i < sizeof peers / sizeof peers[0]; i++)
+        if (strcmp(implementation, peers[i]) == 0)
+            return true;
+    return false;
+}
+
+bool plan_same_server(const plan_unit_t *a, const plan_unit_t *b) {
+    return strcmp(a->implementation, b->implementation) == 0 &&
+           strcmp(a->threading, b->threading) == 0 && a->workers == b->workers &&
+           a->server_cpus == b->server_cpus && a->db_pool == b->db_pool &&
+           a->server_flags == b->server_flags;
+}
+
+/* --- scenario discovery ------------------------------------------------- */
+
+typedef struct {
+    char **ids;
+    int n, cap;
+} idlist_t;
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void find_scenarios(const char *dir, idlist_t *out) {
+    DIR *top = opendir(dir);
+    if (!top)
+        return;
+    struct dirent *fam;
+    while ((fam = readdir(top))) {
+        if (fam->d_name[0] == '.' || strcmp(fam->d_name, "plans") == 0 ||
+            strcmp(fam->d_name, "profiles") == 0)
+            continue;
+        char sub[PATH_MAX];
+        if (snprintf(sub, sizeof sub, "%s/%s", dir, fam->d_name) >= (int)sizeof sub)
+            continue;
+        DIR *d = opendir(sub);
+        if (!d)
+            continue;
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            size_t n = strlen(e->d_name);
+            if (n < 6 || strcmp(e->d_name + n - 5, ".json") != 0)
+                continue;
+            if (out->n == out->cap) {
+                out->cap = out->cap ? out->cap * 2 : 64;
+                out->ids = realloc(out->ids, (size_t)out->cap * sizeof *out->ids);
+            }
+            char id[300];
+            snprintf(id, sizeof id, "%s/%.*s", fam->d_name, (int)(n - 5), e->d_name);
+            out->ids[out->n++] = strdup(id);
+        }
+        closedir(d);
+    }
+    closedir(top);
+    if (out->n)
+        qsort(out->ids, (size_t)out->n, sizeof *out->ids, cmp_str);
+}
+
+/* --- values: a scalar or a list of them --------------------------------- */
+
+enum {
+    K_RUNS,
+    K_VUS,
+    K_DURATION,
+    K_WARMUP,
+    K_RATE,
+    K_MAXVUS,
+    K_THREADING,
+    K_WORKERS,
+    K_CPUS,
+    K_POOL,
+    K_IMPL,
+    K_MINREQ,
+    K_CAPACITY,
+    K_COUNT
+};
+static const char *const keys[K_COUNT] = {
+    "runs",    "vus",         "duration", "warmup",         "rate",         "max_vus", "threading",
+    "workers", "server_cpus", "db_pool",  "implementation", "min_requests", "capacity"};
+
+typedef struct {
+    json_t *v[K_COUNT]; /* borrowed; each a JSON array of candidate values */
+    bool given[K_COUNT];
+} axes_t;
+
+static int key_index(const char *k) {
+    for (int i = 0; i < K_COUNT; i++)
+        if (strcmp(k, keys[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* Checks one candidate value of key k. */
+static const char *check_value(int k, json_t *v) {
+    switch (k) {
+    case K_RUNS:
+    case K_VUS:
+    case K_WORKERS:
+    case K_MAXVUS:
+    case K_POOL:
+    case K_MINREQ:
+        return json_is_integer(v) && json_integer_value(v) >= 1 && json_integer_value(v) <= 100000
+                   ? NULL
+                   : "expected an integer >= 1";
+    case K_DURATION:
+    case K_WARMUP:
+        if (json_is_number(v) && json_number_value(v) >= 0)
+            return NULL;
+        return json_is_string(v) && plan_parse_duration(json_string_value(v)) >= 0
+                   ? NULL
+                   : "expected a duration like \"30s\", \"500ms\" or \"2m\"";
+    case K_RATE:
+    case K_CAPACITY:
+    case K_CPUS:
+        return json_is_number(v) && json_number_value(v) > 0 ? NULL : "expected a number > 0";
+    case K_THREADING: {
+        static const char *models[] = {"select", "epoll", "pool", "thread-per-conn"};
+        if (json_is_string(v))
+            for (size_t i = 0; i < 4; i++)
+                if (strcmp(json_string_value(v), models[i]) == 0)
+                    return NULL;
+        return "expected select, epoll, pool or thread-per-conn";
+    }
+    case K_IMPL:
+        return json_is_string(v) && plan_implementation_known(json_string_value(v))
+                   ? NULL
+                   : "expected " PLAN_IMPLEMENTATIONS;
+    }
+    return "unknown";
+}
+
+static int read_axes(const char *file, const char *where, json_t *obj, axes_t *ax, bool entry,
+                     json_t **scenarios, char *err, size_t len) {
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v) {
+        if (entry && strcmp(key, "scenarios") == 0) {
+            *scenarios = v;
+            continue;
+        }
+        if (strcmp(key, "description") == 0)
+            continue;
+        int k = key_index(key);
+        if (k < 0) {
+            snprintf(err, len,
+                     "%s: %s.%s: unknown key (implementation, runs, vus, duration, warmup, "
+                     "rate, max_vus, threading, workers, server_cpus, db_pool, min_requests, "
+                     "capacity%s)",
+                     file, where, key, entry ? ", scenarios" : "");
+            return -1;
+        }
+        json_t *list = json_is_array(v) ? json_incref(v) : json_pack("[O]", v);
+        if (json_array_size(list) == 0) {
+            snprintf(err, len, "%s: %s.%s: empty list", file, where, key);
+            json_decref(list);
+            return -1;
+        }
+        size_t i;
+        json_t *x;
+        json_array_foreach(list, i, x) {
+            const char *why = check_value(k, x);
+            if (why) {
+                snprintf(err, len, "%s: %s.%s%s: %s", file, where, key,
+                         json_is_array(v) ? "[]" : "", why);
+                json_decref(list);
+                return -1;
+            }
+        }
+        if (ax->v[k])
+            json_decref(ax->v[k]);
+        ax->v[k] = list;
+        ax->given[k] = entry;
+    }
+    return 0;
+}
+
+static double num_or_duration(json_t *v) {
+    return json_is_string(v) ? plan_parse_duration(json_string_value(v)) : json_number_value(v);
+}
+
+static void add_unit(plan_t *p, int *cap, const plan_unit_t *u) {
+    if (p->nunits == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        p->units = realloc(p->units, (size_t)*cap * sizeof *p->units);
+    }
+    p->units[p->nunits++] = *u;
+}
+
+static size_t axis_len(const axes_t *ax, int k) {
+    return ax->v[k] ? json_array_size(ax->v[k]) : 1;
+}
+
+static json_t *axis_at(const axes_t *ax, int k, size_t i) {
+    return ax->v[k] ? json_array_get(ax->v[k], i) : NULL;
+}
+
+static void format_config(plan_unit_t *u, const axes_t *ax) {
+    /* the threading model is benchlab-server's; a peer has one of its own */
+    size_t n = plan_is_peer(u->implementation)
+                   ? (size_t)snprintf(u->config, sizeof u->config, "%s", u->implementation)
+                   : (size_t)snprintf(u->config, sizeof u->config, "%s-%s", u->implementation,
+                                      u->threading);
+    if (u->workers != 1)
+        n += (size_t)snprintf(u->config + n, sizeof u->config - n, "-w%d", u->workers);
+    if (u->server_cpus > 0)
+        n += (size_t)snprintf(u->config + n, sizeof u->config - n, "-cpu%g", u->server_cpus);
+    if (u->db_pool > 0)
+        n += (size_t)snprintf(u->config + n, sizeof u->config - n, "-pool%d", u->db_pool);
+    if (ax->given[K_VUS])
+        n += (size_t)snprintf(u->config + n, sizeof u->config - n, "-vu%d", u->vus);
+    if (u->rate > 0)
+        snprintf(u->config + n, sizeof u->config - n, "-r%g", u->rate);
+}
+
+/* One unit: the values at the given index of each axis (0 for the scalars). */
+static void fill_unit(plan_unit_t *u, const axes_t *ax, const size_t at[K_COUNT],
+                      const char *scenario, const char *scenarios_dir, const char *default_impl) {
+    memset(u, 0, sizeof *u);
+    json_t *x;
+    snprintf(u->scenario, sizeof u->scenario, "%s", scenario);
+    snprintf(u->scenario_path, sizeof u->scenario_path, "%s/%s.json", scenarios_dir, scenario);
+    x = axis_at(ax, K_IMPL, at[K_IMPL]);
+    snprintf(u->implementation, sizeof u->implementation, "%s",
+             x ? json_string_value(x) : default_impl);
+    u->runs = (x = axis_at(ax, K_RUNS, 0)) ? (int)json_integer_value(x) : 1;
+    u->vus = (x = axis_at(ax, K_VUS, at[K_VUS])) ? (int)json_integer_value(x) : 10;
+    u->duration_s = (x = axis_at(ax, K_DURATION, 0)) ? num_or_duration(x) : 30;
+    u->warmup_s = (x = axis_at(ax, K_WARMUP, 0)) ? num_or_duration(x) : 0;
+    u->rate = (x = axis_at(ax, K_RATE, at[K_RATE])) ? json_number_value(x) : 0;
+    u->max_vus = (x = axis_at(ax, K_MAXVUS, 0)) ? (int)json_integer_value(x) : 0;
+    u->min_requests = (x = axis_at(ax, K_MINREQ, 0)) ? (int)json_integer_value(x) : 0;
+    u->capacity = (x = axis_at(ax, K_CAPACITY, 0)) ? json_number_value(x) : 0;
+    /* a peer ignores the threading model; its run files say epoll (its event loop) */
+    x = plan_is_peer(u->implementation) ? NULL : axis_at(ax, K_THREADING, at[K_THREADING]);
+    snprintf(u->threading, sizeof u->threading, "%s", x ? json_string_value(x) : "epoll");
+    u->workers = (x = axis_at(ax, K_WORKERS, at[K_WORKERS])) ? (int)json_integer_value(x) : 1;
+    u->server_cpus = (x = axis_at(ax, K_CPUS, at[K_CPUS])) ? json_number_value(x) : 0;
+    u->db_pool = (x = axis_at(ax, K_POOL, at[K_POOL])) ? (int)json_integer_value(x) : 0;
+    u->server_flags = ax->v[K_THREADING] || ax->v[K_WORKERS];
+    format_config(u, ax);
+}
+
+static int find_unit(const plan_t *p, const plan_unit_t *u) {
+    for (int i = 0; i < p->nunits; i++)
+        if (strcmp(p->units[i].scenario, u->scenario) == 0 &&
+            strcmp(p->units[i].config, u->config) == 0)
+            return i;
+    return -1;
+}
+
+/* The product of an entry's axes: server settings outside (implementation
+ * first), scenarios, then load. */
+static int expand(plan_t *p, int *cap, const axes_t *ax, const idlist_t *matched,
+                  const char *scenarios_dir, const char *default_impl, char *err, size_t len) {
+    size_t at[K_COUNT] = {0};
+    for (at[K_IMPL] = 0; at[K_IMPL] < axis_len(ax, K_IMPL); at[K_IMPL]++) {
+        json_t *impl = axis_at(ax, K_IMPL, at[K_IMPL]);
+        bool peer = plan_is_peer(impl ? json_string_value(impl) : default_impl);
+        /* a peer has one model: the threading axis does not multiply its units */
+        size_t models = peer ? 1 : axis_len(ax, K_THREADING);
+        for (at[K_THREADING] = 0; at[K_THREADING] < models; at[K_THREADING]++)
+            for (at[K_WORKERS] = 0; at[K_WORKERS] < axis_len(ax, K_WORKERS); at[K_WORKERS]++)
+                for (at[K_CPUS] = 0; at[K_CPUS] < axis_len(ax, K_CPUS); at[K_CPUS]++)
+                    for (at[K_POOL] = 0; at[K_POOL] < axis_len(ax, K_POOL); at[K_POOL]++)
+                        for (int s = 0; s < matched->n; s++)
+                            for (at[K_VUS] = 0; at[K_VUS] < axis_len(ax, K_VUS); at[K_VUS]++)
+                                for (at[K_RATE] = 0; at[K_RATE] < axis_len(ax, K_RATE);
+                                     at[K_RATE]++) {
+                                    plan_unit_t u;
+                                    fill_unit(&u, ax, at, matched->ids[s], scenarios_dir,
+                                              default_impl);
+                                    int dup = find_unit(p, &u);
+                                    /* an entry that only varies the threading model adds
+                                     * nothing for a peer: its unit is already there */
+                                    if (dup >= 0 && peer && ax->v[K_THREADING])
+                                        continue;
+                                    if (dup >= 0) {
+                                        snprintf(err, len, "%s: %s with %s appears twice", p->path,
+                                                 u.scenario, u.config);
+                                        return -1;
+                                    }
+                                    add_unit(p, cap, &u);
+                                }
+    }
+    return 0;
+}
+
+/* The CLI's --implementation: keep only its units. */
+static int keep_only(plan_t *p, const char *impl, char *err, size_t len) {
+    char seen[256] = "";
+    int n = 0;
+    for (int i = 0; i < p->nunits; i++) {
+        const char *name = p->units[i].implementation;
+        if (strcmp(name, impl) == 0)
+            p->units[n++] = p->units[i];
+        else if (!strstr(seen, name) && strlen(seen) + strlen(name) + 3 < sizeof seen)
+            snprintf(seen + strlen(seen), sizeof seen - strlen(seen), "%s%s", *seen ? ", " : "",
+                     name);
+    }
+    if (n == 0) {
+        snprintf(err, len, "%s: no unit runs implementation '%s' (--implementation); it names %s",
+                 p->path, impl, seen);
+        return -1;
+    }
+    p->nunits = n;
+    return 0;
+}
+
+static int load(const char *name, const char *scenarios_dir, const char *impl,
+                const char *only_impl, plan_t *out, char *err, size_t len) {
+    memset(out, 0, sizeof *out);
+    if (strchr(name, '/') || strstr(name, ".json"))
+        snprintf(out->path, sizeof out->path, "%s", name);
+    else
+        snprintf(out->path, sizeof out->path, "%s/plans/%s.json", scenarios_dir, name);
+    const char *base = strrchr(out->path, '/') ? strrchr(out->path, '/') + 1 : out->path;
+    snprintf(out->name, sizeof out->name, "%.*s", (int)strcspn(base, "."), base);
+    json_error_t je;
+    json_t *root = json_load_file(out->path, 0, &je);
+    if (!root && je.line < 0) {
+        snprintf(err, len, "no plan '%s' (%s: cannot read it)", name, out->path);
+        return -1;
+    }
+    if (!root) {
+        snprintf(err, len, "%s: line %d: %s", out->path, je.line, je.text);
+        return -1;
+    }
+    out->json = root;
+    const char *file = out->path, *key;
+    json_t *v, *defaults = NULL, *entries = NULL;
+    if (!json_is_object(root)) {
+        snprintf(err, len, "%s: expected an object", file);
+        return -1;
+    }
+    json_object_foreach(root, key, v) {
+        if (strcmp(key, "description") == 0 && json_is_string(v))
+            continue;
+        if (strcmp(key, "defaults") == 0 && json_is_object(v))
+            defaults = v;
+        else if (strcmp(key, "entries") == 0 && json_is_array(v))
+            entries = v;
+        else {
+            snprintf(err, len, "%s: %s: unknown key or wrong type (description, defaults, entries)",
+                     file, key);
+            return -1;
+        }
+    }
+    if (!entries || json_array_size(entries) == 0) {
+        snprintf(err, len, "%s: entries: missing or empty (a list of {\"scenarios\": [...]})",
+                 file);
+        return -1;
+    }
+    idlist_t all = {0};
+    find_scenarios(scenarios_dir, &all);
+    int rc = 0, cap = 0;
+    size_t ei;
+    json_t *entry;
+    json_array_foreach(entries, ei, entry) {
+        char where[32];
+        snprintf(where, sizeof where, "entries[%zu]", ei);
+        axes_t ax;
+        memset(&ax, 0, sizeof ax);
+        json_t *scen = NULL;
+        if (!json_is_object(entry)) {
+            snprintf(err, len, "%s: %s: expected an object", file, where);
+            rc = -1;
+        }
+        if (!rc && defaults)
+            rc = read_axes(file, "defaults", defaults, &ax, false, NULL, err, len);
+        if (!rc)
+            rc = read_axes(file, where, entry, &ax, true, &scen, err, len);
+        if (!rc && (!json_is_array(scen) || json_array_size(scen) == 0)) {
+            snprintf(err, len, "%s: %s.scenarios: missing (a list of scenario ids or globs)", file,
+                     where);
+            rc = -1;
+        }
+        idlist_t matched = {0};
+        size_t si;
+        json_t *pat;
+        if (!rc)
+            json_array_foreach(scen, si, pat) {
+                if (!json_is_string(pat)) {
+                    snprintf(err, len, "%s: %s.scenarios[%zu]: expected a string", file, where, si);
+                    rc = -1;
+                    break;
+                }
+                int hits = 0;
+                for (int i = 0; i < all.n; i++)
+                    if (fnmatch(json_string_value(pat), all.ids[i], FNM_PATHNAME) == 0) {
+                        hits++;
+                        int dup = 0;
+                        for (int j = 0; j < matched.n; j++)
+                            dup |= strcmp(matched.ids[j], all.ids[i]) == 0;
+                        if (!dup) {
+                            if (matched.n == matched.cap) {
+                                matched.cap = matched.cap ? matched.cap * 2 : 32;
+                                matched.ids =
+                                    realloc(matched.ids, (size_t)matched.cap * sizeof *matched.ids);
+                            }
+                            matched.ids[matched.n++] = all.ids[i];
+                        }
+                    }
+                if (!hits) {
+                    snprintf(err, len, "%s: %s.scenarios[%zu]: '%s' matches no file under %s", file,
+                             where, si, json_string_value(pat), scenarios_dir);
+                    rc = -1;
+                    break;
+                }
+            }
+        if (!rc)
+            rc = expand(out, &cap, &ax, &matched, scenarios_dir, impl, err, len);
+        free(matched.ids);
+        for (int k = 0; k < K_COUNT; k++)
+            if (ax.v[k])
+                json_decref(ax.v[k]);
+        if (rc)
+            break;
+    }
+    for (int i = 0; i < all.n; i++)
+        free(all.ids[i]);
+    free(all.ids);
+    if (rc == 0 && only_impl)
+        rc = keep_only(out, only_impl, err, len);
+    return rc;
+}
+
+int plan_load(const char *name, const char *scenarios_dir, const char *default_impl,
+              const char *only_impl, plan_t *out, char *err, size_t err_len) {
+    if (load(name, scenarios_dir, default_impl ? default_impl : "c-ulfius", only_impl, out, err,
+             err_len) == 0)
+        return 0;
+    plan_free(out);
+    return -1;
+}
+
+void plan_free(plan_t *p) {
+    free(p->units);
+    p->units = NULL;
+    p->nunits = 0;
+    if (p->json)
+        json_decref(p->json);
+    p->json = NULL;
+}
