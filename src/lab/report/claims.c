@@ -235,26 +235,16 @@ bad_op:
     return -1;
 }
 
-static const json_t *published_row(const report_t *rep, const char *id) {
-    size_t i;
-    json_t *row;
-    json_array_foreach(json_object_get(rep->published, "rows"), i, row) {
-        json_t *rid = json_object_get(row, "id");
-        if (json_is_string(rid) && !strcmp(json_string_value(rid), id))
-            return row;
-    }
-    return NULL;
-}
-
 /* "min-max" of the study's numbers (ratios num/den across implementations, or
  * one row's values); NULL when the published data lacks them. */
 static char *their_from_published(const report_t *rep, const json_t *spec) {
     json_t *num = json_object_get(spec, "num"), *den = json_object_get(spec, "den"),
            *val = json_object_get(spec, "value");
-    const json_t *rn = json_is_string(num)   ? published_row(rep, json_string_value(num))
-                       : json_is_string(val) ? published_row(rep, json_string_value(val))
+    const json_t *rn = json_is_string(num)   ? report_published_row(rep, json_string_value(num))
+                       : json_is_string(val) ? report_published_row(rep, json_string_value(val))
                                              : NULL;
-    const json_t *rd = json_is_string(den) ? published_row(rep, json_string_value(den)) : NULL;
+    const json_t *rd =
+        json_is_string(den) ? report_published_row(rep, json_string_value(den)) : NULL;
     if (!rn || (json_is_string(den) && !rd))
         return NULL;
     json_t *an = json_object_get(rn, "rps"), *ad = rd ? json_object_get(rd, "rps") : NULL;

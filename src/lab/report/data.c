@@ -59,17 +59,6 @@ static void quoted(FILE *f, const char *s) {
     fputc('"', f);
 }
 
-static const json_t *published_row(const report_t *rep, const char *id) {
-    size_t i;
-    json_t *row;
-    json_array_foreach(json_object_get(rep->published, "rows"), i, row) {
-        json_t *rid = json_object_get(row, "id");
-        if (json_is_string(rid) && !strcmp(json_string_value(rid), id))
-            return row;
-    }
-    return NULL;
-}
-
 static int basic_dat(const report_t *rep, const char *dir, char *err, size_t errlen) {
     json_t *fig = results_json_path(rep->cfg.root, "figures.basic");
     json_t *name = json_object_get(fig, "name");
@@ -91,7 +80,8 @@ static int basic_dat(const report_t *rep, const char *dir, char *err, size_t err
         if (!json_is_string(sc))
             continue;
         const report_cell_t *c = report_find_cell(rep, json_string_value(sc), NULL);
-        const json_t *row = json_is_string(pub) ? published_row(rep, json_string_value(pub)) : NULL;
+        const json_t *row =
+            json_is_string(pub) ? report_published_row(rep, json_string_value(pub)) : NULL;
         json_t *label = json_object_get(row, "label");
         fprintf(f, "%zu ", i);
         quoted(f, json_is_string(label) ? json_string_value(label) : json_string_value(sc));
@@ -165,7 +155,7 @@ static int headline_dat(const report_t *rep, const char *dir, char *err, size_t 
             num(f, c ? c->rps.median_ci.hi : NAN);
             any = any || c;
         }
-        const json_t *row = r->published ? published_row(rep, r->published) : NULL;
+        const json_t *row = r->published ? report_published_row(rep, r->published) : NULL;
         for (k = 0; k < np; k++) {
             json_t *v = json_array_get(json_object_get(row, "rps"), cols[k]);
             num(f, json_is_number(v) ? json_number_value(v) : NAN);

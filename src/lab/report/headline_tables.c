@@ -24,17 +24,6 @@ static void value_ci(FILE *f, double v, double lo, double hi) {
     }
 }
 
-static const json_t *published_row(const report_t *rep, const char *id) {
-    size_t i;
-    json_t *row;
-    json_array_foreach(json_object_get(rep->published, "rows"), i, row) {
-        json_t *rid = json_object_get(row, "id");
-        if (id && json_is_string(rid) && !strcmp(json_string_value(rid), id))
-            return row;
-    }
-    return NULL;
-}
-
 /* A \midrule between scenario families (the part of the name before '/'). */
 static void family_rule(FILE *f, const report_headline_t *hl, size_t i) {
     if (i == 0)
@@ -91,7 +80,7 @@ static int headline_table(const report_t *rep, const report_headline_t *hl, cons
             value_ci(f, c ? c->rps.median : NAN, c ? c->rps.median_ci.lo : NAN,
                      c ? c->rps.median_ci.hi : NAN);
         }
-        const json_t *row = published_row(rep, r->published);
+        const json_t *row = report_published_row(rep, r->published);
         if (np && !row) {
             fprintf(f, " & \\multicolumn{%zu}{c}{\\textit{not in the study's table}}", np);
         } else {

@@ -485,6 +485,17 @@ const report_value_t *report_find_value(const report_t *rep, const char *id) {
     return NULL;
 }
 
+const json_t *report_published_row(const report_t *rep, const char *id) {
+    size_t i;
+    json_t *row;
+    json_array_foreach(json_object_get(rep->published, "rows"), i, row) {
+        json_t *rid = json_object_get(row, "id");
+        if (id && json_is_string(rid) && !strcmp(json_string_value(rid), id))
+            return row;
+    }
+    return NULL;
+}
+
 const report_cell_t *report_find_cell(const report_t *rep, const char *scenario,
                                       const char *config) {
     /* Without a config, the same default rule as every metric (results.h). */

@@ -94,6 +94,9 @@ void report_free(report_t *rep);
 
 const report_ratio_t *report_find_ratio(const report_t *rep, const char *id);
 const report_value_t *report_find_value(const report_t *rep, const char *id);
+/* The row of rep->published (paper/published-study.json "rows") whose "id" is
+ * id; NULL when there is none, or no published numbers, or id is NULL. */
+const json_t *report_published_row(const report_t *rep, const char *id);
 const report_cell_t *report_find_cell(const report_t *rep, const char *scenario,
                                       const char *config);
 

@@ -210,17 +210,6 @@ static int invalid_table(const report_t *rep, const char *dir, char *err, size_t
     return report_table_close(f, dir, "invalid", err, errlen);
 }
 
-static const json_t *published_row(const report_t *rep, const char *id) {
-    size_t i;
-    json_t *row;
-    json_array_foreach(json_object_get(rep->published, "rows"), i, row) {
-        json_t *rid = json_object_get(row, "id");
-        if (json_is_string(rid) && !strcmp(json_string_value(rid), id))
-            return row;
-    }
-    return NULL;
-}
-
 static int basic_table(const report_t *rep, const char *dir, char *err, size_t errlen) {
     FILE *f = report_table_open(dir, "basic", err, errlen);
     if (!f)
@@ -255,7 +244,8 @@ static int basic_table(const report_t *rep, const char *dir, char *err, size_t e
         latex_num(f, c ? c->rps.median : NAN);
         fputs(" & ", f);
         interval(f, c ? c->rps.median_ci.lo : NAN, c ? c->rps.median_ci.hi : NAN);
-        const json_t *row = json_is_string(pub) ? published_row(rep, json_string_value(pub)) : NULL;
+        const json_t *row =
+            json_is_string(pub) ? report_published_row(rep, json_string_value(pub)) : NULL;
         for (size_t k = 0; k < ni; k++) {
             json_t *v = json_array_get(json_object_get(row, "rps"), k);
             fputs(" & ", f);
