@@ -3,23 +3,14 @@
 #include "common/log.h"
 #include "server/db/async.h"
 #include "server/db/rows_json.h"
+#include "server/http/suspended.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define BUCKETS 1024
-
-enum phase { RECEIVING, WAITING, DONE };
-
 struct pending {
-    struct pending *next;
-    struct MHD_Connection *conn;
-    enum phase phase;
-    int orphaned; /* the request ended while WAITING: the callback frees it */
+    struct suspended s; /* first */
     unsigned status;
     char *body;
     size_t len;
@@ -27,34 +18,11 @@ struct pending {
 
 static struct {
     struct db_async *engine;
-    pthread_mutex_t mu;
-    struct pending *buckets[BUCKETS];
-    atomic_int count;
-} U = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    struct suspended_table t;
+} U = {.t = SUSPENDED_TABLE_INIT};
 
-static unsigned bucket(const struct MHD_Connection *conn) {
-    return (unsigned)(((uintptr_t)conn >> 4) % BUCKETS);
-}
-
-/* With U.mu held. */
-static struct pending *find(const struct MHD_Connection *conn) {
-    for (struct pending *p = U.buckets[bucket(conn)]; p; p = p->next)
-        if (p->conn == conn)
-            return p;
-    return NULL;
-}
-
-/* With U.mu held. */
-static void unlink_pending(struct pending *p) {
-    for (struct pending **pp = &U.buckets[bucket(p->conn)]; *pp; pp = &(*pp)->next)
-        if (*pp == p) {
-            *pp = p->next;
-            atomic_fetch_sub(&U.count, 1);
-            return;
-        }
-}
-
-static void free_pending(struct pending *p) {
+static void free_pending(struct suspended *s) {
+    struct pending *p = (struct pending *)s;
     free(p->body);
     free(p);
 }
@@ -92,20 +60,11 @@ static void on_result(void *arg, PGresult *r) {
                          &len);
     }
     PQclear(r);
-    pthread_mutex_lock(&U.mu);
-    if (p->orphaned) {
-        pthread_mutex_unlock(&U.mu);
-        free(body);
-        free(p);
-        return;
-    }
     p->status = status;
     p->body = body;
     p->len = len;
-    p->phase = DONE;
-    struct MHD_Connection *conn = p->conn;
-    pthread_mutex_unlock(&U.mu);
-    MHD_resume_connection(conn);
+    if (!suspended_done(&U.t, &p->s))
+        free_pending(&p->s);
 }
 
 static enum MHD_Result answer(struct MHD_Connection *conn, struct pending *p) {
@@ -120,7 +79,7 @@ static enum MHD_Result answer(struct MHD_Connection *conn, struct pending *p) {
         status = 500;
         resp = MHD_create_response_from_buffer(sizeof oom - 1, oom, MHD_RESPMEM_PERSISTENT);
     }
-    free_pending(p);
+    free_pending(&p->s);
     if (resp == NULL)
         return MHD_NO;
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
@@ -140,59 +99,41 @@ int users_async_access(struct MHD_Connection *conn, const char *url, const char 
         strcmp(method, "GET") != 0)
         return 0;
     *ret = MHD_YES;
-    pthread_mutex_lock(&U.mu);
-    struct pending *p = find(conn);
+    pthread_mutex_lock(&U.t.mu);
+    struct pending *p = (struct pending *)suspended_find(&U.t, conn);
     if (p == NULL) {
         /* The first call: headers are in, a body may follow. */
-        p = calloc(1, sizeof *p);
-        if (p != NULL) {
-            p->conn = conn;
-            p->next = U.buckets[bucket(conn)];
-            U.buckets[bucket(conn)] = p;
-            atomic_fetch_add(&U.count, 1);
-        } else {
+        if (suspended_add(&U.t, conn, sizeof *p) == NULL)
             *ret = MHD_NO;
-        }
-        pthread_mutex_unlock(&U.mu);
+        pthread_mutex_unlock(&U.t.mu);
         return 1;
     }
-    if (p->phase == RECEIVING && *upload_data_size != 0) {
+    if (p->s.phase == SUSPENDED_RECEIVING && *upload_data_size != 0) {
         *upload_data_size = 0; /* a body on this GET is ignored */
-        pthread_mutex_unlock(&U.mu);
+        pthread_mutex_unlock(&U.t.mu);
         return 1;
     }
-    if (p->phase == RECEIVING) {
+    if (p->s.phase == SUSPENDED_RECEIVING) {
         /* The final call: suspend first, so the resume always comes after. */
-        p->phase = WAITING;
-        pthread_mutex_unlock(&U.mu);
+        p->s.phase = SUSPENDED_WAITING;
+        pthread_mutex_unlock(&U.t.mu);
         MHD_suspend_connection(conn);
         if (db_async_submit(U.engine, STMT_USERS_ALL, 0, NULL, on_result, p) != 0)
             on_result(p, NULL); /* stopping: 503 at once */
         return 1;
     }
-    if (p->phase == WAITING) {
-        pthread_mutex_unlock(&U.mu);
+    if (p->s.phase == SUSPENDED_WAITING) {
+        pthread_mutex_unlock(&U.t.mu);
         return 1;
     }
-    unlink_pending(p);
-    pthread_mutex_unlock(&U.mu);
+    suspended_unlink(&U.t, &p->s);
+    pthread_mutex_unlock(&U.t.mu);
     *ret = answer(conn, p);
     return 1;
 }
 
 void users_async_request_completed(struct MHD_Connection *conn) {
-    if (atomic_load(&U.count) == 0)
-        return;
-    pthread_mutex_lock(&U.mu);
-    struct pending *p = find(conn);
-    if (p != NULL) {
-        unlink_pending(p);
-        if (p->phase == WAITING)
-            p->orphaned = 1;
-        else
-            free_pending(p);
-    }
-    pthread_mutex_unlock(&U.mu);
+    suspended_completed(&U.t, conn, free_pending);
 }
 
 int users_async_init(struct db_pool *pool, int nconns) {
@@ -207,14 +148,5 @@ void users_async_stop(void) {
 void users_async_free(void) {
     db_async_free(U.engine);
     U.engine = NULL;
-    pthread_mutex_lock(&U.mu);
-    for (int i = 0; i < BUCKETS; i++)
-        while (U.buckets[i] != NULL) {
-            struct pending *p = U.buckets[i];
-            U.buckets[i] = p->next;
-            atomic_fetch_sub(&U.count, 1);
-            if (p->phase != WAITING)
-                free_pending(p);
-        }
-    pthread_mutex_unlock(&U.mu);
+    suspended_drain(&U.t, free_pending);
 }

@@ -4,62 +4,26 @@
 #include "common/log.h"
 #include "server/http/upstream_answer.h"
 #include "server/http/upstream_client.h"
+#include "server/http/suspended.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define BUCKETS 1024
-
-enum phase {
-    RECEIVING, /* between the first and the final access-handler call */
-    WAITING,   /* suspended; the upstream call runs */
-    DONE,      /* the call ended; resumed, the next handler call answers */
-};
-
-/* One /external/http request in progress, found by its connection (MHD runs
- * one request at a time per connection). */
+/* One /external/http request in progress. */
 struct pending {
-    struct pending *next;
-    struct MHD_Connection *conn;
-    enum phase phase;
-    int orphaned; /* the request ended while WAITING: the call's end frees it */
+    struct suspended s; /* first */
     uint64_t start_ns;
     struct upstream_result result;
 };
 
 static struct {
     struct upstream_client *client;
-    pthread_mutex_t mu;
-    struct pending *buckets[BUCKETS];
-    atomic_int count; /* entries in buckets */
-} A = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    struct suspended_table t;
+} A = {.t = SUSPENDED_TABLE_INIT};
 
-static unsigned bucket(const struct MHD_Connection *conn) {
-    return (unsigned)(((uintptr_t)conn >> 4) % BUCKETS);
-}
-
-/* With A.mu held. */
-static struct pending *find(const struct MHD_Connection *conn) {
-    for (struct pending *p = A.buckets[bucket(conn)]; p; p = p->next)
-        if (p->conn == conn)
-            return p;
-    return NULL;
-}
-
-/* With A.mu held. */
-static void unlink_pending(struct pending *p) {
-    for (struct pending **pp = &A.buckets[bucket(p->conn)]; *pp; pp = &(*pp)->next)
-        if (*pp == p) {
-            *pp = p->next;
-            atomic_fetch_sub(&A.count, 1);
-            return;
-        }
-}
-
-static void free_pending(struct pending *p) {
+static void free_pending(struct suspended *s) {
+    struct pending *p = (struct pending *)s;
     upstream_result_clear(&p->result);
     free(p);
 }
@@ -68,20 +32,9 @@ static void free_pending(struct pending *p) {
  * and resume the connection; MHD then calls upstream_async_access again. */
 static void on_done(void *ctx, struct upstream_result *r) {
     struct pending *p = ctx;
-    pthread_mutex_lock(&A.mu);
-    if (p->orphaned) {
-        pthread_mutex_unlock(&A.mu);
-        upstream_result_clear(r);
-        free(p);
-        return;
-    }
     p->result = *r;
-    p->phase = DONE;
-    struct MHD_Connection *conn = p->conn;
-    pthread_mutex_unlock(&A.mu);
-    /* The connection stays open while suspended: MHD closes suspended
-     * connections only when the daemon stops, after upstream_async_stop. */
-    MHD_resume_connection(conn);
+    if (!suspended_done(&A.t, &p->s))
+        free_pending(&p->s);
 }
 
 static int is_route(const char *url, const char *method) {
@@ -94,7 +47,7 @@ static enum MHD_Result answer(struct MHD_Connection *conn, struct pending *p, co
     size_t len;
     unsigned status =
         upstream_answer(&p->result, (double)(clock_mono_ns() - p->start_ns) / 1e6, &body, &len);
-    free_pending(p);
+    free_pending(&p->s);
     struct MHD_Response *resp;
     if (body != NULL) {
         resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
@@ -123,70 +76,51 @@ int upstream_async_access(struct MHD_Connection *conn, const char *url, const ch
     if (A.client == NULL || url == NULL || method == NULL || !is_route(url, method))
         return 0;
     *ret = MHD_YES;
-    pthread_mutex_lock(&A.mu);
-    struct pending *p = find(conn);
+    pthread_mutex_lock(&A.t.mu);
+    struct pending *p = (struct pending *)suspended_find(&A.t, conn);
     if (p == NULL) {
         /* The first call: headers are in, a body may follow. */
-        p = calloc(1, sizeof *p);
-        if (p != NULL) {
-            p->conn = conn;
-            p->phase = RECEIVING;
-            p->next = A.buckets[bucket(conn)];
-            A.buckets[bucket(conn)] = p;
-            atomic_fetch_add(&A.count, 1);
-        } else {
+        if (suspended_add(&A.t, conn, sizeof *p) == NULL)
             *ret = MHD_NO;
-        }
-        pthread_mutex_unlock(&A.mu);
+        pthread_mutex_unlock(&A.t.mu);
         return 1;
     }
-    if (p->phase == RECEIVING && *upload_data_size != 0) {
+    if (p->s.phase == SUSPENDED_RECEIVING && *upload_data_size != 0) {
         *upload_data_size = 0; /* a body on this GET is ignored */
-        pthread_mutex_unlock(&A.mu);
+        pthread_mutex_unlock(&A.t.mu);
         return 1;
     }
-    if (p->phase == RECEIVING) {
+    if (p->s.phase == SUSPENDED_RECEIVING) {
         /* The final call: start the upstream call and wait without a thread. */
         p->start_ns = clock_mono_ns();
         struct upstream_call *call = upstream_call_new(A.client, on_done, p);
         if (call == NULL) {
             /* Stopping (or out of memory): answer now. */
             p->result.code = CURLE_ABORTED_BY_CALLBACK;
-            unlink_pending(p);
-            pthread_mutex_unlock(&A.mu);
+            suspended_unlink(&A.t, &p->s);
+            pthread_mutex_unlock(&A.t.mu);
             *ret = answer(conn, p, url);
             return 1;
         }
-        p->phase = WAITING;
-        pthread_mutex_unlock(&A.mu);
+        p->s.phase = SUSPENDED_WAITING;
+        pthread_mutex_unlock(&A.t.mu);
         /* Suspend before starting, so the resume always comes after. */
         MHD_suspend_connection(conn);
         upstream_call_start(A.client, call);
         return 1;
     }
-    if (p->phase == WAITING) {
-        pthread_mutex_unlock(&A.mu); /* not expected while suspended; nothing to do */
+    if (p->s.phase == SUSPENDED_WAITING) {
+        pthread_mutex_unlock(&A.t.mu); /* not expected while suspended; nothing to do */
         return 1;
     }
-    unlink_pending(p);
-    pthread_mutex_unlock(&A.mu);
+    suspended_unlink(&A.t, &p->s);
+    pthread_mutex_unlock(&A.t.mu);
     *ret = answer(conn, p, url);
     return 1;
 }
 
 void upstream_async_request_completed(struct MHD_Connection *conn) {
-    if (atomic_load(&A.count) == 0)
-        return;
-    pthread_mutex_lock(&A.mu);
-    struct pending *p = find(conn);
-    if (p != NULL) {
-        unlink_pending(p);
-        if (p->phase == WAITING)
-            p->orphaned = 1;
-        else
-            free_pending(p);
-    }
-    pthread_mutex_unlock(&A.mu);
+    suspended_completed(&A.t, conn, free_pending);
 }
 
 int upstream_async_init(const char *url) {
@@ -201,16 +135,6 @@ void upstream_async_stop(void) {
 void upstream_async_free(void) {
     upstream_client_free(A.client);
     A.client = NULL;
-    pthread_mutex_lock(&A.mu);
-    for (int i = 0; i < BUCKETS; i++)
-        while (A.buckets[i] != NULL) {
-            struct pending *p = A.buckets[i];
-            A.buckets[i] = p->next;
-            atomic_fetch_sub(&A.count, 1);
-            if (p->phase == WAITING)
-                LOG_W("upstream: a call still waiting after stop");
-            else
-                free_pending(p);
-        }
-    pthread_mutex_unlock(&A.mu);
+    for (int n = suspended_drain(&A.t, free_pending); n > 0; n--)
+        LOG_W("upstream: a call still waiting after stop");
 }
