@@ -71,6 +71,14 @@ static void write_list(FILE *f, const char *const *v, size_t n) {
     }
 }
 
+/* The list, or the words none when it is empty. */
+static void write_list_or(FILE *f, const char *const *v, size_t n, const char *none) {
+    if (n)
+        write_list(f, v, n);
+    else
+        fputs(none, f);
+}
+
 void report_missing_keys(FILE *f, const report_t *rep) {
     names_t expected = {0}, missing = {0};
     collect_scenarios(rep->cfg.root, &expected);
@@ -99,22 +107,13 @@ void report_missing_keys(FILE *f, const report_t *rep) {
     fprintf(f, "\\blset{coverage/scenarios-expected}{\\num{%zu}}\n", expected.n);
     fprintf(f, "\\blset{coverage/scenarios-missing-count}{\\num{%zu}}\n", missing.n);
     fputs("\\blset{coverage/scenarios-missing}{", f);
-    if (missing.n)
-        write_list(f, missing.v, missing.n);
-    else
-        fputs("none", f);
+    write_list_or(f, missing.v, missing.n, "none");
     fputs("}\n", f);
     fprintf(f, "\\blset{coverage/impls-missing-count}{\\num{%zu}}\n", nim);
     fputs("\\blset{coverage/impls-missing}{", f);
-    if (nim)
-        write_list(f, impl_missing, nim);
-    else
-        fputs("none", f);
+    write_list_or(f, impl_missing, nim, "none");
     fputs("}\n\\blset{coverage/impls-measured}{", f);
-    if (nih)
-        write_list(f, impl_here, nih);
-    else
-        fputs("none", f);
+    write_list_or(f, impl_here, nih, "none");
     fputs("}\n", f);
 
     /* main.tex declares \newif\ifblpartial and boxes coverage/summary when set */
@@ -130,10 +129,7 @@ void report_missing_keys(FILE *f, const report_t *rep) {
             fputs("This results set does not measure ", f);
             write_list(f, impl_missing, nim);
             fputs(" in the headline scenarios (only ", f);
-            if (nih)
-                write_list(f, impl_here, nih);
-            else
-                fputs("no implementation", f);
+            write_list_or(f, impl_here, nih, "no implementation");
             fputs(" there). ", f);
         }
         if (missing.n) {
