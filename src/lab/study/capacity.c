@@ -5,19 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* *v = d unless *v is positive (0 and NaN mean unset). */
+static void positive_or(double *v, double d) {
+    if (!(*v > 0))
+        *v = d;
+}
+
 void capacity_defaults(capacity_opts_t *o) {
-    if (!(o->objective_ms > 0))
-        o->objective_ms = 10;
-    if (!(o->start > 0))
-        o->start = 100;
-    if (!(o->min_rate > 0))
-        o->min_rate = 1;
-    if (!(o->max_rate > 0))
-        o->max_rate = 1e6;
-    if (!(o->tolerance > 0))
-        o->tolerance = 0.05;
-    if (!(o->max_failed > 0))
-        o->max_failed = 0.001;
+    positive_or(&o->objective_ms, 10);
+    positive_or(&o->start, 100);
+    positive_or(&o->min_rate, 1);
+    positive_or(&o->max_rate, 1e6);
+    positive_or(&o->tolerance, 0.05);
+    positive_or(&o->max_failed, 0.001);
     if (o->max_steps <= 0)
         o->max_steps = 30;
 }
