@@ -323,13 +323,19 @@ static void on_signal(int sig) {
     engine_interrupt();
 }
 
+/* The flags (usage on stderr when they do not parse) and the scenario they
+ * name; NULL (the message printed) when either is refused. */
+static scenario_t *parse_and_prepare(int argc, char **argv, cli_t *c) {
+    if (parse_cli(argc, argv, c)) {
+        usage(stderr);
+        return NULL;
+    }
+    return prepare(c);
+}
+
 static int cmd_run(int argc, char **argv) {
     cli_t c;
-    if (parse_cli(argc, argv, &c)) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    scenario_t *s = prepare(&c);
+    scenario_t *s = parse_and_prepare(argc, argv, &c);
     if (!s)
         return EXIT_USAGE;
     if (check_capacity(&c, s)) {
@@ -448,11 +454,7 @@ static int cmd_verify(int argc, char **argv) {
  * run. Exit 0, or 2 with the message naming the file and field (or flag). */
 static int cmd_check(int argc, char **argv) {
     cli_t c;
-    if (parse_cli(argc, argv, &c)) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    scenario_t *s = prepare(&c);
+    scenario_t *s = parse_and_prepare(argc, argv, &c);
     if (!s)
         return EXIT_USAGE;
     int rc = check_capacity(&c, s) ? EXIT_USAGE : 0;
