@@ -14,26 +14,11 @@ set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 lab=$BUILD/benchlab
-server=$BUILD/tests/support/load_testserver
-fail() {
-    echo "FAIL: $*"
-    exit 1
-}
+. tests/integration/lib/common.sh
+. tests/integration/lib/load_testserver.sh
 [ -x "$lab" ] || fail "$lab is not built"
-[ -x "$server" ] || fail "$server is not built"
 export BENCHLAB_LOAD_BIN=${BENCHLAB_LOAD_BIN:-$BUILD/benchlab-load}
-work=$(mktemp -d /tmp/benchlab-capacity.XXXXXX)
-srv=""
-cleanup() {
-    [ -n "$srv" ] && kill "$srv" 2>/dev/null && wait "$srv" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
-"$server" >"$work/port" 2>/dev/null &
-srv=$!
-for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
-port=$(head -n 1 "$work/port")
-[ -n "$port" ] || fail "the test server did not start"
+testserver_setup capacity
 echo '{"iteration":{"requests":[{"method":"GET","path":"/delay/20"}]}}' >"$work/d20.json"
 
 # 1. the test server

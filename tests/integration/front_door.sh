@@ -24,25 +24,19 @@ ROOT=$(pwd)
 BUILD=${BUILD:-build}
 export BENCHLAB_ROOT=$ROOT
 lab=$ROOT/$BUILD/benchlab
-fail() {
-    echo "FAIL: $*"
-    exit 1
-}
-for p in benchlab benchlab-load benchlab-server; do
-    [ -x "$BUILD/$p" ] || fail "$BUILD/$p is not built"
-done
+. tests/integration/lib/common.sh
+need_built "$BUILD" benchlab benchlab-load benchlab-server
 for tool in gnuplot latexmk pdflatex pdfinfo pdftotext; do
     command -v "$tool" >/dev/null || fail "missing $tool: make deps"
 done
 
 impls=(c-ulfius)
-if python3 -c 'import fastapi, uvicorn, asyncpg, redis, jwt, bcrypt, multipart, httpx' 2>/dev/null ||
-    /usr/bin/python3 -c 'import fastapi, uvicorn, asyncpg, redis, jwt, bcrypt, multipart, httpx' 2>/dev/null; then
+if peer_runtime fastapi; then
     impls+=(fastapi)
 else
     echo "NOTE: FastAPI's runtime is missing (make deps): left out"
 fi
-if command -v node >/dev/null && peers/express/install.sh >/dev/null 2>&1; then
+if peer_runtime express; then
     impls+=(express)
 else
     echo "NOTE: Express' runtime is missing (make deps): left out"

@@ -16,26 +16,10 @@ set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 load=$BUILD/benchlab-load
-server=$BUILD/tests/support/load_testserver
-fail() {
-    echo "FAIL: $*"
-    exit 1
-}
+. tests/integration/lib/common.sh
+. tests/integration/lib/load_testserver.sh
 [ -x "$load" ] || fail "$load is not built"
-[ -x "$server" ] || fail "$server is not built"
-work=$(mktemp -d /tmp/benchlab-load-stages.XXXXXX)
-srv=""
-cleanup() {
-    [ -n "$srv" ] && kill "$srv" 2>/dev/null && wait "$srv" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
-"$server" >"$work/port" 2>/dev/null &
-srv=$!
-for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
-port=$(head -n 1 "$work/port")
-[ -n "$port" ] || fail "the test server did not start"
-url=http://127.0.0.1:$port
+testserver_setup load-stages
 echo '{"iteration":{"requests":[{"method":"GET","path":"/ok"}]}}' >"$work/ok.json"
 echo '{"iteration":{"requests":[{"method":"GET","path":"/delay/100"}]}}' >"$work/slow.json"
 between() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }'; }

@@ -12,20 +12,14 @@ cd "$(dirname "$0")/../.." || exit 1
 ROOT=$(pwd)
 BUILD=${BUILD:-build}
 lab=$ROOT/$BUILD/benchlab
-fail() {
-    echo "FAIL: $*"
-    exit 1
-}
-for p in benchlab benchlab-load benchlab-server; do
-    [ -x "$BUILD/$p" ] || fail "$BUILD/$p is not built"
-done
+. tests/integration/lib/common.sh
+need_built "$BUILD" benchlab benchlab-load benchlab-server
 
 peers=()
-if python3 -c 'import fastapi, uvicorn, asyncpg, redis, jwt, bcrypt, multipart, httpx' 2>/dev/null ||
-    /usr/bin/python3 -c 'import fastapi, uvicorn, asyncpg, redis, jwt, bcrypt, multipart, httpx' 2>/dev/null; then
+if peer_runtime fastapi; then
     peers+=(fastapi)
 fi
-if command -v node >/dev/null && peers/express/install.sh >/dev/null 2>&1; then
+if peer_runtime express; then
     peers+=(express)
 fi
 if [ ${#peers[@]} -eq 0 ]; then

@@ -19,13 +19,8 @@ ROOT=$(pwd)
 case $BUILD in /*) bin=$BUILD ;; *) bin=$ROOT/$BUILD ;; esac
 lab=$bin/benchlab
 
-fail() {
-    echo "FAIL: $*"
-    exit 1
-}
-for p in benchlab benchlab-load benchlab-server; do
-    [ -x "$bin/$p" ] || fail "$bin/$p is not built"
-done
+. tests/integration/lib/common.sh
+need_built "$bin" benchlab benchlab-load benchlab-server
 work=$(mktemp -d /tmp/benchlab-attempts.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/tmp" "$work/cwd"

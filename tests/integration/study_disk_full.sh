@@ -20,17 +20,12 @@ ROOT=$(pwd)
 case $BUILD in /*) bin=$BUILD ;; *) bin=$ROOT/$BUILD ;; esac
 lab=$bin/benchlab
 
-fail() {
-    echo "FAIL: $*"
-    exit 1
-}
+. tests/integration/lib/common.sh
 if [ "$(id -u)" != 0 ]; then
     echo "study_disk_full: skipped: needs root to mount a small tmpfs as the results disk"
     exit 0
 fi
-for p in benchlab benchlab-load benchlab-server; do
-    [ -x "$bin/$p" ] || fail "$bin/$p is not built"
-done
+need_built "$bin" benchlab benchlab-load benchlab-server
 if [ "${1:-}" != --inside ]; then
     command -v unshare >/dev/null || fail "unshare (util-linux) is missing"
     exec unshare -m --propagation private bash "$0" --inside

@@ -26,13 +26,8 @@ ROOT=$(pwd)
 export BENCHLAB_ROOT=${BENCHLAB_ROOT:-$ROOT}
 lab=$ROOT/$BUILD/benchlab
 
-fail() {
-    echo "FAIL: $*"
-    exit 1
-}
-for p in benchlab benchlab-load benchlab-server; do
-    [ -x "$BUILD/$p" ] || fail "$BUILD/$p is not built"
-done
+. tests/integration/lib/common.sh
+need_built "$BUILD" benchlab benchlab-load benchlab-server
 [ "$(uname -s)" = Linux ] || {
     echo "SKIP: the fake engine runs the containers' programs here, as on a Linux engine host"
     exit 0

@@ -27,13 +27,8 @@ ROOT=$(pwd)
 export BENCHLAB_ROOT=${BENCHLAB_ROOT:-$ROOT}
 lab=$ROOT/$BUILD/benchlab
 
-fail() {
-    echo "FAIL: $*"
-    exit 1
-}
-for p in benchlab benchlab-load benchlab-server; do
-    [ -x "$BUILD/$p" ] || fail "$BUILD/$p is not built"
-done
+. tests/integration/lib/common.sh
+need_built "$BUILD" benchlab benchlab-load benchlab-server
 if [ "$(uname -s)" != Linux ] || [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
     echo "SKIP: needs root on Linux with iproute2 (the hosts are network namespaces)"
     exit 0
