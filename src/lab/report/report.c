@@ -213,6 +213,15 @@ static int add_ratio(report_t *rep, const char *id, const char *label, metric_sp
     return 0;
 }
 
+/* Throughput (requests/s) of one scenario and configuration. */
+static metric_spec_t rps_spec(const char *scenario, const char *config) {
+    metric_spec_t m = {.kind = METRIC_RPS};
+    m.scenario = strdup(scenario);
+    m.config = strdup(config);
+    m.name = strdup("rps");
+    return m;
+}
+
 static int load_comparisons(report_t *rep, char *err, size_t errlen) {
     json_t *list = json_object_get(rep->cfg.root, "comparisons");
     size_t i;
@@ -281,13 +290,8 @@ static int server_config_comparisons(report_t *rep) {
         snprintf(id, sizeof id, "sc/%s/%s", c->cell->scenario + plen, c->cell->config);
         snprintf(label, sizeof label, "%s: %s over %s, throughput", c->cell->scenario + plen,
                  c->cell->config, base->cell->config);
-        metric_spec_t num = {.kind = METRIC_RPS}, den = {.kind = METRIC_RPS};
-        num.scenario = strdup(c->cell->scenario);
-        num.config = strdup(c->cell->config);
-        num.name = strdup("rps");
-        den.scenario = strdup(base->cell->scenario);
-        den.config = strdup(base->cell->config);
-        den.name = strdup("rps");
+        metric_spec_t num = rps_spec(c->cell->scenario, c->cell->config),
+                      den = rps_spec(base->cell->scenario, base->cell->config);
         if (add_ratio(rep, id, label, &num, &den) != 0)
             return -1;
     }
@@ -333,13 +337,8 @@ static int oversubscribed_comparisons(report_t *rep) {
             snprintf(id, sizeof id, "over/%s/%s", rest, c->cell->config);
             snprintf(label, sizeof label, "%s: %s (workers > CPUs) over %s, throughput", rest,
                      c->cell->config, best->cell->config);
-            metric_spec_t num = {.kind = METRIC_RPS}, den = {.kind = METRIC_RPS};
-            num.scenario = strdup(scen);
-            num.config = strdup(c->cell->config);
-            num.name = strdup("rps");
-            den.scenario = strdup(scen);
-            den.config = strdup(best->cell->config);
-            den.name = strdup("rps");
+            metric_spec_t num = rps_spec(scen, c->cell->config),
+                          den = rps_spec(scen, best->cell->config);
             if (add_ratio(rep, id, label, &num, &den) != 0)
                 return -1;
         }
@@ -372,13 +371,8 @@ static int headline_comparisons(report_t *rep, char *err, size_t errlen) {
             snprintf(id, sizeof id, "hl/%s/%s-%s", row->id, a->id, b->id);
             snprintf(label, sizeof label, "%s: %s over %s, throughput", row->label, a->label,
                      b->label);
-            metric_spec_t mn = {.kind = METRIC_RPS}, md = {.kind = METRIC_RPS};
-            mn.scenario = strdup(row->scenario);
-            mn.config = strdup(a->config);
-            mn.name = strdup("rps");
-            md.scenario = strdup(row->scenario);
-            md.config = strdup(b->config);
-            md.name = strdup("rps");
+            metric_spec_t mn = rps_spec(row->scenario, a->config),
+                          md = rps_spec(row->scenario, b->config);
             if (report_find_ratio(rep, id) || add_ratio(rep, id, label, &mn, &md) != 0) {
                 snprintf(err, errlen, "%s: headline: duplicate ratio \"%s\" (or out of memory)",
                          rep->cfg.path, id);
