@@ -54,6 +54,20 @@ static int step_confirmed(const capacity_opts_t *o, capacity_measure_fn measure,
     return 0;
 }
 
+/* One rate, confirmed: it becomes the new lower bound if it passes, the new
+ * upper bound otherwise. */
+static int narrow(const capacity_opts_t *o, capacity_measure_fn measure, void *ctx,
+                  capacity_result_t *res, double rate, double *lo, double *hi) {
+    int ok;
+    if (step_confirmed(o, measure, ctx, res, rate, &ok))
+        return -1;
+    if (ok)
+        *lo = rate;
+    else
+        *hi = rate;
+    return 0;
+}
+
 int capacity_search(const capacity_opts_t *opts, capacity_measure_fn measure, void *ctx,
                     capacity_result_t *res) {
     capacity_opts_t o = *opts;
@@ -74,34 +88,22 @@ int capacity_search(const capacity_opts_t *opts, capacity_measure_fn measure, vo
             } else {
                 r *= 2;
             }
-            if (step_confirmed(&o, measure, ctx, res, r, &ok))
+            if (narrow(&o, measure, ctx, res, r, &lo, &hi))
                 return -1;
-            if (ok)
-                lo = r;
-            else
-                hi = r;
         }
     } else {
         hi = r;
         while (!lo && (int)res->n < o.max_steps && r / 2 >= o.min_rate) {
             r /= 2;
-            if (step_confirmed(&o, measure, ctx, res, r, &ok))
+            if (narrow(&o, measure, ctx, res, r, &lo, &hi))
                 return -1;
-            if (ok)
-                lo = r;
-            else
-                hi = r;
         }
     }
     /* bisect */
     while (lo > 0 && hi > 0 && (hi - lo) / lo > o.tolerance && (int)res->n < o.max_steps) {
         double mid = (lo + hi) / 2;
-        if (step_confirmed(&o, measure, ctx, res, mid, &ok))
+        if (narrow(&o, measure, ctx, res, mid, &lo, &hi))
             return -1;
-        if (ok)
-            lo = mid;
-        else
-            hi = mid;
     }
     res->capacity = lo;
     res->upper = hi;
