@@ -118,7 +118,11 @@ expect_failure() {
 mkdir -p "$work/probe"
 (cd "$work/probe" && exec sleep 30) &
 probe=$!
-sleep 0.3
+# (polled: on a loaded machine the subshell may take a while to reach its cd)
+for _ in $(seq 50); do
+    service_pids | grep -qx "$probe" && break
+    sleep 0.1
+done
 service_pids | grep -qx "$probe" || fail "the process probe does not see a process working in $work"
 kill "$probe"
 wait "$probe" 2>/dev/null
