@@ -41,7 +41,7 @@ fi
 
 # Runs one cmocka binary and adds its counted tests to the totals.
 run_cmocka() {
-    local bin=$1 log="$tmp/$(echo "$1" | tr / _).log" rc p f
+    local bin=$1 log="$tmp/$(echo "$1" | tr / _).log" rc p f t0=$SECONDS
     echo "== $bin"
     timeout "${TEST_TIMEOUT:-600}" "${wrap[@]}" "$bin" >"$log" 2>&1
     rc=$?
@@ -56,11 +56,12 @@ run_cmocka() {
     else
         grep -E '^\[ +(OK|SKIPPED) +\]' "$log" | sed 's/^/   /' | head -n 200
     fi
+    echo "   ($((SECONDS - t0)) s)"
 }
 
 # Runs one script test: exit 0 passes.
 run_script() {
-    local t=$1 log="$tmp/$(echo "$1" | tr / _).log"
+    local t=$1 log="$tmp/$(echo "$1" | tr / _).log" t0=$SECONDS
     echo "== $t"
     if timeout "${TEST_TIMEOUT:-600}" bash "$t" >"$log" 2>&1; then
         passed=$((passed + 1))
@@ -70,6 +71,7 @@ run_script() {
         failures+=("$t")
         tail -n 40 "$log"
     fi
+    echo "   ($((SECONDS - t0)) s)"
 }
 
 for bin in "$BUILD"/tests/unit/*/test_*; do

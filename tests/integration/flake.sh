@@ -40,9 +40,17 @@ n=0
 # Copies the flake, replaces every OLD by NEW in FILE (the test fails if OLD is not
 # there, so a stale case cannot pass vacuously), and asserts that check-flake
 # fails and says EXPECTED-MESSAGE.
+# Cases run two at a time (each check-flake is one single-threaded nix
+# evaluation); each writes its verdict line to $tmp/verdict-N, printed in order
+# at the end.
 broken() {
-    local name=$1 file=$2 old=$3 new=$4 expect=$5 dir=$tmp/case-$n
     n=$((n + 1))
+    while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n || true; done
+    broken_case "$n" "$@" >"$tmp/verdict-$n" 2>&1 &
+}
+broken_case() {
+    local i=$1 name=$2 file=$3 old=$4 new=$5 expect=$6 dir=$tmp/case-$1
+    local log=$tmp/case-$1.log
     rm -rf "$dir"
     cp -R "$tmp/base" "$dir"
     if ! OLD=$old NEW=$new python3 - "$dir/$file" <<'PY'; then
@@ -55,16 +63,13 @@ if old not in s:
 open(p, "w").write(s.replace(old, new))
 PY
         echo "FAIL [$name]: '$old' not found in $file (update this case)"
-        failures=$((failures + 1))
         return
     fi
-    if CHECK_FLAKE_FAIL_FAST=1 ci/check-flake "$dir" >"$tmp/case.log" 2>&1; then
+    if CHECK_FLAKE_FAIL_FAST=1 ci/check-flake "$dir" >"$log" 2>&1; then
         echo "FAIL [$name]: check-flake passed a broken flake"
-        failures=$((failures + 1))
-    elif ! grep -qF -- "$expect" "$tmp/case.log"; then
+    elif ! grep -qF -- "$expect" "$log"; then
         echo "FAIL [$name]: check-flake failed, but without '$expect':"
-        grep -E 'FAIL|error' "$tmp/case.log" | head -n 10
-        failures=$((failures + 1))
+        grep -E 'FAIL|error' "$log" | head -n 10
     else
         echo "ok   [$name]: rejected ($expect)"
     fi
@@ -123,6 +128,11 @@ broken "app script shellcheck would reject" nix/apps.nix \
 broken "syntax error" nix/tex.nix \
     "ps.acmart" "ps.acmart (" "does not parse"
 
+wait
+for i in $(seq "$n"); do
+    cat "$tmp/verdict-$i"
+    grep -q '^ok ' "$tmp/verdict-$i" || failures=$((failures + 1))
+done
 if [ "$failures" -ne 0 ]; then
     echo "flake: $failures of $n broken copies were not rejected as expected"
     exit 1
