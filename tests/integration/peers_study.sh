@@ -3,7 +3,7 @@
 # fastapi and express (the plan key "implementation") runs each unit on its
 # own server: every unit's scenario checks that /health names the
 # implementation the unit says (checks failing above 1 % make a run invalid),
-# so all runs valid = every restart switched the program. Also: the run files
+# so every run passing its checks = every restart switched the program. Also: the run files
 # and the manifest name the implementations, a peer's config name has no
 # threading model, and --implementation keeps only that implementation's
 # units. Peers whose runtime is missing are left out (SKIP when none is there).
@@ -66,6 +66,12 @@ cat "$work/run.out"
 python3 - "$work/res" "$last" "${impls[@]}" <<'PY' || fail "run files"
 import json, os, sys
 res, last, impls = sys.argv[1], sys.argv[2], sys.argv[3:]
+def checks_ok(r):
+    # what this test is about: the checks (the right implementation answered);
+    # a fast server on a quiet host may also saturate the one-core driver,
+    # which says nothing about which program answered
+    bad = [x for x in (r.get("invalid_reasons") or []) if not x.startswith("driver saturated")]
+    return not bad
 def run(scenario, config):
     path = os.path.join(res, "raw", "t", scenario, config, "run-01.json")
     assert os.path.exists(path), f"missing {path}"
@@ -74,14 +80,14 @@ for name in impls:
     config = "c-ulfius-epoll" if name == "c-ulfius" else name
     r = run(f"health-{name}", config)
     assert r["implementation"] == name, (name, r["implementation"])
-    assert r["valid"], (name, r.get("invalid_reasons"))
+    assert checks_ok(r), (name, r.get("invalid_reasons"))
 r = run(f"health-{last}", f"{last}-w2")   # one unit: a peer has no threading model
-assert r["valid"] and r["params"]["workers"] == 2, r.get("invalid_reasons")
+assert checks_ok(r) and r["params"]["workers"] == 2, r.get("invalid_reasons")
 assert sorted(os.listdir(os.path.join(res, "raw", "t", f"health-{last}"))) == [last, f"{last}-w2"]
 m = json.load(open(os.path.join(res, "manifest.json")))
 assert m["implementation"] == ",".join(impls), m["implementation"]
 assert m["completed"] is True
-print("run files: every unit valid on its own implementation")
+print("run files: every unit passed its checks on its own implementation")
 PY
 
 # --implementation keeps only that implementation's units

@@ -118,12 +118,13 @@ expect_failure() {
 mkdir -p "$work/probe"
 (cd "$work/probe" && exec sleep 30) &
 probe=$!
-# (polled: on a loaded machine the subshell may take a while to reach its cd)
+# (polled: the subshell may take a while to reach its cd; the list is taken
+# whole before grep -q, whose early exit would fail the pipeline under pipefail)
 for _ in $(seq 50); do
-    service_pids | grep -qx "$probe" && break
+    grep -qx "$probe" <<<"$(service_pids)" && break
     sleep 0.1
 done
-service_pids | grep -qx "$probe" || fail "the process probe does not see a process working in $work"
+grep -qx "$probe" <<<"$(service_pids)" || fail "the process probe does not see a process working in $work"
 kill "$probe"
 wait "$probe" 2>/dev/null
 
