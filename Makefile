@@ -76,7 +76,7 @@ test_prog = $(word 3,$(subst /, ,$(1)))
 .SECONDEXPANSION:
 $(BUILD)/tests/%: tests/%.c $$(call prog_lib,$$(call test_prog,tests/$$*)) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.o,$^) $(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(filter %.o,$^) $(PKG_LIBS) -lcmocka
 
 deps:
 	bash ci/deps.sh

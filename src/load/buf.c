@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "load/xalloc.h"
+#include "common/xalloc.h"
 
 void buf_free(buf_t *b) {
     free(b->p);

@@ -23,7 +23,7 @@
 #include "load/http_resp.h"
 #include "load/ioring.h"
 #include "load/rng.h"
-#include "load/xalloc.h"
+#include "common/xalloc.h"
 
 enum mode { MODE_CLOSED, MODE_OPEN, MODE_ONCE };
 enum vu_state { VS_IDLE, VS_CONNECTING, VS_INFLIGHT, VS_DONE };

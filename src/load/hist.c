@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "load/xalloc.h"
+#include "common/xalloc.h"
 
 int hist_init(hist_t *h, int digits) {
     memset(h, 0, sizeof *h);

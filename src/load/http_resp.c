@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "load/xalloc.h"
+#include "common/xalloc.h"
 
 enum {
     S_STATUS,

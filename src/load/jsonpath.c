@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "load/xalloc.h"
+#include "common/xalloc.h"
 
 int jpath_parse(jpath_t *p, const char *text) {
     memset(p, 0, sizeof *p);

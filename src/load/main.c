@@ -12,7 +12,8 @@
 #include "load/engine.h"
 #include "load/limits.h"
 #include "load/summary.h"
-#include "load/xalloc.h"
+#include "common/parse.h"
+#include "common/xalloc.h"
 
 #define EXIT_THRESHOLD 99
 #define EXIT_USAGE 2
@@ -44,10 +45,8 @@ typedef struct cli {
 
 /* A decimal integer in [min, max]: no sign, blank, suffix or overflow. */
 static int parse_long(const char *flag, const char *v, long min, long max, long *out) {
-    char *end;
-    errno = 0;
-    long n = v && isdigit((unsigned char)*v) ? strtol(v, &end, 10) : 0;
-    if (!v || !isdigit((unsigned char)*v) || errno || *end || n < min || n > max) {
+    long n;
+    if (parse_long_in(v, min, max, &n)) {
         fprintf(stderr, "benchlab-load: %s: expected an integer from %ld to %ld, got \"%s\"\n",
                 flag, min, max, v ? v : "");
         return -1;
@@ -491,7 +490,7 @@ static int cmd_merge(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
-    xalloc_init();
+    xalloc_init("benchlab-load");
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

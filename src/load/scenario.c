@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "load/limits.h"
-#include "load/xalloc.h"
+#include "common/xalloc.h"
 
 /* Field paths in messages are cut at the buffer size on purpose. */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -119,27 +119,6 @@ static int get_int(ld_t *l, json_t *j, const char *path, int64_t min, int64_t *o
         return bad(l, path, "expected an integer >= %lld, found %s", (long long)min,
                    json_is_integer(j) ? "a smaller one" : typename(j));
     *out = json_integer_value(j);
-    return 0;
-}
-
-int parse_duration(const char *s, double *out) {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || errno || !(v >= 0) || !isfinite(v))
-        return -1;
-    double mult = 1;
-    if (strcmp(end, "ms") == 0)
-        mult = 0.001;
-    else if (strcmp(end, "s") == 0 || *end == '\0')
-        mult = 1;
-    else if (strcmp(end, "m") == 0)
-        mult = 60;
-    else if (strcmp(end, "h") == 0)
-        mult = 3600;
-    else
-        return -1;
-    *out = v * mult;
     return 0;
 }
 

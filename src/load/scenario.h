@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/parse.h" /* parse_duration, for the scenario's callers */
 #include "load/jsonpath.h"
 #include "load/stages.h"
 #include "load/template.h"
@@ -112,8 +113,6 @@ scenario_t *scenario_parse(const char *name, const char *text, size_t len, char 
 /* Sets/validates the base URL (http://host:port) and builds static wire bytes. */
 int scenario_set_base_url(scenario_t *s, const char *url, char *err, size_t errlen);
 void scenario_free(scenario_t *s);
-/* Parses "30s", "500ms", "2m", "1h", "1.5s" or a plain number of seconds. */
-int parse_duration(const char *s, double *out);
 
 /* Renders a request's wire bytes (status line, headers, body). */
 struct render_ctx;

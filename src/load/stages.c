@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "load/scenario.h"
-#include "load/xalloc.h"
+#include "common/xalloc.h"
 
 int stages_parse(stages_t *st, const char *text, char *err, size_t errlen) {
     free(st->st);

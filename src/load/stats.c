@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "load/xalloc.h"
+#include "common/xalloc.h"
 
 const char *const err_kind_names[ERR_KINDS] = {"connect", "timeout", "reset", "parse", "status"};
 

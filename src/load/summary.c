@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "load/threshold.h"
-#include "load/xalloc.h"
+#include "common/xalloc.h"
 
 static double ms(uint64_t us) {
     return (double)us / 1000.0;

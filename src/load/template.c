@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "load/rng.h"
-#include "load/xalloc.h"
+#include "common/xalloc.h"
 
 static const char *const reserved[] = {"vu", "iter", "rand", "now_ms", "uuid", "raw"};
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "load/xalloc.h"
+#include "common/xalloc.h"
 
 static const struct {
     const char *name;

@@ -1,6 +1,7 @@
 #include "server/config.h"
 
 #include "common/log.h"
+#include "common/parse.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -37,15 +38,7 @@ const char *config_threading_name(enum threading_model m) {
 }
 
 static int parse_long(const char *s, long min, long max, long *out) {
-    if (s == NULL || *s == '\0')
-        return -1;
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
+    return parse_long_in(s, min, max, out);
 }
 
 static int copy_str(char *dst, size_t len, const char *src) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/parse.h"
 #include "lab/commands.h"
 #include "lab/study/profile.h"
 #include "lab/study/study.h"
@@ -103,9 +104,8 @@ int cmd_run(int argc, char **argv) {
                     return 2;
                 }
             } else {
-                char *end;
-                long n = strtol(v, &end, 10);
-                if (*end || n < 1 || n > 1000) {
+                long n;
+                if (parse_long_in(v, 1, 1000, &n)) {
                     fprintf(stderr, "benchlab run: --runs: expected an integer 1..1000, got '%s'\n",
                             v);
                     return 2;

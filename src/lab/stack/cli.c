@@ -1,6 +1,8 @@
 /* Command-line helpers: see stack/cli.h. */
 #include "lab/stack/cli.h"
 
+#include "common/parse.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,10 +10,8 @@
 
 bool stack_cli_int(const char *cmd, const char *flag, const char *s, long min, long max,
                    long *out) {
-    char *end = NULL;
-    errno = 0;
-    long v = s && *s ? strtol(s, &end, 10) : 0;
-    if (!s || !*s || errno != 0 || *end != '\0' || v < min || v > max) {
+    long v;
+    if (parse_long_in(s, min, max, &v)) {
         fprintf(stderr, "benchlab %s: %s wants an integer in %ld..%ld, got '%s'\n", cmd, flag, min,
                 max, s ? s : "");
         return false;

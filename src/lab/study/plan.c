@@ -1,6 +1,8 @@
 /* Loading and expanding plans (see plan.h). */
 #include "lab/study/plan.h"
 
+#include "common/parse.h"
+
 #include <dirent.h>
 #include <fnmatch.h>
 #include <math.h>
@@ -10,21 +12,8 @@
 #include <strings.h>
 
 double plan_parse_duration(const char *s) {
-    if (!s || !*s)
-        return -1;
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || v < 0 || !isfinite(v))
-        return -1;
-    if (strcmp(end, "") == 0 || strcmp(end, "s") == 0)
-        return v;
-    if (strcmp(end, "ms") == 0)
-        return v / 1000.0;
-    if (strcmp(end, "m") == 0)
-        return v * 60.0;
-    if (strcmp(end, "h") == 0)
-        return v * 3600.0;
-    return -1;
+    double v;
+    return parse_duration(s, &v) == 0 ? v : -1;
 }
 
 bool plan_implementation_known(const char *name) {

@@ -1,4 +1,4 @@
-/* Checked allocation (load/xalloc.h): an allocation that fails ends the
+/* Checked allocation (common/xalloc.h): an allocation that fails ends the
  * program with status 1 and "benchlab-load: out of memory (N bytes)" on
  * stderr (never a NULL to crash on later); jansson goes through it too. The
  * failing calls run in a child; its stderr goes through a pipe. Also the
@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "load/limits.h"
-#include "load/xalloc.h"
+#include "common/xalloc.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 /* under ASan a huge request must fail like malloc's, not stop the test */
@@ -76,6 +76,7 @@ static void huge_realloc(void) {
 static void allocation_failure_exits_with_a_message(void **state) {
     (void)state;
     char err[512];
+    xalloc_init("benchlab-load"); /* the message names the program */
     assert_int_equal(in_child(huge_malloc, err, sizeof err), 1);
     assert_non_null(strstr(err, "benchlab-load: out of memory ("));
     assert_null(strstr(err, "returned"));
@@ -87,7 +88,7 @@ static void allocation_failure_exits_with_a_message(void **state) {
 
 static void jansson_allocates_through_xmalloc(void **state) {
     (void)state;
-    xalloc_init();
+    xalloc_init("benchlab-load");
     json_malloc_t m = NULL;
     json_free_t f = NULL;
     json_get_alloc_funcs(&m, &f);

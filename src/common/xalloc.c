@@ -1,5 +1,5 @@
 /* Checked allocation (see xalloc.h). */
-#include "load/xalloc.h"
+#include "common/xalloc.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -8,9 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
+static const char *program = "benchlab";
+
 static _Noreturn void out_of_memory(size_t n) {
     /* _exit: other threads may be running; the message is unbuffered */
-    fprintf(stderr, "benchlab-load: out of memory (%zu bytes)\n", n);
+    fprintf(stderr, "%s: out of memory (%zu bytes)\n", program, n);
     _exit(1);
 }
 
@@ -50,6 +52,7 @@ char *xstrndup(const char *s, size_t n) {
     return p;
 }
 
-void xalloc_init(void) {
+void xalloc_init(const char *program_name) {
+    program = program_name;
     json_set_alloc_funcs(xmalloc, free);
 }
