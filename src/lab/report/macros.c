@@ -118,6 +118,20 @@ static void host_keys(FILE *f, const json_t *m) {
         snprintf(key, sizeof key, "box/%s/memory", box);
         key_text(f, key, json_is_string(mem) ? json_string_value(mem) : "unlimited");
     }
+    /* the run order (study/run_order.c records it in the manifest) and the
+     * sentence the threats section prints about it */
+    const char *order = json_string_value(results_json_path((json_t *)m, "order.mode"));
+    bool interleaved = order && strcmp(order, "interleaved") == 0;
+    key_text(f, "study/order", interleaved ? "interleaved" : "sequential");
+    fprintf(f, "\\blset{study/order-text}{%s}\n", /* LaTeX as written: not escaped */
+            interleaved ? "The runs were randomized interleaved trials~\\cite{abedi2017}: the "
+                          "runs of all cells took turns in a seeded order recorded in the "
+                          "manifest, the server restarted and warmed up before every run, so a "
+                          "drift of the host spreads over the cells instead of landing on one."
+                        : "The runs of one cell followed each other in one server process after "
+                          "one warm-up, so a drift of the host during a cell lands on that cell; "
+                          "\\texttt{benchlab run --order interleaved} runs randomized "
+                          "interleaved trials~\\cite{abedi2017} instead.");
     bool synthetic = json_is_true(json_object_get(m, "synthetic"));
     key_text(f, "study/synthetic", synthetic ? "yes" : "no");
     /* main.tex declares \newif\ifblsynthetic and warns in large type when set */

@@ -48,17 +48,30 @@ static int summary_table(const report_t *rep, const char *dir, char *err, size_t
     FILE *f = report_table_open(dir, "summary", err, errlen);
     if (!f)
         return -1;
-    fputs("\\begin{tabular}{llrrlrrrrr}\n\\toprule\n"
-          "Scenario & Configuration & Runs & \\multicolumn{2}{c}{Throughput (req/s)} & CV & "
-          "\\multicolumn{3}{c}{Latency (ms)} & Server CPU \\\\\n"
-          "\\cmidrule(lr){4-5}\\cmidrule(lr){7-9}\n"
-          " & & valid/all & median & interval of the median (coverage) & (\\%) & p50 & p99 & "
-          "p99.9 & \\si{\\micro\\second}/req \\\\\n"
-          "\\midrule\n",
-          f);
+    /* A longtable: every row prints, across as many pages as it takes, at
+     * the body's font size (the paper's appendix gives the caption in
+     * \blsummarycaption, and a one-column page). */
+    static const char head[] =
+        "Scenario & Configuration & Runs & \\multicolumn{2}{c}{Throughput (req/s)} & CV & "
+        "\\multicolumn{2}{c}{Latency (ms)} & Server CPU \\\\\n"
+        "\\cmidrule(lr){4-5}\\cmidrule(lr){7-8}\n"
+        " & & valid/all & median & interval (coverage) & (\\%) & p50 & p99 & "
+        "\\si{\\micro\\second}/req \\\\\n";
+    fprintf(f,
+            "\\begin{longtable}{@{}llrrlrrrr@{}}\n"
+            "\\caption{\\blsummarycaption}\\label{tab:summary}\\\\\n"
+            "\\toprule\n%s\\midrule\n\\endfirsthead\n"
+            "\\multicolumn{9}{@{}l}{\\textit{Table~\\ref{tab:summary}, continued}}\\\\\n"
+            "\\toprule\n%s\\midrule\n\\endhead\n"
+            "\\midrule\n\\multicolumn{9}{r@{}}{\\textit{continued on the next page}}\\\\\n"
+            "\\endfoot\n\\bottomrule\n\\endlastfoot\n",
+            head, head);
     for (size_t i = 0; i < rep->ncells; i++) {
         const report_cell_t *c = &rep->cells[i];
-        latex_escape(f, c->cell->scenario);
+        /* the scenario without its family ("basic/"), for the width; the
+         * CSV and Markdown summaries have the full name */
+        const char *slash = strrchr(c->cell->scenario, '/');
+        latex_escape(f, slash ? slash + 1 : c->cell->scenario);
         fputs(" & ", f);
         latex_escape(f, c->cell->config);
         fprintf(f, " & %zu/%zu & ", c->cell->nvalid, c->cell->nvalid + c->cell->ninvalid);
@@ -68,8 +81,8 @@ static int summary_table(const report_t *rep, const char *dir, char *err, size_t
         fputs(" & ", f);
         latex_num(f, c->rps.cv * 100);
         for (int k = 0; k < REPORT_NPCT; k++) {
-            if (k == 1 || k == 2)
-                continue; /* p90 and p95 live in the CSV */
+            if (k == 1 || k == 2 || k == 4)
+                continue; /* p90, p95 and p99.9 live in the CSV */
             fputs(" & ", f);
             latex_num(f, c->pct_ms[k]);
         }
@@ -78,8 +91,8 @@ static int summary_table(const report_t *rep, const char *dir, char *err, size_t
         fputs(" \\\\\n", f);
     }
     if (rep->ncells == 0)
-        fputs("\\multicolumn{10}{c}{no runs} \\\\\n", f);
-    fputs("\\bottomrule\n\\end{tabular}\n", f);
+        fputs("\\multicolumn{9}{c}{no runs} \\\\\n", f);
+    fputs("\\end{longtable}\n", f);
     return report_table_close(f, dir, "summary", err, errlen);
 }
 
