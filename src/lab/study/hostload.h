@@ -10,6 +10,11 @@
 typedef struct host_sample {
     bool ok;
     double busy_s, steal_s; /* all CPUs, since boot */
+    /* of busy_s, the kernel's own work: interrupts, softirqs and kernel
+     * threads (kworker writeback, ksoftirqd, jbd2). Loopback traffic and
+     * PostgreSQL's writes put it there, outside every box, on behalf of the
+     * run itself, so it is not interference from another program. */
+    double kernel_s;
     double loadavg1;
     int cpus;
 } host_sample_t;
@@ -18,10 +23,10 @@ typedef struct host_sample {
 void host_sample(host_sample_t *s);
 
 /* The run file's "host_load": {"cpus", "wall_s", "busy_s", "steal_s",
- * "ours_s" (boxes + driver), "outside_s" (busy - ours), "loadavg_max",
- * "boxed"}; NULL when either sample failed. ours_s: CPU seconds of every
- * box and the driver over the run; boxed: every service ran in a box (else
- * "outside" includes unboxed services and the rule does not use it). */
+ * "kernel_s", "ours_s" (boxes + driver), "outside_s" (busy - kernel - ours:
+ * other programs), "loadavg_max", "boxed"}; NULL when either sample failed. ours_s: CPU seconds of
+ * every box and the driver over the run; boxed: every service ran in a box (else "outside" includes
+ * unboxed services and the rule does not use it). */
 json_t *host_load_json(const host_sample_t *before, const host_sample_t *after, double wall_s,
                        double ours_s, bool boxed);
 
