@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "lab/commands.h"
+#include "lab/report/claim_plans.h"
 #include "lab/report/cli.h"
 
 int cmd_claims(int argc, char **argv) {
@@ -33,6 +34,18 @@ int cmd_claims(int argc, char **argv) {
                cli.claims.holds, cli.claims.fails, cli.claims.inconclusive, cli.claims.not_measured,
                cli.claims.n);
         rc = cli.claims.fails > 0 || (cli.strict && cli.claims.holds != cli.claims.n) ? 1 : 0;
+        if (cli.plans_dir) {
+            char err[4200];
+            int n = claim_plans_write(&cli.claims, cli.results_dir, cli.plans_dir, err, sizeof err);
+            if (n < 0) {
+                fprintf(stderr, "benchlab claims: %s\n", err);
+                rc = 1;
+            } else {
+                printf("plans: %d written to %s (claim-<id>.json; benchlab run FILE re-measures "
+                       "one claim)\n",
+                       n, cli.plans_dir);
+            }
+        }
     }
     report_cli_free(&cli);
     return rc;

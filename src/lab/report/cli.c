@@ -20,7 +20,11 @@ static void usage(const char *prog, int with_outputs) {
             "                    fails; a claim is judged on its interval either way)\n"
             "  --metric rps|cpu  judge throughput claims by requests/s (default) or by the\n"
             "                    server box's CPU us per request (service demand)\n",
-            prog, with_outputs ? " [--out DIR] [--summary-dir DIR]" : "");
+            prog, with_outputs ? " [--out DIR] [--summary-dir DIR]" : " [--plans DIR]");
+    if (!with_outputs)
+        fprintf(stderr,
+                "  --plans DIR       also write DIR/claim-<id>.json per claim: a plan of the\n"
+                "                    cells its rules read, with their runs' parameters\n");
     if (with_outputs)
         fprintf(stderr, "  --out DIR         tables/, data/, macros.tex (default paper/generated)\n"
                         "  --summary-dir DIR summary.csv, comparisons.csv, summary.md (default "
@@ -81,6 +85,8 @@ int report_cli_parse(report_cli_t *cli, int argc, char **argv, int with_outputs)
             target = &cli->out_dir;
         else if (with_outputs && !strcmp(a, "--summary-dir"))
             target = &cli->summary_dir;
+        else if (!with_outputs && !strcmp(a, "--plans"))
+            target = &cli->plans_dir;
         if (target || !strcmp(a, "--seed")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "benchlab %s: %s needs a value\n", argv[0], a);

@@ -11,6 +11,7 @@ typedef struct report_cli {
     const char *results_dir;
     const char *config_path, *claims_path, *published_path;
     const char *out_dir, *summary_dir; /* report only */
+    const char *plans_dir;             /* claims only: --plans, one plan per claim */
     long long seed;                    /* -1 = from the config */
     bool strict;                       /* claims: exit 1 unless every claim holds */
     bool revalidate;                   /* apply validity.h's rules to the runs first */
