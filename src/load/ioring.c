@@ -31,8 +31,9 @@ int ioring_poll_out(ioring_t *r, ioconn_t *c, int fd) {
     (void)r, (void)c, (void)fd;
     return -ENOSYS;
 }
-int ioring_run(ioring_t *r, struct ev_loop *loop, const int *done, const double *wake_ns) {
-    (void)r, (void)loop, (void)done, (void)wake_ns;
+int ioring_run(ioring_t *r, struct ev_loop *loop, const int *done, const double *wake_ns,
+               uint64_t tick_ns) {
+    (void)r, (void)loop, (void)done, (void)wake_ns, (void)tick_ns;
     return -ENOSYS;
 }
 
@@ -67,6 +68,7 @@ struct ioring {
     unsigned nbufs;
     int tick;     /* 1: a multishot 1 ms timeout is armed; -1: the kernel has none */
     int tick_due; /* it fired since libev last ran */
+    struct __kernel_timespec tick_ts; /* its period */
 };
 
 static uint64_t pack(const ioconn_t *c, int op) {
@@ -272,14 +274,12 @@ static void dispatch(ioring_t *r, uint64_t ud, int res, unsigned flags) {
     recycle(r, flags);
 }
 
-static struct __kernel_timespec tick_ts = {0, 1000000}; /* libev's timers: every 1 ms */
-
 /* Arms the multishot tick: one timer for the whole run instead of one per wait. */
 static void arm_tick(ioring_t *r) {
     struct io_uring_sqe *sqe = sqe_get(r);
     if (!sqe)
         return;
-    io_uring_prep_timeout(sqe, &tick_ts, 0, IORING_TIMEOUT_MULTISHOT);
+    io_uring_prep_timeout(sqe, &r->tick_ts, 0, IORING_TIMEOUT_MULTISHOT);
     io_uring_sqe_set_data64(sqe, OP_TICK);
     r->tick = 1;
 }
@@ -295,8 +295,12 @@ static void drain(ioring_t *r, const int *done) {
     }
 }
 
-int ioring_run(ioring_t *r, struct ev_loop *loop, const int *done, const double *wake_ns) {
-    const uint64_t tick = 1000000;
+int ioring_run(ioring_t *r, struct ev_loop *loop, const int *done, const double *wake_ns,
+               uint64_t tick_ns) {
+    /* libev's timers run every tick: 1 ms with an open-model schedule */
+    const uint64_t tick = wake_ns || !tick_ns ? 1000000 : tick_ns;
+    r->tick_ts.tv_sec = (long long)(tick / 1000000000ull);
+    r->tick_ts.tv_nsec = (long long)(tick % 1000000000ull);
     uint64_t last_ev = mono_ns();
     ev_run(loop, EVRUN_NOWAIT);
     while (!*done) {
