@@ -48,6 +48,8 @@ int ioring_run(ioring_t *r, struct ev_loop *loop, const int *done, const double 
 #include <sys/socket.h>
 #include <time.h>
 
+#include "common/clock.h"
+
 #define BGID 1
 #define BUF_SIZE 16384u
 
@@ -229,12 +231,6 @@ static void recycle(ioring_t *r, unsigned flags) {
     io_uring_buf_ring_advance(r->br, 1);
 }
 
-static uint64_t mono_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* Handles one completion (already marked seen). */
 static void dispatch(ioring_t *r, uint64_t ud, int res, unsigned flags) {
     int op = (int)(ud & 7);
@@ -301,7 +297,7 @@ int ioring_run(ioring_t *r, struct ev_loop *loop, const int *done, const double 
     const uint64_t tick = wake_ns || !tick_ns ? 1000000 : tick_ns;
     r->tick_ts.tv_sec = (long long)(tick / 1000000000ull);
     r->tick_ts.tv_nsec = (long long)(tick % 1000000000ull);
-    uint64_t last_ev = mono_ns();
+    uint64_t last_ev = clock_mono_ns();
     ev_run(loop, EVRUN_NOWAIT);
     while (!*done) {
         int rc;
@@ -321,7 +317,7 @@ int ioring_run(ioring_t *r, struct ev_loop *loop, const int *done, const double 
         }
         /* open model (or no multishot timeouts): wait at most until the next
          * start or libev's next millisecond */
-        uint64_t now = mono_ns();
+        uint64_t now = clock_mono_ns();
         uint64_t wait = now - last_ev >= tick ? 0 : tick - (now - last_ev);
         if (wake_ns) {
             double until = *wake_ns - (double)now;
@@ -337,7 +333,7 @@ int ioring_run(ioring_t *r, struct ev_loop *loop, const int *done, const double 
         if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EBUSY && rc != -EAGAIN)
             return rc;
         drain(r, done);
-        now = mono_ns();
+        now = clock_mono_ns();
         if (now - last_ev >= tick || (wake_ns && (double)now >= *wake_ns)) {
             ev_run(loop, EVRUN_NOWAIT);
             last_ev = now;
