@@ -56,7 +56,7 @@ SUPPORT_SRC := $(wildcard tests/support/*.c)
 TEST_BINS   := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRC) $(INTEG_SRC))
 SUPPORT_BINS:= $(patsubst %.c,$(BUILD)/%,$(SUPPORT_SRC))
 
-.PHONY: all deps check test asan fuzz bench bench-server bench-driver paper format format-check clean
+.PHONY: all deps check test asan fuzz bench bench-server bench-driver bench-driver-profile paper format format-check clean
 all: $(PROGRAMS) $(TEST_BINS) $(SUPPORT_BINS)
 
 $(BUILD)/obj/%.o: %.c
@@ -100,6 +100,9 @@ bench-server: all
 
 bench-driver: all
 	bash bench/driver.sh
+
+bench-driver-profile: $(BUILD)/benchlab-load
+	bash bench/driver_profile.sh
 
 paper: all
 	bash ci/paper.sh

@@ -19,7 +19,12 @@
 # <= 0.67, i.e. >= 1.5x wrk's requests per CPU second). CPU time per request is
 # the number to compare on a shared host; requests/s depends on the target.
 #
-#   CONNS=10 DURATION=10 REPS=5 LONG=0 BUILD=build bash bench/driver.sh
+# BASELINE=path/to/benchlab-load adds that binary's runs (baseline-epoll,
+# baseline-uring) to every repetition: a change measured against the binary
+# before it, alternating, on the same target. TARGETS picks the targets.
+#
+#   CONNS=10 DURATION=10 REPS=5 LONG=0 BUILD=build BASELINE= TARGETS="nginx benchlab-server" \
+#       bash bench/driver.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -32,6 +37,10 @@ DURATION=${DURATION:-10}
 LOAD_CPU=${LOAD_CPU:-0}
 TARGET_CPU=${TARGET_CPU:-1}
 SCENARIO=scenarios/basic/01-lightweight.json
+BASELINE=${BASELINE:-}  # another benchlab-load binary, measured alongside (baseline-epoll/-uring)
+TARGETS=${TARGETS:-"nginx benchlab-server"}
+# shellcheck source=bench/nginx.sh
+. bench/nginx.sh
 
 for tool in wrk nginx taskset cc; do
     command -v "$tool" >/dev/null || { echo "bench-driver: $tool missing (make deps)" >&2; exit 1; }
@@ -55,6 +64,12 @@ probe=$("$BUILD/benchlab-load" run "$SCENARIO" --base-url http://127.0.0.1:9 --i
 if [[ $probe == *"io_uring is not available"* ]]; then
     echo "bench-driver: io_uring is not available here; measuring --io epoll only"
     tools=(wrk benchlab-load-epoll floor)
+fi
+if [ -n "$BASELINE" ]; then
+    [ -x "$BASELINE" ] || { echo "bench-driver: BASELINE=$BASELINE is not an executable" >&2; exit 1; }
+    for t in "${tools[@]}"; do
+        case $t in benchlab-load-*) tools+=("baseline-${t#benchlab-load-}") ;; esac
+    done
 fi
 
 free_port() {
@@ -91,9 +106,11 @@ run_tool() {
         ( TIMEFORMAT='%U %S'; time taskset -c "$LOAD_CPU" "$tmp/pingpong" "${url##*:}" /health \
             "$CONNS" "$DURATION" >"$out" ) 2>"$cpu" &
     else
-        ( TIMEFORMAT='%U %S'; time taskset -c "$LOAD_CPU" "$BUILD/benchlab-load" run "$SCENARIO" \
+        local bin="$BUILD/benchlab-load"
+        [[ $tool == baseline-* ]] && bin=$BASELINE
+        ( TIMEFORMAT='%U %S'; time taskset -c "$LOAD_CPU" "$bin" run "$SCENARIO" \
             --base-url "$url" --vus "$CONNS" --threads 1 --duration "${DURATION}s" --quiet \
-            --io "${tool#benchlab-load-}" --summary-export "$tmp/summary.json" >"$out" ) 2>"$cpu" &
+            --io "${tool##*-}" --summary-export "$tmp/summary.json" >"$out" ) 2>"$cpu" &
     fi
     sub=$!
     sleep 0.5
@@ -142,59 +159,37 @@ printf '%-18s %-20s %12s %10s %10s %10s\n' target tool "req/s" "cpu_us/req" rss1
 : >"$tmp/results"
 
 # --- nginx ------------------------------------------------------------------
-nport=$(free_port)
-mkdir -p "$tmp/nginx/logs"
-cat >"$tmp/nginx/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-error_log $tmp/nginx/logs/error.log warn;
-pid $tmp/nginx/nginx.pid;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $tmp/nginx/body;
-    proxy_temp_path $tmp/nginx/proxy;
-    fastcgi_temp_path $tmp/nginx/fastcgi;
-    uwsgi_temp_path $tmp/nginx/uwsgi;
-    scgi_temp_path $tmp/nginx/scgi;
-    keepalive_requests 100000000;
-    server {
-        listen 127.0.0.1:$nport;
-        location = /health {
-            default_type application/json;
-            return 200 '{"status":"ok","server":"nginx"}';
-        }
-    }
-}
-CONF
-taskset -c "$TARGET_CPU" nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" 2>"$tmp/nginx/stderr" &
-pids+=($!)
-if wait_http "http://127.0.0.1:$nport"; then
-    bench_target nginx "http://127.0.0.1:$nport"
-else
-    echo "bench-driver: nginx did not start: $(cat "$tmp/nginx/stderr")" >&2
+if [[ " $TARGETS " == *" nginx "* ]]; then
+    nport=$(free_port)
+    start_nginx "$tmp/nginx" "$nport" "$TARGET_CPU"
+    if wait_http "http://127.0.0.1:$nport"; then
+        bench_target nginx "http://127.0.0.1:$nport"
+    else
+        echo "bench-driver: nginx did not start: $(cat "$tmp/nginx/stderr")" >&2
+    fi
+    kill "${pids[-1]}" 2>/dev/null || true
 fi
-kill "${pids[-1]}" 2>/dev/null || true
 
 # --- benchlab-server --------------------------------------------------------
-sport=$(free_port)
-if [ -x "$BUILD/benchlab-server" ]; then
-    taskset -c "$TARGET_CPU" "$BUILD/benchlab-server" --listen "127.0.0.1:$sport" \
-        --threading epoll --threads 1 >"$tmp/server.log" 2>&1 &
-    spid=$!
-    pids+=("$spid")
-    sleep 0.5
-    if ! kill -0 "$spid" 2>/dev/null; then
-        echo "bench-driver: skipping benchlab-server: $(head -n 3 "$tmp/server.log")"
-    elif wait_http "http://127.0.0.1:$sport"; then
-        bench_target benchlab-server "http://127.0.0.1:$sport"
+if [[ " $TARGETS " == *" benchlab-server "* ]]; then
+    sport=$(free_port)
+    if [ -x "$BUILD/benchlab-server" ]; then
+        taskset -c "$TARGET_CPU" "$BUILD/benchlab-server" --listen "127.0.0.1:$sport" \
+            --threading epoll --threads 1 >"$tmp/server.log" 2>&1 &
+        spid=$!
+        pids+=("$spid")
+        sleep 0.5
+        if ! kill -0 "$spid" 2>/dev/null; then
+            echo "bench-driver: skipping benchlab-server: $(head -n 3 "$tmp/server.log")"
+        elif wait_http "http://127.0.0.1:$sport"; then
+            bench_target benchlab-server "http://127.0.0.1:$sport"
+        else
+            echo "bench-driver: skipping benchlab-server: it does not listen on $sport"
+        fi
+        kill "$spid" 2>/dev/null || true
     else
-        echo "bench-driver: skipping benchlab-server: it does not listen on $sport"
+        echo "bench-driver: skipping benchlab-server: $BUILD/benchlab-server not built"
     fi
-    kill "$spid" 2>/dev/null || true
-else
-    echo "bench-driver: skipping benchlab-server: $BUILD/benchlab-server not built"
 fi
 
 # --- ratios -----------------------------------------------------------------

@@ -61,29 +61,33 @@ static void ws(scan_t *s) {
 /* A string at s->p (on the opening quote). Sets [*start, *len) to the raw contents
  * and *bytes to the unescaped length. Returns 0, or -1 (unsure). */
 static int str(scan_t *s, const char **start, size_t *len, size_t *bytes) {
-    s->p++;
-    const char *b = s->p;
+    /* 1: a byte that ends the plain run: '"', '\\', control characters, non-ASCII */
+    static const unsigned char stop[256] = {
+        [0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x80 ... 0xff] = 1};
+    const char *p = s->p + 1, *end = s->end;
+    const char *b = p;
     size_t escapes = 0;
-    while (s->p < s->end) {
-        unsigned char c = (unsigned char)*s->p;
-        if (c == '"') {
-            *start = b;
-            *len = (size_t)(s->p - b);
-            *bytes = *len - escapes;
-            s->p++;
-            return 0;
-        }
-        if (c < 0x20 || c >= 0x80)
-            return -1; /* control characters are invalid; non-ASCII needs UTF-8 checks */
-        if (c == '\\') {
-            if (s->p + 1 >= s->end || !strchr("\"\\/bfnrt", s->p[1]) || s->p[1] == '\0')
-                return -1; /* \u escapes (surrogates, NUL) are left to jansson */
-            escapes++;
-            s->p += 2;
+    while (p < end) {
+        unsigned char c = (unsigned char)*p;
+        if (!stop[c]) {
+            p++;
             continue;
         }
-        s->p++;
+        if (c == '"') {
+            *start = b;
+            *len = (size_t)(p - b);
+            *bytes = *len - escapes;
+            s->p = p + 1;
+            return 0;
+        }
+        if (c != '\\')
+            return -1; /* control characters are invalid; non-ASCII needs UTF-8 checks */
+        if (p + 1 >= end || !strchr("\"\\/bfnrt", p[1]) || p[1] == '\0')
+            return -1; /* \u escapes (surrogates, NUL) are left to jansson */
+        escapes++;
+        p += 2;
     }
+    s->p = p;
     return -1;
 }
 
@@ -202,7 +206,9 @@ static int value(scan_t *s, int depth, int at) {
             int child = -1;
             if (at >= 0 && at < s->path->nseg) {
                 const char *seg = s->path->seg[at];
-                if (str_equals(k, kn, seg, strlen(seg))) {
+                size_t sl = strlen(seg);
+                /* without escapes (kb == kn) the raw bytes are the key */
+                if (kb == kn ? kn == sl && memcmp(k, seg, sl) == 0 : str_equals(k, kn, seg, sl)) {
                     child = at + 1;
                     s->found = 0; /* a later duplicate key replaces an earlier one */
                 }

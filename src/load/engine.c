@@ -1,11 +1,13 @@
+/* The load engine's workers and their scheduler: threads, the closed model's
+ * VUs, stages' ramps, the open model's arrival schedule and backlog, timeouts,
+ * progress, and what a VU does after an iteration. The VU connection state
+ * machine itself is vu.c (engine_internal.h). */
 #include "load/engine.h"
 
 #include <errno.h>
 #include <ev.h>
 #include <math.h>
 #include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,92 +20,15 @@
 #include <sys/timerfd.h>
 #endif
 
-#include "common/portable.h"
-#include "load/check.h"
-#include "load/http_resp.h"
-#include "load/ioring.h"
-#include "load/rng.h"
+#include "common/clock.h"
 #include "common/xalloc.h"
+#include "load/engine_internal.h"
 
-enum mode { MODE_CLOSED, MODE_OPEN, MODE_ONCE };
-enum vu_state { VS_IDLE, VS_CONNECTING, VS_INFLIGHT, VS_DONE };
-
-struct worker;
-
-typedef struct vu {
-    struct worker *w;
-    int id;
-    int fd;
-    int state;
-    int reused;  /* the connection already carried a response */
-    int retried; /* this request was already resent once */
-    unsigned io_events;
-    ev_io io;
-    ev_timer backoff;
-    uint64_t iter;
-    const request_t *const *plan;
-    size_t nplan, pos;
-    const request_t *req;
-    buf_t out, scratch;
-    const char *wire;
-    size_t wire_len, wire_off;
-    http_resp_t resp;
-    uint64_t t_sched, t_send, deadline;
-    int first_in_iter;
-    int iter_failed; /* a transport error ended the iteration */
-    ioconn_t ioc;    /* --io uring: the connection's state in the worker's ring */
-    char **vals;
-    struct vu *next_free;
-    int rank;   /* stages, closed model: active while rank < the stage's VUs */
-    int parked; /* stages, closed model: waiting to become active */
-} vu_t;
-
-typedef struct worker {
-    int idx, mode;
-    struct ev_loop *loop;
-    const scenario_t *s;
-    vu_t *vus;
-    int nvus, busy, done_vus;
-    vu_t *free_list;
-    stats_t *st;
-    stats_t own;
-    uint64_t rng;
-    ev_timer sweep, stop_timer, sched_timer;
-    int tfd; /* open model on Linux: timerfd for µs-precise starts (libev timers wake in ms) */
-    ev_io tfd_io;
-    int stopping;
-    uint64_t t0_ns, end_ns;
-    double interval_ns, next_sched_ns;
-    int stride;        /* threads: this worker schedules iterations idx, idx+stride, ... */
-    double sched_k;    /* stages, open model: the index of the next scheduled iteration */
-    ev_timer ramp;     /* stages, closed model: starts VUs as the target rises */
-    uint64_t *backlog; /* open model: scheduled starts waiting for a free VU (ring) */
-    size_t bl_cap, bl_head, bl_len;
-    const request_t *const *once_list;
-    size_t once_n;
-    int verbose, failures;
-    int progress;
-    uint64_t last_pub_ns, finish_ns;
-    _Atomic uint64_t pub_reqs, pub_errs, pub_p99;
-    atomic_int finished;
-    pthread_t th;
-    char *const *vars_init;
-    ioring_t *ring; /* --io uring; NULL: libev does the I/O */
-    int use_ring, ring_ok, loop_done;
-    char rbuf[65536];
-} worker_t;
-
-static struct sockaddr_storage g_addr;
-static socklen_t g_addrlen;
-static atomic_int g_interrupt;
+struct sockaddr_storage g_addr;
+socklen_t g_addrlen;
+atomic_int g_interrupt;
 static _Atomic int64_t g_tickets;
 static int g_limited; /* iterations limited by g_tickets */
-
-static uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static double thread_cpu_s(void) {
     struct timespec ts;
@@ -137,77 +62,23 @@ int engine_resolve(const scenario_t *s) {
     return 0;
 }
 
-static void vu_send(vu_t *v);
-static void ts_count(struct worker *w, uint64_t dropped, uint64_t late);
-static void vu_start_iteration(vu_t *v, uint64_t t_sched);
-static void io_cb(struct ev_loop *loop, ev_io *w, int revents);
+static void ts_count(worker_t *w, uint64_t dropped, uint64_t late);
 
 /* Ends the worker's loop (libev's, or the ring's). */
-static void loop_break(worker_t *w) {
+void loop_break(worker_t *w) {
     w->loop_done = 1;
     ev_break(w->loop, EVBREAK_ALL);
 }
 
-static void vu_watch(vu_t *v, unsigned events) {
-    if (v->w->ring) { /* the ring does this connection's I/O */
-        if (v->state == VS_CONNECTING && ioring_poll_out(v->w->ring, &v->ioc, v->fd) < 0)
-            v->deadline = 1; /* the sweep fails it as a connect timeout */
-        return;
-    }
-    if (v->io_events == events && ev_is_active(&v->io))
-        return;
-    ev_io_stop(v->w->loop, &v->io);
-    ev_io_set(&v->io, v->fd, (int)events);
-    ev_io_start(v->w->loop, &v->io);
-    v->io_events = events;
-}
-
-static void vu_close(vu_t *v) {
-    if (v->fd < 0)
-        return;
-    ev_io_stop(v->w->loop, &v->io);
-    if (v->w->ring)
-        ioring_forget(v->w->ring, &v->ioc, v->fd);
-    close(v->fd);
-    v->fd = -1;
-    v->reused = 0;
-    v->io_events = 0;
-}
-
-static void vu_connect(vu_t *v) {
-    const scenario_t *s = v->w->s;
-    int fd = portable_socket(g_addr.ss_family, SOCK_STREAM, true);
-    if (fd < 0) {
-        v->fd = -1;
-        return;
-    }
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    v->fd = fd;
-    v->reused = 0;
-    v->state = VS_CONNECTING;
-    v->deadline = now_ns() + (uint64_t)(s->connect_timeout_s * 1e9);
-    if (connect(fd, (struct sockaddr *)&g_addr, g_addrlen) == 0 || errno == EINPROGRESS) {
-        vu_watch(v, EV_WRITE);
-        return;
-    }
-    close(fd);
-    v->fd = -1;
-}
-
 /* Stages, closed model: whether the VU is among the active ones now. */
 static int vu_active(const vu_t *v) {
-    double t = (double)(now_ns() - v->w->t0_ns) / 1e9;
+    double t = (double)(clock_mono_ns() - v->w->t0_ns) / 1e9;
     return v->rank < stages_vus(&v->w->s->stages, t);
 }
 
-/* Ends the current iteration and decides what the VU does next. */
-static void vu_iteration_end(vu_t *v) {
+/* The VU ended an iteration (engine_internal.h). */
+void worker_vu_free(vu_t *v) {
     worker_t *w = v->w;
-    w->st->iterations++;
-    v->iter++;
-    v->state = VS_IDLE;
-    v->deadline = 0;
     if (w->mode == MODE_ONCE) {
         v->state = VS_DONE;
         loop_break(w);
@@ -256,441 +127,7 @@ static void vu_iteration_end(vu_t *v) {
     vu_start_iteration(v, 0);
 }
 
-static void verbose_fail(const vu_t *v, const char *what) {
-    if (!v->w->verbose)
-        return;
-    const http_resp_t *r = &v->resp;
-    fprintf(stderr, "FAIL %s: %s", v->req->name, what);
-    if (r->status)
-        fprintf(stderr, " (status %d", r->status);
-    if (r->status && r->body_len)
-        fprintf(stderr, ", body: %.200s%s", r->body, r->body_len > 200 ? "..." : "");
-    fprintf(stderr, "%s\n", r->status ? ")" : "");
-}
-
-static void fail_all_checks(vu_t *v) {
-    const request_t *r = v->req;
-    for (size_t i = 0; i < r->nchecks; i++) {
-        v->w->st->check_fail[r->checks[i].id]++;
-        v->w->failures++;
-    }
-}
-
-/* A transport error: count it, fail the request, drop the connection, end the iteration. */
-static void vu_error(vu_t *v, int kind, const char *msg) {
-    worker_t *w = v->w;
-    stats_t *st = w->st;
-    const request_t *r = v->req;
-    st->err[kind]++;
-    st->reqs++;
-    st->failed++;
-    st->req_reqs[r->id]++;
-    st->req_failed[r->id]++;
-    if (r->group >= 0) {
-        st->group_reqs[r->group]++;
-        st->group_failed[r->group]++;
-    }
-    if (st->timeseries) {
-        ts_sec_t *sec = stats_second(st, (now_ns() - w->t0_ns) / 1000000000ull);
-        sec->reqs++;
-        sec->errors++;
-    }
-    w->failures++;
-    if (w->verbose) {
-        char what[256];
-        snprintf(what, sizeof what, "%s error: %s", err_kind_names[kind], msg);
-        verbose_fail(v, what);
-    }
-    fail_all_checks(v);
-    vu_close(v);
-    v->iter_failed = 1;
-    vu_iteration_end(v);
-}
-
-static void run_checks(vu_t *v) {
-    worker_t *w = v->w;
-    const request_t *r = v->req;
-    const http_resp_t *resp = &v->resp;
-    json_t *doc = NULL;
-    int parsed = 0;
-    /* Extractions need the document; checks alone usually do not (check_eval_fast). */
-    if (r->nextract) {
-        json_error_t je;
-        doc = json_loadb(resp->body ? resp->body : "", resp->body_len,
-                         JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
-        parsed = 1;
-    }
-    for (size_t i = 0; i < r->nchecks; i++) {
-        const check_t *c = &r->checks[i];
-        int ok = 0;
-        switch (c->kind) {
-        case CK_STATUS:
-            for (size_t k = 0; k < c->nstatus; k++)
-                ok |= c->statuses[k] == resp->status;
-            break;
-        case CK_CONTAINS:
-            ok = resp->body && memmem(resp->body, resp->body_len, c->text, strlen(c->text));
-            break;
-        default:
-            ok = parsed ? -1 : check_eval_fast(c, resp->body, resp->body_len);
-            if (ok < 0) {
-                if (!parsed) {
-                    json_error_t je;
-                    doc = json_loadb(resp->body ? resp->body : "", resp->body_len,
-                                     JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
-                    parsed = 1;
-                }
-                ok = check_eval_doc(c, doc);
-            }
-        }
-        if (ok) {
-            w->st->check_pass[c->id]++;
-        } else {
-            w->st->check_fail[c->id]++;
-            w->failures++;
-            char what[600];
-            snprintf(what, sizeof what, "check \"%s\" failed%s", c->name,
-                     parsed && !doc && c->kind != CK_STATUS && c->kind != CK_CONTAINS
-                         ? " (body is not JSON)"
-                         : "");
-            verbose_fail(v, what);
-        }
-    }
-    for (size_t i = 0; i < r->nextract; i++) {
-        json_t *val = doc ? jpath_get(&r->extract_path[i], doc) : NULL;
-        int var = r->extract_var[i];
-        if (!val) {
-            w->st->err[ERR_PARSE]++;
-            w->failures++;
-            char what[600];
-            snprintf(what, sizeof what, "extract: no value at \"%s\" for {{%s}}",
-                     r->extract_path[i].text, w->s->vars.names[var]);
-            verbose_fail(v, what);
-            continue;
-        }
-        free(v->vals[var]);
-        v->vals[var] = json_is_string(val) ? xstrdup(json_string_value(val))
-                                           : json_dumps(val, JSON_ENCODE_ANY | JSON_COMPACT);
-    }
-    json_decref(doc);
-}
-
-static void vu_complete(vu_t *v) {
-    worker_t *w = v->w;
-    stats_t *st = w->st;
-    const request_t *r = v->req;
-    uint64_t now = now_ns();
-    uint64_t start = (w->mode == MODE_OPEN && v->first_in_iter) ? v->t_sched : v->t_send;
-    uint64_t lat_us = (now - start + 500) / 1000;
-    int status = v->resp.status, expected = 0;
-    if (r->expected) {
-        for (size_t i = 0; i < r->nexpected; i++)
-            expected |= r->expected[i] == status;
-    } else {
-        expected = status >= 200 && status < 400;
-    }
-    v->deadline = 0;
-    st->reqs++;
-    st->req_reqs[r->id]++;
-    hist_record(&st->dur, lat_us);
-    hist_record(&st->req_dur[r->id], lat_us);
-    if (r->group >= 0) {
-        st->group_reqs[r->group]++;
-        hist_record(&st->group_dur[r->group], lat_us);
-    }
-    if (w->mode == MODE_OPEN)
-        hist_record(&st->service, (now - v->t_send + 500) / 1000);
-    if (!expected) {
-        st->failed++;
-        st->err[ERR_STATUS]++;
-        st->req_failed[r->id]++;
-        if (r->group >= 0)
-            st->group_failed[r->group]++;
-        w->failures++;
-        char what[64];
-        snprintf(what, sizeof what, "unexpected status %d", status);
-        verbose_fail(v, what);
-    }
-    if (st->timeseries) {
-        ts_sec_t *sec = stats_second(st, (now - w->t0_ns) / 1000000000ull);
-        sec->reqs++;
-        sec->errors += !expected;
-        stats_ts_latency(st, (now - w->t0_ns) / 1000000000ull, lat_us);
-    }
-    if (r->nchecks || r->nextract)
-        run_checks(v);
-    if (v->resp.conn_close || v->wire_off < v->wire_len) /* answered before fully sent */
-        vu_close(v);
-    else
-        v->reused = 1;
-    v->first_in_iter = 0;
-    if (++v->pos < v->nplan) {
-        v->req = v->plan[v->pos];
-        v->retried = 0;
-        v->state = VS_IDLE;
-        vu_send(v);
-        return;
-    }
-    vu_iteration_end(v);
-}
-
-/* A send failed with err. */
-static void vu_send_failed(vu_t *v, int err) {
-    if (v->reused && !v->retried && http_resp_untouched(&v->resp)) {
-        /* the server dropped an idle keep-alive connection: resend once */
-        v->retried = 1;
-        vu_close(v);
-        vu_send(v);
-        return;
-    }
-    vu_error(v, ERR_RESET, strerror(err));
-}
-
-static void vu_write(vu_t *v) {
-    if (v->w->ring) {
-        int rc = ioring_send(v->w->ring, &v->ioc, v->fd, v->wire + v->wire_off,
-                             v->wire_len - v->wire_off);
-        if (rc < 0)
-            vu_error(v, ERR_RESET, strerror(-rc));
-        return; /* ring_send_cb continues */
-    }
-    while (v->wire_off < v->wire_len) {
-        ssize_t n =
-            send(v->fd, v->wire + v->wire_off, v->wire_len - v->wire_off, PORTABLE_MSG_NOSIGNAL);
-        if (n > 0) {
-            v->wire_off += (size_t)n;
-            continue;
-        }
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            vu_watch(v, EV_READ | EV_WRITE);
-            return;
-        }
-        vu_send_failed(v, errno);
-        return;
-    }
-    vu_watch(v, EV_READ);
-}
-
-static void vu_send(vu_t *v) {
-    worker_t *w = v->w;
-    const request_t *r = v->req;
-    if (v->fd < 0) {
-        vu_connect(v);
-        if (v->fd < 0) {
-            vu_error(v, ERR_CONNECT, strerror(errno));
-            return;
-        }
-        if (v->state == VS_CONNECTING)
-            return; /* io_cb continues when connected */
-    }
-    if (r->wire) {
-        v->wire = r->wire;
-        v->wire_len = r->wire_len;
-    } else {
-        render_ctx_t ctx = {v->id, v->iter, &w->rng, v->vals};
-        request_render(w->s, r, &v->out, &v->scratch, &ctx);
-        v->wire = v->out.p;
-        v->wire_len = v->out.len;
-    }
-    v->t_send = now_ns();
-    if (v->first_in_iter && !v->retried && w->mode == MODE_OPEN)
-        hist_record(&w->st->lag, v->t_send > v->t_sched ? (v->t_send - v->t_sched) / 1000 : 0);
-    v->wire_off = 0;
-    http_resp_reset(&v->resp, r->head, r->keep_body);
-    v->state = VS_INFLIGHT;
-    v->deadline = v->t_send + (uint64_t)(w->s->request_timeout_s * 1e9);
-    vu_write(v);
-}
-
-/* Bytes arrived on the connection. Returns 1 when the response wants more. */
-static int vu_got_data(vu_t *v, const char *data, size_t n) {
-    if (v->state != VS_INFLIGHT) { /* bytes nobody asked for */
-        vu_close(v);
-        return 0;
-    }
-    size_t used;
-    int rc = http_resp_feed(&v->resp, data, n, &used);
-    if (rc == HTTP_DONE) {
-        if (used < n)
-            v->resp.conn_close = 1; /* extra bytes: do not trust this connection */
-        vu_complete(v);
-        return 0;
-    }
-    if (rc == HTTP_ERROR) {
-        vu_error(v, ERR_PARSE, v->resp.error);
-        return 0;
-    }
-    return 1;
-}
-
-/* The connection ended: err 0 when the peer closed it, else an errno. */
-static void vu_got_end(vu_t *v, int err) {
-    if (v->state != VS_INFLIGHT) { /* idle connection closed by the server */
-        vu_close(v);
-        return;
-    }
-    if (v->reused && !v->retried && http_resp_untouched(&v->resp)) {
-        v->retried = 1;
-        vu_close(v);
-        vu_send(v);
-        return;
-    }
-    if (err == 0) {
-        if (http_resp_eof(&v->resp) == HTTP_DONE) {
-            v->resp.conn_close = 1;
-            vu_complete(v);
-        } else {
-            vu_error(v, ERR_PARSE, v->resp.error);
-        }
-    } else {
-        vu_error(v, ERR_RESET, strerror(err));
-    }
-}
-
-static void vu_read(vu_t *v) {
-    worker_t *w = v->w;
-    for (;;) {
-        ssize_t n = read(v->fd, w->rbuf, sizeof w->rbuf);
-        if (n > 0) {
-            if (!vu_got_data(v, w->rbuf, (size_t)n) || (size_t)n < sizeof w->rbuf)
-                return;
-            continue;
-        }
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            return;
-        vu_got_end(v, n == 0 ? 0 : errno);
-        return;
-    }
-}
-
-/* --io uring: a send completed (res: bytes sent or -errno). */
-static void ring_send_cb(void *owner, int res) {
-    vu_t *v = owner;
-    if (v->state != VS_INFLIGHT || v->fd < 0)
-        return;
-    if (res == -EINTR || res == -EAGAIN) {
-        vu_write(v);
-        return;
-    }
-    if (res < 0) {
-        vu_send_failed(v, -res);
-        return;
-    }
-    v->wire_off += (size_t)res;
-    if (v->wire_off < v->wire_len)
-        vu_write(v);
-}
-
-/* --io uring: bytes arrived (res > 0), the peer closed (0), or an error (< 0). */
-static void ring_recv_cb(void *owner, const char *data, int res) {
-    vu_t *v = owner;
-    if (v->fd < 0)
-        return;
-    if (res == -ENOBUFS || res == -EINTR || res == -EAGAIN) {
-        if (!v->ioc.recv_armed && ioring_recv(v->w->ring, &v->ioc, v->fd) < 0)
-            vu_got_end(v, ENOBUFS);
-        return;
-    }
-    if (res <= 0) {
-        vu_got_end(v, -res);
-        return;
-    }
-    uint16_t gen = v->ioc.gen;
-    vu_got_data(v, data, (size_t)res);
-    /* a multishot receive can end early (e.g. on a full completion queue) */
-    if (v->ioc.gen == gen && v->fd >= 0 && !v->ioc.recv_armed &&
-        ioring_recv(v->w->ring, &v->ioc, v->fd) < 0)
-        vu_error(v, ERR_RESET, "cannot arm a receive");
-}
-
-/* --io uring: a connecting socket became writable. */
-static void ring_conn_cb(void *owner, int res) {
-    (void)res;
-    vu_t *v = owner;
-    if (v->fd >= 0 && v->state == VS_CONNECTING)
-        io_cb(v->w->loop, &v->io, EV_WRITE);
-}
-
-static const ioring_ops_t ring_ops = {ring_send_cb, ring_recv_cb, ring_conn_cb};
-
-static void io_cb(struct ev_loop *loop, ev_io *io, int revents) {
-    (void)loop;
-    vu_t *v = io->data;
-    if (v->state == VS_CONNECTING) {
-        int err = 0;
-        socklen_t len = sizeof err;
-        getsockopt(v->fd, SOL_SOCKET, SO_ERROR, &err, &len);
-        if (err) {
-            vu_error(v, ERR_CONNECT, strerror(err));
-            return;
-        }
-        v->state = VS_IDLE;
-        vu_watch(v, EV_READ);
-        if (v->w->ring && ioring_recv(v->w->ring, &v->ioc, v->fd) < 0) {
-            vu_error(v, ERR_CONNECT, "cannot arm a receive");
-            return;
-        }
-        vu_send(v);
-        return;
-    }
-    int fd = v->fd;
-    if ((revents & EV_WRITE) && v->state == VS_INFLIGHT && v->wire_off < v->wire_len) {
-        vu_write(v);
-        if (v->fd != fd)
-            return;
-    }
-    if (revents & EV_READ)
-        vu_read(v);
-}
-
-static void vu_start_iteration(vu_t *v, uint64_t t_sched) {
-    worker_t *w = v->w;
-    const scenario_t *s = w->s;
-    if (w->mode == MODE_ONCE) {
-        v->plan = w->once_list;
-        v->nplan = w->once_n;
-    } else if (s->weighted && s->ngroups > 1) {
-        double x = rng_unit(&w->rng) * s->total_weight;
-        size_t g = 0;
-        while (g + 1 < s->ngroups && x >= s->groups[g].weight) {
-            x -= s->groups[g].weight;
-            g++;
-        }
-        v->plan = (const request_t *const *)s->reqs + s->groups[g].requests[0].id;
-        v->nplan = s->groups[g].nrequests;
-    } else {
-        v->plan = (const request_t *const *)s->reqs;
-        v->nplan = s->nrequests;
-    }
-    if (s->nlet && v->nplan && v->plan == (const request_t *const *)s->reqs + v->plan[0]->id) {
-        /* iteration.let: per-iteration values shared by the iteration's requests */
-        render_ctx_t ctx = {v->id, v->iter, &w->rng, v->vals};
-        for (size_t i = 0; i < s->nlet; i++) {
-            v->scratch.len = 0;
-            buf_reserve(&v->scratch, 0);
-            tmpl_render(&s->let_val[i], &v->scratch, &ctx);
-            free(v->vals[s->let_var[i]]);
-            v->vals[s->let_var[i]] = xstrdup(v->scratch.p);
-        }
-    }
-    v->pos = 0;
-    v->req = v->plan[0];
-    v->first_in_iter = 1;
-    v->t_sched = t_sched;
-    v->retried = 0;
-    v->state = VS_IDLE;
-    if (v->nplan == 0) {
-        vu_iteration_end(v);
-        return;
-    }
-    vu_send(v);
-}
-
-static void backoff_cb(struct ev_loop *loop, ev_timer *t, int revents) {
+void backoff_cb(struct ev_loop *loop, ev_timer *t, int revents) {
     (void)loop;
     (void)revents;
     vu_t *v = t->data;
@@ -719,7 +156,7 @@ static void sweep_cb(struct ev_loop *loop, ev_timer *t, int revents) {
     (void)loop;
     (void)revents;
     worker_t *w = t->data;
-    uint64_t now = now_ns();
+    uint64_t now = clock_mono_ns();
     if (atomic_load(&g_interrupt)) {
         w->stopping = 1;
         for (int i = 0; i < w->nvus; i++)
@@ -762,7 +199,7 @@ static void ramp_cb(struct ev_loop *loop, ev_timer *t, int revents) {
     worker_t *w = t->data;
     if (w->stopping)
         return;
-    double now = (double)(now_ns() - w->t0_ns) / 1e9;
+    double now = (double)(clock_mono_ns() - w->t0_ns) / 1e9;
     int active = stages_vus(&w->s->stages, now);
     for (int i = 0; i < w->nvus; i++) {
         vu_t *v = &w->vus[i];
@@ -787,7 +224,7 @@ static void sched_advance(worker_t *w) {
 static void ts_count(worker_t *w, uint64_t dropped, uint64_t late) {
     if (!w->st->timeseries)
         return;
-    ts_sec_t *sec = stats_second(w->st, (now_ns() - w->t0_ns) / 1000000000ull);
+    ts_sec_t *sec = stats_second(w->st, (clock_mono_ns() - w->t0_ns) / 1000000000ull);
     sec->dropped += dropped;
     sec->late += late;
 }
@@ -804,14 +241,14 @@ static void sched_arm(worker_t *w, double at_ns) {
         return;
     }
 #endif
-    double wait = (at_ns - (double)now_ns()) / 1e9;
+    double wait = (at_ns - (double)clock_mono_ns()) / 1e9;
     ev_timer_set(&w->sched_timer, wait > 0 ? wait : 0, 0);
     ev_timer_start(w->loop, &w->sched_timer);
 }
 
 /* Open model: start every iteration whose scheduled time has come. */
 static void sched_run(worker_t *w) {
-    uint64_t now = now_ns();
+    uint64_t now = clock_mono_ns();
     while (w->bl_len && w->free_list) { /* left over after failures */
         vu_t *v = w->free_list;
         w->free_list = v->next_free;
@@ -881,7 +318,8 @@ static int worker_init(worker_t *w, const scenario_t *s, int mode, int nvus, int
     w->st = st ? st : &w->own;
     w->nvus = nvus;
     w->vus = xcalloc((size_t)nvus, sizeof *w->vus);
-    w->rng = (uint64_t)now_ns() ^ ((uint64_t)first_vu * 0x9e3779b97f4a7c15ull) ^ (uint64_t)getpid();
+    w->rng = (uint64_t)clock_mono_ns() ^ ((uint64_t)first_vu * 0x9e3779b97f4a7c15ull) ^
+             (uint64_t)getpid();
     w->vars_init = vars;
     for (int i = 0; i < nvus; i++) {
         vu_t *v = &w->vus[i];
@@ -889,7 +327,7 @@ static int worker_init(worker_t *w, const scenario_t *s, int mode, int nvus, int
         v->id = first_vu + i;
         v->fd = -1;
         http_resp_init(&v->resp);
-        ev_init(&v->io, io_cb);
+        ev_init(&v->io, vu_io_cb);
         v->io.data = v;
         v->ioc.owner = v;
         ev_init(&v->backoff, backoff_cb);
@@ -947,15 +385,27 @@ static void worker_free(worker_t *w) {
         ev_loop_destroy(w->loop);
 }
 
+/* --io uring, closed model: how often libev's timers run (ioring_run). 1 ms
+ * when VUs pause between iterations (think time) or stages ramp; else 10 ms,
+ * or the timeout sweep's period when shorter: the only timers are then the
+ * sweep, the end of the run and a failed connection's pause. Fewer wake-ups
+ * cost less CPU per request (docs/scenarios.md, "I/O"). */
+static uint64_t ring_tick_ns(const worker_t *w) {
+    if (w->s->think_time_s > 0 || w->s->stages.n)
+        return 1000000;
+    double tick = fmin(0.01, w->sweep.repeat);
+    return (uint64_t)(tick * 1e9);
+}
+
 static void worker_go(worker_t *w) {
     if (w->use_ring) { /* made here: the ring belongs to the thread that submits */
-        w->ring = ioring_new((unsigned)w->nvus, &ring_ops);
+        w->ring = ioring_new((unsigned)w->nvus, &vu_ring_ops);
         w->ring_ok = w->ring != NULL;
         if (!w->ring)
             fprintf(stderr, "benchlab-load: io_uring unavailable (%s), using epoll\n",
                     strerror(errno));
     }
-    uint64_t now = now_ns();
+    uint64_t now = clock_mono_ns();
     if (w->mode == MODE_OPEN) {
         for (int i = w->nvus - 1; i >= 0; i--) {
             w->vus[i].next_free = w->free_list;
@@ -994,7 +444,7 @@ static void worker_go(worker_t *w) {
     }
     if (w->ring) {
         int rc = ioring_run(w->ring, w->loop, &w->loop_done,
-                            w->mode == MODE_OPEN ? &w->next_sched_ns : NULL);
+                            w->mode == MODE_OPEN ? &w->next_sched_ns : NULL, ring_tick_ns(w));
         if (rc < 0) {
             fprintf(stderr, "benchlab-load: io_uring failed: %s\n", strerror(-rc));
             engine_interrupt();
@@ -1007,13 +457,13 @@ static void worker_go(worker_t *w) {
 static void *worker_main(void *arg) {
     worker_t *w = arg;
     double cpu0 = thread_cpu_s();
-    uint64_t t0 = now_ns();
+    uint64_t t0 = clock_mono_ns();
     worker_go(w);
     w->st->cpu_s = thread_cpu_s() - cpu0;
     stats_ts_flush(w->st);
-    w->finish_ns = now_ns();
+    w->finish_ns = clock_mono_ns();
     w->st->wall_s = (double)(w->finish_ns - t0) / 1e9;
-    publish(w, now_ns());
+    publish(w, clock_mono_ns());
     atomic_store(&w->finished, 1);
     return NULL;
 }
@@ -1027,7 +477,7 @@ static void show_progress(worker_t *ws, int n, uint64_t t0, double total_s) {
         if (p > p99)
             p99 = p;
     }
-    double el = (double)(now_ns() - t0) / 1e9;
+    double el = (double)(clock_mono_ns() - t0) / 1e9;
     double left = total_s - el;
     fprintf(stderr, "\r\033[K%8.1fs  %llu reqs  %.0f req/s  %llu errors  p99 %.2f ms  %.0fs left",
             el, (unsigned long long)reqs, el > 0 ? (double)reqs / el : 0.0,
@@ -1046,10 +496,8 @@ int engine_run(const scenario_t *s, const engine_opts_t *o, char *const *vars,
     g_limited = !open && s->iterations > 0;
     atomic_store(&g_tickets, g_limited ? s->iterations : 0);
     worker_t *ws = xcalloc((size_t)T, sizeof *ws);
-    struct timespec wall;
-    clock_gettime(CLOCK_REALTIME, &wall);
-    res->start_unix_ms = (int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000;
-    uint64_t t0 = now_ns();
+    res->start_unix_ms = clock_wall_ms();
+    uint64_t t0 = clock_mono_ns();
     uint64_t end = t0 + (uint64_t)(s->duration_s * 1e9);
     int first = 1, rc = 0, started = 0;
     for (int i = 0; i < T; i++) {
@@ -1103,7 +551,7 @@ int engine_run(const scenario_t *s, const engine_opts_t *o, char *const *vars,
             break;
         struct timespec ts = {0, 50000000};
         nanosleep(&ts, NULL);
-        uint64_t now = now_ns();
+        uint64_t now = clock_mono_ns();
         if (o->progress && now - last >= 1000000000ull) {
             show_progress(ws, started, t0, s->duration_s);
             last = now;
@@ -1164,7 +612,7 @@ int engine_once(const scenario_t *s, const request_t *const *list, size_t n, int
     w->once_list = list;
     w->once_n = n;
     w->verbose = verbose;
-    w->t0_ns = now_ns();
+    w->t0_ns = clock_mono_ns();
     vu_t *v = &w->vus[0];
     v->id = vu;
     vu_start_iteration(v, 0);

@@ -95,13 +95,15 @@ static int parse_status(http_resp_t *r, const char *s, size_t n) {
     return HTTP_MORE;
 }
 
-static int token_eq(const char *v, size_t n, const char *tok) {
-    size_t t = strlen(tok);
-    return n == t && strncasecmp(v, tok, t) == 0;
+/* v[0..n) equals the lower-case token tok[0..tn) without regard to case. */
+static int token_eq(const char *v, size_t n, const char *tok, size_t tn) {
+    return n == tn && strncasecmp(v, tok, tn) == 0;
 }
+#define TOKEN_EQ(v, n, lit) token_eq(v, n, lit, sizeof lit - 1)
 
-/* Does a comma-separated header value contain the token? */
-static int has_token(const char *v, size_t n, const char *tok) {
+/* The tokens of a comma-separated Connection value: *close / *keepalive set
+ * when "close" / "keep-alive" is among them (one pass). */
+static void connection_tokens(const char *v, size_t n, int *close, int *keepalive) {
     size_t i = 0;
     while (i < n) {
         while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
@@ -112,7 +114,26 @@ static int has_token(const char *v, size_t n, const char *tok) {
         size_t end = i;
         while (end > start && (v[end - 1] == ' ' || v[end - 1] == '\t'))
             end--;
-        if (end > start && token_eq(v + start, end - start, tok))
+        if (TOKEN_EQ(v + start, end - start, "close"))
+            *close = 1;
+        else if (TOKEN_EQ(v + start, end - start, "keep-alive"))
+            *keepalive = 1;
+    }
+}
+
+/* Does a comma-separated header value contain the token? */
+static int has_token(const char *v, size_t n, const char *tok, size_t tn) {
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
+            i++;
+        size_t start = i;
+        while (i < n && v[i] != ',')
+            i++;
+        size_t end = i;
+        while (end > start && (v[end - 1] == ' ' || v[end - 1] == '\t'))
+            end--;
+        if (token_eq(v + start, end - start, tok, tn))
             return 1;
     }
     return 0;
@@ -149,20 +170,26 @@ static int end_of_headers(http_resp_t *r) {
 static int parse_header(http_resp_t *r, const char *s, size_t n) {
     if (n == 0)
         return end_of_headers(r);
-    const char *colon = memchr(s, ':', n);
-    if (!colon || colon == s)
+    /* the name: up to the colon, without blanks (one pass) */
+    static const unsigned char name_stop[256] = {[':'] = 1, [' '] = 1, ['\t'] = 1};
+    size_t name_len = 0;
+    while (name_len < n && !name_stop[(unsigned char)s[name_len]])
+        name_len++;
+    if (name_len < n && s[name_len] != ':')
+        return fail(r, memchr(s + name_len, ':', n - name_len) ? "bad header name"
+                                                               : "bad header line");
+    if (name_len == n || name_len == 0)
         return fail(r, "bad header line");
-    size_t name_len = (size_t)(colon - s);
-    for (size_t i = 0; i < name_len; i++)
-        if (s[i] == ' ' || s[i] == '\t')
-            return fail(r, "bad header name");
-    const char *v = colon + 1;
+    const char *v = s + name_len + 1;
     size_t vn = n - name_len - 1;
+    /* only three headers matter; their lengths differ from most others' */
+    if (name_len != 14 && name_len != 17 && name_len != 10)
+        return HTTP_MORE;
     while (vn && (*v == ' ' || *v == '\t'))
         v++, vn--;
     while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t'))
         vn--;
-    if (token_eq(s, name_len, "content-length")) {
+    if (TOKEN_EQ(s, name_len, "content-length")) {
         if (vn == 0 || vn > 18)
             return fail(r, "bad Content-Length");
         int64_t len = 0;
@@ -174,14 +201,11 @@ static int parse_header(http_resp_t *r, const char *s, size_t n) {
         if (r->content_length >= 0 && r->content_length != len)
             return fail(r, "conflicting Content-Length");
         r->content_length = len;
-    } else if (token_eq(s, name_len, "transfer-encoding")) {
-        if (has_token(v, vn, "chunked"))
+    } else if (TOKEN_EQ(s, name_len, "transfer-encoding")) {
+        if (has_token(v, vn, "chunked", 7))
             r->chunked = 1;
-    } else if (token_eq(s, name_len, "connection")) {
-        if (has_token(v, vn, "close"))
-            r->conn_close = 1;
-        if (has_token(v, vn, "keep-alive"))
-            r->keepalive_hdr = 1;
+    } else if (TOKEN_EQ(s, name_len, "connection")) {
+        connection_tokens(v, vn, &r->conn_close, &r->keepalive_hdr);
     }
     return HTTP_MORE;
 }

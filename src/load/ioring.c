@@ -31,8 +31,9 @@ int ioring_poll_out(ioring_t *r, ioconn_t *c, int fd) {
     (void)r, (void)c, (void)fd;
     return -ENOSYS;
 }
-int ioring_run(ioring_t *r, struct ev_loop *loop, const int *done, const double *wake_ns) {
-    (void)r, (void)loop, (void)done, (void)wake_ns;
+int ioring_run(ioring_t *r, struct ev_loop *loop, const int *done, const double *wake_ns,
+               uint64_t tick_ns) {
+    (void)r, (void)loop, (void)done, (void)wake_ns, (void)tick_ns;
     return -ENOSYS;
 }
 
@@ -46,6 +47,8 @@ int ioring_run(ioring_t *r, struct ev_loop *loop, const int *done, const double 
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
+
+#include "common/clock.h"
 
 #define BGID 1
 #define BUF_SIZE 16384u
@@ -67,6 +70,7 @@ struct ioring {
     unsigned nbufs;
     int tick;     /* 1: a multishot 1 ms timeout is armed; -1: the kernel has none */
     int tick_due; /* it fired since libev last ran */
+    struct __kernel_timespec tick_ts; /* its period */
 };
 
 static uint64_t pack(const ioconn_t *c, int op) {
@@ -227,12 +231,6 @@ static void recycle(ioring_t *r, unsigned flags) {
     io_uring_buf_ring_advance(r->br, 1);
 }
 
-static uint64_t mono_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* Handles one completion (already marked seen). */
 static void dispatch(ioring_t *r, uint64_t ud, int res, unsigned flags) {
     int op = (int)(ud & 7);
@@ -272,14 +270,12 @@ static void dispatch(ioring_t *r, uint64_t ud, int res, unsigned flags) {
     recycle(r, flags);
 }
 
-static struct __kernel_timespec tick_ts = {0, 1000000}; /* libev's timers: every 1 ms */
-
 /* Arms the multishot tick: one timer for the whole run instead of one per wait. */
 static void arm_tick(ioring_t *r) {
     struct io_uring_sqe *sqe = sqe_get(r);
     if (!sqe)
         return;
-    io_uring_prep_timeout(sqe, &tick_ts, 0, IORING_TIMEOUT_MULTISHOT);
+    io_uring_prep_timeout(sqe, &r->tick_ts, 0, IORING_TIMEOUT_MULTISHOT);
     io_uring_sqe_set_data64(sqe, OP_TICK);
     r->tick = 1;
 }
@@ -295,9 +291,13 @@ static void drain(ioring_t *r, const int *done) {
     }
 }
 
-int ioring_run(ioring_t *r, struct ev_loop *loop, const int *done, const double *wake_ns) {
-    const uint64_t tick = 1000000;
-    uint64_t last_ev = mono_ns();
+int ioring_run(ioring_t *r, struct ev_loop *loop, const int *done, const double *wake_ns,
+               uint64_t tick_ns) {
+    /* libev's timers run every tick: 1 ms with an open-model schedule */
+    const uint64_t tick = wake_ns || !tick_ns ? 1000000 : tick_ns;
+    r->tick_ts.tv_sec = (long long)(tick / 1000000000ull);
+    r->tick_ts.tv_nsec = (long long)(tick % 1000000000ull);
+    uint64_t last_ev = clock_mono_ns();
     ev_run(loop, EVRUN_NOWAIT);
     while (!*done) {
         int rc;
@@ -317,7 +317,7 @@ int ioring_run(ioring_t *r, struct ev_loop *loop, const int *done, const double 
         }
         /* open model (or no multishot timeouts): wait at most until the next
          * start or libev's next millisecond */
-        uint64_t now = mono_ns();
+        uint64_t now = clock_mono_ns();
         uint64_t wait = now - last_ev >= tick ? 0 : tick - (now - last_ev);
         if (wake_ns) {
             double until = *wake_ns - (double)now;
@@ -333,7 +333,7 @@ int ioring_run(ioring_t *r, struct ev_loop *loop, const int *done, const double 
         if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EBUSY && rc != -EAGAIN)
             return rc;
         drain(r, done);
-        now = mono_ns();
+        now = clock_mono_ns();
         if (now - last_ev >= tick || (wake_ns && (double)now >= *wake_ns)) {
             ev_run(loop, EVRUN_NOWAIT);
             last_ev = now;

@@ -49,10 +49,13 @@ int ioring_poll_out(ioring_t *r, ioconn_t *c, int fd);
 /* Before close(fd): cancels what is pending on fd and forgets its completions. */
 void ioring_forget(ioring_t *r, ioconn_t *c, int fd);
 /* Runs until *done: waits on the ring, dispatches completions, and runs
- * libev's ready watchers and due timers without blocking every millisecond
- * and when the monotonic time reaches *wake_ns (when wake_ns is not NULL: the
- * open model's next start, armed on a timerfd libev watches). Returns 0 or
- * -errno when the ring fails. */
-int ioring_run(ioring_t *r, struct ev_loop *loop, const int *done, const double *wake_ns);
+ * libev's ready watchers and due timers without blocking every tick_ns (0: 1
+ * ms) and when the monotonic time reaches *wake_ns (when wake_ns is not NULL:
+ * the open model's next start, armed on a timerfd libev watches; the tick is
+ * then 1 ms). Each tick is a wake-up and an epoll_wait: a longer one costs
+ * less CPU per request, and makes libev's timers up to a tick late. Returns 0
+ * or -errno when the ring fails. */
+int ioring_run(ioring_t *r, struct ev_loop *loop, const int *done, const double *wake_ns,
+               uint64_t tick_ns);
 
 #endif

@@ -56,7 +56,7 @@ typedef struct request {
     int needs_json; /* ... as JSON */
     int id;         /* index among the iteration's requests */
     int group;
-    /* Wire bytes when nothing is templated (built by scenario_prepare). */
+    /* Wire bytes when nothing is templated (built by scenario_set_base_url, render.c). */
     char *wire;
     size_t wire_len;
 } request_t;

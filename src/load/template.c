@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "load/rng.h"
 #include "common/xalloc.h"
 
@@ -362,12 +363,9 @@ void tmpl_render(const tmpl_t *t, buf_t *out, const render_ctx_t *ctx) {
         case TS_RAND:
             buf_addi(out, rng_range(ctx->rng, s->a, s->b));
             break;
-        case TS_NOW: {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            buf_addi(out, (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+        case TS_NOW:
+            buf_addi(out, (long long)clock_wall_ms());
             break;
-        }
         case TS_UUID: {
             static const char hex[] = "0123456789abcdef";
             uint64_t r[2] = {rng_next(ctx->rng), rng_next(ctx->rng)};

@@ -179,6 +179,50 @@ static void malformed_inputs(void **state) {
     http_resp_free(&r);
 }
 
+/* Header names: matched without regard to case, by their whole name (other
+ * headers of the same length are ignored); Connection's tokens in one value. */
+static void header_names_and_connection_tokens(void **state) {
+    (void)state;
+    struct {
+        const char *text;
+        int rc, status, close, body_len;
+    } cases[] = {
+        /* "Content-Lengtx" and "Connectiox" have the lengths of the real ones */
+        {"HTTP/1.1 200 OK\r\nContent-Lengtx: 9\r\nCONTENT-length: 2\r\nConnectiox: close\r\n\r\nok",
+         HTTP_DONE, 200, 0, 2},
+        {"HTTP/1.1 200 OK\r\nconnection: Keep-Alive, CLOSE\r\nContent-Length: 1\r\n\r\nx",
+         HTTP_DONE, 200, 1, 1},
+        {"HTTP/1.0 200 OK\r\nConnection: foo,keep-alive\r\nContent-Length: 0\r\n\r\n", HTTP_DONE,
+         200, 0, 0},
+        {"HTTP/1.1 200 OK\r\nX-Long-Header-Name-That-Is-Long: 1\r\nContent-Length: 0\r\n\r\n",
+         HTTP_DONE, 200, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        http_resp_t r;
+        http_resp_init(&r);
+        http_resp_reset(&r, 0, 1);
+        assert_int_equal(feed(&r, cases[i].text, 1000, NULL), cases[i].rc);
+        assert_int_equal(r.status, cases[i].status);
+        assert_int_equal(r.conn_close, cases[i].close);
+        assert_int_equal(r.body_len, cases[i].body_len);
+        http_resp_free(&r);
+    }
+    const char *bad[][2] = {
+        {"HTTP/1.1 200 OK\r\nContent Length: 1\r\n\r\nx", "bad header name"},
+        {"HTTP/1.1 200 OK\r\nX-A\t: 1\r\n\r\n", "bad header name"},
+        {"HTTP/1.1 200 OK\r\nNo colon here\r\n\r\n", "bad header line"},
+        {"HTTP/1.1 200 OK\r\n: empty name\r\n\r\n", "bad header line"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        http_resp_t r;
+        http_resp_init(&r);
+        http_resp_reset(&r, 0, 0);
+        assert_int_equal(feed(&r, bad[i][0], 1000, NULL), HTTP_ERROR);
+        assert_string_equal(r.error, bad[i][1]);
+        http_resp_free(&r);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(content_length_any_split),
@@ -189,6 +233,7 @@ int main(void) {
         cmocka_unit_test(no_body_statuses_and_head),
         cmocka_unit_test(leftover_bytes_are_not_consumed),
         cmocka_unit_test(malformed_inputs),
+        cmocka_unit_test(header_names_and_connection_tokens),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
