@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lab/study/plan.h"
+#include "lab/impl.h"
 #include "lab/report/report.h"
 #include "lab/results/hist.h"
 
@@ -359,7 +359,7 @@ static int server_config_dat(const report_t *rep, const char *dir, char *err, si
             char label[512];
             /* A peer has no threading model (its run files say epoll only so
              * that the baselines match): its label is its name. */
-            bool peer = plan_is_peer(c->implementation);
+            bool peer = impl_is_peer(c->implementation);
             const char *who = multi || peer ? c->implementation : "";
             const char *sep = multi && !peer ? " " : "";
             const char *model = peer ? "" : c->threading;

@@ -9,7 +9,7 @@
 #include "lab/report/coverage.h"
 #include "lab/report/validity.h"
 #include "lab/report/latex.h"
-#include "lab/study/plan.h"
+#include "lab/impl.h"
 #include "lab/report/report.h"
 
 FILE *report_table_open(const char *dir, const char *name, char *err, size_t errlen) {
@@ -280,7 +280,7 @@ static int server_config_table(const report_t *rep, const char *dir, char *err, 
         fputs(" & ", f);
         latex_escape(f, c->implementation);
         fputs(" & ", f);
-        if (plan_is_peer(c->implementation))
+        if (impl_is_peer(c->implementation))
             fputs("--", f); /* a peer has no threading model of ours */
         else
             latex_escape(f, c->threading);

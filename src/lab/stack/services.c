@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "common/portable.h"
+#include "lab/impl.h"
 #include "lab/stack/spawn.h"
 #include "lab/stack/stack.h"
 #include "lab/stack/internal.h"
@@ -257,7 +258,7 @@ static char **server_argv(lab_stack_t *st, const char *port_s, void *ctx) {
     arg(&a, "--listen");
     arg(&a, listen);
     arg(&a, "--name");
-    arg(&a, o->implementation && *o->implementation ? o->implementation : "c-ulfius");
+    arg(&a, impl_or_default(o->implementation));
     if (st->pid[LAB_SVC_POSTGRES]) {
         arg(&a, "--pg");
         arg(&a, st->pg_dsn);

@@ -2,6 +2,7 @@
 #include "lab/study/plan.h"
 
 #include "common/parse.h"
+#include "lab/impl.h"
 
 #include <dirent.h>
 #include <fnmatch.h>
@@ -14,18 +15,6 @@
 double plan_parse_duration(const char *s) {
     double v;
     return parse_duration(s, &v) == 0 ? v : -1;
-}
-
-bool plan_implementation_known(const char *name) {
-    return name && (strcmp(name, "c-ulfius") == 0 || plan_is_peer(name));
-}
-
-bool plan_is_peer(const char *implementation) {
-    static const char *const peers[] = {"fastapi", "fastapi-strict", "express", "django", "rails"};
-    for (size_t i = 0; implementation && i < sizeof peers / sizeof peers[0]; i++)
-        if (strcmp(implementation, peers[i]) == 0)
-            return true;
-    return false;
 }
 
 bool plan_same_server(const plan_unit_t *a, const plan_unit_t *b) {
@@ -147,9 +136,8 @@ static const char *check_value(int k, json_t *v) {
         return "expected select, epoll, pool or thread-per-conn";
     }
     case K_IMPL:
-        return json_is_string(v) && plan_implementation_known(json_string_value(v))
-                   ? NULL
-                   : "expected " PLAN_IMPLEMENTATIONS;
+        return json_is_string(v) && impl_known(json_string_value(v)) ? NULL
+                                                                     : "expected " IMPL_NAMES;
     }
     return "unknown";
 }
@@ -221,7 +209,7 @@ static json_t *axis_at(const axes_t *ax, int k, size_t i) {
 
 static void format_config(plan_unit_t *u, const axes_t *ax) {
     /* the threading model is benchlab-server's; a peer has one of its own */
-    size_t n = plan_is_peer(u->implementation)
+    size_t n = impl_is_peer(u->implementation)
                    ? (size_t)snprintf(u->config, sizeof u->config, "%s", u->implementation)
                    : (size_t)snprintf(u->config, sizeof u->config, "%s-%s", u->implementation,
                                       u->threading);
@@ -256,7 +244,7 @@ static void fill_unit(plan_unit_t *u, const axes_t *ax, const size_t at[K_COUNT]
     u->min_requests = (x = axis_at(ax, K_MINREQ, 0)) ? (int)json_integer_value(x) : 0;
     u->capacity = (x = axis_at(ax, K_CAPACITY, 0)) ? json_number_value(x) : 0;
     /* a peer ignores the threading model; its run files say epoll (its event loop) */
-    x = plan_is_peer(u->implementation) ? NULL : axis_at(ax, K_THREADING, at[K_THREADING]);
+    x = impl_is_peer(u->implementation) ? NULL : axis_at(ax, K_THREADING, at[K_THREADING]);
     snprintf(u->threading, sizeof u->threading, "%s", x ? json_string_value(x) : "epoll");
     u->workers = (x = axis_at(ax, K_WORKERS, at[K_WORKERS])) ? (int)json_integer_value(x) : 1;
     u->server_cpus = (x = axis_at(ax, K_CPUS, at[K_CPUS])) ? json_number_value(x) : 0;
@@ -280,7 +268,7 @@ static int expand(plan_t *p, int *cap, const axes_t *ax, const idlist_t *matched
     size_t at[K_COUNT] = {0};
     for (at[K_IMPL] = 0; at[K_IMPL] < axis_len(ax, K_IMPL); at[K_IMPL]++) {
         json_t *impl = axis_at(ax, K_IMPL, at[K_IMPL]);
-        bool peer = plan_is_peer(impl ? json_string_value(impl) : default_impl);
+        bool peer = impl_is_peer(impl ? json_string_value(impl) : default_impl);
         /* a peer has one model: the threading axis does not multiply its units */
         size_t models = peer ? 1 : axis_len(ax, K_THREADING);
         for (at[K_THREADING] = 0; at[K_THREADING] < models; at[K_THREADING]++)
@@ -451,8 +439,7 @@ static int load(const char *name, const char *scenarios_dir, const char *impl,
 
 int plan_load(const char *name, const char *scenarios_dir, const char *default_impl,
               const char *only_impl, plan_t *out, char *err, size_t err_len) {
-    if (load(name, scenarios_dir, default_impl ? default_impl : "c-ulfius", only_impl, out, err,
-             err_len) == 0)
+    if (load(name, scenarios_dir, impl_or_default(default_impl), only_impl, out, err, err_len) == 0)
         return 0;
     plan_free(out);
     return -1;

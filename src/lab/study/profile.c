@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lab/impl.h"
 #include "lab/study/plan.h"
 
 const char *profile_default_name(int host_cpus) {
@@ -197,8 +198,8 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
                 return bad(err, err_len, file, "backend",
                            "expected native, cgroup-v1, cgroup-v2, docker, podman or none");
         } else if (strcmp(key, "implementation") == 0) {
-            if (!json_is_string(v) || !plan_implementation_known(json_string_value(v)))
-                return bad(err, err_len, file, "implementation", "expected " PLAN_IMPLEMENTATIONS);
+            if (!json_is_string(v) || !impl_known(json_string_value(v)))
+                return bad(err, err_len, file, "implementation", "expected " IMPL_NAMES);
             snprintf(out->implementation, sizeof out->implementation, "%s", json_string_value(v));
         } else if (strcmp(key, "driver") == 0 && json_is_object(v)) {
             driver = v;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lab/impl.h"
 #include "lab/stack/spawn.h"
 #include "lab/study/study_topology.h"
 
@@ -17,11 +18,10 @@ static box_t *make_box(study_t *s, lab_service_t svc, double cpus_override, cons
      * benchlab-express) where the profile names benchlab-server's */
     char peer_image[64];
     const char *image = *pb->image ? pb->image : NULL;
-    if (impl && strcmp(impl, "c-ulfius") != 0 &&
-        (!image || strcmp(image, "benchlab-server") == 0)) {
-        snprintf(peer_image, sizeof peer_image, "benchlab-%s", impl);
+    if (impl && strcmp(impl, IMPL_DEFAULT) != 0 &&
+        (!image || strcmp(image, "benchlab-server") == 0) &&
+        impl_peer_image(impl, peer_image, sizeof peer_image) == 0)
         image = peer_image;
-    }
     box_limits_t lim = {.cpus = cpus_override > 0 ? cpus_override : pb->cpus,
                         .cpuset = pb->cpuset,
                         .mem_bytes = pb->mem_bytes,

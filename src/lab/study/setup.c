@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/portable.h"
+#include "lab/impl.h"
 #include "lab/study/attempts.h"
 #include "lab/study/check.h"
 #include "lab/study/runfile.h"
@@ -170,7 +171,7 @@ int study_sweep_stale_stacks(void) {
  * peer, benchlab-server otherwise. 0 or -1 (message printed). */
 static int find_programs(study_t *s) {
     const study_opts_t *o = s->o;
-    const char *bin_for = o->implementation ? o->implementation : "c-ulfius";
+    const char *bin_for = o->implementation ? o->implementation : IMPL_DEFAULT;
     size_t off = 0;
     for (int i = 0; i < s->plan.nunits; i++) {
         const char *name = s->plan.units[i].implementation;
@@ -187,7 +188,7 @@ static int find_programs(study_t *s) {
             (size_t)snprintf(s->impls + off, sizeof s->impls - off, "%s%s", off ? "," : "", name);
         if (o->server_bin && strcmp(name, bin_for) == 0) {
             snprintf(p->server_bin, sizeof p->server_bin, "%s", o->server_bin);
-        } else if (strcmp(name, "c-ulfius") != 0) {
+        } else if (strcmp(name, IMPL_DEFAULT) != 0) {
             if (snprintf(p->peer_start, sizeof p->peer_start, "%s/../peers/%s/start", s->scenarios,
                          name) >= (int)sizeof p->peer_start ||
                 access(p->peer_start, X_OK) != 0) {
@@ -226,7 +227,7 @@ int study_prepare(study_t *s) {
      * others; the profile's implementation only fills the open ones */
     const char *default_impl = o->implementation            ? o->implementation
                                : *s->profile.implementation ? s->profile.implementation
-                                                            : "c-ulfius";
+                                                            : IMPL_DEFAULT;
     if (plan_load(o->plan, s->scenarios, default_impl, o->implementation, &s->plan, err,
                   sizeof err) != 0) {
         fprintf(stderr, "benchlab run: %s\n", err);

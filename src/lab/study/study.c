@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lab/impl.h"
 #include "lab/study/attempts.h"
 #include "lab/study/manifest.h"
 #include "lab/study/runfile.h"
@@ -222,7 +223,6 @@ static int count_runs(study_t *s, int *invalid) {
     return on_disk;
 }
 
-
 int study_run(const study_opts_t *o) {
     run_slot_t *runs_order = NULL;
     size_t norder = 0;
@@ -230,7 +230,7 @@ int study_run(const study_opts_t *o) {
     if (!s)
         return 1;
     s->o = o;
-    s->impl = o->implementation ? o->implementation : "c-ulfius"; /* until the plan says */
+    s->impl = o->implementation ? o->implementation : IMPL_DEFAULT; /* until the plan says */
     progress_init(&s->progress);
     int rc = study_prepare(s);
     if (rc == 0 && o->dry_run) {

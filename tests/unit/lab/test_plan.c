@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lab/impl.h"
 #include "lab/study/plan.h"
 #include "lab/study/profile.h"
 
@@ -258,15 +259,6 @@ static void test_implementation_key(void **state) {
     assert_int_equal(plan_load(tmp_plan, scen, "c-ulfius", NULL, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, "basic/02-json with fastapi appears twice"));
     unlink(tmp_plan);
-
-    assert_true(plan_implementation_known("c-ulfius"));
-    assert_true(plan_is_peer("express"));
-    assert_false(plan_is_peer("c-ulfius"));
-    for (const char *const *n = (const char *const[]){"fastapi-strict", "django", "rails", NULL};
-         *n; n++)
-        assert_true(plan_is_peer(*n) && plan_implementation_known(*n));
-    assert_false(plan_implementation_known("spring"));
-    assert_false(plan_is_peer("rails2"));
 }
 
 /* The stress plan: the spike's units carry the plan's capacity (--capacity). */
@@ -298,7 +290,7 @@ static void test_peer_plans(void **state) {
     /* every scenario x 2 peers, then 3 workloads x 3 worker counts x 2 peers */
     assert_int_equal(p.nunits, 2 * files + 18);
     for (int i = 0; i < p.nunits; i++) {
-        assert_true(plan_is_peer(p.units[i].implementation));
+        assert_true(impl_is_peer(p.units[i].implementation));
         assert_int_equal(p.units[i].runs, 3);
     }
     int i = unit_index(&p, "basic/01-lightweight", "fastapi");
