@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/fs.h"
 #include "lab/impl.h"
 #include "lab/report/report.h"
 #include "lab/results/hist.h"
@@ -484,7 +485,7 @@ static int timeseries_dat(const report_t *rep, const char *dir, char *err, size_
 }
 
 int report_write_data(const report_t *rep, const char *dir, char *err, size_t errlen) {
-    if (report_mkdirs(dir) != 0) {
+    if (fs_mkdirs(dir, 0755) != 0) {
         snprintf(err, errlen, "%s: cannot create", dir);
         return -1;
     }

@@ -53,20 +53,6 @@ void report_config_free(report_config_t *cfg) {
     memset(cfg, 0, sizeof *cfg);
 }
 
-int report_mkdirs(const char *path) {
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    }
-    return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 void report_slug(const char *in, char *out, size_t len) {
     size_t k = 0;
     for (; *in && k + 1 < len; in++) {

@@ -9,6 +9,7 @@
 #include "lab/report/coverage.h"
 #include "lab/report/validity.h"
 #include "lab/report/latex.h"
+#include "common/fs.h"
 #include "lab/impl.h"
 #include "lab/report/report.h"
 
@@ -391,7 +392,7 @@ static int artifact_table(const claims_t *claims, const char *dir, char *err, si
 
 int report_write_tables(const report_t *rep, const claims_t *claims, const char *dir, char *err,
                         size_t errlen) {
-    if (report_mkdirs(dir) != 0) {
+    if (fs_mkdirs(dir, 0755) != 0) {
         snprintf(err, errlen, "%s: cannot create", dir);
         return -1;
     }

@@ -64,7 +64,4 @@ int stack_sql_dir(char *buf, size_t len);
 /* Reads a whole file into a malloc'ed NUL-terminated string; NULL on error. */
 char *stack_read_file(const char *path);
 
-/* rm -rf path (no symlink following). 0 on success or when absent. */
-int stack_remove_tree(const char *path);
-
 #endif

@@ -11,6 +11,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "common/fs.h"
 #include "common/portable.h"
 #include "lab/stack/spawn.h"
 #include "lab/stack/stack.h"
@@ -99,7 +100,7 @@ static int choose_data_dir(lab_stack_t *st, const char *user, char *cwd, size_t 
             return stack_fail(st, "postgres: mkdtemp: %s", strerror(errno));
         /* Until DIR/pg.path names it, nothing else would remove it. */
         if (spawn_chown_tree(tmpl, user) != 0) {
-            stack_remove_tree(tmpl);
+            fs_remove_tree(tmpl);
             return stack_fail(st, "postgres: cannot give %s to user %s", tmpl, user);
         }
         FILE *f = fopen(marker, "w");
@@ -107,7 +108,7 @@ static int choose_data_dir(lab_stack_t *st, const char *user, char *cwd, size_t 
         if ((f && fclose(f) != 0) || werr) {
             int e = errno;
             unlink(marker);
-            stack_remove_tree(tmpl);
+            fs_remove_tree(tmpl);
             return stack_fail(st, "postgres: cannot write %s: %s", marker, strerror(e));
         }
         snprintf(cwd, cwd_len, "%s", tmpl);
@@ -127,7 +128,7 @@ static void forget_outside_dir(lab_stack_t *st) {
         return;
     outside[strcspn(outside, "\n")] = '\0';
     if (strncmp(outside, "/tmp/benchlab-pg.", 17) == 0 && !strstr(outside, ".."))
-        stack_remove_tree(outside);
+        fs_remove_tree(outside);
     free(outside);
     unlink(marker);
     st->pg_data[0] = '\0';

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 #include <sys/socket.h>
 
 #include "common/clock.h"
+#include "common/fs.h"
 #include "common/portable.h"
 #include "lab/stack/spawn.h"
 #include "lab/stack/internal.h"
@@ -103,21 +103,6 @@ char *stack_read_file(const char *path) {
     if (buf)
         buf[n] = '\0';
     return buf;
-}
-
-static int remove_one(const char *path, const struct stat *sb, int type, struct FTW *ftw) {
-    (void)sb;
-    (void)ftw;
-    return (type == FTW_DP ? rmdir(path) : unlink(path)) == 0 || errno == ENOENT ? 0 : -1;
-}
-
-int stack_remove_tree(const char *path) {
-    struct stat sb;
-    if (lstat(path, &sb) != 0)
-        return errno == ENOENT ? 0 : -1;
-    if (!S_ISDIR(sb.st_mode))
-        return unlink(path);
-    return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 const char *stack_addr(const lab_stack_t *st, lab_service_t svc) {
@@ -209,28 +194,13 @@ char *const *stack_prepare_spawn(lab_stack_t *st, lab_service_t svc, char *const
     return *owned;
 }
 
-/* mkdir -p */
-static int make_dirs(const char *path) {
-    char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof tmp, "%s", path) >= (int)sizeof tmp)
-        return -1;
-    for (char *p = tmp + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    return mkdir(tmp, 0755) == 0 || errno == EEXIST ? 0 : -1;
-}
-
 int lab_stack_init(lab_stack_t *st, const char *dir) {
     memset(st, 0, sizeof *st);
     st->upstream_delay_ms = 100;
     st->ready_timeout_ms = 60000;
     if (!dir || !*dir)
         return stack_fail(st, "stack: no directory given");
-    if (make_dirs(dir) != 0)
+    if (fs_mkdirs(dir, 0755) != 0)
         return stack_fail(st, "stack: cannot create %s: %s", dir, strerror(errno));
     struct stat sb;
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
@@ -242,21 +212,17 @@ int lab_stack_init(lab_stack_t *st, const char *dir) {
 }
 
 int stack_write_env(const lab_stack_t *st) {
-    char path[PATH_MAX + 16], tmp[PATH_MAX + 32];
+    char path[PATH_MAX + 16];
     snprintf(path, sizeof path, "%s/stack.env", st->dir);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
+    fs_atomic_t a;
+    FILE *f = fs_atomic_open(&a, path);
     if (!f)
         return -1;
     lab_stack_print_env(st, f);
     fprintf(f, "BENCHLAB_PG_DATA=%s\n", st->pg_data);
     for (int s = 0; s < LAB_SVC_COUNT; s++)
         fprintf(f, "port_%s=%d\n", lab_service_name(s), st->port[s]);
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
+    return fs_atomic_commit(&a, 1);
 }
 
 void lab_stack_print_env(const lab_stack_t *st, FILE *out) {
@@ -509,7 +475,7 @@ int lab_stack_remove_data(lab_stack_t *st, bool keep_logs) {
     if (outside) {
         outside[strcspn(outside, "\n")] = '\0';
         if (strncmp(outside, outside_prefix, sizeof outside_prefix - 1) == 0 &&
-            !strstr(outside, "..") && stack_remove_tree(outside) != 0)
+            !strstr(outside, "..") && fs_remove_tree(outside) != 0)
             rc = stack_fail(st, "stack: cannot remove %s: %s", outside, strerror(errno));
         free(outside);
         unlink(path);
@@ -519,7 +485,7 @@ int lab_stack_remove_data(lab_stack_t *st, bool keep_logs) {
     size_t n = sizeof entries / sizeof entries[0] - (keep_logs ? 1 : 0);
     for (size_t i = 0; i < n; i++) {
         snprintf(path, sizeof path, "%s/%s", st->dir, entries[i]);
-        if (stack_remove_tree(path) != 0)
+        if (fs_remove_tree(path) != 0)
             rc = stack_fail(st, "stack: cannot remove %s: %s", path, strerror(errno));
     }
     for (int s = 0; s < LAB_SVC_COUNT; s++) {

@@ -13,22 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/fs.h"
 #include "common/portable.h"
 #include "lab/impl.h"
 #include "lab/study/attempts.h"
 #include "lab/study/check.h"
 #include "lab/study/runfile.h"
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void rm_tree(const char *dir) {
-    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 int study_find_scenarios(char *buf, size_t len) {
     const char *root = getenv("BENCHLAB_ROOT");
@@ -95,32 +85,17 @@ int study_write_peer_wrapper(const study_t *s, impl_program_t *prog) {
     return rc == 0 ? chmod(prog->server_bin, 0755) : -1;
 }
 
-static void copy_file(const char *from, const char *to) {
-    FILE *in = fopen(from, "r");
-    if (!in)
-        return;
-    FILE *out = fopen(to, "w");
-    if (out) {
-        char buf[8192];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-            fwrite(buf, 1, n, out);
-        fclose(out);
-    }
-    fclose(in);
-}
-
 void study_teardown(study_t *s) {
     if (s->stack_inited) {
         char logs[PATH_MAX + 16];
         snprintf(logs, sizeof logs, "%s/logs", s->results);
         /* (not onto a full disk: the manifest still has to fit) */
-        if (study_free_bytes(s->results) > (4 << 20) && study_mkdirs(logs, 0755) == 0)
+        if (study_free_bytes(s->results) > (4 << 20) && fs_mkdirs(logs, 0755) == 0)
             for (int i = 0; i < LAB_SVC_COUNT; i++) {
                 char from[PATH_MAX], to[PATH_MAX + 64];
                 lab_stack_log_path(&s->st, (lab_service_t)i, from, sizeof from);
                 snprintf(to, sizeof to, "%s/%s.log", logs, lab_service_name((lab_service_t)i));
-                copy_file(from, to);
+                fs_copy_file(from, to); /* a log that is not there: none to keep */
             }
         lab_stack_down(&s->st);
         s->stack_inited = false;
@@ -131,7 +106,7 @@ void study_teardown(study_t *s) {
     }
     box_destroy_all();
     if (*s->stack_dir) {
-        rm_tree(s->stack_dir);
+        fs_remove_tree(s->stack_dir);
         *s->stack_dir = '\0';
     }
 }
@@ -159,7 +134,7 @@ int study_sweep_stale_stacks(void) {
         if (st && lab_stack_open(st, dir) == 0)
             lab_stack_down(st);
         free(st);
-        rm_tree(dir);
+        fs_remove_tree(dir);
         n++;
     }
     closedir(d);

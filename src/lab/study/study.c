@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/fs.h"
 #include "lab/impl.h"
 #include "lab/study/attempts.h"
 #include "lab/study/manifest.h"
@@ -76,7 +77,7 @@ static int one_unit(study_t *s, int ui) {
     study_unit_dir(s, u, "logs", dir, sizeof dir);
     char raw[PATH_MAX];
     study_unit_dir(s, u, "raw", raw, sizeof raw);
-    if (study_mkdirs(dir, 0755) != 0 || study_mkdirs(raw, 0755) != 0) {
+    if (fs_mkdirs(dir, 0755) != 0 || fs_mkdirs(raw, 0755) != 0) {
         progress_line(&s->progress, "benchlab run: cannot create %s: %s", raw, strerror(errno));
         return -1;
     }
@@ -149,7 +150,7 @@ static int interleaved_runs(study_t *s, const run_slot_t *slots, size_t n, int *
         }
         study_unit_dir(s, u, "logs", dir, sizeof dir);
         study_unit_dir(s, u, "raw", raw, sizeof raw);
-        if (study_mkdirs(dir, 0755) != 0 || study_mkdirs(raw, 0755) != 0) {
+        if (fs_mkdirs(dir, 0755) != 0 || fs_mkdirs(raw, 0755) != 0) {
             progress_line(&s->progress, "benchlab run: cannot create %s: %s", raw, strerror(errno));
             rc = -1;
             break;
@@ -275,7 +276,7 @@ int study_run(const study_opts_t *o) {
         rc = 1;
         goto restore;
     }
-    if (study_mkdirs(s->results, 0755) != 0) {
+    if (fs_mkdirs(s->results, 0755) != 0) {
         fprintf(stderr, "benchlab run: cannot create %s: %s\n", s->results, strerror(errno));
         rc = 1;
         goto restore;

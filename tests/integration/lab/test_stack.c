@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/fs.h"
 #include "lab/stack/spawn.h"
 #include "lab/stack/stack.h"
 #include "lab/stack/internal.h"
@@ -64,7 +65,7 @@ static int teardown(void **state) {
         if (lab_stack_open(&st, dir) == 0 || st.dir[0])
             lab_stack_down(&st);
     }
-    return stack_remove_tree(tmpdir);
+    return fs_remove_tree(tmpdir);
 }
 
 /* Runs `benchlab ARGS` through sh with env prefix; stdout/stderr into files

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "common/fs.h"
 #include "lab/report/claims.h"
 #include "lab/report/latex.h"
 #include "lab/report/report.h"
@@ -176,7 +177,7 @@ static void write_one_run(char *dir, const char *text) {
     assert_non_null(mkdtemp(dir));
     char path[4200];
     snprintf(path, sizeof path, "%s/raw/x/y/c", dir);
-    assert_int_equal(report_mkdirs(path), 0);
+    assert_int_equal(fs_mkdirs(path, 0755), 0);
     snprintf(path, sizeof path, "%s/raw/x/y/c/run-01.json", dir);
     FILE *f = fopen(path, "w");
     assert_non_null(f);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/fs.h"
 #include "lab/stack/stack.h"
 #include "lab/stack/cli.h"
 #include "lab/stack/internal.h"
@@ -31,7 +32,7 @@ static int make_tmp(void **state) {
 
 static int remove_tmp(void **state) {
     (void)state;
-    return stack_remove_tree(tmpdir);
+    return fs_remove_tree(tmpdir);
 }
 
 static void cli_int_accepts_only_whole_numbers_in_range(void **state) {
