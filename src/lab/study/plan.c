@@ -1,6 +1,7 @@
 /* Loading and expanding plans (see plan.h). */
 #include "lab/study/plan.h"
 
+#include "common/jsonconf.h"
 #include "common/parse.h"
 #include "lab/impl.h"
 
@@ -144,6 +145,14 @@ static const char *check_value(int k, json_t *v) {
 
 static int read_axes(const char *file, const char *where, json_t *obj, axes_t *ax, bool entry,
                      json_t **scenarios, char *err, size_t len) {
+    jsonconf_t c = {.file = file, .err = err, .errlen = len};
+    const char *allowed[K_COUNT + 2];
+    for (int k = 0; k < K_COUNT; k++)
+        allowed[k] = keys[k];
+    allowed[K_COUNT] = entry ? "scenarios" : NULL;
+    allowed[K_COUNT + 1] = NULL;
+    if (jsonconf_object(&c, obj, where) != 0 || jsonconf_only_keys(&c, obj, where, allowed) != 0)
+        return -1;
     const char *key;
     json_t *v;
     json_object_foreach(obj, key, v) {
@@ -151,17 +160,9 @@ static int read_axes(const char *file, const char *where, json_t *obj, axes_t *a
             *scenarios = v;
             continue;
         }
-        if (strcmp(key, "description") == 0)
-            continue;
         int k = key_index(key);
-        if (k < 0) {
-            snprintf(err, len,
-                     "%s: %s.%s: unknown key (implementation, runs, vus, duration, warmup, "
-                     "rate, max_vus, threading, workers, server_cpus, db_pool, min_requests, "
-                     "capacity%s)",
-                     file, where, key, entry ? ", scenarios" : "");
-            return -1;
-        }
+        if (k < 0) /* description */
+            continue;
         json_t *list = json_is_array(v) ? json_incref(v) : json_pack("[O]", v);
         if (json_array_size(list) == 0) {
             snprintf(err, len, "%s: %s.%s: empty list", file, where, key);
@@ -328,41 +329,24 @@ static int load(const char *name, const char *scenarios_dir, const char *impl,
         snprintf(out->path, sizeof out->path, "%s/plans/%s.json", scenarios_dir, name);
     const char *base = strrchr(out->path, '/') ? strrchr(out->path, '/') + 1 : out->path;
     snprintf(out->name, sizeof out->name, "%.*s", (int)strcspn(base, "."), base);
-    json_error_t je;
-    json_t *root = json_load_file(out->path, 0, &je);
-    if (!root && je.line < 0) {
+    jsonconf_t c = {.file = out->path, .err = err, .errlen = len};
+    bool unreadable;
+    json_t *root = jsonconf_load(&c, &unreadable);
+    if (!root && unreadable)
         snprintf(err, len, "no plan '%s' (%s: cannot read it)", name, out->path);
+    if (!root)
         return -1;
-    }
-    if (!root) {
-        snprintf(err, len, "%s: line %d: %s", out->path, je.line, je.text);
-        return -1;
-    }
     out->json = root;
-    const char *file = out->path, *key;
-    json_t *v, *defaults = NULL, *entries = NULL;
-    if (!json_is_object(root)) {
-        snprintf(err, len, "%s: expected an object", file);
+    const char *file = out->path;
+    static const char *const top[] = {"defaults", "entries", NULL};
+    if (jsonconf_object(&c, root, "") != 0 || jsonconf_only_keys(&c, root, "", top) != 0)
         return -1;
-    }
-    json_object_foreach(root, key, v) {
-        if (strcmp(key, "description") == 0 && json_is_string(v))
-            continue;
-        if (strcmp(key, "defaults") == 0 && json_is_object(v))
-            defaults = v;
-        else if (strcmp(key, "entries") == 0 && json_is_array(v))
-            entries = v;
-        else {
-            snprintf(err, len, "%s: %s: unknown key or wrong type (description, defaults, entries)",
-                     file, key);
-            return -1;
-        }
-    }
-    if (!entries || json_array_size(entries) == 0) {
-        snprintf(err, len, "%s: entries: missing or empty (a list of {\"scenarios\": [...]})",
-                 file);
+    json_t *defaults = json_object_get(root, "defaults"),
+           *entries = json_object_get(root, "entries");
+    if (defaults && jsonconf_object(&c, defaults, "defaults") != 0)
         return -1;
-    }
+    if (jsonconf_array(&c, entries, "entries", 1, "{\"scenarios\": [...]}") != 0)
+        return -1;
     idlist_t all = {0};
     find_scenarios(scenarios_dir, &all);
     int rc = 0, cap = 0;
@@ -374,26 +358,25 @@ static int load(const char *name, const char *scenarios_dir, const char *impl,
         axes_t ax;
         memset(&ax, 0, sizeof ax);
         json_t *scen = NULL;
-        if (!json_is_object(entry)) {
-            snprintf(err, len, "%s: %s: expected an object", file, where);
+        if (jsonconf_object(&c, entry, where) != 0)
             rc = -1;
-        }
         if (!rc && defaults)
             rc = read_axes(file, "defaults", defaults, &ax, false, NULL, err, len);
         if (!rc)
             rc = read_axes(file, where, entry, &ax, true, &scen, err, len);
-        if (!rc && (!json_is_array(scen) || json_array_size(scen) == 0)) {
-            snprintf(err, len, "%s: %s.scenarios: missing (a list of scenario ids or globs)", file,
-                     where);
+        char p[64];
+        jsonconf_key(p, sizeof p, where, "scenarios");
+        if (!rc && jsonconf_array(&c, scen, p, 1, "scenario ids or globs") != 0)
             rc = -1;
-        }
         idlist_t matched = {0};
         size_t si;
         json_t *pat;
         if (!rc)
             json_array_foreach(scen, si, pat) {
-                if (!json_is_string(pat)) {
-                    snprintf(err, len, "%s: %s.scenarios[%zu]: expected a string", file, where, si);
+                char q[80];
+                jsonconf_index(q, sizeof q, p, si);
+                const char *glob;
+                if (jsonconf_string(&c, pat, q, &glob) != 0) {
                     rc = -1;
                     break;
                 }

@@ -351,6 +351,16 @@ static void test_bad_plans_are_named(void **state) {
     write_tmp(path, "{\"entries\": [");
     assert_int_equal(plan_load(path, scen, "c", NULL, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, "line 1"));
+    write_tmp(path, "{\"entries\": {}}");
+    assert_int_equal(plan_load(path, scen, "c", NULL, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "entries: expected a non-empty array of"));
+    write_tmp(path, "{\"entry\": []}");
+    assert_int_equal(plan_load(path, scen, "c", NULL, &p, err, sizeof err), -1);
+    assert_non_null(
+        strstr(err, "entry: unknown key (allowed here: defaults, entries, description)"));
+    write_tmp(path, "{\"entries\": [{\"scenarios\": [\"basic/*\", 3]}]}");
+    assert_int_equal(plan_load(path, scen, "c", NULL, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "entries[0].scenarios[1]: expected a string, found a number"));
     unlink(path);
 }
 
@@ -401,6 +411,19 @@ static void test_profiles(void **state) {
     write_tmp(path, "{\"boxes\": {\"nginx\": {}}}");
     assert_int_equal(profile_load(path, scen, 2, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, "boxes.nginx: unknown service"));
+    /* unknown keys and wrong types name the field and what it takes */
+    write_tmp(path, "{\"boxes\": {\"server\": {\"cpu\": 1}}}");
+    assert_int_equal(profile_load(path, scen, 2, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "boxes.server.cpu: unknown key (allowed here: cpus, cpuset"));
+    write_tmp(path, "{\"driver\": {\"threads\": \"2\"}}");
+    assert_int_equal(profile_load(path, scen, 2, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "driver.threads: expected an integer >= 1"));
+    write_tmp(path, "{\"min_cpus\": 0}");
+    assert_int_equal(profile_load(path, scen, 2, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "min_cpus: expected an integer 1..4096, found a smaller one"));
+    write_tmp(path, "{\"boxes\": []}");
+    assert_int_equal(profile_load(path, scen, 2, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "boxes: expected an object, found an array"));
     write_tmp(path, "{\"driver\": {\"cpuset\": \"rest\"}, \"boxes\": {\"server\": {\"cpuset\": "
                     "\"0-1\"}}}");
     assert_int_equal(profile_load(path, scen, 2, &p, err, sizeof err), -1);
