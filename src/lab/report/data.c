@@ -203,18 +203,18 @@ static int percentile_dat(const report_t *rep, const json_t *fig, const char *di
             rep, json_string_value(sc), json_is_string(cf) ? json_string_value(cf) : NULL);
         if (!cell || cell->cell->nvalid == 0)
             continue;
-        hist_t merged;
-        hist_init(&merged);
+        results_hist_t merged;
+        results_hist_init(&merged);
         for (size_t r = 0; r < cell->cell->nvalid; r++) {
             json_t *hs = json_object_get(cell->cell->valid[r]->summary, "histograms");
             json_t *hj = json_is_string(gr)
                              ? json_object_get(json_object_get(hs, "groups"), json_string_value(gr))
                              : json_object_get(hs, "http_req_duration");
-            hist_t h;
+            results_hist_t h;
             char e[256];
-            if (hj && hist_from_json(&h, hj, e, sizeof e) == 0) {
-                hist_merge(&merged, &h, e, sizeof e);
-                hist_free(&h);
+            if (hj && results_hist_from_json(&h, hj, e, sizeof e) == 0) {
+                results_hist_merge(&merged, &h, e, sizeof e);
+                results_hist_free(&h);
             }
         }
         if (merged.count > 0) {
@@ -226,12 +226,12 @@ static int percentile_dat(const report_t *rep, const json_t *fig, const char *di
                 if ((double)merged.count * (1 - curve_p[k] / 100) < 1)
                     break;
                 fprintf(f, "%.6g", 1 / (1 - curve_p[k] / 100));
-                num(f, hist_percentile_us(&merged, curve_p[k]) / 1000);
+                num(f, results_hist_percentile_us(&merged, curve_p[k]) / 1000);
                 fputs("\n", f);
             }
             any = true;
         }
-        hist_free(&merged);
+        results_hist_free(&merged);
     }
     return finish_dat(f, dir, json_string_value(name), any, err, errlen);
 }

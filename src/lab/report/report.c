@@ -65,32 +65,33 @@ void report_slug(const char *in, char *out, size_t len) {
 }
 
 /* Merges one histogram of every valid run of a cell (group NULL = whole run). */
-static int merged_hist(const char *dir, const results_cell_t *cell, const char *group, hist_t *out,
-                       char *err, size_t errlen) {
-    hist_init(out);
+static int merged_hist(const char *dir, const results_cell_t *cell, const char *group,
+                       results_hist_t *out, char *err, size_t errlen) {
+    results_hist_init(out);
     for (size_t i = 0; i < cell->nvalid; i++) {
         json_t *hs = json_object_get(cell->valid[i]->summary, "histograms");
         json_t *hj = group ? json_object_get(json_object_get(hs, "groups"), group)
                            : json_object_get(hs, "http_req_duration");
         if (!hj)
             continue;
-        hist_t h;
+        results_hist_t h;
         char e[256];
-        if (hist_from_json(&h, hj, e, sizeof e) != 0 || hist_merge(out, &h, e, sizeof e) != 0) {
+        if (results_hist_from_json(&h, hj, e, sizeof e) != 0 ||
+            results_hist_merge(out, &h, e, sizeof e) != 0) {
             snprintf(err, errlen, "%s/raw/%s: %s", dir, cell->valid[i]->path, e);
-            hist_free(&h);
-            hist_free(out);
+            results_hist_free(&h);
+            results_hist_free(out);
             return -1;
         }
-        hist_free(&h);
+        results_hist_free(&h);
     }
     return 0;
 }
 
-static void hist_stats(const hist_t *h, double *pct, double *mean, uint64_t *count) {
+static void hist_stats(const results_hist_t *h, double *pct, double *mean, uint64_t *count) {
     for (int k = 0; k < REPORT_NPCT; k++)
-        pct[k] = hist_percentile_us(h, report_percentiles[k]) / 1000.0;
-    *mean = hist_mean_us(h) / 1000.0;
+        pct[k] = results_hist_percentile_us(h, report_percentiles[k]) / 1000.0;
+    *mean = results_hist_mean_us(h) / 1000.0;
     *count = h->count;
 }
 
@@ -135,11 +136,11 @@ static int compute_cell(report_cell_t *rc, const char *dir, const results_cell_t
     }
     rc->throughput = secs > 0 ? reqs / secs : NAN;
     rc->checks_rate = all > 0 ? passes / all : NAN;
-    hist_t h;
+    results_hist_t h;
     if (merged_hist(dir, cell, NULL, &h, err, errlen) != 0)
         return -1;
     hist_stats(&h, rc->pct_ms, &rc->mean_ms, &rc->count);
-    hist_free(&h);
+    results_hist_free(&h);
 
     const results_run_t *first = cell->nvalid ? cell->valid[0] : cell->invalid[0];
     json_t *params = json_object_get(first->root, "params");
@@ -169,7 +170,7 @@ static int compute_cell(report_cell_t *rc, const char *dir, const results_cell_t
             return -1;
         }
         hist_stats(&h, rg->pct_ms, &rg->mean_ms, &rg->count);
-        hist_free(&h);
+        results_hist_free(&h);
         rc->ngroups++;
     }
     free(names);

@@ -197,12 +197,12 @@ double metric_of_run(const metric_spec_t *m, const results_run_t *run) {
     case METRIC_MEAN: {
         json_t *hj = hist_json(m, run);
         if (hj) {
-            hist_t h;
+            results_hist_t h;
             char err[256];
-            if (hist_from_json(&h, hj, err, sizeof err) == 0) {
-                double us = m->kind == METRIC_MEAN ? hist_mean_us(&h)
-                                                   : hist_percentile_us(&h, m->percentile);
-                hist_free(&h);
+            if (results_hist_from_json(&h, hj, err, sizeof err) == 0) {
+                double us = m->kind == METRIC_MEAN ? results_hist_mean_us(&h)
+                                                   : results_hist_percentile_us(&h, m->percentile);
+                results_hist_free(&h);
                 return us / 1000.0;
             }
         }
