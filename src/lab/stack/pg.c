@@ -162,7 +162,7 @@ static int run_initdb(lab_stack_t *st, const char *bindir, const char *user, con
         return stack_fail(st, "postgres: cannot give %s to user %s", st->pg_data, user);
     char initdb[PATH_MAX + 16], log[PATH_MAX + 32];
     snprintf(initdb, sizeof initdb, "%s%sinitdb", bindir, *bindir ? "/" : "");
-    lab_stack_log_path(st, LAB_SVC_POSTGRES, log, sizeof log);
+    stack_log_path(st, LAB_SVC_POSTGRES, log, sizeof log);
     unlink(log);
     /* --no-sync only skips fsync of the fresh files at the end of initdb; the
      * server itself runs with default durability settings. */
@@ -253,7 +253,7 @@ static int create_pgss(lab_stack_t *st) {
     return 0;
 }
 
-int lab_stack_start_postgres(lab_stack_t *st) {
+int stack_start_postgres(lab_stack_t *st) {
     if (st->pid[LAB_SVC_POSTGRES])
         return 0;
     char bindir[PATH_MAX] = "", cwd[PATH_MAX];
@@ -312,7 +312,7 @@ int lab_stack_start_postgres(lab_stack_t *st) {
                 (pgss && create_pgss(st) != 0)) {
                 char keep[sizeof st->err];
                 memcpy(keep, st->err, sizeof keep);
-                lab_stack_stop(st, LAB_SVC_POSTGRES);
+                stack_stop(st, LAB_SVC_POSTGRES);
                 memcpy(st->err, keep, sizeof keep);
                 return -1;
             }
@@ -371,7 +371,7 @@ static int run_sql_file(lab_stack_t *st, PGconn *c, const char *dir, const char 
     return rc;
 }
 
-int lab_stack_seed(lab_stack_t *st) {
+int stack_seed(lab_stack_t *st) {
     char dir[PATH_MAX];
     if (stack_sql_dir(dir, sizeof dir) != 0)
         return stack_fail(st, "seed: SQL files not found (set BENCHLAB_SQL_DIR to the "
@@ -421,7 +421,7 @@ static bool reset_file(const char *name, char *file, size_t len) {
     return true;
 }
 
-int lab_stack_reset(lab_stack_t *st, const char *const *names, int n) {
+int stack_reset(lab_stack_t *st, const char *const *names, int n) {
     char dir[PATH_MAX], file[128], path[PATH_MAX + 160];
     bool need_sql = false;
     /* Check every name first: a typo must not leave half the state reset. */

@@ -199,7 +199,7 @@ static char **redis_argv(lab_stack_t *st, const char *port_s, void *ctx) {
     return done(st, &a);
 }
 
-int lab_stack_start_redis(lab_stack_t *st) {
+int stack_start_redis(lab_stack_t *st) {
     int rc = start_on_free_port(st, LAB_SVC_REDIS, 0, redis_argv, NULL, stack_probe_redis);
     if (rc == 0) {
         snprintf(st->redis_url, sizeof st->redis_url, "redis://%s:%d",
@@ -226,7 +226,7 @@ static char **upstream_argv(lab_stack_t *st, const char *port_s, void *ctx) {
     return done(st, &a);
 }
 
-int lab_stack_start_upstream(lab_stack_t *st) {
+int stack_start_upstream(lab_stack_t *st) {
     int rc = start_on_free_port(st, LAB_SVC_UPSTREAM, 0, upstream_argv, NULL, probe_upstream);
     if (rc == 0) {
         snprintf(st->upstream_url, sizeof st->upstream_url, "http://%s:%d",
@@ -276,7 +276,7 @@ static char **server_argv(lab_stack_t *st, const char *port_s, void *ctx) {
     return done(st, &a);
 }
 
-int lab_stack_start_server(lab_stack_t *st, const lab_server_opts_t *opts) {
+int stack_start_server(lab_stack_t *st, const lab_server_opts_t *opts) {
     lab_server_opts_t none = {0};
     const lab_server_opts_t *o = opts ? opts : &none;
     if (o->port < 0 || o->port > 65535)

@@ -93,11 +93,11 @@ void study_teardown(study_t *s) {
         if (study_free_bytes(s->results) > (4 << 20) && fs_mkdirs(logs, 0755) == 0)
             for (int i = 0; i < LAB_SVC_COUNT; i++) {
                 char from[PATH_MAX], to[PATH_MAX + 64];
-                lab_stack_log_path(&s->st, (lab_service_t)i, from, sizeof from);
+                stack_log_path(&s->st, (lab_service_t)i, from, sizeof from);
                 snprintf(to, sizeof to, "%s/%s.log", logs, lab_service_name((lab_service_t)i));
                 fs_copy_file(from, to); /* a log that is not there: none to keep */
             }
-        lab_stack_down(&s->st);
+        stack_down(&s->st);
         s->stack_inited = false;
     }
     for (int i = 0; i < LAB_SVC_COUNT; i++) {
@@ -131,8 +131,8 @@ int study_sweep_stale_stacks(void) {
         if (snprintf(dir, sizeof dir, "%s/%s", tmp, e->d_name) >= (int)sizeof dir)
             continue;
         lab_stack_t *st = calloc(1, sizeof *st);
-        if (st && lab_stack_open(st, dir) == 0)
-            lab_stack_down(st);
+        if (st && stack_open(st, dir) == 0)
+            stack_down(st);
         free(st);
         fs_remove_tree(dir);
         n++;
@@ -260,8 +260,8 @@ int study_prepare(study_t *s) {
         return 2;
     }
 #endif
-    if (lab_stack_find_program("benchlab-load", "BENCHLAB_LOAD_BIN", s->load_bin,
-                               sizeof s->load_bin) != 0) {
+    if (stack_find_program("benchlab-load", "BENCHLAB_LOAD_BIN", s->load_bin, sizeof s->load_bin) !=
+        0) {
         fprintf(stderr, "benchlab run: benchlab-load not found next to benchlab (set "
                         "BENCHLAB_LOAD_BIN)\n");
         return 2;

@@ -320,7 +320,7 @@ int study_run(const study_opts_t *o) {
         goto restore;
     }
     chmod(s->stack_dir, 0755); /* the database user must reach its data */
-    if (lab_stack_init(&s->st, s->stack_dir) != 0) {
+    if (stack_init(&s->st, s->stack_dir) != 0) {
         fprintf(stderr, "benchlab run: %s\n", s->st.err);
         rc = 1;
         goto cleanup;
@@ -366,7 +366,7 @@ int study_run(const study_opts_t *o) {
         study_calibrate_driver(s);
     if (need[LAB_SVC_POSTGRES] && !study_stop_signal) {
         progress_line(&s->progress, "seeding the data set (once)...");
-        if (lab_stack_seed(&s->st) != 0) {
+        if (stack_seed(&s->st) != 0) {
             progress_line(&s->progress, "benchlab run: seeding failed: %s", s->st.err);
             study_service_failed(s, "seed", s->st.err);
             rc = 1;
