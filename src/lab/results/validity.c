@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/threading.h"
 #include "lab/impl.h"
 #include "lab/results/stats.h"
 
@@ -269,9 +270,7 @@ unsigned validity_judge(const validity_rules_t *r, const json_t *run, const doub
         const char *impl = json_string_value(json_object_get(run, "implementation"));
         double workers = num(run, "params", "workers", NULL);
         bool one_thread =
-            (impl && strcmp(impl, IMPL_DEFAULT) != 0) ||
-            (threading && (strcmp(threading, "epoll") == 0 || strcmp(threading, "select") == 0 ||
-                           strcmp(threading, "poll") == 0));
+            (impl && strcmp(impl, IMPL_DEFAULT) != 0) || threading_one_thread(threading);
         double can = eff;
         if (one_thread && workers > 0 && workers < can)
             can = workers;

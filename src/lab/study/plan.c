@@ -3,6 +3,7 @@
 
 #include "common/jsonconf.h"
 #include "common/parse.h"
+#include "common/threading.h"
 #include "lab/impl.h"
 
 #include <dirent.h>
@@ -128,14 +129,10 @@ static const char *check_value(int k, json_t *v) {
     case K_CAPACITY:
     case K_CPUS:
         return json_is_number(v) && json_number_value(v) > 0 ? NULL : "expected a number > 0";
-    case K_THREADING: {
-        static const char *models[] = {"select", "epoll", "pool", "thread-per-conn"};
-        if (json_is_string(v))
-            for (size_t i = 0; i < 4; i++)
-                if (strcmp(json_string_value(v), models[i]) == 0)
-                    return NULL;
-        return "expected select, epoll, pool or thread-per-conn";
-    }
+    case K_THREADING:
+        return json_is_string(v) && threading_parse(json_string_value(v)) >= 0
+                   ? NULL
+                   : "expected " THREADING_NAMES;
     case K_IMPL:
         return json_is_string(v) && impl_known(json_string_value(v)) ? NULL
                                                                      : "expected " IMPL_NAMES;
