@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
 #include "lab/commands.h"
 #include "lab/stack/stack.h"
 #include "lab/stack/cli.h"
@@ -31,7 +32,7 @@ int cmd_up(int argc, char **argv) {
     long port = 0, delay = 100;
     lab_server_opts_t so = {0};
     bool no_seed = false;
-    char **server_args = calloc((size_t)argc + 1, sizeof *server_args);
+    char **server_args = xcalloc((size_t)argc + 1, sizeof *server_args);
     if (!server_args)
         return 1;
     int rc = 2;
@@ -80,7 +81,7 @@ int cmd_up(int argc, char **argv) {
     so.port = (int)port;
     so.args = server_args;
 
-    lab_stack_t *st = malloc(sizeof *st);
+    lab_stack_t *st = xmalloc(sizeof *st);
     if (!st) {
         rc = 1;
         goto out;
@@ -156,7 +157,7 @@ int cmd_down(int argc, char **argv) {
         fprintf(stderr, "benchlab down: --dir DIR is required\n");
         return 2;
     }
-    lab_stack_t *st = malloc(sizeof *st);
+    lab_stack_t *st = xmalloc(sizeof *st);
     if (!st)
         return 1;
     int rc = 0;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/fs.h"
+#include "common/xalloc.h"
 #include "lab/impl.h"
 #include "lab/report/report.h"
 #include "lab/results/hist.h"
@@ -311,7 +312,7 @@ static int server_config_dat(const report_t *rep, const char *dir, char *err, si
     if (!json_is_string(name) || !json_is_string(prefix))
         return 0;
     const char *p = json_string_value(prefix);
-    const report_cell_t **cells = calloc(rep->ncells ? rep->ncells : 1, sizeof *cells);
+    const report_cell_t **cells = xcalloc(rep->ncells ? rep->ncells : 1, sizeof *cells);
     size_t n = 0;
     double only_vus = results_json_number(fig, "vus");
     for (size_t i = 0; cells && i < rep->ncells; i++)

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
+
 void results_hist_init(results_hist_t *h) {
     memset(h, 0, sizeof *h);
     h->significant_digits = -1; /* "no parameters yet": adopts the first merged */
@@ -55,7 +57,7 @@ int results_hist_from_json(results_hist_t *h, const json_t *j, char *err, size_t
         return -1;
     }
     size_t n = json_array_size(buckets);
-    h->buckets = n ? calloc(n, sizeof *h->buckets) : NULL;
+    h->buckets = n ? xcalloc(n, sizeof *h->buckets) : NULL;
     if (n && !h->buckets) {
         snprintf(err, errlen, "histogram: out of memory");
         return -1;
@@ -105,7 +107,7 @@ int results_hist_merge(results_hist_t *dst, const results_hist_t *src, char *err
         snprintf(err, errlen, "histograms with different parameters do not merge");
         return -1;
     }
-    results_hist_bucket_t *out = malloc((dst->nbuckets + src->nbuckets) * sizeof *out);
+    results_hist_bucket_t *out = xmalloc((dst->nbuckets + src->nbuckets) * sizeof *out);
     if (!out) {
         snprintf(err, errlen, "out of memory");
         return -1;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/threading.h"
+#include "common/xalloc.h"
 #include "lab/impl.h"
 #include "lab/results/stats.h"
 
@@ -327,7 +328,7 @@ size_t validity_load_series(const char *path, double **out) {
         if (json_is_number(v)) {
             if (n == cap) {
                 cap = cap ? cap * 2 : 64;
-                double *g = realloc(*out, cap * sizeof *g);
+                double *g = xrealloc(*out, cap * sizeof *g);
                 if (!g) {
                     json_decref(j);
                     break;

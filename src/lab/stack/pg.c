@@ -13,6 +13,7 @@
 
 #include "common/fs.h"
 #include "common/portable.h"
+#include "common/xalloc.h"
 #include "lab/stack/spawn.h"
 #include "lab/stack/stack.h"
 #include "lab/stack/internal.h"
@@ -27,7 +28,7 @@ static int pg_bindir(char *buf, size_t len) {
     }
     const char *path = getenv("PATH");
     if (path) {
-        char *copy = strdup(path), *save = NULL;
+        char *copy = xstrdup(path), *save = NULL;
         for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d;
              d = strtok_r(NULL, ":", &save)) {
             char a[PATH_MAX], b[PATH_MAX];

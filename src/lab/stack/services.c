@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "common/portable.h"
+#include "common/xalloc.h"
 #include "lab/impl.h"
 #include "lab/stack/spawn.h"
 #include "lab/stack/stack.h"
@@ -139,7 +140,7 @@ static void arg(argv_t *a, const char *s) {
         return;
     if (a->n + 2 > a->cap) {
         int cap = a->cap ? a->cap * 2 : 16;
-        char **v = realloc(a->v, (size_t)cap * sizeof *v);
+        char **v = xrealloc(a->v, (size_t)cap * sizeof *v);
         if (!v) {
             a->oom = true;
             return;
@@ -147,7 +148,7 @@ static void arg(argv_t *a, const char *s) {
         a->v = v;
         a->cap = cap;
     }
-    a->v[a->n] = strdup(s);
+    a->v[a->n] = xstrdup(s);
     if (!a->v[a->n]) {
         a->oom = true;
         return;

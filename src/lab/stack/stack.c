@@ -21,6 +21,7 @@
 #include "common/clock.h"
 #include "common/fs.h"
 #include "common/portable.h"
+#include "common/xalloc.h"
 #include "lab/stack/spawn.h"
 #include "lab/stack/internal.h"
 
@@ -84,13 +85,13 @@ char *stack_read_file(const char *path) {
     if (!f)
         return NULL;
     size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
+    char *buf = xmalloc(cap);
     while (buf) {
         size_t r = fread(buf + n, 1, cap - n - 1, f);
         n += r;
         if (n + 1 < cap)
             break;
-        char *bigger = realloc(buf, cap * 2);
+        char *bigger = xrealloc(buf, cap * 2);
         if (!bigger) {
             free(buf);
             buf = NULL;

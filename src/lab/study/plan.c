@@ -4,6 +4,7 @@
 #include "common/jsonconf.h"
 #include "common/parse.h"
 #include "common/threading.h"
+#include "common/xalloc.h"
 #include "lab/impl.h"
 
 #include <dirent.h>
@@ -59,11 +60,11 @@ static void find_scenarios(const char *dir, idlist_t *out) {
                 continue;
             if (out->n == out->cap) {
                 out->cap = out->cap ? out->cap * 2 : 64;
-                out->ids = realloc(out->ids, (size_t)out->cap * sizeof *out->ids);
+                out->ids = xrealloc(out->ids, (size_t)out->cap * sizeof *out->ids);
             }
             char id[300];
             snprintf(id, sizeof id, "%s/%.*s", fam->d_name, (int)(n - 5), e->d_name);
-            out->ids[out->n++] = strdup(id);
+            out->ids[out->n++] = xstrdup(id);
         }
         closedir(d);
     }
@@ -192,7 +193,7 @@ static double num_or_duration(json_t *v) {
 static void add_unit(plan_t *p, int *cap, const plan_unit_t *u) {
     if (p->nunits == *cap) {
         *cap = *cap ? *cap * 2 : 64;
-        p->units = realloc(p->units, (size_t)*cap * sizeof *p->units);
+        p->units = xrealloc(p->units, (size_t)*cap * sizeof *p->units);
     }
     p->units[p->nunits++] = *u;
 }
@@ -387,8 +388,8 @@ static int load(const char *name, const char *scenarios_dir, const char *impl,
                         if (!dup) {
                             if (matched.n == matched.cap) {
                                 matched.cap = matched.cap ? matched.cap * 2 : 32;
-                                matched.ids =
-                                    realloc(matched.ids, (size_t)matched.cap * sizeof *matched.ids);
+                                matched.ids = xrealloc(matched.ids,
+                                                       (size_t)matched.cap * sizeof *matched.ids);
                             }
                             matched.ids[matched.n++] = all.ids[i];
                         }

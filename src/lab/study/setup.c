@@ -15,6 +15,7 @@
 
 #include "common/fs.h"
 #include "common/portable.h"
+#include "common/xalloc.h"
 #include "lab/impl.h"
 #include "lab/study/attempts.h"
 #include "lab/study/check.h"
@@ -45,44 +46,6 @@ int study_find_scenarios(char *buf, size_t len) {
         }
     }
     return -1;
-}
-
-/* The peers (docs/peers.md) read their configuration from the environment; the
- * stack starts a server with benchlab-server's flags. A wrapper written into
- * the stack directory turns the one into the other and execs the launcher, so
- * the pid (and the box it joined) stays the server's. One per peer the plan
- * runs: stack_dir/peer-server-<name>. */
-int study_write_peer_wrapper(const study_t *s, impl_program_t *prog) {
-    char name[sizeof prog->name]; /* a copy: gcc -O1 sees a possible overlap (-Wrestrict) */
-    memcpy(name, prog->name, sizeof name);
-    if (snprintf(prog->server_bin, sizeof prog->server_bin, "%s/peer-server-%s", s->stack_dir,
-                 name) >= (int)sizeof prog->server_bin)
-        return -1;
-    FILE *f = fopen(prog->server_bin, "w");
-    if (!f)
-        return -1;
-    fprintf(f,
-            "#!/bin/sh\n"
-            "# written by benchlab run: benchlab-server flags -> the peer launcher's environment\n"
-            "while [ $# -gt 0 ]; do\n"
-            "    case \"$1\" in\n"
-            "    --listen) export BENCHLAB_LISTEN=\"$2\" ;;\n"
-            "    --name) export BENCHLAB_NAME=\"$2\" ;;\n"
-            "    --pg) export BENCHLAB_PG=\"$2\" ;;\n"
-            "    --redis) export BENCHLAB_REDIS=\"$2\" ;;\n"
-            "    --upstream) export BENCHLAB_UPSTREAM=\"$2\" ;;\n"
-            "    --workers) export BENCHLAB_WORKERS=\"$2\" ;;\n"
-            "    --db-pool) export BENCHLAB_DB_POOL=\"$2\" ;;\n"
-            "    --jwt-secret) export BENCHLAB_JWT_SECRET=\"$2\" ;;\n"
-            "    --log-level) export BENCHLAB_LOG_LEVEL=\"$2\" ;;\n"
-            "    *) shift; continue ;; # --threading: a peer has one model\n"
-            "    esac\n"
-            "    shift 2\n"
-            "done\n"
-            "exec '%s'\n",
-            prog->peer_start);
-    int rc = fclose(f);
-    return rc == 0 ? chmod(prog->server_bin, 0755) : -1;
 }
 
 void study_teardown(study_t *s) {
@@ -130,7 +93,7 @@ int study_sweep_stale_stacks(void) {
         char dir[PATH_MAX];
         if (snprintf(dir, sizeof dir, "%s/%s", tmp, e->d_name) >= (int)sizeof dir)
             continue;
-        lab_stack_t *st = calloc(1, sizeof *st);
+        lab_stack_t *st = xcalloc(1, sizeof *st);
         if (st && stack_open(st, dir) == 0)
             stack_down(st);
         free(st);
@@ -142,8 +105,13 @@ int study_sweep_stale_stacks(void) {
 }
 
 /* The program of every implementation the plan runs: --server-bin for the
- * one --implementation names (else for c-ulfius), peers/<name>/start for a
- * peer, benchlab-server otherwise. 0 or -1 (message printed). */
+ * one --implementation names (else for c-ulfius), peers/as-server for a peer,
+ * benchlab-server otherwise. 0 or -1 (message printed).
+ *
+ * The peers (docs/peers.md) read their configuration from the environment;
+ * the stack starts a server with benchlab-server's flags. peers/as-server
+ * turns the one into the other and execs peers/<name>/start (--name is the
+ * implementation), so the pid (and the box it joined) stays the server's. */
 static int find_programs(study_t *s) {
     const study_opts_t *o = s->o;
     const char *bin_for = o->implementation ? o->implementation : IMPL_DEFAULT;
@@ -173,9 +141,15 @@ static int find_programs(study_t *s) {
                         name, p->peer_start);
                 return -1;
             }
-            char abs[PATH_MAX];
+            char abs[PATH_MAX], as_server[sizeof s->scenarios + 32];
             if (realpath(p->peer_start, abs))
                 snprintf(p->peer_start, sizeof p->peer_start, "%s", abs);
+            snprintf(as_server, sizeof as_server, "%s/../peers/as-server", s->scenarios);
+            if (!realpath(as_server, abs) || access(abs, X_OK) != 0) {
+                fprintf(stderr, "benchlab run: implementation '%s': no %s\n", name, as_server);
+                return -1;
+            }
+            snprintf(p->server_bin, sizeof p->server_bin, "%s", abs);
         }
     }
     s->impl = s->impls;
@@ -208,7 +182,7 @@ int study_prepare(study_t *s) {
         fprintf(stderr, "benchlab run: %s\n", err);
         return 2;
     }
-    s->meta = calloc((size_t)s->plan.nunits, sizeof *s->meta);
+    s->meta = xcalloc((size_t)s->plan.nunits, sizeof *s->meta);
     for (int i = 0; i < s->plan.nunits; i++) {
         if (o->runs > 0)
             s->plan.units[i].runs = o->runs;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/fs.h"
+#include "common/xalloc.h"
 #include "lab/impl.h"
 #include "lab/study/attempts.h"
 #include "lab/study/manifest.h"
@@ -126,7 +127,7 @@ static int one_unit(study_t *s, int ui) {
  * verified before its first run. 0, -1 fatal, -2 stopped; *skipped counts
  * units whose verify or server start failed (a failed attempt, study/attempts.h). */
 static int interleaved_runs(study_t *s, const run_slot_t *slots, size_t n, int *skipped) {
-    char *state = calloc((size_t)s->plan.nunits + 1, 1); /* 1 verified, 2 skipped */
+    char *state = xcalloc((size_t)s->plan.nunits + 1, 1); /* 1 verified, 2 skipped */
     if (!state)
         return -1;
     int rc = 0;
@@ -201,8 +202,6 @@ static int interleaved_runs(study_t *s, const run_slot_t *slots, size_t n, int *
     return rc;
 }
 
-/* --- peers ------------------------------------------------------------------- */
-
 /* --- setup and teardown ----------------------------------------------------- */
 
 static int count_runs(study_t *s, int *invalid) {
@@ -227,7 +226,7 @@ static int count_runs(study_t *s, int *invalid) {
 int study_run(const study_opts_t *o) {
     run_slot_t *runs_order = NULL;
     size_t norder = 0;
-    study_t *s = calloc(1, sizeof *s);
+    study_t *s = xcalloc(1, sizeof *s);
     if (!s)
         return 1;
     s->o = o;
@@ -328,17 +327,8 @@ int study_run(const study_opts_t *o) {
     s->stack_inited = true;
     study_topology_addresses(&s->profile, &s->st);
     bool peers = false;
-    for (int i = 0; i < s->nprogs; i++) {
-        if (!*s->progs[i].peer_start)
-            continue;
-        peers = true;
-        if (study_write_peer_wrapper(s, &s->progs[i]) != 0) {
-            fprintf(stderr, "benchlab run: cannot write the wrapper of %s: %s\n", s->progs[i].name,
-                    strerror(errno));
-            rc = 1;
-            goto cleanup;
-        }
-    }
+    for (int i = 0; i < s->nprogs; i++)
+        peers |= *s->progs[i].peer_start != '\0';
     bool need[LAB_SVC_COUNT] = {0};
     /* only what the units with missing runs need (a resume may need less) */
     for (int i = 0; i < s->plan.nunits; i++) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/fs.h"
+#include "common/xalloc.h"
 
 void cpu_series_start(cpu_series_t *cs, box_t *box, double t0) {
     memset(cs, 0, sizeof *cs);
@@ -25,11 +26,11 @@ static void sample(cpu_series_t *cs, double now) {
     double used = (st.cpu_user_s + st.cpu_sys_s) - (cs->last.cpu_user_s + cs->last.cpu_sys_s);
     if (cs->n == cs->cap) {
         size_t cap = cs->cap ? cs->cap * 2 : 64;
-        double *grown = realloc(cs->cores, cap * sizeof *grown);
+        double *grown = xrealloc(cs->cores, cap * sizeof *grown);
         if (!grown)
             return;
         cs->cores = grown;
-        double *rss = realloc(cs->rss_mb, cap * sizeof *rss);
+        double *rss = xrealloc(cs->rss_mb, cap * sizeof *rss);
         if (!rss)
             return;
         cs->rss_mb = rss;
