@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "load/threshold.h"
+#include "common/fs.h"
 #include "common/xalloc.h"
 
 static double ms(uint64_t us) {
@@ -279,44 +280,19 @@ int summary_eval_thresholds(json_t *sum) {
     return failed;
 }
 
-/* Output files are written to PATH.tmp.PID and renamed over PATH, so a reader
- * never sees half a file. A PATH that exists and is not a regular file
- * (/dev/null, /dev/stdout, a FIFO) is written in place: renaming over it would
- * replace a device node with a regular file. */
-static FILE *output_open(const char *path, char **tmp) {
-    struct stat st;
-    *tmp = NULL;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        return fopen(path, "w");
-    size_t n = strlen(path) + 32;
-    *tmp = xmalloc(n);
-    snprintf(*tmp, n, "%s.tmp.%d", path, (int)getpid());
-    FILE *f = fopen(*tmp, "w");
-    if (!f) {
-        free(*tmp);
-        *tmp = NULL;
-    }
-    return f;
-}
-
-/* Closes F and moves the temp file into place; on failure removes the temp
- * file and reports. Returns 0 or -1. */
-static int output_commit(FILE *f, char *tmp, const char *path, int ok) {
-    int rc = fclose(f) == 0 && ok ? 0 : -1;
-    if (rc == 0 && tmp && rename(tmp, path) != 0)
-        rc = -1;
-    if (rc != 0) {
-        fprintf(stderr, "benchlab-load: cannot write %s: %s\n", path, strerror(errno));
-        if (tmp)
-            unlink(tmp);
-    }
-    free(tmp);
-    return rc;
+/* Output files are written atomically (common/fs.h: PATH.tmp.PID renamed over
+ * PATH; /dev/null, /dev/stdout or a FIFO in place). Commits and reports a
+ * failure; 0 or -1. */
+static int output_commit(fs_atomic_t *a, int ok) {
+    if (fs_atomic_commit(a, ok) == 0)
+        return 0;
+    fprintf(stderr, "benchlab-load: cannot write %s: %s\n", a->path, strerror(errno));
+    return -1;
 }
 
 int summary_write(const json_t *j, const char *path) {
-    char *tmp;
-    FILE *f = output_open(path, &tmp);
+    fs_atomic_t a;
+    FILE *f = fs_atomic_open(&a, path);
     if (!f) {
         fprintf(stderr, "benchlab-load: cannot write %s: %s\n", path, strerror(errno));
         return -1;
@@ -326,12 +302,12 @@ int summary_write(const json_t *j, const char *path) {
     char *text = json_dumps(j, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
     int ok = text && fwrite(text, 1, strlen(text), f) == strlen(text);
     free(text);
-    return output_commit(f, tmp, path, ok);
+    return output_commit(&a, ok);
 }
 
 int summary_write_timeseries(const stats_t *st, const char *path) {
-    char *tmp;
-    FILE *f = output_open(path, &tmp);
+    fs_atomic_t a;
+    FILE *f = fs_atomic_open(&a, path);
     if (!f) {
         fprintf(stderr, "benchlab-load: cannot write %s: %s\n", path, strerror(errno));
         return -1;
@@ -347,7 +323,7 @@ int summary_write_timeseries(const stats_t *st, const char *path) {
                     (unsigned long long)s->late);
         fputs("}\n", f);
     }
-    return output_commit(f, tmp, path, 1);
+    return output_commit(&a, 1);
 }
 
 /* --- text output --------------------------------------------------------------------- */

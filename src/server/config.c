@@ -2,6 +2,7 @@
 
 #include "common/log.h"
 #include "common/parse.h"
+#include "common/threading.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -24,17 +25,16 @@ const char config_usage[] =
     "BENCHLAB_BODY_TIMEOUT,\n"
     "BENCHLAB_DB_TIMEOUT, BENCHLAB_REDIS_TIMEOUT.\n";
 
-static const char *const threading_names[] = {"select", "poll", "epoll", "pool", "thread-per-conn"};
+/* the names live in common/threading.c, in the enum's order */
+_Static_assert(THREADING_THREAD_PER_CONN + 1 == THREADING_MODEL_COUNT,
+               "enum threading_model and common/threading.h disagree");
 
 int config_parse_threading(const char *s) {
-    for (int i = 0; i < (int)(sizeof threading_names / sizeof threading_names[0]); i++)
-        if (strcmp(s, threading_names[i]) == 0)
-            return i;
-    return -1;
+    return threading_parse(s);
 }
 
 const char *config_threading_name(enum threading_model m) {
-    return threading_names[m];
+    return threading_name((int)m);
 }
 
 static int parse_long(const char *s, long min, long max, long *out) {

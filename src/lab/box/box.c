@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/xalloc.h"
 #include "lab/box/internal.h"
 
 static box_t *live_boxes; /* every box created and not yet destroyed */
@@ -94,7 +95,7 @@ box_t *box_create(box_backend_t backend, const char *label, const box_limits_t *
             return NULL;
         }
     }
-    box_t *b = calloc(1, sizeof *b);
+    box_t *b = xcalloc(1, sizeof *b);
     if (!b) {
         snprintf(err, err_len, "out of memory");
         return NULL;

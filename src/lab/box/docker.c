@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/xalloc.h"
 #include "lab/box/internal.h"
 
 extern char **environ;
@@ -350,7 +351,7 @@ int box_sweep_stale_containers_at(box_backend_t backend, const char *endpoint) {
 /* --- the command line --------------------------------------------------- */
 
 static int push(char **v, int *n, int cap, const char *s) {
-    if (*n >= cap - 1 || !(v[*n] = strdup(s)))
+    if (*n >= cap - 1 || !(v[*n] = xstrdup(s)))
         return -1;
     (*n)++;
     return 0;
@@ -389,7 +390,7 @@ char **box_command_run(const box_t *b, char *const argv[], const box_run_t *run,
     while (argv[argc])
         argc++;
     int cap = argc + 40 + 4 * BOX_MAX_MOUNTS, n = 0, bad = 0;
-    char **v = calloc((size_t)cap, sizeof *v);
+    char **v = xcalloc((size_t)cap, sizeof *v);
     if (!v)
         goto oom;
     if (!box_is_container(b)) {

@@ -203,7 +203,7 @@ int cmd_capacity(int argc, char **argv) {
     }
     c.scenario = path;
     char load_bin[PATH_MAX];
-    if (lab_stack_find_program("benchlab-load", "BENCHLAB_LOAD_BIN", load_bin, sizeof load_bin)) {
+    if (stack_find_program("benchlab-load", "BENCHLAB_LOAD_BIN", load_bin, sizeof load_bin)) {
         fprintf(stderr, "benchlab capacity: benchlab-load not found (BENCHLAB_LOAD_BIN)\n");
         return 1;
     }

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/xalloc.h"
+
 extern char **environ;
 
 /* Appends the components of S to OUT (which holds LEN bytes, *N used),
@@ -75,7 +77,7 @@ static int resolve_env(const char *cwd, char *err, size_t err_len) {
     size_t count = 0;
     for (char **e = environ; e && *e; e++)
         count++;
-    char **names = calloc(count + 1, sizeof *names);
+    char **names = xcalloc(count + 1, sizeof *names);
     if (!names) {
         snprintf(err, err_len, "out of memory");
         return -1;
@@ -84,7 +86,7 @@ static int resolve_env(const char *cwd, char *err, size_t err_len) {
     for (char **e = environ; e && *e; e++) {
         const char *eq = strchr(*e, '=');
         if (eq && strncmp(*e, "BENCHLAB_", 9) == 0)
-            names[k++] = strndup(*e, (size_t)(eq - *e));
+            names[k++] = xstrndup(*e, (size_t)(eq - *e));
     }
     int rc = 0;
     for (size_t i = 0; i < k && rc == 0; i++) {
@@ -149,7 +151,7 @@ static int resolve_args(const char *cwd, int argc, char **argv, char *err, size_
             continue;
         char abs[PATH_MAX];
         char *copy = NULL;
-        if (lab_path_absolute(cwd, argv[i], abs, sizeof abs) != 0 || !(copy = strdup(abs))) {
+        if (lab_path_absolute(cwd, argv[i], abs, sizeof abs) != 0 || !(copy = xstrdup(abs))) {
             snprintf(err, err_len, "%s %s: cannot make it an absolute path%s", a, argv[i],
                      cwd ? "" : " (no working directory)");
             return -1;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/fs.h"
 #include "lab/commands.h"
 #include "lab/report/cli.h"
 #include "lab/study/attempts.h"
@@ -23,11 +24,11 @@ int cmd_report(int argc, char **argv) {
     snprintf(tables, sizeof tables, "%s/tables", cli.out_dir);
     snprintf(data, sizeof data, "%s/data", cli.out_dir);
     snprintf(macros, sizeof macros, "%s/macros.tex", cli.out_dir);
-    if (rc == 0 && (report_mkdirs(cli.out_dir) != 0)) {
+    if (rc == 0 && (fs_mkdirs(cli.out_dir, 0755) != 0)) {
         fprintf(stderr, "benchlab report: %s: cannot create\n", cli.out_dir);
         rc = 1;
     }
-    if (rc == 0 && strcmp(cli.summary_dir, "none") != 0 && report_mkdirs(cli.summary_dir) != 0) {
+    if (rc == 0 && strcmp(cli.summary_dir, "none") != 0 && fs_mkdirs(cli.summary_dir, 0755) != 0) {
         fprintf(stderr, "benchlab report: %s: cannot create\n", cli.summary_dir);
         rc = 1;
     }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
 #include "lab/commands.h"
 #include "lab/stack/stack.h"
 #include "lab/stack/cli.h"
@@ -31,7 +32,7 @@ int cmd_up(int argc, char **argv) {
     long port = 0, delay = 100;
     lab_server_opts_t so = {0};
     bool no_seed = false;
-    char **server_args = calloc((size_t)argc + 1, sizeof *server_args);
+    char **server_args = xcalloc((size_t)argc + 1, sizeof *server_args);
     if (!server_args)
         return 1;
     int rc = 2;
@@ -80,13 +81,13 @@ int cmd_up(int argc, char **argv) {
     so.port = (int)port;
     so.args = server_args;
 
-    lab_stack_t *st = malloc(sizeof *st);
+    lab_stack_t *st = xmalloc(sizeof *st);
     if (!st) {
         rc = 1;
         goto out;
     }
     rc = 1;
-    if (lab_stack_open(st, dir) == 0) {
+    if (stack_open(st, dir) == 0) {
         for (int s = 0; s < LAB_SVC_COUNT; s++)
             if (st->pid[s]) {
                 fprintf(stderr,
@@ -97,7 +98,7 @@ int cmd_up(int argc, char **argv) {
                 goto out;
             }
     }
-    if (lab_stack_init(st, dir) != 0) {
+    if (stack_init(st, dir) != 0) {
         fprintf(stderr, "benchlab up: %s\n", st->err);
         free(st);
         goto out;
@@ -112,21 +113,21 @@ int cmd_up(int argc, char **argv) {
     sigaddset(&stop, SIGTERM);
     sigaddset(&stop, SIGHUP);
     sigprocmask(SIG_BLOCK, &stop, NULL);
-    if (lab_stack_up(st, &so) != 0) {
+    if (stack_up(st, &so) != 0) {
         fprintf(stderr, "benchlab up: %s\n", st->err);
         /* The data of a failed start is worth nothing (a cluster outside DIR
          * would even outlive an rm -rf DIR); the logs say what went wrong. */
-        lab_stack_remove_data(st, true);
+        stack_remove_data(st, true);
         fprintf(stderr, "benchlab up: nothing is left running; the logs stay in %s\n", st->dir);
     } else {
         sigpending(&pending);
         if (sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM) ||
             sigismember(&pending, SIGHUP)) {
-            lab_stack_down(st);
+            stack_down(st);
             fprintf(stderr, "benchlab up: interrupted; stack stopped\n");
             rc = 130;
         } else {
-            lab_stack_print_env(st, stdout);
+            stack_print_env(st, stdout);
             rc = fflush(stdout) == 0 ? 0 : 1;
         }
     }
@@ -156,14 +157,14 @@ int cmd_down(int argc, char **argv) {
         fprintf(stderr, "benchlab down: --dir DIR is required\n");
         return 2;
     }
-    lab_stack_t *st = malloc(sizeof *st);
+    lab_stack_t *st = xmalloc(sizeof *st);
     if (!st)
         return 1;
     int rc = 0;
-    if (lab_stack_open(st, dir) != 0 && !st->dir[0]) {
+    if (stack_open(st, dir) != 0 && !st->dir[0]) {
         fprintf(stderr, "benchlab down: %s\n", st->err);
         rc = 1;
-    } else if (lab_stack_down(st) != 0) {
+    } else if (stack_down(st) != 0) {
         /* (Without stack.env nothing runs: this still removes leftover data.) */
         fprintf(stderr, "benchlab down: %s\n", st->err);
         rc = 1;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
 #include "lab/commands.h"
 #include "lab/study/profile.h"
 #include "lab/report/validity.h"
@@ -60,7 +61,7 @@ int cmd_validity(int argc, char **argv) {
         results_free(&r);
         return 1;
     }
-    bool *before = calloc(r.nruns ? r.nruns : 1, sizeof *before);
+    bool *before = xcalloc(r.nruns ? r.nruns : 1, sizeof *before);
     for (size_t i = 0; before && i < r.nruns; i++)
         before[i] = r.runs[i].valid;
     validity_tally_t t;

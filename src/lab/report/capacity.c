@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
+
 static int by_name(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -28,11 +30,11 @@ void report_capacity_md(FILE *f, const char *results_dir) {
         size_t len = strlen(e->d_name);
         if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
             continue;
-        char **g = realloc(names, (n + 1) * sizeof *g);
+        char **g = xrealloc(names, (n + 1) * sizeof *g);
         if (!g)
             break;
         names = g;
-        names[n++] = strdup(e->d_name);
+        names[n++] = xstrdup(e->d_name);
     }
     closedir(d);
     if (n)

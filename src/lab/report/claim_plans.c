@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/fs.h"
 #include "lab/report/report.h"
 #include "lab/results/results.h"
 
@@ -87,7 +88,7 @@ json_t *claim_plan_json(const claim_result_t *c, const char *results_dir) {
 
 int claim_plans_write(const claims_t *claims, const char *results_dir, const char *dir, char *err,
                       size_t errlen) {
-    if (report_mkdirs(dir) != 0) {
+    if (fs_mkdirs(dir, 0755) != 0) {
         snprintf(err, errlen, "%s: cannot create: %s", dir, strerror(errno));
         return -1;
     }

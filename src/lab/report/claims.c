@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
 #include "lab/report/latex.h"
 
 const char *claim_status_name(claim_status_t s) {
@@ -96,7 +97,7 @@ static void appendf(char **s, const char *fmt, ...) {
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     size_t old = *s ? strlen(*s) : 0;
-    char *grown = realloc(*s, old + strlen(buf) + 1);
+    char *grown = xrealloc(*s, old + strlen(buf) + 1);
     if (!grown)
         return;
     memcpy(grown + old, buf, strlen(buf) + 1);
@@ -113,7 +114,7 @@ static void add_cell(claim_result_t *c, const report_t *rep, const metric_spec_t
     for (size_t i = 0; i < c->ncells; i++)
         if (c->cells[i] == cell)
             return;
-    const results_cell_t **grown = realloc(c->cells, (c->ncells + 1) * sizeof *grown);
+    const results_cell_t **grown = xrealloc(c->cells, (c->ncells + 1) * sizeof *grown);
     if (!grown)
         return;
     c->cells = grown;
@@ -307,7 +308,7 @@ int claims_evaluate_metric(claims_t *out, const json_t *root, const char *path, 
         return -1;
     }
     size_t n = json_array_size(list), i;
-    out->items = n ? calloc(n, sizeof *out->items) : NULL;
+    out->items = n ? xcalloc(n, sizeof *out->items) : NULL;
     json_t *c;
     json_array_foreach(list, i, c) {
         char where[256];
@@ -325,11 +326,11 @@ int claims_evaluate_metric(claims_t *out, const json_t *root, const char *path, 
             return -1;
         }
         claim_result_t *r = &out->items[out->n++];
-        r->id = strdup(json_string_value(id));
-        r->claim = strdup(json_string_value(text));
+        r->id = xstrdup(json_string_value(id));
+        r->claim = xstrdup(json_string_value(text));
         r->their = json_is_object(tp) ? their_from_published(rep, tp) : NULL;
         if (!r->their)
-            r->their = strdup(json_is_string(their) ? json_string_value(their) : "n/a");
+            r->their = xstrdup(json_is_string(their) ? json_string_value(their) : "n/a");
         r->status = CLAIM_HOLDS;
         size_t k;
         json_t *rule;
@@ -347,7 +348,7 @@ int claims_evaluate_metric(claims_t *out, const json_t *root, const char *path, 
                 r->status = worse(r->status, st);
         }
         if (!r->ours)
-            r->ours = strdup("");
+            r->ours = xstrdup("");
         if (r->status == CLAIM_HOLDS)
             out->holds++;
         else if (r->status == CLAIM_FAILS)

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lab/study/plan.h"
+#include "common/fs.h"
+#include "common/xalloc.h"
+#include "lab/impl.h"
 #include "lab/report/report.h"
 #include "lab/results/hist.h"
 
@@ -202,18 +204,18 @@ static int percentile_dat(const report_t *rep, const json_t *fig, const char *di
             rep, json_string_value(sc), json_is_string(cf) ? json_string_value(cf) : NULL);
         if (!cell || cell->cell->nvalid == 0)
             continue;
-        hist_t merged;
-        hist_init(&merged);
+        results_hist_t merged;
+        results_hist_init(&merged);
         for (size_t r = 0; r < cell->cell->nvalid; r++) {
             json_t *hs = json_object_get(cell->cell->valid[r]->summary, "histograms");
             json_t *hj = json_is_string(gr)
                              ? json_object_get(json_object_get(hs, "groups"), json_string_value(gr))
                              : json_object_get(hs, "http_req_duration");
-            hist_t h;
+            results_hist_t h;
             char e[256];
-            if (hj && hist_from_json(&h, hj, e, sizeof e) == 0) {
-                hist_merge(&merged, &h, e, sizeof e);
-                hist_free(&h);
+            if (hj && results_hist_from_json(&h, hj, e, sizeof e) == 0) {
+                results_hist_merge(&merged, &h, e, sizeof e);
+                results_hist_free(&h);
             }
         }
         if (merged.count > 0) {
@@ -225,12 +227,12 @@ static int percentile_dat(const report_t *rep, const json_t *fig, const char *di
                 if ((double)merged.count * (1 - curve_p[k] / 100) < 1)
                     break;
                 fprintf(f, "%.6g", 1 / (1 - curve_p[k] / 100));
-                num(f, hist_percentile_us(&merged, curve_p[k]) / 1000);
+                num(f, results_hist_percentile_us(&merged, curve_p[k]) / 1000);
                 fputs("\n", f);
             }
             any = true;
         }
-        hist_free(&merged);
+        results_hist_free(&merged);
     }
     return finish_dat(f, dir, json_string_value(name), any, err, errlen);
 }
@@ -310,7 +312,7 @@ static int server_config_dat(const report_t *rep, const char *dir, char *err, si
     if (!json_is_string(name) || !json_is_string(prefix))
         return 0;
     const char *p = json_string_value(prefix);
-    const report_cell_t **cells = calloc(rep->ncells ? rep->ncells : 1, sizeof *cells);
+    const report_cell_t **cells = xcalloc(rep->ncells ? rep->ncells : 1, sizeof *cells);
     size_t n = 0;
     double only_vus = results_json_number(fig, "vus");
     for (size_t i = 0; cells && i < rep->ncells; i++)
@@ -359,7 +361,7 @@ static int server_config_dat(const report_t *rep, const char *dir, char *err, si
             char label[512];
             /* A peer has no threading model (its run files say epoll only so
              * that the baselines match): its label is its name. */
-            bool peer = plan_is_peer(c->implementation);
+            bool peer = impl_is_peer(c->implementation);
             const char *who = multi || peer ? c->implementation : "";
             const char *sep = multi && !peer ? " " : "";
             const char *model = peer ? "" : c->threading;
@@ -484,7 +486,7 @@ static int timeseries_dat(const report_t *rep, const char *dir, char *err, size_
 }
 
 int report_write_data(const report_t *rep, const char *dir, char *err, size_t errlen) {
-    if (report_mkdirs(dir) != 0) {
+    if (fs_mkdirs(dir, 0755) != 0) {
         snprintf(err, errlen, "%s: cannot create", dir);
         return -1;
     }

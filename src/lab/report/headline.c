@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
 #include "lab/report/report.h"
 
 const char *report_hl_agree_name(hl_agree_t a) {
@@ -86,7 +87,7 @@ static int parse(const report_t *rep, report_headline_t *hl, char *err, size_t e
     if (parse_impls(hl, json_object_get(h, "implementations"), path, err, errlen) != 0)
         return -1;
     json_t *list = json_object_get(h, "scenarios");
-    hl->rows = json_array_size(list) ? calloc(json_array_size(list), sizeof *hl->rows) : NULL;
+    hl->rows = json_array_size(list) ? xcalloc(json_array_size(list), sizeof *hl->rows) : NULL;
     size_t i;
     json_t *e;
     json_array_foreach(list, i, e) {

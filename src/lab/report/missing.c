@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
 #include "lab/report/latex.h"
 #include "lab/report/report.h"
 
@@ -24,7 +25,7 @@ static void names_add(names_t *s, const char *name) {
             return;
     if (s->n == s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 16;
-        const char **v = realloc(s->v, cap * sizeof *v);
+        const char **v = xrealloc(s->v, cap * sizeof *v);
         if (!v)
             return; /* out of memory: the list is shorter, the paper still builds */
         s->v = v, s->cap = cap;

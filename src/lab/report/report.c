@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/xalloc.h"
 #include "lab/results/demand.h"
 #include "lab/results/hist.h"
 
@@ -21,7 +22,7 @@ int report_config_load(report_config_t *cfg, const char *path, char *err, size_t
         snprintf(err, errlen, "%s:%d: %s", path, je.line, je.text);
         return -1;
     }
-    cfg->path = strdup(path);
+    cfg->path = xstrdup(path);
     json_t *dc = json_object_get(cfg->root, "default_config");
     cfg->default_config = json_is_string(dc) ? json_string_value(dc) : NULL;
     json_t *lvl = json_object_get(cfg->root, "confidence");
@@ -53,20 +54,6 @@ void report_config_free(report_config_t *cfg) {
     memset(cfg, 0, sizeof *cfg);
 }
 
-int report_mkdirs(const char *path) {
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    }
-    return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 void report_slug(const char *in, char *out, size_t len) {
     size_t k = 0;
     for (; *in && k + 1 < len; in++) {
@@ -79,32 +66,33 @@ void report_slug(const char *in, char *out, size_t len) {
 }
 
 /* Merges one histogram of every valid run of a cell (group NULL = whole run). */
-static int merged_hist(const char *dir, const results_cell_t *cell, const char *group, hist_t *out,
-                       char *err, size_t errlen) {
-    hist_init(out);
+static int merged_hist(const char *dir, const results_cell_t *cell, const char *group,
+                       results_hist_t *out, char *err, size_t errlen) {
+    results_hist_init(out);
     for (size_t i = 0; i < cell->nvalid; i++) {
         json_t *hs = json_object_get(cell->valid[i]->summary, "histograms");
         json_t *hj = group ? json_object_get(json_object_get(hs, "groups"), group)
                            : json_object_get(hs, "http_req_duration");
         if (!hj)
             continue;
-        hist_t h;
+        results_hist_t h;
         char e[256];
-        if (hist_from_json(&h, hj, e, sizeof e) != 0 || hist_merge(out, &h, e, sizeof e) != 0) {
+        if (results_hist_from_json(&h, hj, e, sizeof e) != 0 ||
+            results_hist_merge(out, &h, e, sizeof e) != 0) {
             snprintf(err, errlen, "%s/raw/%s: %s", dir, cell->valid[i]->path, e);
-            hist_free(&h);
-            hist_free(out);
+            results_hist_free(&h);
+            results_hist_free(out);
             return -1;
         }
-        hist_free(&h);
+        results_hist_free(&h);
     }
     return 0;
 }
 
-static void hist_stats(const hist_t *h, double *pct, double *mean, uint64_t *count) {
+static void hist_stats(const results_hist_t *h, double *pct, double *mean, uint64_t *count) {
     for (int k = 0; k < REPORT_NPCT; k++)
-        pct[k] = hist_percentile_us(h, report_percentiles[k]) / 1000.0;
-    *mean = hist_mean_us(h) / 1000.0;
+        pct[k] = results_hist_percentile_us(h, report_percentiles[k]) / 1000.0;
+    *mean = results_hist_mean_us(h) / 1000.0;
     *count = h->count;
 }
 
@@ -113,7 +101,7 @@ static size_t min_runs = 3;
 
 static void summarize_metric(const metric_spec_t *m, const results_cell_t *cell, double level,
                              stats_summary_t *out) {
-    double *v = malloc((cell->nvalid ? cell->nvalid : 1) * sizeof *v);
+    double *v = xmalloc((cell->nvalid ? cell->nvalid : 1) * sizeof *v);
     size_t n = 0;
     for (size_t i = 0; v && i < cell->nvalid; i++) {
         double x = metric_of_run(m, cell->valid[i]);
@@ -149,11 +137,11 @@ static int compute_cell(report_cell_t *rc, const char *dir, const results_cell_t
     }
     rc->throughput = secs > 0 ? reqs / secs : NAN;
     rc->checks_rate = all > 0 ? passes / all : NAN;
-    hist_t h;
+    results_hist_t h;
     if (merged_hist(dir, cell, NULL, &h, err, errlen) != 0)
         return -1;
     hist_stats(&h, rc->pct_ms, &rc->mean_ms, &rc->count);
-    hist_free(&h);
+    results_hist_free(&h);
 
     const results_run_t *first = cell->nvalid ? cell->valid[0] : cell->invalid[0];
     json_t *params = json_object_get(first->root, "params");
@@ -172,7 +160,7 @@ static int compute_cell(report_cell_t *rc, const char *dir, const results_cell_t
 
     size_t ng = 0;
     const char **names = results_cell_groups(cell, &ng);
-    rc->groups = ng ? calloc(ng, sizeof *rc->groups) : NULL;
+    rc->groups = ng ? xcalloc(ng, sizeof *rc->groups) : NULL;
     for (size_t g = 0; rc->groups && g < ng; g++) {
         report_group_t *rg = &rc->groups[g];
         rg->name = names[g];
@@ -183,7 +171,7 @@ static int compute_cell(report_cell_t *rc, const char *dir, const results_cell_t
             return -1;
         }
         hist_stats(&h, rg->pct_ms, &rg->mean_ms, &rg->count);
-        hist_free(&h);
+        results_hist_free(&h);
         rc->ngroups++;
     }
     free(names);
@@ -192,14 +180,14 @@ static int compute_cell(report_cell_t *rc, const char *dir, const results_cell_t
 
 static int add_ratio(report_t *rep, const char *id, const char *label, metric_spec_t *num,
                      metric_spec_t *den) {
-    report_ratio_t *grown = realloc(rep->ratios, (rep->nratios + 1) * sizeof *grown);
+    report_ratio_t *grown = xrealloc(rep->ratios, (rep->nratios + 1) * sizeof *grown);
     if (!grown)
         return -1;
     rep->ratios = grown;
     report_ratio_t *r = &rep->ratios[rep->nratios++];
     memset(r, 0, sizeof *r);
-    r->id = strdup(id);
-    r->label = strdup(label);
+    r->id = xstrdup(id);
+    r->label = xstrdup(label);
     r->num = *num;
     r->den = *den;
     double *a = metric_values(num, rep->results, rep->cfg.default_config, &r->nnum, NULL);
@@ -216,9 +204,9 @@ static int add_ratio(report_t *rep, const char *id, const char *label, metric_sp
 /* Throughput (requests/s) of one scenario and configuration. */
 static metric_spec_t rps_spec(const char *scenario, const char *config) {
     metric_spec_t m = {.kind = METRIC_RPS};
-    m.scenario = strdup(scenario);
-    m.config = strdup(config);
-    m.name = strdup("rps");
+    m.scenario = xstrdup(scenario);
+    m.config = xstrdup(config);
+    m.name = xstrdup("rps");
     return m;
 }
 
@@ -390,7 +378,7 @@ static int headline_comparisons(report_t *rep, char *err, size_t errlen) {
 static int load_values(report_t *rep, char *err, size_t errlen) {
     json_t *list = json_object_get(rep->cfg.root, "values");
     size_t n = json_array_size(list), i;
-    rep->values = n ? calloc(n, sizeof *rep->values) : NULL;
+    rep->values = n ? xcalloc(n, sizeof *rep->values) : NULL;
     json_t *v;
     json_array_foreach(list, i, v) {
         char where[128];
@@ -405,8 +393,8 @@ static int load_values(report_t *rep, char *err, size_t errlen) {
         snprintf(w2, sizeof w2, "%s.metric", where);
         if (metric_spec_parse(&rv->spec, json_object_get(v, "metric"), NULL, w2, err, errlen))
             return -1;
-        rv->id = strdup(json_string_value(id));
-        rv->label = strdup(json_string_value(label));
+        rv->id = xstrdup(json_string_value(id));
+        rv->label = xstrdup(json_string_value(label));
         rep->nvalues++;
         size_t nv;
         double *x = metric_values(&rv->spec, rep->results, rep->cfg.default_config, &nv, NULL);
@@ -424,7 +412,7 @@ int report_compute(report_t *rep, const results_t *results, report_config_t *cfg
     rep->cfg = *cfg;
     memset(cfg, 0, sizeof *cfg);
     min_runs = rep->cfg.min_runs ? rep->cfg.min_runs : 3;
-    rep->cells = results->ncells ? calloc(results->ncells, sizeof *rep->cells) : NULL;
+    rep->cells = results->ncells ? xcalloc(results->ncells, sizeof *rep->cells) : NULL;
     for (size_t i = 0; i < results->ncells; i++) {
         if (compute_cell(&rep->cells[i], results->dir, &results->cells[i], rep->cfg.level, err,
                          errlen) != 0)

@@ -183,8 +183,6 @@ int report_write_data(const report_t *rep, const char *dir, char *err, size_t er
 int report_write_summaries(const report_t *rep, const struct claims *claims, const char *dir,
                            char *err, size_t errlen);
 
-/* mkdir -p */
-int report_mkdirs(const char *path);
 /* A file name from a scenario/config name: '/' and other odd bytes become '-'. */
 void report_slug(const char *in, char *out, size_t len);
 

@@ -9,7 +9,8 @@
 #include "lab/report/coverage.h"
 #include "lab/report/validity.h"
 #include "lab/report/latex.h"
-#include "lab/study/plan.h"
+#include "common/fs.h"
+#include "lab/impl.h"
 #include "lab/report/report.h"
 
 FILE *report_table_open(const char *dir, const char *name, char *err, size_t errlen) {
@@ -293,7 +294,7 @@ static int server_config_table(const report_t *rep, const char *dir, char *err, 
         fputs(" & ", f);
         latex_escape(f, c->implementation);
         fputs(" & ", f);
-        if (plan_is_peer(c->implementation))
+        if (impl_is_peer(c->implementation))
             fputs("--", f); /* a peer has no threading model of ours */
         else
             latex_escape(f, c->threading);
@@ -404,7 +405,7 @@ static int artifact_table(const claims_t *claims, const char *dir, char *err, si
 
 int report_write_tables(const report_t *rep, const claims_t *claims, const char *dir, char *err,
                         size_t errlen) {
-    if (report_mkdirs(dir) != 0) {
+    if (fs_mkdirs(dir, 0755) != 0) {
         snprintf(err, errlen, "%s: cannot create", dir);
         return -1;
     }

@@ -1,6 +1,7 @@
 /* The report's validity pass (see report/validity.h). */
 #include "lab/report/validity.h"
 
+#include "common/xalloc.h"
 #include "lab/report/latex.h"
 #include "lab/report/report.h"
 
@@ -16,7 +17,7 @@ int report_validity_pass(results_t *r, const validity_rules_t *rules, validity_t
         t.runs++;
         t.were_invalid += !run->valid;
         size_t plen = strlen(r->dir) + strlen(run->path) + 64;
-        char *ts = malloc(plen);
+        char *ts = xmalloc(plen);
         if (!ts)
             return -1;
         size_t n = strlen(run->path);

@@ -6,14 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-void hist_init(hist_t *h) {
+#include "common/xalloc.h"
+
+void results_hist_init(results_hist_t *h) {
     memset(h, 0, sizeof *h);
     h->significant_digits = -1; /* "no parameters yet": adopts the first merged */
 }
 
-void hist_free(hist_t *h) {
+void results_hist_free(results_hist_t *h) {
     free(h->buckets);
-    hist_init(h);
+    results_hist_init(h);
 }
 
 static int get_int(const json_t *obj, const char *key, int64_t *out, char *err, size_t errlen) {
@@ -26,8 +28,8 @@ static int get_int(const json_t *obj, const char *key, int64_t *out, char *err, 
     return 0;
 }
 
-int hist_from_json(hist_t *h, const json_t *j, char *err, size_t errlen) {
-    hist_init(h);
+int results_hist_from_json(results_hist_t *h, const json_t *j, char *err, size_t errlen) {
+    results_hist_init(h);
     if (!json_is_object(j)) {
         snprintf(err, errlen, "histogram: not an object");
         return -1;
@@ -55,7 +57,7 @@ int hist_from_json(hist_t *h, const json_t *j, char *err, size_t errlen) {
         return -1;
     }
     size_t n = json_array_size(buckets);
-    h->buckets = n ? calloc(n, sizeof *h->buckets) : NULL;
+    h->buckets = n ? xcalloc(n, sizeof *h->buckets) : NULL;
     if (n && !h->buckets) {
         snprintf(err, errlen, "histogram: out of memory");
         return -1;
@@ -68,16 +70,16 @@ int hist_from_json(hist_t *h, const json_t *j, char *err, size_t errlen) {
             !json_is_integer(json_array_get(b, 2)) ||
             json_integer_value(json_array_get(b, 2)) < 0) {
             snprintf(err, errlen, "histogram.buckets[%zu]: expected [lo, hi, count] integers", i);
-            hist_free(h);
+            results_hist_free(h);
             return -1;
         }
-        hist_bucket_t *bk = &h->buckets[i];
+        results_hist_bucket_t *bk = &h->buckets[i];
         bk->lo = json_integer_value(json_array_get(b, 0));
         bk->hi = json_integer_value(json_array_get(b, 1));
         bk->count = (uint64_t)json_integer_value(json_array_get(b, 2));
         if (bk->hi < bk->lo || (i > 0 && bk->lo <= h->buckets[i - 1].hi)) {
             snprintf(err, errlen, "histogram.buckets[%zu]: bounds not ascending", i);
-            hist_free(h);
+            results_hist_free(h);
             return -1;
         }
         total += bk->count;
@@ -86,14 +88,14 @@ int hist_from_json(hist_t *h, const json_t *j, char *err, size_t errlen) {
     if (total != (uint64_t)count) {
         snprintf(err, errlen, "histogram.count: %lld but buckets hold %llu", (long long)count,
                  (unsigned long long)total);
-        hist_free(h);
+        results_hist_free(h);
         return -1;
     }
     h->count = total;
     return 0;
 }
 
-int hist_merge(hist_t *dst, const hist_t *src, char *err, size_t errlen) {
+int results_hist_merge(results_hist_t *dst, const results_hist_t *src, char *err, size_t errlen) {
     if (src->significant_digits < 0 || src->count == 0)
         return 0;
     if (dst->significant_digits < 0 || dst->count == 0) {
@@ -105,15 +107,15 @@ int hist_merge(hist_t *dst, const hist_t *src, char *err, size_t errlen) {
         snprintf(err, errlen, "histograms with different parameters do not merge");
         return -1;
     }
-    hist_bucket_t *out = malloc((dst->nbuckets + src->nbuckets) * sizeof *out);
+    results_hist_bucket_t *out = xmalloc((dst->nbuckets + src->nbuckets) * sizeof *out);
     if (!out) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     size_t i = 0, j = 0, k = 0;
     while (i < dst->nbuckets || j < src->nbuckets) {
-        const hist_bucket_t *a = i < dst->nbuckets ? &dst->buckets[i] : NULL;
-        const hist_bucket_t *b = j < src->nbuckets ? &src->buckets[j] : NULL;
+        const results_hist_bucket_t *a = i < dst->nbuckets ? &dst->buckets[i] : NULL;
+        const results_hist_bucket_t *b = j < src->nbuckets ? &src->buckets[j] : NULL;
         if (a && b && a->lo == b->lo) {
             if (a->hi != b->hi) {
                 snprintf(err, errlen, "bucket at %lld has different bounds in two histograms",
@@ -149,7 +151,7 @@ int hist_merge(hist_t *dst, const hist_t *src, char *err, size_t errlen) {
     return 0;
 }
 
-double hist_percentile_us(const hist_t *h, double p) {
+double results_hist_percentile_us(const results_hist_t *h, double p) {
     if (h->count == 0)
         return NAN;
     /* The epsilon keeps 99.9 % of 1000 at 999, not 1000, despite rounding. */
@@ -165,6 +167,6 @@ double hist_percentile_us(const hist_t *h, double p) {
     return (double)h->max;
 }
 
-double hist_mean_us(const hist_t *h) {
+double results_hist_mean_us(const results_hist_t *h) {
     return h->count ? h->sum / (double)h->count : NAN;
 }

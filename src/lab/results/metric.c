@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
 #include "lab/results/demand.h"
 #include "lab/results/hist.h"
 
@@ -22,7 +23,7 @@ static json_t *any_key(const json_t *obj, const json_t *base, const char *key) {
 }
 
 static char *dup_or_null(const char *s) {
-    return s ? strdup(s) : NULL;
+    return s ? xstrdup(s) : NULL;
 }
 
 int metric_spec_parse(metric_spec_t *m, const json_t *obj, const json_t *base, const char *where,
@@ -38,8 +39,8 @@ int metric_spec_parse(metric_spec_t *m, const json_t *obj, const json_t *base, c
         snprintf(err, errlen, "%s: needs \"scenario\" and \"metric\" strings", where);
         return -1;
     }
-    m->scenario = strdup(scenario);
-    m->name = strdup(metric);
+    m->scenario = xstrdup(scenario);
+    m->name = xstrdup(metric);
     m->config = dup_or_null(str_key(obj, base, "config"));
     m->group = dup_or_null(str_key(obj, base, "group"));
     m->var = dup_or_null(str_key(obj, base, "var"));
@@ -197,12 +198,12 @@ double metric_of_run(const metric_spec_t *m, const results_run_t *run) {
     case METRIC_MEAN: {
         json_t *hj = hist_json(m, run);
         if (hj) {
-            hist_t h;
+            results_hist_t h;
             char err[256];
-            if (hist_from_json(&h, hj, err, sizeof err) == 0) {
-                double us = m->kind == METRIC_MEAN ? hist_mean_us(&h)
-                                                   : hist_percentile_us(&h, m->percentile);
-                hist_free(&h);
+            if (results_hist_from_json(&h, hj, err, sizeof err) == 0) {
+                double us = m->kind == METRIC_MEAN ? results_hist_mean_us(&h)
+                                                   : results_hist_percentile_us(&h, m->percentile);
+                results_hist_free(&h);
                 return us / 1000.0;
             }
         }
@@ -245,7 +246,7 @@ double *metric_values(const metric_spec_t *m, const results_t *r, const char *de
         *cellp = cell;
     if (!cell || cell->nvalid == 0)
         return NULL;
-    double *v = malloc(cell->nvalid * sizeof *v);
+    double *v = xmalloc(cell->nvalid * sizeof *v);
     if (!v)
         return NULL;
     for (size_t i = 0; i < cell->nvalid; i++) {

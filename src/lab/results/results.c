@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/xalloc.h"
+
 typedef struct pathlist {
     char **items;
     size_t n, cap;
@@ -17,13 +19,13 @@ typedef struct pathlist {
 static int push_path(pathlist_t *l, const char *p) {
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 64;
-        char **items = realloc(l->items, cap * sizeof *items);
+        char **items = xrealloc(l->items, cap * sizeof *items);
         if (!items)
             return -1;
         l->items = items;
         l->cap = cap;
     }
-    l->items[l->n] = strdup(p);
+    l->items[l->n] = xstrdup(p);
     if (!l->items[l->n])
         return -1;
     l->n++;
@@ -98,7 +100,7 @@ static int parse_run(results_run_t *run, const char *dir, const char *rel, char 
     snprintf(full, sizeof full, "%s/raw/%s", dir, rel);
     json_error_t je;
     memset(run, 0, sizeof *run);
-    run->path = strdup(rel);
+    run->path = xstrdup(rel);
     run->root = json_load_file(full, 0, &je);
     if (!run->root) {
         snprintf(err, errlen, "%s:%d: %s", full, je.line, je.text);
@@ -151,7 +153,7 @@ static int build_cells(results_t *r) {
                 !strcmp(r->cells[c].config, run->config))
                 cell = &r->cells[c];
         if (!cell) {
-            results_cell_t *cells = realloc(r->cells, (r->ncells + 1) * sizeof *cells);
+            results_cell_t *cells = xrealloc(r->cells, (r->ncells + 1) * sizeof *cells);
             if (!cells)
                 return -1;
             r->cells = cells;
@@ -162,7 +164,7 @@ static int build_cells(results_t *r) {
         }
         results_run_t ***list = run->valid ? &cell->valid : &cell->invalid;
         size_t *n = run->valid ? &cell->nvalid : &cell->ninvalid;
-        results_run_t **grown = realloc(*list, (*n + 1) * sizeof *grown);
+        results_run_t **grown = xrealloc(*list, (*n + 1) * sizeof *grown);
         if (!grown)
             return -1;
         *list = grown;
@@ -192,7 +194,7 @@ int results_regroup(results_t *r) {
 
 int results_load(results_t *r, const char *dir, char *err, size_t errlen) {
     memset(r, 0, sizeof *r);
-    r->dir = strdup(dir);
+    r->dir = xstrdup(dir);
     char raw[4096];
     snprintf(raw, sizeof raw, "%s/raw", dir);
     struct stat st;
@@ -206,7 +208,7 @@ int results_load(results_t *r, const char *dir, char *err, size_t errlen) {
         rc = walk(raw, "", &files, 0, err, errlen);
     if (rc == 0 && files.n) {
         qsort(files.items, files.n, sizeof *files.items, cmp_str);
-        r->runs = calloc(files.n, sizeof *r->runs);
+        r->runs = xcalloc(files.n, sizeof *r->runs);
         if (!r->runs) {
             snprintf(err, errlen, "out of memory");
             rc = -1;
@@ -312,7 +314,7 @@ static int add_groups(const results_run_t *run, const char ***names, size_t *n) 
             seen = !strcmp((*names)[i], key);
         if (seen)
             continue;
-        const char **grown = realloc(*names, (*n + 1) * sizeof *grown);
+        const char **grown = xrealloc(*names, (*n + 1) * sizeof *grown);
         if (!grown)
             return -1;
         *names = grown;

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
+
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
@@ -14,7 +16,7 @@ static int cmp_double(const void *a, const void *b) {
 static double *sorted_copy(const double *x, size_t n) {
     if (n == 0)
         return NULL;
-    double *s = malloc(n * sizeof *s);
+    double *s = xmalloc(n * sizeof *s);
     if (!s)
         return NULL;
     memcpy(s, x, n * sizeof *s);
@@ -264,8 +266,8 @@ double stats_bootstrap_ratio(const double *a, size_t na, const double *b, size_t
     double point = stats_median(a, na) / mb;
     if (resamples == 0)
         return point;
-    double *buf = malloc((na > nb ? na : nb) * sizeof *buf);
-    double *ratios = malloc(resamples * sizeof *ratios);
+    double *buf = xmalloc((na > nb ? na : nb) * sizeof *buf);
+    double *ratios = xmalloc(resamples * sizeof *ratios);
     size_t k = 0;
     if (buf && ratios) {
         stats_rng_t rng;
@@ -296,8 +298,8 @@ double stats_mw_cdf(size_t m, size_t n, size_t u) {
     /* N(m, n, u) = N(m-1, n, u-n) + N(m, n-1, u): the largest value belongs to
      * the first sample (and exceeds all n of the second) or to the second.
      * Counted in doubles: exact up to 2^53, relative precision beyond. */
-    double *prev = calloc((umax + 1) * (n + 1), sizeof *prev);
-    double *cur = calloc((umax + 1) * (n + 1), sizeof *cur);
+    double *prev = xcalloc((umax + 1) * (n + 1), sizeof *prev);
+    double *cur = xcalloc((umax + 1) * (n + 1), sizeof *cur);
     if (!prev || !cur) {
         free(prev);
         free(cur);
@@ -340,7 +342,7 @@ stats_interval_t stats_ratio_exact(const double *a, size_t na, const double *b, 
         if (!(b[j] > 0))
             return ci;
     size_t N = na * nb;
-    double *r = malloc(N * sizeof *r);
+    double *r = xmalloc(N * sizeof *r);
     if (!r)
         return ci;
     for (size_t i = 0; i < na; i++)

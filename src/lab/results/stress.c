@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
 #include "lab/results/stats.h"
 
 void ts_series_free(ts_series_t *s) {
@@ -24,7 +25,7 @@ static int grow(ts_series_t *s, size_t cap) {
     double **cols[] = {&s->t,       &s->requests, &s->errors,     &s->p50_ms,       &s->p99_ms,
                        &s->dropped, &s->late,     &s->server_cpu, &s->server_rss_mb};
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
-        double *g = realloc(*cols[i], cap * sizeof *g);
+        double *g = xrealloc(*cols[i], cap * sizeof *g);
         if (!g)
             return -1;
         *cols[i] = g;
@@ -120,7 +121,7 @@ int spike_recovery(const ts_series_t *s, double from_s, double to_s, double fact
                    spike_result_t *out) {
     memset(out, 0, sizeof *out);
     out->recovery_s = NAN;
-    double *pre = malloc((s->n + 1) * sizeof *pre);
+    double *pre = xmalloc((s->n + 1) * sizeof *pre);
     if (!pre)
         return -1;
     size_t npre = 0, first = 0;
@@ -220,7 +221,7 @@ int soak_drift(const ts_series_t *s, double skip_s, double level, drift_result_t
     }
     out->error_rate = out->requests > 0 ? errors / out->requests : 0;
     /* p99 of seconds with responses only (an empty second has no p99) */
-    double *p99 = malloc(m * sizeof *p99);
+    double *p99 = xmalloc(m * sizeof *p99);
     if (!p99)
         return -1;
     for (size_t i = 0; i < m; i++)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
 #include "lab/results/stress.h"
 #include "lab/study/timeseries.h"
 
@@ -25,7 +26,7 @@ static json_t *slope_json(const slope_t *s, double per) {
 static json_t *spike(const json_t *stages, const ts_series_t *ts, double factor, int hold) {
     const json_t *list = json_object_get(stages, "stages");
     size_t n = json_array_size(list);
-    double *dur = calloc(n + 1, sizeof *dur), *tgt = calloc(n + 1, sizeof *tgt);
+    double *dur = xcalloc(n + 1, sizeof *dur), *tgt = xcalloc(n + 1, sizeof *tgt);
     for (size_t i = 0; i < n; i++) {
         dur[i] = json_number_value(json_object_get(json_array_get(list, i), "duration_s"));
         tgt[i] = json_number_value(json_object_get(json_array_get(list, i), "target"));

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/threading.h"
+#include "common/xalloc.h"
+#include "lab/impl.h"
 #include "lab/results/stats.h"
 
 static const char *const names[VRULE_COUNT] = {"overrun", "min-requests", "host-interference",
@@ -268,9 +271,7 @@ unsigned validity_judge(const validity_rules_t *r, const json_t *run, const doub
         const char *impl = json_string_value(json_object_get(run, "implementation"));
         double workers = num(run, "params", "workers", NULL);
         bool one_thread =
-            (impl && strcmp(impl, "c-ulfius") != 0) ||
-            (threading && (strcmp(threading, "epoll") == 0 || strcmp(threading, "select") == 0 ||
-                           strcmp(threading, "poll") == 0));
+            (impl && strcmp(impl, IMPL_DEFAULT) != 0) || threading_one_thread(threading);
         double can = eff;
         if (one_thread && workers > 0 && workers < can)
             can = workers;
@@ -327,7 +328,7 @@ size_t validity_load_series(const char *path, double **out) {
         if (json_is_number(v)) {
             if (n == cap) {
                 cap = cap ? cap * 2 : 64;
-                double *g = realloc(*out, cap * sizeof *g);
+                double *g = xrealloc(*out, cap * sizeof *g);
                 if (!g) {
                     json_decref(j);
                     break;

@@ -1,4 +1,5 @@
-/* Shared between the stack_*.c files; not part of the stack's interface. */
+/* Shared between the files of stack/; not part of the stack's interface
+ * (stack.h). */
 #ifndef BENCHLAB_LAB_STACK_INTERNAL_H
 #define BENCHLAB_LAB_STACK_INTERNAL_H
 
@@ -38,7 +39,7 @@ char *const *stack_prepare_spawn(lab_stack_t *st, lab_service_t svc, char *const
                                  char ***owned);
 
 /* The program for a service: $env_override when set, else by name (in the
- * image's PATH) for a container, else lab_stack_find_program(name). */
+ * image's PATH) for a container, else stack_find_program(name). */
 int stack_program(const lab_stack_t *st, lab_service_t svc, const char *name,
                   const char *env_override, char *buf, size_t len);
 
@@ -63,8 +64,5 @@ int stack_sql_dir(char *buf, size_t len);
 
 /* Reads a whole file into a malloc'ed NUL-terminated string; NULL on error. */
 char *stack_read_file(const char *path);
-
-/* rm -rf path (no symlink following). 0 on success or when absent. */
-int stack_remove_tree(const char *path);
 
 #endif

@@ -11,7 +11,9 @@
 
 #include <hiredis/hiredis.h>
 
+#include "common/fs.h"
 #include "common/portable.h"
+#include "common/xalloc.h"
 #include "lab/stack/spawn.h"
 #include "lab/stack/stack.h"
 #include "lab/stack/internal.h"
@@ -26,7 +28,7 @@ static int pg_bindir(char *buf, size_t len) {
     }
     const char *path = getenv("PATH");
     if (path) {
-        char *copy = strdup(path), *save = NULL;
+        char *copy = xstrdup(path), *save = NULL;
         for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d;
              d = strtok_r(NULL, ":", &save)) {
             char a[PATH_MAX], b[PATH_MAX];
@@ -99,7 +101,7 @@ static int choose_data_dir(lab_stack_t *st, const char *user, char *cwd, size_t 
             return stack_fail(st, "postgres: mkdtemp: %s", strerror(errno));
         /* Until DIR/pg.path names it, nothing else would remove it. */
         if (spawn_chown_tree(tmpl, user) != 0) {
-            stack_remove_tree(tmpl);
+            fs_remove_tree(tmpl);
             return stack_fail(st, "postgres: cannot give %s to user %s", tmpl, user);
         }
         FILE *f = fopen(marker, "w");
@@ -107,7 +109,7 @@ static int choose_data_dir(lab_stack_t *st, const char *user, char *cwd, size_t 
         if ((f && fclose(f) != 0) || werr) {
             int e = errno;
             unlink(marker);
-            stack_remove_tree(tmpl);
+            fs_remove_tree(tmpl);
             return stack_fail(st, "postgres: cannot write %s: %s", marker, strerror(e));
         }
         snprintf(cwd, cwd_len, "%s", tmpl);
@@ -127,7 +129,7 @@ static void forget_outside_dir(lab_stack_t *st) {
         return;
     outside[strcspn(outside, "\n")] = '\0';
     if (strncmp(outside, "/tmp/benchlab-pg.", 17) == 0 && !strstr(outside, ".."))
-        stack_remove_tree(outside);
+        fs_remove_tree(outside);
     free(outside);
     unlink(marker);
     st->pg_data[0] = '\0';
@@ -161,7 +163,7 @@ static int run_initdb(lab_stack_t *st, const char *bindir, const char *user, con
         return stack_fail(st, "postgres: cannot give %s to user %s", st->pg_data, user);
     char initdb[PATH_MAX + 16], log[PATH_MAX + 32];
     snprintf(initdb, sizeof initdb, "%s%sinitdb", bindir, *bindir ? "/" : "");
-    lab_stack_log_path(st, LAB_SVC_POSTGRES, log, sizeof log);
+    stack_log_path(st, LAB_SVC_POSTGRES, log, sizeof log);
     unlink(log);
     /* --no-sync only skips fsync of the fresh files at the end of initdb; the
      * server itself runs with default durability settings. */
@@ -252,7 +254,7 @@ static int create_pgss(lab_stack_t *st) {
     return 0;
 }
 
-int lab_stack_start_postgres(lab_stack_t *st) {
+int stack_start_postgres(lab_stack_t *st) {
     if (st->pid[LAB_SVC_POSTGRES])
         return 0;
     char bindir[PATH_MAX] = "", cwd[PATH_MAX];
@@ -311,7 +313,7 @@ int lab_stack_start_postgres(lab_stack_t *st) {
                 (pgss && create_pgss(st) != 0)) {
                 char keep[sizeof st->err];
                 memcpy(keep, st->err, sizeof keep);
-                lab_stack_stop(st, LAB_SVC_POSTGRES);
+                stack_stop(st, LAB_SVC_POSTGRES);
                 memcpy(st->err, keep, sizeof keep);
                 return -1;
             }
@@ -370,7 +372,7 @@ static int run_sql_file(lab_stack_t *st, PGconn *c, const char *dir, const char 
     return rc;
 }
 
-int lab_stack_seed(lab_stack_t *st) {
+int stack_seed(lab_stack_t *st) {
     char dir[PATH_MAX];
     if (stack_sql_dir(dir, sizeof dir) != 0)
         return stack_fail(st, "seed: SQL files not found (set BENCHLAB_SQL_DIR to the "
@@ -420,7 +422,7 @@ static bool reset_file(const char *name, char *file, size_t len) {
     return true;
 }
 
-int lab_stack_reset(lab_stack_t *st, const char *const *names, int n) {
+int stack_reset(lab_stack_t *st, const char *const *names, int n) {
     char dir[PATH_MAX], file[128], path[PATH_MAX + 160];
     bool need_sql = false;
     /* Check every name first: a typo must not leave half the state reset. */

@@ -13,6 +13,8 @@
 #include <sys/socket.h>
 
 #include "common/portable.h"
+#include "common/xalloc.h"
+#include "lab/impl.h"
 #include "lab/stack/spawn.h"
 #include "lab/stack/stack.h"
 #include "lab/stack/internal.h"
@@ -138,7 +140,7 @@ static void arg(argv_t *a, const char *s) {
         return;
     if (a->n + 2 > a->cap) {
         int cap = a->cap ? a->cap * 2 : 16;
-        char **v = realloc(a->v, (size_t)cap * sizeof *v);
+        char **v = xrealloc(a->v, (size_t)cap * sizeof *v);
         if (!v) {
             a->oom = true;
             return;
@@ -146,7 +148,7 @@ static void arg(argv_t *a, const char *s) {
         a->v = v;
         a->cap = cap;
     }
-    a->v[a->n] = strdup(s);
+    a->v[a->n] = xstrdup(s);
     if (!a->v[a->n]) {
         a->oom = true;
         return;
@@ -198,7 +200,7 @@ static char **redis_argv(lab_stack_t *st, const char *port_s, void *ctx) {
     return done(st, &a);
 }
 
-int lab_stack_start_redis(lab_stack_t *st) {
+int stack_start_redis(lab_stack_t *st) {
     int rc = start_on_free_port(st, LAB_SVC_REDIS, 0, redis_argv, NULL, stack_probe_redis);
     if (rc == 0) {
         snprintf(st->redis_url, sizeof st->redis_url, "redis://%s:%d",
@@ -225,7 +227,7 @@ static char **upstream_argv(lab_stack_t *st, const char *port_s, void *ctx) {
     return done(st, &a);
 }
 
-int lab_stack_start_upstream(lab_stack_t *st) {
+int stack_start_upstream(lab_stack_t *st) {
     int rc = start_on_free_port(st, LAB_SVC_UPSTREAM, 0, upstream_argv, NULL, probe_upstream);
     if (rc == 0) {
         snprintf(st->upstream_url, sizeof st->upstream_url, "http://%s:%d",
@@ -257,7 +259,7 @@ static char **server_argv(lab_stack_t *st, const char *port_s, void *ctx) {
     arg(&a, "--listen");
     arg(&a, listen);
     arg(&a, "--name");
-    arg(&a, o->implementation && *o->implementation ? o->implementation : "c-ulfius");
+    arg(&a, impl_or_default(o->implementation));
     if (st->pid[LAB_SVC_POSTGRES]) {
         arg(&a, "--pg");
         arg(&a, st->pg_dsn);
@@ -275,7 +277,7 @@ static char **server_argv(lab_stack_t *st, const char *port_s, void *ctx) {
     return done(st, &a);
 }
 
-int lab_stack_start_server(lab_stack_t *st, const lab_server_opts_t *opts) {
+int stack_start_server(lab_stack_t *st, const lab_server_opts_t *opts) {
     lab_server_opts_t none = {0};
     const lab_server_opts_t *o = opts ? opts : &none;
     if (o->port < 0 || o->port > 65535)

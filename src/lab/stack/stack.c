@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,7 +19,9 @@
 #include <sys/socket.h>
 
 #include "common/clock.h"
+#include "common/fs.h"
 #include "common/portable.h"
+#include "common/xalloc.h"
 #include "lab/stack/spawn.h"
 #include "lab/stack/internal.h"
 
@@ -38,7 +39,7 @@ int stack_fail(lab_stack_t *st, const char *fmt, ...) {
     return -1;
 }
 
-void lab_stack_log_path(const lab_stack_t *st, lab_service_t svc, char *buf, size_t len) {
+void stack_log_path(const lab_stack_t *st, lab_service_t svc, char *buf, size_t len) {
     snprintf(buf, len, "%s/%s.log", st->dir, lab_service_name(svc));
 }
 
@@ -49,7 +50,7 @@ static void pid_path(const lab_stack_t *st, lab_service_t svc, char *buf, size_t
 void stack_append_log_tail(lab_stack_t *st, lab_service_t svc) {
     enum { TAIL_LINES = 12 };
     char path[PATH_MAX + 32];
-    lab_stack_log_path(st, svc, path, sizeof path);
+    stack_log_path(st, svc, path, sizeof path);
     char *text = stack_read_file(path);
     size_t used = strlen(st->err);
     if (!text) {
@@ -84,13 +85,13 @@ char *stack_read_file(const char *path) {
     if (!f)
         return NULL;
     size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
+    char *buf = xmalloc(cap);
     while (buf) {
         size_t r = fread(buf + n, 1, cap - n - 1, f);
         n += r;
         if (n + 1 < cap)
             break;
-        char *bigger = realloc(buf, cap * 2);
+        char *bigger = xrealloc(buf, cap * 2);
         if (!bigger) {
             free(buf);
             buf = NULL;
@@ -103,21 +104,6 @@ char *stack_read_file(const char *path) {
     if (buf)
         buf[n] = '\0';
     return buf;
-}
-
-static int remove_one(const char *path, const struct stat *sb, int type, struct FTW *ftw) {
-    (void)sb;
-    (void)ftw;
-    return (type == FTW_DP ? rmdir(path) : unlink(path)) == 0 || errno == ENOENT ? 0 : -1;
-}
-
-int stack_remove_tree(const char *path) {
-    struct stat sb;
-    if (lstat(path, &sb) != 0)
-        return errno == ENOENT ? 0 : -1;
-    if (!S_ISDIR(sb.st_mode))
-        return unlink(path);
-    return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 const char *stack_addr(const lab_stack_t *st, lab_service_t svc) {
@@ -164,7 +150,7 @@ int stack_program(const lab_stack_t *st, lab_service_t svc, const char *name,
         snprintf(buf, len, "%s", name); /* the image's, found in its PATH */
         return 0;
     }
-    return lab_stack_find_program(name, env_override, buf, len);
+    return stack_find_program(name, env_override, buf, len);
 }
 
 char *const *stack_prepare_spawn(lab_stack_t *st, lab_service_t svc, char *const argv[],
@@ -209,28 +195,13 @@ char *const *stack_prepare_spawn(lab_stack_t *st, lab_service_t svc, char *const
     return *owned;
 }
 
-/* mkdir -p */
-static int make_dirs(const char *path) {
-    char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof tmp, "%s", path) >= (int)sizeof tmp)
-        return -1;
-    for (char *p = tmp + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    return mkdir(tmp, 0755) == 0 || errno == EEXIST ? 0 : -1;
-}
-
-int lab_stack_init(lab_stack_t *st, const char *dir) {
+int stack_init(lab_stack_t *st, const char *dir) {
     memset(st, 0, sizeof *st);
     st->upstream_delay_ms = 100;
     st->ready_timeout_ms = 60000;
     if (!dir || !*dir)
         return stack_fail(st, "stack: no directory given");
-    if (make_dirs(dir) != 0)
+    if (fs_mkdirs(dir, 0755) != 0)
         return stack_fail(st, "stack: cannot create %s: %s", dir, strerror(errno));
     struct stat sb;
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
@@ -242,24 +213,20 @@ int lab_stack_init(lab_stack_t *st, const char *dir) {
 }
 
 int stack_write_env(const lab_stack_t *st) {
-    char path[PATH_MAX + 16], tmp[PATH_MAX + 32];
+    char path[PATH_MAX + 16];
     snprintf(path, sizeof path, "%s/stack.env", st->dir);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
+    fs_atomic_t a;
+    FILE *f = fs_atomic_open(&a, path);
     if (!f)
         return -1;
-    lab_stack_print_env(st, f);
+    stack_print_env(st, f);
     fprintf(f, "BENCHLAB_PG_DATA=%s\n", st->pg_data);
     for (int s = 0; s < LAB_SVC_COUNT; s++)
         fprintf(f, "port_%s=%d\n", lab_service_name(s), st->port[s]);
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
+    return fs_atomic_commit(&a, 1);
 }
 
-void lab_stack_print_env(const lab_stack_t *st, FILE *out) {
+void stack_print_env(const lab_stack_t *st, FILE *out) {
     if (st->pid[LAB_SVC_SERVER])
         fprintf(out, "BENCHLAB_URL=%s\n", st->server_url);
     if (st->pid[LAB_SVC_POSTGRES])
@@ -308,7 +275,7 @@ static bool pid_has_port(pid_t pid, int port) {
     return false;
 }
 
-int lab_stack_open(lab_stack_t *st, const char *dir) {
+int stack_open(lab_stack_t *st, const char *dir) {
     lab_hook_t keep[LAB_SVC_COUNT];
     memcpy(keep, st->hooks, sizeof keep);
     struct stat sb;
@@ -316,7 +283,7 @@ int lab_stack_open(lab_stack_t *st, const char *dir) {
         memset(st, 0, sizeof *st);
         return stack_fail(st, "stack: no directory %s", dir ? dir : "(null)");
     }
-    if (lab_stack_init(st, dir) != 0)
+    if (stack_init(st, dir) != 0)
         return -1;
     memcpy(st->hooks, keep, sizeof keep);
     char path[PATH_MAX + 32];
@@ -365,7 +332,7 @@ int lab_stack_open(lab_stack_t *st, const char *dir) {
 
 static bool log_says_port_in_use(const lab_stack_t *st, lab_service_t svc) {
     char path[PATH_MAX + 32];
-    lab_stack_log_path(st, svc, path, sizeof path);
+    stack_log_path(st, svc, path, sizeof path);
     char *text = stack_read_file(path);
     bool in_use = text && (strstr(text, "in use") || strstr(text, "EADDRINUSE") ||
                            strstr(text, "Failed to bind") || strstr(text, "could not bind"));
@@ -377,7 +344,7 @@ int stack_spawn_and_wait(lab_stack_t *st, lab_service_t svc, char *const argv[],
                          bool (*probe)(lab_stack_t *st), bool *port_in_use) {
     const char *name = lab_service_name(svc);
     char log[PATH_MAX + 32];
-    lab_stack_log_path(st, svc, log, sizeof log);
+    stack_log_path(st, svc, log, sizeof log);
     *port_in_use = false;
     int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd >= 0)
@@ -425,13 +392,13 @@ int stack_spawn_and_wait(lab_stack_t *st, lab_service_t svc, char *const argv[],
     if (write_pid_file(st, svc, pid) != 0 || stack_write_env(st) != 0) {
         stack_fail(st, "%s: cannot write PID file or stack.env in %s: %s", name, st->dir,
                    strerror(errno));
-        lab_stack_stop(st, svc);
+        stack_stop(st, svc);
         return -1;
     }
     return 0;
 }
 
-int lab_stack_stop(lab_stack_t *st, lab_service_t svc) {
+int stack_stop(lab_stack_t *st, lab_service_t svc) {
     pid_t pid = st->pid[svc];
     int rc = 0;
     if (pid > 0) {
@@ -455,13 +422,13 @@ int lab_stack_stop(lab_stack_t *st, lab_service_t svc) {
     return rc;
 }
 
-int lab_stack_restart_server(lab_stack_t *st, const lab_server_opts_t *opts) {
+int stack_restart_server(lab_stack_t *st, const lab_server_opts_t *opts) {
     lab_server_opts_t o = opts ? *opts : (lab_server_opts_t){0};
     if (o.port == 0)
         o.port = st->port[LAB_SVC_SERVER];
-    if (lab_stack_stop(st, LAB_SVC_SERVER) != 0)
+    if (stack_stop(st, LAB_SVC_SERVER) != 0)
         return -1;
-    return lab_stack_start_server(st, &o);
+    return stack_start_server(st, &o);
 }
 
 /* Stops the services running now that were not running before (was). */
@@ -471,23 +438,23 @@ static void stop_started(lab_stack_t *st, const pid_t *was) {
         if (st->pid[s] && !was[s]) {
             char keep[sizeof st->err];
             memcpy(keep, st->err, sizeof keep);
-            lab_stack_stop(st, s);
+            stack_stop(st, s);
             memcpy(st->err, keep, sizeof keep);
         }
 }
 
-int lab_stack_up(lab_stack_t *st, const lab_server_opts_t *server_opts) {
+int stack_up(lab_stack_t *st, const lab_server_opts_t *server_opts) {
     pid_t was[LAB_SVC_COUNT];
     memcpy(was, st->pid, sizeof was);
-    int rc = lab_stack_start_postgres(st);
+    int rc = stack_start_postgres(st);
     if (rc == 0 && !st->skip_seed)
-        rc = lab_stack_seed(st);
+        rc = stack_seed(st);
     if (rc == 0)
-        rc = lab_stack_start_redis(st);
+        rc = stack_start_redis(st);
     if (rc == 0)
-        rc = lab_stack_start_upstream(st);
+        rc = stack_start_upstream(st);
     if (rc == 0)
-        rc = lab_stack_start_server(st, server_opts);
+        rc = stack_start_server(st, server_opts);
     if (rc != 0)
         stop_started(st, was);
     return rc;
@@ -497,7 +464,7 @@ int lab_stack_up(lab_stack_t *st, const lab_server_opts_t *server_opts) {
  * this template: nothing else is removed on the word of a file in DIR. */
 static const char outside_prefix[] = "/tmp/benchlab-pg.";
 
-int lab_stack_remove_data(lab_stack_t *st, bool keep_logs) {
+int stack_remove_data(lab_stack_t *st, bool keep_logs) {
     for (int s = 0; s < LAB_SVC_COUNT; s++)
         if (st->pid[s] && spawn_alive(st->pid[s]))
             return stack_fail(st, "stack: %s still runs (pid %d); not removing its data",
@@ -509,7 +476,7 @@ int lab_stack_remove_data(lab_stack_t *st, bool keep_logs) {
     if (outside) {
         outside[strcspn(outside, "\n")] = '\0';
         if (strncmp(outside, outside_prefix, sizeof outside_prefix - 1) == 0 &&
-            !strstr(outside, "..") && stack_remove_tree(outside) != 0)
+            !strstr(outside, "..") && fs_remove_tree(outside) != 0)
             rc = stack_fail(st, "stack: cannot remove %s: %s", outside, strerror(errno));
         free(outside);
         unlink(path);
@@ -519,12 +486,12 @@ int lab_stack_remove_data(lab_stack_t *st, bool keep_logs) {
     size_t n = sizeof entries / sizeof entries[0] - (keep_logs ? 1 : 0);
     for (size_t i = 0; i < n; i++) {
         snprintf(path, sizeof path, "%s/%s", st->dir, entries[i]);
-        if (stack_remove_tree(path) != 0)
+        if (fs_remove_tree(path) != 0)
             rc = stack_fail(st, "stack: cannot remove %s: %s", path, strerror(errno));
     }
     for (int s = 0; s < LAB_SVC_COUNT; s++) {
         if (!keep_logs) {
-            lab_stack_log_path(st, s, path, sizeof path);
+            stack_log_path(st, s, path, sizeof path);
             unlink(path);
         }
         pid_path(st, s, path, sizeof path);
@@ -534,17 +501,17 @@ int lab_stack_remove_data(lab_stack_t *st, bool keep_logs) {
     return rc;
 }
 
-int lab_stack_down(lab_stack_t *st) {
+int stack_down(lab_stack_t *st) {
     int rc = 0;
     for (int s = LAB_SVC_COUNT - 1; s >= 0; s--)
-        if (st->pid[s] && lab_stack_stop(st, s) != 0)
+        if (st->pid[s] && stack_stop(st, s) != 0)
             rc = -1;
     if (rc != 0)
         return rc; /* keep the data of what still runs */
-    return lab_stack_remove_data(st, false);
+    return stack_remove_data(st, false);
 }
 
-int lab_stack_find_program(const char *name, const char *env_override, char *buf, size_t len) {
+int stack_find_program(const char *name, const char *env_override, char *buf, size_t len) {
     const char *env = env_override ? getenv(env_override) : NULL;
     if (env && *env) {
         snprintf(buf, len, "%s", env);

@@ -9,11 +9,16 @@
  * Every start waits until the service answers (PostgreSQL: PQping, Redis:
  * PING, upstream and server: an HTTP GET). When a call fails, st->err says
  * which service failed and ends with the last lines of its log; the caller
- * decides what to stop (lab_stack_up stops everything it started).
+ * decides what to stop (stack_up stops everything it started).
  *
  * Files in DIR: stack.env (the BENCHLAB_* lines and ports), <service>.pid,
  * <service>.log, pg/ (the database cluster, or pg.path naming it when DIR is
- * not reachable by the unprivileged database user), redis/. */
+ * not reachable by the unprivileged database user), redis/.
+ *
+ * Names: the functions here are stack_* (the room's prefix, as box_* in
+ * box/box.h), the helpers the stack's files share among themselves too, in
+ * stack/internal.h. The types keep lab_ (lab_stack_t, lab_service_t,
+ * LAB_SVC_*): POSIX's <signal.h> has a stack_t of its own. */
 #ifndef BENCHLAB_LAB_STACK_H
 #define BENCHLAB_LAB_STACK_H
 
@@ -57,7 +62,7 @@ typedef struct lab_hook {
 typedef struct lab_server_opts {
     const char *implementation; /* passed as --name; NULL = "c-ulfius" */
     /* NULL: $BENCHLAB_SERVER_BIN, else benchlab-server in the directory of the
-     * benchlab executable (see lab_stack_find_program). */
+     * benchlab executable (see stack_find_program). */
     const char *bin;
     int port;          /* 0 = pick a free port */
     char *const *args; /* extra arguments appended as given, e.g. {"--threading", "pool"} */
@@ -69,14 +74,14 @@ typedef struct lab_stack {
     lab_hook_t hooks[LAB_SVC_COUNT];
     int upstream_delay_ms; /* the mock upstream's delay; default 100 */
     int ready_timeout_ms;  /* how long a start may take to answer; default 60000 */
-    bool skip_seed;        /* lab_stack_up: create nothing in the database */
+    bool skip_seed;        /* stack_up: create nothing in the database */
     /* The IPv4 address each service listens on and is reached at (a
      * topology's host address, topology.h); "" = 127.0.0.1. A service on
      * another address also lets in clients of its subnets (PostgreSQL: a
      * "samenet" trust line in pg_hba.conf; Redis without protected mode). */
     char addr[LAB_SVC_COUNT][64];
 
-    /* Filled in by the start functions (and by lab_stack_open). */
+    /* Filled in by the start functions (and by stack_open). */
     pid_t pid[LAB_SVC_COUNT]; /* 0 = not running */
     int port[LAB_SVC_COUNT];
     char pg_data[PATH_MAX]; /* the cluster directory */
@@ -93,11 +98,11 @@ typedef struct lab_stack {
 const char *lab_service_name(lab_service_t svc);
 
 /* Zeroes st, sets the defaults and creates DIR (and parents). 0 or -1 (st->err). */
-int lab_stack_init(lab_stack_t *st, const char *dir);
+int stack_init(lab_stack_t *st, const char *dir);
 
 /* Reads DIR/stack.env and DIR/<service>.pid of a stack started by another
  * process, so it can be stopped or reset. 0 or -1 (st->err; e.g. no stack there). */
-int lab_stack_open(lab_stack_t *st, const char *dir);
+int stack_open(lab_stack_t *st, const char *dir);
 
 /* Start one service and wait until it answers. PostgreSQL: initdb on first
  * use (as the unprivileged user when root), then creates the database
@@ -105,57 +110,57 @@ int lab_stack_open(lab_stack_t *st, const char *dir);
  * given --listen, --name, and --pg/--redis/--upstream for those services that
  * are running, then opts->args. Each start rewrites DIR/stack.env and its PID
  * file. 0, or -1 with st->err set (the child is stopped again). */
-int lab_stack_start_postgres(lab_stack_t *st);
-int lab_stack_start_redis(lab_stack_t *st);
-int lab_stack_start_upstream(lab_stack_t *st);
-int lab_stack_start_server(lab_stack_t *st, const lab_server_opts_t *opts);
+int stack_start_postgres(lab_stack_t *st);
+int stack_start_redis(lab_stack_t *st);
+int stack_start_upstream(lab_stack_t *st);
+int stack_start_server(lab_stack_t *st, const lab_server_opts_t *opts);
 
 /* Stops the server (SIGTERM, SIGKILL after a timeout) and starts it again with
  * opts (another threading model, worker count, implementation...), keeping
  * PostgreSQL, Redis and the upstream running. The port stays the same unless
  * opts->port says otherwise. */
-int lab_stack_restart_server(lab_stack_t *st, const lab_server_opts_t *opts);
+int stack_restart_server(lab_stack_t *st, const lab_server_opts_t *opts);
 
 /* Stops one service (SIGTERM, SIGKILL after 10 s) and removes its PID file.
  * Data stays. 0 or -1. */
-int lab_stack_stop(lab_stack_t *st, lab_service_t svc);
+int stack_stop(lab_stack_t *st, lab_service_t svc);
 
 /* Creates the tables of the contract's data set and seeds them, once:
  * idempotent (a second call changes nothing). Needs PostgreSQL running. */
-int lab_stack_seed(lab_stack_t *st);
+int stack_seed(lab_stack_t *st);
 
 /* Resets what write scenarios dirty, by name as scenario files list them in
  * "dirties": "users" (back to the seeded 1000 rows), "bulk_items" (emptied),
  * "products" (stock 1000, version 0), "cache" or "redis" (FLUSHALL). An
  * unknown name is an error naming it. */
-int lab_stack_reset(lab_stack_t *st, const char *const *names, int n);
+int stack_reset(lab_stack_t *st, const char *const *names, int n);
 
 /* Starts everything (postgres, redis, upstream, server), seeds (unless
  * st->skip_seed), and returns with it all running. Services already running
  * are kept as they are; on failure it stops what this call started and says
  * which service failed (st->err). */
-int lab_stack_up(lab_stack_t *st, const lab_server_opts_t *server_opts);
+int stack_up(lab_stack_t *st, const lab_server_opts_t *server_opts);
 
 /* Stops every service whose PID is known (or in DIR's PID files) and removes
  * their data (pg, redis, logs, PID files, stack.env). DIR itself stays. */
-int lab_stack_down(lab_stack_t *st);
+int stack_down(lab_stack_t *st);
 
 /* Removes the data of a stopped stack: the cluster (also one outside DIR
  * named by pg.path), redis/, PID files, and unless keep_logs the logs and
  * stack.env. Refuses (-1) while a known service still runs. */
-int lab_stack_remove_data(lab_stack_t *st, bool keep_logs);
+int stack_remove_data(lab_stack_t *st, bool keep_logs);
 
 /* The four lines BENCHLAB_URL=, BENCHLAB_PG=, BENCHLAB_REDIS=,
  * BENCHLAB_UPSTREAM= (only those of running services). */
-void lab_stack_print_env(const lab_stack_t *st, FILE *out);
+void stack_print_env(const lab_stack_t *st, FILE *out);
 
 /* Path of DIR/<service>.log into buf. */
-void lab_stack_log_path(const lab_stack_t *st, lab_service_t svc, char *buf, size_t len);
+void stack_log_path(const lab_stack_t *st, lab_service_t svc, char *buf, size_t len);
 
 /* Finds a program that ships with benchlab ("benchlab", "benchlab-server"):
  * env override (BENCHLAB_BIN / BENCHLAB_SERVER_BIN) first, then the directory
  * of the running executable and up to four parent directories (so test
  * binaries under BUILD/tests/... find BUILD/benchlab). 0 or -1. */
-int lab_stack_find_program(const char *name, const char *env_override, char *buf, size_t len);
+int stack_find_program(const char *name, const char *env_override, char *buf, size_t len);
 
 #endif

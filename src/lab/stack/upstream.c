@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/xalloc.h"
+
 struct upstream {
     struct MHD_Daemon *daemon;
     int port;
@@ -67,7 +69,7 @@ upstream_t *upstream_start(const char *host, int port, int delay_ms) {
         fprintf(stderr, "upstream: '%s' is not an IPv4 address\n", host);
         return NULL;
     }
-    upstream_t *up = calloc(1, sizeof *up);
+    upstream_t *up = xcalloc(1, sizeof *up);
     if (!up)
         return NULL;
     up->delay_ms = delay_ms;

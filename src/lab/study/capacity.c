@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
+
 /* *v = d unless *v is positive (0 and NaN mean unset). */
 static void positive_or(double *v, double d) {
     if (!(*v > 0))
@@ -34,7 +36,7 @@ static int step(const capacity_opts_t *o, capacity_measure_fn measure, void *ctx
         return -1;
     p.rate = rate;
     p.ok = capacity_passes(o, &p);
-    capacity_point_t *g = realloc(res->points, (res->n + 1) * sizeof *g);
+    capacity_point_t *g = xrealloc(res->points, (res->n + 1) * sizeof *g);
     if (!g)
         return -1;
     res->points = g;
@@ -131,7 +133,7 @@ static json_t *point_json(const capacity_point_t *p) {
 json_t *capacity_to_json(const capacity_opts_t *opts, const capacity_result_t *res) {
     capacity_opts_t o = *opts;
     capacity_defaults(&o);
-    capacity_point_t *sorted = malloc((res->n + 1) * sizeof *sorted);
+    capacity_point_t *sorted = xmalloc((res->n + 1) * sizeof *sorted);
     if (!sorted)
         return NULL;
     if (res->n)

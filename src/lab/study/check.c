@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
 #include "lab/stack/spawn.h"
 
 /* The driver's flags for unit u, as run_driver (study.c) passes them to
@@ -52,7 +53,7 @@ static int unit_argv(const plan_unit_t *u, const char *load_bin, int threads, ch
 
 int study_check_scenarios(const plan_t *plan, const char *load_bin, int driver_threads) {
     size_t key_len = PATH_MAX + 256;
-    char *keys = calloc((size_t)plan->nunits + 1, key_len);
+    char *keys = xcalloc((size_t)plan->nunits + 1, key_len);
     if (!keys)
         return -1;
     int nkeys = 0, failed = 0;

@@ -91,8 +91,6 @@ void study_print_dry_run(study_t *s);
 void study_teardown(study_t *s);
 /* Stacks of a benchlab run killed outright; stops and removes them. How many. */
 int study_sweep_stale_stacks(void);
-/* stack_dir/peer-server-<name>: benchlab-server flags -> the peer's environment. 0 or -1. */
-int study_write_peer_wrapper(const study_t *s, impl_program_t *prog);
 /* The interleaved order's seed: --seed, the resumed study's, else the time. */
 long long study_order_seed(const study_t *s);
 /* Was the study being resumed interleaved? */

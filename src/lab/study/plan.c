@@ -1,7 +1,11 @@
 /* Loading and expanding plans (see plan.h). */
 #include "lab/study/plan.h"
 
+#include "common/jsonconf.h"
 #include "common/parse.h"
+#include "common/threading.h"
+#include "common/xalloc.h"
+#include "lab/impl.h"
 
 #include <dirent.h>
 #include <fnmatch.h>
@@ -14,18 +18,6 @@
 double plan_parse_duration(const char *s) {
     double v;
     return parse_duration(s, &v) == 0 ? v : -1;
-}
-
-bool plan_implementation_known(const char *name) {
-    return name && (strcmp(name, "c-ulfius") == 0 || plan_is_peer(name));
-}
-
-bool plan_is_peer(const char *implementation) {
-    static const char *const peers[] = {"fastapi", "fastapi-strict", "express", "django", "rails"};
-    for (size_t i = 0; implementation && i < sizeof peers / sizeof peers[0]; i++)
-        if (strcmp(implementation, peers[i]) == 0)
-            return true;
-    return false;
 }
 
 bool plan_same_server(const plan_unit_t *a, const plan_unit_t *b) {
@@ -68,11 +60,11 @@ static void find_scenarios(const char *dir, idlist_t *out) {
                 continue;
             if (out->n == out->cap) {
                 out->cap = out->cap ? out->cap * 2 : 64;
-                out->ids = realloc(out->ids, (size_t)out->cap * sizeof *out->ids);
+                out->ids = xrealloc(out->ids, (size_t)out->cap * sizeof *out->ids);
             }
             char id[300];
             snprintf(id, sizeof id, "%s/%.*s", fam->d_name, (int)(n - 5), e->d_name);
-            out->ids[out->n++] = strdup(id);
+            out->ids[out->n++] = xstrdup(id);
         }
         closedir(d);
     }
@@ -138,24 +130,27 @@ static const char *check_value(int k, json_t *v) {
     case K_CAPACITY:
     case K_CPUS:
         return json_is_number(v) && json_number_value(v) > 0 ? NULL : "expected a number > 0";
-    case K_THREADING: {
-        static const char *models[] = {"select", "epoll", "pool", "thread-per-conn"};
-        if (json_is_string(v))
-            for (size_t i = 0; i < 4; i++)
-                if (strcmp(json_string_value(v), models[i]) == 0)
-                    return NULL;
-        return "expected select, epoll, pool or thread-per-conn";
-    }
-    case K_IMPL:
-        return json_is_string(v) && plan_implementation_known(json_string_value(v))
+    case K_THREADING:
+        return json_is_string(v) && threading_parse(json_string_value(v)) >= 0
                    ? NULL
-                   : "expected " PLAN_IMPLEMENTATIONS;
+                   : "expected " THREADING_NAMES;
+    case K_IMPL:
+        return json_is_string(v) && impl_known(json_string_value(v)) ? NULL
+                                                                     : "expected " IMPL_NAMES;
     }
     return "unknown";
 }
 
 static int read_axes(const char *file, const char *where, json_t *obj, axes_t *ax, bool entry,
                      json_t **scenarios, char *err, size_t len) {
+    jsonconf_t c = {.file = file, .err = err, .errlen = len};
+    const char *allowed[K_COUNT + 2];
+    for (int k = 0; k < K_COUNT; k++)
+        allowed[k] = keys[k];
+    allowed[K_COUNT] = entry ? "scenarios" : NULL;
+    allowed[K_COUNT + 1] = NULL;
+    if (jsonconf_object(&c, obj, where) != 0 || jsonconf_only_keys(&c, obj, where, allowed) != 0)
+        return -1;
     const char *key;
     json_t *v;
     json_object_foreach(obj, key, v) {
@@ -163,17 +158,9 @@ static int read_axes(const char *file, const char *where, json_t *obj, axes_t *a
             *scenarios = v;
             continue;
         }
-        if (strcmp(key, "description") == 0)
-            continue;
         int k = key_index(key);
-        if (k < 0) {
-            snprintf(err, len,
-                     "%s: %s.%s: unknown key (implementation, runs, vus, duration, warmup, "
-                     "rate, max_vus, threading, workers, server_cpus, db_pool, min_requests, "
-                     "capacity%s)",
-                     file, where, key, entry ? ", scenarios" : "");
-            return -1;
-        }
+        if (k < 0) /* description */
+            continue;
         json_t *list = json_is_array(v) ? json_incref(v) : json_pack("[O]", v);
         if (json_array_size(list) == 0) {
             snprintf(err, len, "%s: %s.%s: empty list", file, where, key);
@@ -206,7 +193,7 @@ static double num_or_duration(json_t *v) {
 static void add_unit(plan_t *p, int *cap, const plan_unit_t *u) {
     if (p->nunits == *cap) {
         *cap = *cap ? *cap * 2 : 64;
-        p->units = realloc(p->units, (size_t)*cap * sizeof *p->units);
+        p->units = xrealloc(p->units, (size_t)*cap * sizeof *p->units);
     }
     p->units[p->nunits++] = *u;
 }
@@ -221,7 +208,7 @@ static json_t *axis_at(const axes_t *ax, int k, size_t i) {
 
 static void format_config(plan_unit_t *u, const axes_t *ax) {
     /* the threading model is benchlab-server's; a peer has one of its own */
-    size_t n = plan_is_peer(u->implementation)
+    size_t n = impl_is_peer(u->implementation)
                    ? (size_t)snprintf(u->config, sizeof u->config, "%s", u->implementation)
                    : (size_t)snprintf(u->config, sizeof u->config, "%s-%s", u->implementation,
                                       u->threading);
@@ -256,7 +243,7 @@ static void fill_unit(plan_unit_t *u, const axes_t *ax, const size_t at[K_COUNT]
     u->min_requests = (x = axis_at(ax, K_MINREQ, 0)) ? (int)json_integer_value(x) : 0;
     u->capacity = (x = axis_at(ax, K_CAPACITY, 0)) ? json_number_value(x) : 0;
     /* a peer ignores the threading model; its run files say epoll (its event loop) */
-    x = plan_is_peer(u->implementation) ? NULL : axis_at(ax, K_THREADING, at[K_THREADING]);
+    x = impl_is_peer(u->implementation) ? NULL : axis_at(ax, K_THREADING, at[K_THREADING]);
     snprintf(u->threading, sizeof u->threading, "%s", x ? json_string_value(x) : "epoll");
     u->workers = (x = axis_at(ax, K_WORKERS, at[K_WORKERS])) ? (int)json_integer_value(x) : 1;
     u->server_cpus = (x = axis_at(ax, K_CPUS, at[K_CPUS])) ? json_number_value(x) : 0;
@@ -280,7 +267,7 @@ static int expand(plan_t *p, int *cap, const axes_t *ax, const idlist_t *matched
     size_t at[K_COUNT] = {0};
     for (at[K_IMPL] = 0; at[K_IMPL] < axis_len(ax, K_IMPL); at[K_IMPL]++) {
         json_t *impl = axis_at(ax, K_IMPL, at[K_IMPL]);
-        bool peer = plan_is_peer(impl ? json_string_value(impl) : default_impl);
+        bool peer = impl_is_peer(impl ? json_string_value(impl) : default_impl);
         /* a peer has one model: the threading axis does not multiply its units */
         size_t models = peer ? 1 : axis_len(ax, K_THREADING);
         for (at[K_THREADING] = 0; at[K_THREADING] < models; at[K_THREADING]++)
@@ -340,41 +327,24 @@ static int load(const char *name, const char *scenarios_dir, const char *impl,
         snprintf(out->path, sizeof out->path, "%s/plans/%s.json", scenarios_dir, name);
     const char *base = strrchr(out->path, '/') ? strrchr(out->path, '/') + 1 : out->path;
     snprintf(out->name, sizeof out->name, "%.*s", (int)strcspn(base, "."), base);
-    json_error_t je;
-    json_t *root = json_load_file(out->path, 0, &je);
-    if (!root && je.line < 0) {
+    jsonconf_t c = {.file = out->path, .err = err, .errlen = len};
+    bool unreadable;
+    json_t *root = jsonconf_load(&c, &unreadable);
+    if (!root && unreadable)
         snprintf(err, len, "no plan '%s' (%s: cannot read it)", name, out->path);
+    if (!root)
         return -1;
-    }
-    if (!root) {
-        snprintf(err, len, "%s: line %d: %s", out->path, je.line, je.text);
-        return -1;
-    }
     out->json = root;
-    const char *file = out->path, *key;
-    json_t *v, *defaults = NULL, *entries = NULL;
-    if (!json_is_object(root)) {
-        snprintf(err, len, "%s: expected an object", file);
+    const char *file = out->path;
+    static const char *const top[] = {"defaults", "entries", NULL};
+    if (jsonconf_object(&c, root, "") != 0 || jsonconf_only_keys(&c, root, "", top) != 0)
         return -1;
-    }
-    json_object_foreach(root, key, v) {
-        if (strcmp(key, "description") == 0 && json_is_string(v))
-            continue;
-        if (strcmp(key, "defaults") == 0 && json_is_object(v))
-            defaults = v;
-        else if (strcmp(key, "entries") == 0 && json_is_array(v))
-            entries = v;
-        else {
-            snprintf(err, len, "%s: %s: unknown key or wrong type (description, defaults, entries)",
-                     file, key);
-            return -1;
-        }
-    }
-    if (!entries || json_array_size(entries) == 0) {
-        snprintf(err, len, "%s: entries: missing or empty (a list of {\"scenarios\": [...]})",
-                 file);
+    json_t *defaults = json_object_get(root, "defaults"),
+           *entries = json_object_get(root, "entries");
+    if (defaults && jsonconf_object(&c, defaults, "defaults") != 0)
         return -1;
-    }
+    if (jsonconf_array(&c, entries, "entries", 1, "{\"scenarios\": [...]}") != 0)
+        return -1;
     idlist_t all = {0};
     find_scenarios(scenarios_dir, &all);
     int rc = 0, cap = 0;
@@ -386,26 +356,25 @@ static int load(const char *name, const char *scenarios_dir, const char *impl,
         axes_t ax;
         memset(&ax, 0, sizeof ax);
         json_t *scen = NULL;
-        if (!json_is_object(entry)) {
-            snprintf(err, len, "%s: %s: expected an object", file, where);
+        if (jsonconf_object(&c, entry, where) != 0)
             rc = -1;
-        }
         if (!rc && defaults)
             rc = read_axes(file, "defaults", defaults, &ax, false, NULL, err, len);
         if (!rc)
             rc = read_axes(file, where, entry, &ax, true, &scen, err, len);
-        if (!rc && (!json_is_array(scen) || json_array_size(scen) == 0)) {
-            snprintf(err, len, "%s: %s.scenarios: missing (a list of scenario ids or globs)", file,
-                     where);
+        char p[64];
+        jsonconf_key(p, sizeof p, where, "scenarios");
+        if (!rc && jsonconf_array(&c, scen, p, 1, "scenario ids or globs") != 0)
             rc = -1;
-        }
         idlist_t matched = {0};
         size_t si;
         json_t *pat;
         if (!rc)
             json_array_foreach(scen, si, pat) {
-                if (!json_is_string(pat)) {
-                    snprintf(err, len, "%s: %s.scenarios[%zu]: expected a string", file, where, si);
+                char q[80];
+                jsonconf_index(q, sizeof q, p, si);
+                const char *glob;
+                if (jsonconf_string(&c, pat, q, &glob) != 0) {
                     rc = -1;
                     break;
                 }
@@ -419,8 +388,8 @@ static int load(const char *name, const char *scenarios_dir, const char *impl,
                         if (!dup) {
                             if (matched.n == matched.cap) {
                                 matched.cap = matched.cap ? matched.cap * 2 : 32;
-                                matched.ids =
-                                    realloc(matched.ids, (size_t)matched.cap * sizeof *matched.ids);
+                                matched.ids = xrealloc(matched.ids,
+                                                       (size_t)matched.cap * sizeof *matched.ids);
                             }
                             matched.ids[matched.n++] = all.ids[i];
                         }
@@ -451,8 +420,7 @@ static int load(const char *name, const char *scenarios_dir, const char *impl,
 
 int plan_load(const char *name, const char *scenarios_dir, const char *default_impl,
               const char *only_impl, plan_t *out, char *err, size_t err_len) {
-    if (load(name, scenarios_dir, default_impl ? default_impl : "c-ulfius", only_impl, out, err,
-             err_len) == 0)
+    if (load(name, scenarios_dir, impl_or_default(default_impl), only_impl, out, err, err_len) == 0)
         return 0;
     plan_free(out);
     return -1;

@@ -69,13 +69,6 @@ typedef struct plan {
 int plan_load(const char *name, const char *scenarios_dir, const char *default_impl,
               const char *only_impl, plan_t *out, char *err, size_t err_len);
 
-/* The implementations a plan or profile may name (PLAN_IMPLEMENTATIONS). */
-#define PLAN_IMPLEMENTATIONS "c-ulfius, fastapi, fastapi-strict, express, django or rails"
-bool plan_implementation_known(const char *name);
-
-/* A peer (peers/NAME/start): fastapi, fastapi-strict, express, django, rails. Everything else takes
- * benchlab-server's flags (its threading model is in the config name). */
-bool plan_is_peer(const char *implementation);
 void plan_free(plan_t *p);
 
 /* "30s", "500ms", "2m", "1h" or a plain number of seconds; -1 when malformed. */

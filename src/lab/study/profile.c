@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/jsonconf.h"
+#include "lab/impl.h"
 #include "lab/study/plan.h"
 
 const char *profile_default_name(int host_cpus) {
@@ -49,16 +51,18 @@ long long profile_parse_size(const char *s) {
 }
 
 static int bad(char *err, size_t len, const char *file, const char *field, const char *what) {
-    snprintf(err, len, "%s: %s: %s", file, field, what);
-    return -1;
+    jsonconf_t c = {.file = file, .err = err, .errlen = len};
+    return jsonconf_bad(&c, field, "%s", what);
 }
 
 static int load_box(const char *file, const char *svc, json_t *o, profile_box_t *b, int ncpu,
                     char *err, size_t len) {
     char field[96];
     snprintf(field, sizeof field, "boxes.%s", svc);
-    if (!json_is_object(o))
-        return bad(err, len, file, field, "expected an object");
+    jsonconf_t c = {.file = file, .err = err, .errlen = len};
+    static const char *const keys[] = {"cpus", "cpuset", "memory", "image", "user", "host", NULL};
+    if (jsonconf_object(&c, o, field) != 0 || jsonconf_only_keys(&c, o, field, keys) != 0)
+        return -1;
     const char *key;
     json_t *v;
     b->boxed = true;
@@ -81,18 +85,34 @@ static int load_box(const char *file, const char *svc, json_t *o, profile_box_t 
         } else if (strcmp(key, "memory") == 0) {
             if (!json_is_string(v) || (b->mem_bytes = profile_parse_size(json_string_value(v))) < 0)
                 return bad(err, len, file, field, "expected a size like \"512M\" or \"2G\"");
-        } else if (strcmp(key, "image") == 0 && json_is_string(v)) {
-            snprintf(b->image, sizeof b->image, "%s", json_string_value(v));
-        } else if (strcmp(key, "user") == 0 && json_is_string(v)) {
-            snprintf(b->user, sizeof b->user, "%s", json_string_value(v));
-        } else if (strcmp(key, "host") == 0 && json_is_string(v)) {
-            snprintf(b->host, sizeof b->host, "%s", json_string_value(v));
-        } else {
-            return bad(err, len, file, field,
-                       "unknown key or wrong type (cpus, cpuset, memory, image, user, host)");
+        } else if (strcmp(key, "description") != 0) { /* image, user, host */
+            const char *s;
+            if (jsonconf_string(&c, v, field, &s) != 0)
+                return -1;
+            if (strcmp(key, "image") == 0)
+                snprintf(b->image, sizeof b->image, "%s", s);
+            else if (strcmp(key, "user") == 0)
+                snprintf(b->user, sizeof b->user, "%s", s);
+            else
+                snprintf(b->host, sizeof b->host, "%s", s);
         }
     }
     return 0;
+}
+
+/* What a "driver" key takes, for the message when its value does not fit. */
+static const char *driver_expects(const char *key) {
+    static const char *const what[][2] = {
+        {"cpuset", "expected \"rest\" or a CPU list"},
+        {"threads", "expected an integer >= 1"},
+        {"calibrate_s", "expected a number of seconds in 0..600"},
+        {"bound_fraction", "expected a number in (0, 1]"},
+        {"host", "expected a host name or a non-empty list of them"},
+    };
+    for (size_t i = 0; i < sizeof what / sizeof what[0]; i++)
+        if (strcmp(key, what[i][0]) == 0)
+            return what[i][1];
+    return "unknown key";
 }
 
 /* Every CPU below ncpu that no box is pinned to, as a CPU list. */
@@ -166,16 +186,13 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
         snprintf(out->path, sizeof out->path, "%s/profiles/%s.json", scenarios_dir, name);
     const char *base = strrchr(out->path, '/') ? strrchr(out->path, '/') + 1 : out->path;
     snprintf(out->name, sizeof out->name, "%.*s", (int)strcspn(base, "."), base);
-    json_error_t je;
-    json_t *root = json_load_file(out->path, 0, &je);
-    if (!root && je.line < 0) {
+    jsonconf_t c = {.file = out->path, .err = err, .errlen = err_len};
+    bool unreadable;
+    json_t *root = jsonconf_load(&c, &unreadable);
+    if (!root && unreadable)
         snprintf(err, err_len, "no profile '%s' (%s: cannot read it)", name, out->path);
+    if (!root)
         return -1;
-    }
-    if (!root) {
-        snprintf(err, err_len, "%s: line %d: %s", out->path, je.line, je.text);
-        return -1;
-    }
     out->json = root;
     out->backend = BOX_NATIVE;
     out->min_cpus = 1;
@@ -184,37 +201,43 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
     out->driver_bound_fraction = DRIVER_BOUND_DEFAULT_FRACTION;
     const char *file = out->path, *key;
     json_t *v;
-    if (!json_is_object(root))
-        return bad(err, err_len, file, "$", "expected an object");
+    static const char *const top[] = {"min_cpus", "backend",  "implementation", "driver",
+                                      "boxes",    "validity", "hosts",          NULL};
+    if (jsonconf_object(&c, root, "") != 0 || jsonconf_only_keys(&c, root, "", top) != 0)
+        return -1;
     json_t *driver = NULL, *boxes = NULL, *hosts = NULL, *driver_hosts = NULL;
     json_object_foreach(root, key, v) {
-        if (strcmp(key, "description") == 0 && json_is_string(v)) {
-        } else if (strcmp(key, "min_cpus") == 0 && json_is_integer(v) &&
-                   json_integer_value(v) > 0) {
-            out->min_cpus = (int)json_integer_value(v);
-        } else if (strcmp(key, "backend") == 0 && json_is_string(v)) {
-            if (box_backend_parse(json_string_value(v), &out->backend) != 0)
+        long long n;
+        if (strcmp(key, "description") == 0) {
+        } else if (strcmp(key, "min_cpus") == 0) {
+            if (jsonconf_int(&c, v, key, 1, 4096, &n) != 0)
+                return -1;
+            out->min_cpus = (int)n;
+        } else if (strcmp(key, "backend") == 0) {
+            if (!json_is_string(v) || box_backend_parse(json_string_value(v), &out->backend) != 0)
                 return bad(err, err_len, file, "backend",
                            "expected native, cgroup-v1, cgroup-v2, docker, podman or none");
         } else if (strcmp(key, "implementation") == 0) {
-            if (!json_is_string(v) || !plan_implementation_known(json_string_value(v)))
-                return bad(err, err_len, file, "implementation", "expected " PLAN_IMPLEMENTATIONS);
+            if (!json_is_string(v) || !impl_known(json_string_value(v)))
+                return bad(err, err_len, file, "implementation", "expected " IMPL_NAMES);
             snprintf(out->implementation, sizeof out->implementation, "%s", json_string_value(v));
-        } else if (strcmp(key, "driver") == 0 && json_is_object(v)) {
+        } else if (strcmp(key, "driver") == 0) {
             driver = v;
-        } else if (strcmp(key, "boxes") == 0 && json_is_object(v)) {
+            static const char *const dkeys[] = {"cpuset",         "threads", "calibrate_s",
+                                                "bound_fraction", "host",    NULL};
+            if (jsonconf_object(&c, v, key) != 0 || jsonconf_only_keys(&c, v, key, dkeys) != 0)
+                return -1;
+        } else if (strcmp(key, "boxes") == 0) {
             boxes = v;
+            if (jsonconf_object(&c, v, key) != 0)
+                return -1;
         } else if (strcmp(key, "validity") == 0) {
             if (validity_parse(&out->validity, v, file, err, err_len) != 0)
                 return -1;
-        } else if (strcmp(key, "hosts") == 0) {
+        } else { /* hosts */
             hosts = v;
             if (topology_load_hosts(&out->topo, file, v, err, err_len) != 0)
                 return -1;
-        } else {
-            return bad(err, err_len, file, key,
-                       "unknown key or wrong type (description, min_cpus, backend, implementation, "
-                       "driver, boxes, validity, hosts)");
         }
     }
     /* a topology's CPU lists are its hosts' (checked in topology_check) */
@@ -228,6 +251,8 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
     }
     if (boxes) {
         json_object_foreach(boxes, key, v) {
+            if (strcmp(key, "description") == 0)
+                continue;
             int svc = -1;
             for (int s = 0; s < LAB_SVC_COUNT; s++)
                 if (strcmp(key, lab_service_name((lab_service_t)s)) == 0)
@@ -244,6 +269,8 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
     }
     if (driver) {
         json_object_foreach(driver, key, v) {
+            if (strcmp(key, "description") == 0)
+                continue;
             if (strcmp(key, "cpuset") == 0 && json_is_string(v)) {
                 const char *cs = json_string_value(v);
                 if (strcmp(cs, "rest") == 0 && hosts) {
@@ -280,9 +307,7 @@ static int load(const char *name, const char *scenarios_dir, int host_cpus, prof
             } else {
                 char field[96];
                 snprintf(field, sizeof field, "driver.%s", key);
-                return bad(err, err_len, file, field,
-                           "unknown key or wrong type (cpuset, threads, calibrate_s 0..600, "
-                           "bound_fraction in (0, 1], host)");
+                return bad(err, err_len, file, field, driver_expects(key));
             }
         }
     }

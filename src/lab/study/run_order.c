@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
 #include "lab/results/stats.h"
 
 /* FNV-1a: each scenario's trials get their own stream, so adding a scenario
@@ -19,9 +20,9 @@ int run_order_interleaved(const plan_t *p, uint64_t seed, run_slot_t **out, size
     size_t total = 0;
     for (int i = 0; i < p->nunits; i++)
         total += (size_t)p->units[i].runs;
-    *out = malloc((total ? total : 1) * sizeof **out);
-    int *members = malloc((p->nunits ? (size_t)p->nunits : 1) * sizeof *members);
-    char *done = calloc(p->nunits ? (size_t)p->nunits : 1, 1);
+    *out = xmalloc((total ? total : 1) * sizeof **out);
+    int *members = xmalloc((p->nunits ? (size_t)p->nunits : 1) * sizeof *members);
+    char *done = xcalloc(p->nunits ? (size_t)p->nunits : 1, 1);
     if (!*out || !members || !done) {
         free(*out);
         free(members);

@@ -1,5 +1,6 @@
 /* Building, judging and writing one run's file (see study/runfile.h). */
 #include "lab/study/runfile.h"
+#include "common/fs.h"
 #include "lab/results/demand.h"
 
 #include <errno.h>
@@ -132,63 +133,21 @@ json_t *run_file_build(const plan_unit_t *u, int run, const char *implementation
     return j;
 }
 
-int study_mkdirs(const char *path, mode_t mode) {
-    char buf[PATH_MAX];
-    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(buf, mode) != 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    if (mkdir(buf, mode) != 0 && errno != EEXIST)
-        return -1;
-    return 0;
-}
-
 int study_write_json(const char *path, json_t *j) {
-    char dir[PATH_MAX], tmp[PATH_MAX + 16];
+    char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
     if (slash) {
         *slash = '\0';
-        if (study_mkdirs(dir, 0755) != 0)
+        if (fs_mkdirs(dir, 0755) != 0)
             return -1;
     }
-    if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
+    fs_atomic_t a;
+    FILE *f = fs_atomic_open(&a, path);
+    if (!f)
         return -1;
     char *text = json_dumps(j, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
-    size_t n = text ? strlen(text) : 0, off = 0;
-    int rc = text ? 0 : -1;
-    while (rc == 0 && off < n) {
-        ssize_t w = write(fd, text + off, n - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            rc = -1;
-        else
-            off += (size_t)w;
-    }
-    if (rc == 0 && (write(fd, "\n", 1) != 1 || fsync(fd) != 0))
-        rc = -1;
+    int ok = text && fputs(text, f) >= 0 && fputc('\n', f) == '\n';
     free(text);
-    if (close(fd) != 0)
-        rc = -1;
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = -1;
-    if (rc != 0) {
-        int saved = errno;
-        unlink(tmp);
-        errno = saved;
-    }
-    return rc;
+    return fs_atomic_commit(&a, ok);
 }

@@ -44,8 +44,6 @@ json_t *run_file_build(const plan_unit_t *u, int run, const char *implementation
 /* Writes JSON to path atomically (temp file in the same directory, fsync,
  * rename), creating parent directories. 0 or -1 (errno). */
 int study_write_json(const char *path, json_t *j);
-/* mkdir -p. 0 or -1. */
-int study_mkdirs(const char *path, mode_t mode);
 
 /* ISO-8601 UTC of a Unix time in milliseconds. */
 void study_iso_time(long long unix_ms, char *buf, size_t len);

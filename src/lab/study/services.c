@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lab/impl.h"
 #include "lab/stack/spawn.h"
 #include "lab/study/study_topology.h"
 
@@ -17,11 +18,10 @@ static box_t *make_box(study_t *s, lab_service_t svc, double cpus_override, cons
      * benchlab-express) where the profile names benchlab-server's */
     char peer_image[64];
     const char *image = *pb->image ? pb->image : NULL;
-    if (impl && strcmp(impl, "c-ulfius") != 0 &&
-        (!image || strcmp(image, "benchlab-server") == 0)) {
-        snprintf(peer_image, sizeof peer_image, "benchlab-%s", impl);
+    if (impl && strcmp(impl, IMPL_DEFAULT) != 0 &&
+        (!image || strcmp(image, "benchlab-server") == 0) &&
+        impl_peer_image(impl, peer_image, sizeof peer_image) == 0)
         image = peer_image;
-    }
     box_limits_t lim = {.cpus = cpus_override > 0 ? cpus_override : pb->cpus,
                         .cpuset = pb->cpuset,
                         .mem_bytes = pb->mem_bytes,
@@ -48,9 +48,9 @@ int study_start_service(study_t *s, lab_service_t svc) {
     if (s->profile.boxes[svc].boxed && !s->boxes[svc])
         return -1;
     set_hook(s, svc, s->boxes[svc]);
-    int rc = svc == LAB_SVC_POSTGRES ? lab_stack_start_postgres(&s->st)
-             : svc == LAB_SVC_REDIS  ? lab_stack_start_redis(&s->st)
-                                     : lab_stack_start_upstream(&s->st);
+    int rc = svc == LAB_SVC_POSTGRES ? stack_start_postgres(&s->st)
+             : svc == LAB_SVC_REDIS  ? stack_start_redis(&s->st)
+                                     : stack_start_upstream(&s->st);
     if (rc != 0) {
         progress_line(&s->progress, "benchlab run: %s", s->st.err);
         return -1;
@@ -77,7 +77,7 @@ int study_ensure_server(study_t *s, const plan_unit_t *u) {
         spawn_alive(s->st.pid[LAB_SVC_SERVER]))
         return 0;
     if (s->server_up || s->st.pid[LAB_SVC_SERVER] > 0)
-        lab_stack_stop(&s->st, LAB_SVC_SERVER);
+        stack_stop(&s->st, LAB_SVC_SERVER);
     s->server_up = false;
     box_destroy(s->boxes[LAB_SVC_SERVER]);
     s->boxes[LAB_SVC_SERVER] = make_box(s, LAB_SVC_SERVER, u->server_cpus, u->implementation);
@@ -104,7 +104,7 @@ int study_ensure_server(study_t *s, const plan_unit_t *u) {
                             .bin = *prog->server_bin ? prog->server_bin : NULL,
                             .args = args,
                             .nargs = n};
-    if (lab_stack_start_server(&s->st, &so) != 0) {
+    if (stack_start_server(&s->st, &so) != 0) {
         progress_line(&s->progress, "benchlab run: %s", s->st.err);
         return -1;
     }
@@ -130,7 +130,7 @@ int study_reset_dirty(study_t *s, const scenario_meta_t *m) {
     }
     if (n == 0)
         return 0;
-    if (lab_stack_reset(&s->st, names, n) != 0) {
+    if (stack_reset(&s->st, names, n) != 0) {
         progress_line(&s->progress, "benchlab run: reset failed: %s", s->st.err);
         return -1;
     }

@@ -13,21 +13,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/fs.h"
 #include "common/portable.h"
+#include "common/xalloc.h"
+#include "lab/impl.h"
 #include "lab/study/attempts.h"
 #include "lab/study/check.h"
 #include "lab/study/runfile.h"
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void rm_tree(const char *dir) {
-    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 int study_find_scenarios(char *buf, size_t len) {
     const char *root = getenv("BENCHLAB_ROOT");
@@ -56,72 +48,19 @@ int study_find_scenarios(char *buf, size_t len) {
     return -1;
 }
 
-/* The peers (docs/peers.md) read their configuration from the environment; the
- * stack starts a server with benchlab-server's flags. A wrapper written into
- * the stack directory turns the one into the other and execs the launcher, so
- * the pid (and the box it joined) stays the server's. One per peer the plan
- * runs: stack_dir/peer-server-<name>. */
-int study_write_peer_wrapper(const study_t *s, impl_program_t *prog) {
-    char name[sizeof prog->name]; /* a copy: gcc -O1 sees a possible overlap (-Wrestrict) */
-    memcpy(name, prog->name, sizeof name);
-    if (snprintf(prog->server_bin, sizeof prog->server_bin, "%s/peer-server-%s", s->stack_dir,
-                 name) >= (int)sizeof prog->server_bin)
-        return -1;
-    FILE *f = fopen(prog->server_bin, "w");
-    if (!f)
-        return -1;
-    fprintf(f,
-            "#!/bin/sh\n"
-            "# written by benchlab run: benchlab-server flags -> the peer launcher's environment\n"
-            "while [ $# -gt 0 ]; do\n"
-            "    case \"$1\" in\n"
-            "    --listen) export BENCHLAB_LISTEN=\"$2\" ;;\n"
-            "    --name) export BENCHLAB_NAME=\"$2\" ;;\n"
-            "    --pg) export BENCHLAB_PG=\"$2\" ;;\n"
-            "    --redis) export BENCHLAB_REDIS=\"$2\" ;;\n"
-            "    --upstream) export BENCHLAB_UPSTREAM=\"$2\" ;;\n"
-            "    --workers) export BENCHLAB_WORKERS=\"$2\" ;;\n"
-            "    --db-pool) export BENCHLAB_DB_POOL=\"$2\" ;;\n"
-            "    --jwt-secret) export BENCHLAB_JWT_SECRET=\"$2\" ;;\n"
-            "    --log-level) export BENCHLAB_LOG_LEVEL=\"$2\" ;;\n"
-            "    *) shift; continue ;; # --threading: a peer has one model\n"
-            "    esac\n"
-            "    shift 2\n"
-            "done\n"
-            "exec '%s'\n",
-            prog->peer_start);
-    int rc = fclose(f);
-    return rc == 0 ? chmod(prog->server_bin, 0755) : -1;
-}
-
-static void copy_file(const char *from, const char *to) {
-    FILE *in = fopen(from, "r");
-    if (!in)
-        return;
-    FILE *out = fopen(to, "w");
-    if (out) {
-        char buf[8192];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-            fwrite(buf, 1, n, out);
-        fclose(out);
-    }
-    fclose(in);
-}
-
 void study_teardown(study_t *s) {
     if (s->stack_inited) {
         char logs[PATH_MAX + 16];
         snprintf(logs, sizeof logs, "%s/logs", s->results);
         /* (not onto a full disk: the manifest still has to fit) */
-        if (study_free_bytes(s->results) > (4 << 20) && study_mkdirs(logs, 0755) == 0)
+        if (study_free_bytes(s->results) > (4 << 20) && fs_mkdirs(logs, 0755) == 0)
             for (int i = 0; i < LAB_SVC_COUNT; i++) {
                 char from[PATH_MAX], to[PATH_MAX + 64];
-                lab_stack_log_path(&s->st, (lab_service_t)i, from, sizeof from);
+                stack_log_path(&s->st, (lab_service_t)i, from, sizeof from);
                 snprintf(to, sizeof to, "%s/%s.log", logs, lab_service_name((lab_service_t)i));
-                copy_file(from, to);
+                fs_copy_file(from, to); /* a log that is not there: none to keep */
             }
-        lab_stack_down(&s->st);
+        stack_down(&s->st);
         s->stack_inited = false;
     }
     for (int i = 0; i < LAB_SVC_COUNT; i++) {
@@ -130,7 +69,7 @@ void study_teardown(study_t *s) {
     }
     box_destroy_all();
     if (*s->stack_dir) {
-        rm_tree(s->stack_dir);
+        fs_remove_tree(s->stack_dir);
         *s->stack_dir = '\0';
     }
 }
@@ -154,11 +93,11 @@ int study_sweep_stale_stacks(void) {
         char dir[PATH_MAX];
         if (snprintf(dir, sizeof dir, "%s/%s", tmp, e->d_name) >= (int)sizeof dir)
             continue;
-        lab_stack_t *st = calloc(1, sizeof *st);
-        if (st && lab_stack_open(st, dir) == 0)
-            lab_stack_down(st);
+        lab_stack_t *st = xcalloc(1, sizeof *st);
+        if (st && stack_open(st, dir) == 0)
+            stack_down(st);
         free(st);
-        rm_tree(dir);
+        fs_remove_tree(dir);
         n++;
     }
     closedir(d);
@@ -166,11 +105,16 @@ int study_sweep_stale_stacks(void) {
 }
 
 /* The program of every implementation the plan runs: --server-bin for the
- * one --implementation names (else for c-ulfius), peers/<name>/start for a
- * peer, benchlab-server otherwise. 0 or -1 (message printed). */
+ * one --implementation names (else for c-ulfius), peers/as-server for a peer,
+ * benchlab-server otherwise. 0 or -1 (message printed).
+ *
+ * The peers (docs/peers.md) read their configuration from the environment;
+ * the stack starts a server with benchlab-server's flags. peers/as-server
+ * turns the one into the other and execs peers/<name>/start (--name is the
+ * implementation), so the pid (and the box it joined) stays the server's. */
 static int find_programs(study_t *s) {
     const study_opts_t *o = s->o;
-    const char *bin_for = o->implementation ? o->implementation : "c-ulfius";
+    const char *bin_for = o->implementation ? o->implementation : IMPL_DEFAULT;
     size_t off = 0;
     for (int i = 0; i < s->plan.nunits; i++) {
         const char *name = s->plan.units[i].implementation;
@@ -187,7 +131,7 @@ static int find_programs(study_t *s) {
             (size_t)snprintf(s->impls + off, sizeof s->impls - off, "%s%s", off ? "," : "", name);
         if (o->server_bin && strcmp(name, bin_for) == 0) {
             snprintf(p->server_bin, sizeof p->server_bin, "%s", o->server_bin);
-        } else if (strcmp(name, "c-ulfius") != 0) {
+        } else if (strcmp(name, IMPL_DEFAULT) != 0) {
             if (snprintf(p->peer_start, sizeof p->peer_start, "%s/../peers/%s/start", s->scenarios,
                          name) >= (int)sizeof p->peer_start ||
                 access(p->peer_start, X_OK) != 0) {
@@ -197,9 +141,15 @@ static int find_programs(study_t *s) {
                         name, p->peer_start);
                 return -1;
             }
-            char abs[PATH_MAX];
+            char abs[PATH_MAX], as_server[sizeof s->scenarios + 32];
             if (realpath(p->peer_start, abs))
                 snprintf(p->peer_start, sizeof p->peer_start, "%s", abs);
+            snprintf(as_server, sizeof as_server, "%s/../peers/as-server", s->scenarios);
+            if (!realpath(as_server, abs) || access(abs, X_OK) != 0) {
+                fprintf(stderr, "benchlab run: implementation '%s': no %s\n", name, as_server);
+                return -1;
+            }
+            snprintf(p->server_bin, sizeof p->server_bin, "%s", abs);
         }
     }
     s->impl = s->impls;
@@ -226,13 +176,13 @@ int study_prepare(study_t *s) {
      * others; the profile's implementation only fills the open ones */
     const char *default_impl = o->implementation            ? o->implementation
                                : *s->profile.implementation ? s->profile.implementation
-                                                            : "c-ulfius";
+                                                            : IMPL_DEFAULT;
     if (plan_load(o->plan, s->scenarios, default_impl, o->implementation, &s->plan, err,
                   sizeof err) != 0) {
         fprintf(stderr, "benchlab run: %s\n", err);
         return 2;
     }
-    s->meta = calloc((size_t)s->plan.nunits, sizeof *s->meta);
+    s->meta = xcalloc((size_t)s->plan.nunits, sizeof *s->meta);
     for (int i = 0; i < s->plan.nunits; i++) {
         if (o->runs > 0)
             s->plan.units[i].runs = o->runs;
@@ -284,8 +234,8 @@ int study_prepare(study_t *s) {
         return 2;
     }
 #endif
-    if (lab_stack_find_program("benchlab-load", "BENCHLAB_LOAD_BIN", s->load_bin,
-                               sizeof s->load_bin) != 0) {
+    if (stack_find_program("benchlab-load", "BENCHLAB_LOAD_BIN", s->load_bin, sizeof s->load_bin) !=
+        0) {
         fprintf(stderr, "benchlab run: benchlab-load not found next to benchlab (set "
                         "BENCHLAB_LOAD_BIN)\n");
         return 2;

@@ -13,6 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/fs.h"
+#include "common/xalloc.h"
+#include "lab/impl.h"
 #include "lab/study/attempts.h"
 #include "lab/study/manifest.h"
 #include "lab/study/runfile.h"
@@ -75,7 +78,7 @@ static int one_unit(study_t *s, int ui) {
     study_unit_dir(s, u, "logs", dir, sizeof dir);
     char raw[PATH_MAX];
     study_unit_dir(s, u, "raw", raw, sizeof raw);
-    if (study_mkdirs(dir, 0755) != 0 || study_mkdirs(raw, 0755) != 0) {
+    if (fs_mkdirs(dir, 0755) != 0 || fs_mkdirs(raw, 0755) != 0) {
         progress_line(&s->progress, "benchlab run: cannot create %s: %s", raw, strerror(errno));
         return -1;
     }
@@ -124,7 +127,7 @@ static int one_unit(study_t *s, int ui) {
  * verified before its first run. 0, -1 fatal, -2 stopped; *skipped counts
  * units whose verify or server start failed (a failed attempt, study/attempts.h). */
 static int interleaved_runs(study_t *s, const run_slot_t *slots, size_t n, int *skipped) {
-    char *state = calloc((size_t)s->plan.nunits + 1, 1); /* 1 verified, 2 skipped */
+    char *state = xcalloc((size_t)s->plan.nunits + 1, 1); /* 1 verified, 2 skipped */
     if (!state)
         return -1;
     int rc = 0;
@@ -148,7 +151,7 @@ static int interleaved_runs(study_t *s, const run_slot_t *slots, size_t n, int *
         }
         study_unit_dir(s, u, "logs", dir, sizeof dir);
         study_unit_dir(s, u, "raw", raw, sizeof raw);
-        if (study_mkdirs(dir, 0755) != 0 || study_mkdirs(raw, 0755) != 0) {
+        if (fs_mkdirs(dir, 0755) != 0 || fs_mkdirs(raw, 0755) != 0) {
             progress_line(&s->progress, "benchlab run: cannot create %s: %s", raw, strerror(errno));
             rc = -1;
             break;
@@ -199,8 +202,6 @@ static int interleaved_runs(study_t *s, const run_slot_t *slots, size_t n, int *
     return rc;
 }
 
-/* --- peers ------------------------------------------------------------------- */
-
 /* --- setup and teardown ----------------------------------------------------- */
 
 static int count_runs(study_t *s, int *invalid) {
@@ -222,15 +223,14 @@ static int count_runs(study_t *s, int *invalid) {
     return on_disk;
 }
 
-
 int study_run(const study_opts_t *o) {
     run_slot_t *runs_order = NULL;
     size_t norder = 0;
-    study_t *s = calloc(1, sizeof *s);
+    study_t *s = xcalloc(1, sizeof *s);
     if (!s)
         return 1;
     s->o = o;
-    s->impl = o->implementation ? o->implementation : "c-ulfius"; /* until the plan says */
+    s->impl = o->implementation ? o->implementation : IMPL_DEFAULT; /* until the plan says */
     progress_init(&s->progress);
     int rc = study_prepare(s);
     if (rc == 0 && o->dry_run) {
@@ -275,7 +275,7 @@ int study_run(const study_opts_t *o) {
         rc = 1;
         goto restore;
     }
-    if (study_mkdirs(s->results, 0755) != 0) {
+    if (fs_mkdirs(s->results, 0755) != 0) {
         fprintf(stderr, "benchlab run: cannot create %s: %s\n", s->results, strerror(errno));
         rc = 1;
         goto restore;
@@ -319,7 +319,7 @@ int study_run(const study_opts_t *o) {
         goto restore;
     }
     chmod(s->stack_dir, 0755); /* the database user must reach its data */
-    if (lab_stack_init(&s->st, s->stack_dir) != 0) {
+    if (stack_init(&s->st, s->stack_dir) != 0) {
         fprintf(stderr, "benchlab run: %s\n", s->st.err);
         rc = 1;
         goto cleanup;
@@ -327,17 +327,8 @@ int study_run(const study_opts_t *o) {
     s->stack_inited = true;
     study_topology_addresses(&s->profile, &s->st);
     bool peers = false;
-    for (int i = 0; i < s->nprogs; i++) {
-        if (!*s->progs[i].peer_start)
-            continue;
-        peers = true;
-        if (study_write_peer_wrapper(s, &s->progs[i]) != 0) {
-            fprintf(stderr, "benchlab run: cannot write the wrapper of %s: %s\n", s->progs[i].name,
-                    strerror(errno));
-            rc = 1;
-            goto cleanup;
-        }
-    }
+    for (int i = 0; i < s->nprogs; i++)
+        peers |= *s->progs[i].peer_start != '\0';
     bool need[LAB_SVC_COUNT] = {0};
     /* only what the units with missing runs need (a resume may need less) */
     for (int i = 0; i < s->plan.nunits; i++) {
@@ -365,7 +356,7 @@ int study_run(const study_opts_t *o) {
         study_calibrate_driver(s);
     if (need[LAB_SVC_POSTGRES] && !study_stop_signal) {
         progress_line(&s->progress, "seeding the data set (once)...");
-        if (lab_stack_seed(&s->st) != 0) {
+        if (stack_seed(&s->st) != 0) {
             progress_line(&s->progress, "benchlab run: seeding failed: %s", s->st.err);
             study_service_failed(s, "seed", s->st.err);
             rc = 1;

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/xalloc.h"
 #include "lab/stack/spawn.h"
 
 static char versions[TOPO_MAX_HOSTS][64];
@@ -172,7 +173,7 @@ static char **driver_on(const profile_t *p, box_backend_t backend, const topo_ho
     int argc = 0;
     while (argv[argc])
         argc++;
-    char **args = calloc((size_t)argc + 1, sizeof *args);
+    char **args = xcalloc((size_t)argc + 1, sizeof *args);
     if (!args) {
         snprintf(err, len, "out of memory");
         box_destroy(*box);

@@ -7,6 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/fs.h"
+#include "common/xalloc.h"
+
 void cpu_series_start(cpu_series_t *cs, box_t *box, double t0) {
     memset(cs, 0, sizeof *cs);
     cs->box = box;
@@ -23,11 +26,11 @@ static void sample(cpu_series_t *cs, double now) {
     double used = (st.cpu_user_s + st.cpu_sys_s) - (cs->last.cpu_user_s + cs->last.cpu_sys_s);
     if (cs->n == cs->cap) {
         size_t cap = cs->cap ? cs->cap * 2 : 64;
-        double *grown = realloc(cs->cores, cap * sizeof *grown);
+        double *grown = xrealloc(cs->cores, cap * sizeof *grown);
         if (!grown)
             return;
         cs->cores = grown;
-        double *rss = realloc(cs->rss_mb, cap * sizeof *rss);
+        double *rss = xrealloc(cs->rss_mb, cap * sizeof *rss);
         if (!rss)
             return;
         cs->rss_mb = rss;
@@ -69,14 +72,8 @@ int timeseries_add_cpu(const char *path, const cpu_series_t *cs) {
     FILE *in = fopen(path, "r");
     if (!in)
         return -1;
-    size_t plen = strlen(path) + 16;
-    char *tmp = malloc(plen);
-    if (!tmp) {
-        fclose(in);
-        return -1;
-    }
-    snprintf(tmp, plen, "%s.tmp", path);
-    FILE *out = fopen(tmp, "w");
+    fs_atomic_t a;
+    FILE *out = fs_atomic_open(&a, path);
     int rc = out ? 0 : -1;
     char *line = NULL;
     size_t cap = 0;
@@ -98,12 +95,5 @@ int timeseries_add_cpu(const char *path, const cpu_series_t *cs) {
     }
     free(line);
     fclose(in);
-    if (out && fclose(out) != 0)
-        rc = -1;
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = -1;
-    if (rc != 0)
-        unlink(tmp);
-    free(tmp);
-    return rc;
+    return out ? fs_atomic_commit(&a, rc == 0) : -1;
 }

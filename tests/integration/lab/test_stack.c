@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/fs.h"
 #include "lab/stack/spawn.h"
 #include "lab/stack/stack.h"
 #include "lab/stack/internal.h"
@@ -37,7 +38,7 @@ static int setup(void **state) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/test-stack-it.XXXXXX");
     if (!mkdtemp(tmpdir))
         return -1;
-    if (lab_stack_find_program("benchlab", NULL, benchlab, sizeof benchlab) != 0)
+    if (stack_find_program("benchlab", NULL, benchlab, sizeof benchlab) != 0)
         return -1;
     /* The mock upstream answers every GET, /health included: enough for the
      * stack's readiness check when the shared stack (and so the real server)
@@ -61,10 +62,10 @@ static int teardown(void **state) {
         snprintf(dir, sizeof dir, "%s/%s", tmpdir, dirs[i]);
         /* Even without stack.env (a start that failed early), down removes
          * a cluster kept outside the directory. */
-        if (lab_stack_open(&st, dir) == 0 || st.dir[0])
-            lab_stack_down(&st);
+        if (stack_open(&st, dir) == 0 || st.dir[0])
+            stack_down(&st);
     }
-    return stack_remove_tree(tmpdir);
+    return fs_remove_tree(tmpdir);
 }
 
 /* Runs `benchlab ARGS` through sh with env prefix; stdout/stderr into files
@@ -107,7 +108,7 @@ static const char *server_env(void) {
     if (getenv("BENCHLAB_SERVER_BIN"))
         return "";
     if (getenv("BENCHLAB_URL") &&
-        lab_stack_find_program("benchlab-server", NULL, path, sizeof path) == 0)
+        stack_find_program("benchlab-server", NULL, path, sizeof path) == 0)
         return "";
     return NULL;
 }
@@ -137,8 +138,8 @@ static long long q(PGconn *c, const char *sql) {
 
 static void reset_shared(const char *const *names, int n) {
     static lab_stack_t st;
-    assert_int_equal(lab_stack_open(&st, getenv("BENCHLAB_STACK_DIR")), 0);
-    if (lab_stack_reset(&st, names, n) != 0)
+    assert_int_equal(stack_open(&st, getenv("BENCHLAB_STACK_DIR")), 0);
+    if (stack_reset(&st, names, n) != 0)
         fail_msg("reset: %s", st.err);
 }
 
@@ -233,9 +234,9 @@ static void seeding_twice_changes_nothing(void **state) {
                         "(SELECT sum(view_count) FROM posts)";
     long long before = q(c, total);
     static lab_stack_t st;
-    assert_int_equal(lab_stack_open(&st, getenv("BENCHLAB_STACK_DIR")), 0);
+    assert_int_equal(stack_open(&st, getenv("BENCHLAB_STACK_DIR")), 0);
     assert_true(st.pid[LAB_SVC_POSTGRES] > 0);
-    if (lab_stack_seed(&st) != 0)
+    if (stack_seed(&st) != 0)
         fail_msg("seed: %s", st.err);
     assert_int_equal(q(c, total), before);
     assert_int_equal(q(c, "SELECT count(*) FROM benchlab_seed"), 1);
@@ -258,7 +259,7 @@ static void resets_undo_what_write_scenarios_do(void **state) {
     const char *names[] = {"users", "bulk_items", "products", "cache"};
     /* A cached key disappears with "cache". */
     static lab_stack_t st;
-    assert_int_equal(lab_stack_open(&st, getenv("BENCHLAB_STACK_DIR")), 0);
+    assert_int_equal(stack_open(&st, getenv("BENCHLAB_STACK_DIR")), 0);
     redisContext *r = redisConnect("127.0.0.1", st.port[LAB_SVC_REDIS]);
     assert_true(r && !r->err);
     freeReplyObject(redisCommand(r, "SET user:reset-test 1"));
@@ -391,11 +392,11 @@ static void two_stacks_at_once_then_down_leaves_nothing(void **state) {
     static lab_stack_t st;
     char dir[128];
     snprintf(dir, sizeof dir, "%s/a", tmpdir);
-    assert_int_equal(lab_stack_open(&st, dir), 0);
+    assert_int_equal(stack_open(&st, dir), 0);
     pid_t pg = st.pid[LAB_SVC_POSTGRES], server = st.pid[LAB_SVC_SERVER];
     assert_true(pg > 0 && server > 0);
     lab_server_opts_t so = {.bin = server_env() ? NULL : standin};
-    if (lab_stack_restart_server(&st, &so) != 0)
+    if (stack_restart_server(&st, &so) != 0)
         fail_msg("restart: %s", st.err);
     assert_int_not_equal(st.pid[LAB_SVC_SERVER], server);
     assert_int_equal(st.pid[LAB_SVC_POSTGRES], pg);
@@ -407,17 +408,17 @@ static void two_stacks_at_once_then_down_leaves_nothing(void **state) {
     char version[PATH_MAX + 16];
     snprintf(version, sizeof version, "%s/PG_VERSION", st.pg_data);
     assert_int_equal(access(version, F_OK), 0);
-    assert_int_equal(lab_stack_stop(&st, LAB_SVC_POSTGRES), 0);
+    assert_int_equal(stack_stop(&st, LAB_SVC_POSTGRES), 0);
     assert_false(spawn_alive(pg));
-    if (lab_stack_start_postgres(&st) != 0)
+    if (stack_start_postgres(&st) != 0)
         fail_msg("postgres again: %s", st.err);
     assert_true(stack_probe_postgres(&st));
     pid_t pg_again = st.pid[LAB_SVC_POSTGRES];
 
     static lab_stack_t before_a, before_b;
-    assert_int_equal(lab_stack_open(&before_a, dir), 0);
+    assert_int_equal(stack_open(&before_a, dir), 0);
     snprintf(dir, sizeof dir, "%s/b", tmpdir);
-    assert_int_equal(lab_stack_open(&before_b, dir), 0);
+    assert_int_equal(stack_open(&before_b, dir), 0);
     for (int s = 0; s < LAB_SVC_COUNT; s++) {
         assert_true(before_a.pid[s] > 0);
         assert_true(before_b.pid[s] > 0);
@@ -462,7 +463,7 @@ static void failed_start_is_reported_and_leaves_nothing_running(void **state) {
     static lab_stack_t st;
     char dir[128];
     snprintf(dir, sizeof dir, "%s/broken", tmpdir);
-    assert_int_equal(lab_stack_open(&st, dir), 0);
+    assert_int_equal(stack_open(&st, dir), 0);
     for (int s = 0; s < LAB_SVC_COUNT; s++)
         assert_int_equal(st.pid[s], 0);
     assert_true(st.port[LAB_SVC_UPSTREAM] > 0);
@@ -490,9 +491,9 @@ static void a_service_runs_as_the_hook_user(void **state) {
     static lab_stack_t st;
     char dir[128];
     snprintf(dir, sizeof dir, "%s/asuser", tmpdir);
-    assert_int_equal(lab_stack_init(&st, dir), 0);
+    assert_int_equal(stack_init(&st, dir), 0);
     st.hooks[LAB_SVC_REDIS].run_as_user = "nobody";
-    if (lab_stack_start_redis(&st) != 0)
+    if (stack_start_redis(&st) != 0)
         fail_msg("%s", st.err);
     pid_t pid = st.pid[LAB_SVC_REDIS];
     char path[64], line[256];
@@ -506,7 +507,7 @@ static void a_service_runs_as_the_hook_user(void **state) {
     fclose(f);
     assert_int_equal(uid, 65534);
     assert_true(stack_probe_redis(&st));
-    assert_int_equal(lab_stack_down(&st), 0);
+    assert_int_equal(stack_down(&st), 0);
     assert_false(spawn_alive(pid));
 }
 

@@ -2,8 +2,8 @@
  * 100 ms): requests overlap on the default single-threaded server; an
  * upstream that goes away gives 502 JSON, the server stays healthy, keeps no
  * extra descriptors and recovers; an upstream that never answers gives 504,
- * also while a SIGTERM drain waits for it; every threading model drains an
- * in-flight call. */
+ * also while a SIGTERM drain waits for it. (That every threading model
+ * drains an in-flight call: test_resilience.c, test_sigterm_drains.) */
 #include "client.h"
 #include "forwarder.h"
 #include "spawn.h"
@@ -222,35 +222,6 @@ static void test_silent_upstream_is_504_during_drain(void **state) {
     close(silent);
 }
 
-/* SIGTERM while /external/http waits on the mock: answered 200, exit 0. */
-static void test_sigterm_drains_every_model(void **state) {
-    (void)state;
-    need_upstream();
-    const char *models[][5] = {
-        {"--threading", "select", NULL},          {"--threading", "poll", NULL},
-        {"--threading", "epoll", NULL},           {"--threading", "pool", "--threads", "2", NULL},
-        {"--threading", "thread-per-conn", NULL}, {"--workers", "2", NULL}};
-    for (size_t m = 0; m < sizeof models / sizeof models[0]; m++) {
-        char base[128];
-        pid_t pid = spawn_server(models[m], base, sizeof base);
-        if (pid <= 0)
-            fail_msg("server did not start with %s %s", models[m][0], models[m][1]);
-        int fd = send_external_http(base);
-        for (int i = 0; i < 3; i++) {
-            struct http_resp h;
-            assert_int_equal(http_to(base, "GET", "/health", NULL, NULL, 0, NULL, &h), 0);
-            http_free(&h);
-        }
-        int rc = stop_server(pid);
-        char buf[2048];
-        int st = read_response(fd, buf, sizeof buf);
-        close(fd);
-        if (rc != 0 || st != 200 || strstr(buf, "\"upstream\"") == NULL)
-            fail_msg("%s %s: exit %d, in-flight /external/http answered %d: %.200s", models[m][0],
-                     models[m][1], rc, st, buf);
-    }
-}
-
 int main(void) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     signal(SIGPIPE, SIG_IGN);
@@ -258,7 +229,6 @@ int main(void) {
         cmocka_unit_test(test_calls_overlap_on_default_server),
         cmocka_unit_test(test_upstream_down_is_502_and_server_recovers),
         cmocka_unit_test(test_silent_upstream_is_504_during_drain),
-        cmocka_unit_test(test_sigterm_drains_every_model),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();

@@ -245,10 +245,12 @@ static int read_status(int fd, char *buf, size_t len) {
     return status;
 }
 
-/* SIGTERM while /external waits: the request still completes, exit 0. For
- * every threading model and for prefork workers. The request is sent on a raw
- * connection before the signal, and a few /health round trips make sure the
- * server has accepted and read it. */
+/* SIGTERM while /external waits (and /external/http on the lab's mock
+ * upstream, when the stack has one): both requests still complete, exit 0.
+ * For every threading model and for prefork workers. The requests are sent on
+ * raw connections before the signal, and a few /health round trips make sure
+ * the server has accepted and read them. (The one SIGTERM-drain test: a
+ * blocking handler and an asynchronous upstream call side by side.) */
 static void test_sigterm_drains(void **state) {
     (void)state;
     need_stack();
@@ -261,19 +263,28 @@ static void test_sigterm_drains(void **state) {
         pid_t pid = spawn_server(models[m], base, sizeof base);
         if (pid <= 0)
             fail_msg("server did not start with %s %s", models[m][0], models[m][1]);
-        int fd = raw_connect(base);
-        assert_true(fd >= 0);
-        const char *req = "GET /external HTTP/1.1\r\nHost: x\r\n\r\n";
-        assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+        const char *up = getenv("BENCHLAB_UPSTREAM");
+        const char *paths[] = {"/external", up && *up ? "/external/http" : NULL};
+        const char *want[] = {"simulated_external_api", "\"upstream\""};
+        int fd[2] = {-1, -1};
+        for (int k = 0; k < 2 && paths[k]; k++) {
+            char req[128];
+            snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", paths[k]);
+            fd[k] = raw_connect(base);
+            assert_true(fd[k] >= 0);
+            assert_int_equal(write(fd[k], req, strlen(req)), (ssize_t)strlen(req));
+        }
         for (int i = 0; i < 3; i++)
             assert_int_equal(status_of(base, "GET", "/health"), 200);
         int rc = stop_server(pid);
-        char buf[2048];
-        int st = read_status(fd, buf, sizeof buf);
-        close(fd);
-        if (rc != 0 || st != 200 || strstr(buf, "simulated_external_api") == NULL)
-            fail_msg("%s %s: exit %d, in-flight request answered %d: %.200s", models[m][0],
-                     models[m][1], rc, st, buf);
+        for (int k = 0; k < 2 && paths[k]; k++) {
+            char buf[2048];
+            int st = read_status(fd[k], buf, sizeof buf);
+            close(fd[k]);
+            if (rc != 0 || st != 200 || strstr(buf, want[k]) == NULL)
+                fail_msg("%s %s: exit %d, in-flight %s answered %d: %.200s", models[m][0],
+                         models[m][1], rc, paths[k], st, buf);
+        }
     }
 }
 

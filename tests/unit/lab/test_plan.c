@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lab/impl.h"
 #include "lab/study/plan.h"
 #include "lab/study/profile.h"
 
@@ -258,15 +259,6 @@ static void test_implementation_key(void **state) {
     assert_int_equal(plan_load(tmp_plan, scen, "c-ulfius", NULL, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, "basic/02-json with fastapi appears twice"));
     unlink(tmp_plan);
-
-    assert_true(plan_implementation_known("c-ulfius"));
-    assert_true(plan_is_peer("express"));
-    assert_false(plan_is_peer("c-ulfius"));
-    for (const char *const *n = (const char *const[]){"fastapi-strict", "django", "rails", NULL};
-         *n; n++)
-        assert_true(plan_is_peer(*n) && plan_implementation_known(*n));
-    assert_false(plan_implementation_known("spring"));
-    assert_false(plan_is_peer("rails2"));
 }
 
 /* The stress plan: the spike's units carry the plan's capacity (--capacity). */
@@ -298,7 +290,7 @@ static void test_peer_plans(void **state) {
     /* every scenario x 2 peers, then 3 workloads x 3 worker counts x 2 peers */
     assert_int_equal(p.nunits, 2 * files + 18);
     for (int i = 0; i < p.nunits; i++) {
-        assert_true(plan_is_peer(p.units[i].implementation));
+        assert_true(impl_is_peer(p.units[i].implementation));
         assert_int_equal(p.units[i].runs, 3);
     }
     int i = unit_index(&p, "basic/01-lightweight", "fastapi");
@@ -351,7 +343,16 @@ static void test_bad_plans_are_named(void **state) {
     write_tmp(path, "{\"entries\": [{\"scenarios\": [\"basic/02-json\"], \"threading\": "
                     "[\"epoll\", \"fork\"]}]}");
     assert_int_equal(plan_load(path, scen, "c", NULL, &p, err, sizeof err), -1);
-    assert_non_null(strstr(err, "entries[0].threading[]: expected select, epoll"));
+    assert_non_null(strstr(
+        err, "entries[0].threading[]: expected select, poll, epoll, pool or thread-per-conn"));
+    /* every model benchlab-server has (common/threading.h), poll too */
+    write_tmp(path, "{\"entries\": [{\"scenarios\": [\"basic/02-json\"], \"threading\": "
+                    "[\"poll\", \"thread-per-conn\"]}]}");
+    if (plan_load(path, scen, "c-ulfius", NULL, &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(p.nunits, 2);
+    assert_string_equal(p.units[0].config, "c-ulfius-poll");
+    plan_free(&p);
     write_tmp(path, "{\"entries\": [{\"scenarios\": [\"basic/02-json\"]}, {\"scenarios\": "
                     "[\"basic/02-*\"]}]}");
     assert_int_equal(plan_load(path, scen, "c", NULL, &p, err, sizeof err), -1);
@@ -359,6 +360,16 @@ static void test_bad_plans_are_named(void **state) {
     write_tmp(path, "{\"entries\": [");
     assert_int_equal(plan_load(path, scen, "c", NULL, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, "line 1"));
+    write_tmp(path, "{\"entries\": {}}");
+    assert_int_equal(plan_load(path, scen, "c", NULL, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "entries: expected a non-empty array of"));
+    write_tmp(path, "{\"entry\": []}");
+    assert_int_equal(plan_load(path, scen, "c", NULL, &p, err, sizeof err), -1);
+    assert_non_null(
+        strstr(err, "entry: unknown key (allowed here: defaults, entries, description)"));
+    write_tmp(path, "{\"entries\": [{\"scenarios\": [\"basic/*\", 3]}]}");
+    assert_int_equal(plan_load(path, scen, "c", NULL, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "entries[0].scenarios[1]: expected a string, found a number"));
     unlink(path);
 }
 
@@ -409,6 +420,19 @@ static void test_profiles(void **state) {
     write_tmp(path, "{\"boxes\": {\"nginx\": {}}}");
     assert_int_equal(profile_load(path, scen, 2, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, "boxes.nginx: unknown service"));
+    /* unknown keys and wrong types name the field and what it takes */
+    write_tmp(path, "{\"boxes\": {\"server\": {\"cpu\": 1}}}");
+    assert_int_equal(profile_load(path, scen, 2, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "boxes.server.cpu: unknown key (allowed here: cpus, cpuset"));
+    write_tmp(path, "{\"driver\": {\"threads\": \"2\"}}");
+    assert_int_equal(profile_load(path, scen, 2, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "driver.threads: expected an integer >= 1"));
+    write_tmp(path, "{\"min_cpus\": 0}");
+    assert_int_equal(profile_load(path, scen, 2, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "min_cpus: expected an integer 1..4096, found a smaller one"));
+    write_tmp(path, "{\"boxes\": []}");
+    assert_int_equal(profile_load(path, scen, 2, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "boxes: expected an object, found an array"));
     write_tmp(path, "{\"driver\": {\"cpuset\": \"rest\"}, \"boxes\": {\"server\": {\"cpuset\": "
                     "\"0-1\"}}}");
     assert_int_equal(profile_load(path, scen, 2, &p, err, sizeof err), -1);

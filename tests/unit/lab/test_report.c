@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "common/fs.h"
 #include "lab/report/claims.h"
 #include "lab/report/latex.h"
 #include "lab/report/report.h"
@@ -78,16 +79,16 @@ static void default_cell_prefers_the_same_implementation(void **state) {
 static void hist_percentiles_by_rule(void **state) {
     (void)state;
     json_t *j = hist_json(HIST(10, 1, 3, "[[1,1,5],[2,2,3],[3,4,2]]"));
-    hist_t h;
+    results_hist_t h;
     char err[256];
-    assert_int_equal(hist_from_json(&h, j, err, sizeof err), 0);
+    assert_int_equal(results_hist_from_json(&h, j, err, sizeof err), 0);
     /* target = ceil(p/100 * 10): p50 -> 5 (bucket [1,1]), p80 -> 8 ([2,2]),
      * p90 -> 9 ([3,4], hi 4 capped at max 3) */
-    assert_double_equal(hist_percentile_us(&h, 50), 1, 0);
-    assert_double_equal(hist_percentile_us(&h, 50.1), 2, 0);
-    assert_double_equal(hist_percentile_us(&h, 80), 2, 0);
-    assert_double_equal(hist_percentile_us(&h, 90), 3, 0);
-    hist_free(&h);
+    assert_double_equal(results_hist_percentile_us(&h, 50), 1, 0);
+    assert_double_equal(results_hist_percentile_us(&h, 50.1), 2, 0);
+    assert_double_equal(results_hist_percentile_us(&h, 80), 2, 0);
+    assert_double_equal(results_hist_percentile_us(&h, 90), 3, 0);
+    results_hist_free(&h);
     json_decref(j);
 }
 
@@ -95,13 +96,13 @@ static void hist_merge_adds_equal_buckets(void **state) {
     (void)state;
     json_t *a = hist_json(HIST(3, 1, 2, "[[1,1,1],[2,2,2]]"));
     json_t *b = hist_json(HIST(5, 2, 900, "[[2,2,1],[896,903,4]]"));
-    hist_t ha, hb, m;
+    results_hist_t ha, hb, m;
     char err[256];
-    assert_int_equal(hist_from_json(&ha, a, err, sizeof err), 0);
-    assert_int_equal(hist_from_json(&hb, b, err, sizeof err), 0);
-    hist_init(&m);
-    assert_int_equal(hist_merge(&m, &ha, err, sizeof err), 0);
-    assert_int_equal(hist_merge(&m, &hb, err, sizeof err), 0);
+    assert_int_equal(results_hist_from_json(&ha, a, err, sizeof err), 0);
+    assert_int_equal(results_hist_from_json(&hb, b, err, sizeof err), 0);
+    results_hist_init(&m);
+    assert_int_equal(results_hist_merge(&m, &ha, err, sizeof err), 0);
+    assert_int_equal(results_hist_merge(&m, &hb, err, sizeof err), 0);
     assert_int_equal(m.count, 8);
     assert_int_equal(m.nbuckets, 3);
     assert_int_equal(m.buckets[1].lo, 2);
@@ -109,25 +110,25 @@ static void hist_merge_adds_equal_buckets(void **state) {
     assert_int_equal(m.min, 1);
     assert_int_equal(m.max, 900);
     /* p50 -> target 4: 1 + 3 reach it in bucket [2,2] */
-    assert_double_equal(hist_percentile_us(&m, 50), 2, 0);
-    assert_double_equal(hist_percentile_us(&m, 99), 900, 0);
-    hist_free(&ha);
-    hist_free(&hb);
-    hist_free(&m);
+    assert_double_equal(results_hist_percentile_us(&m, 50), 2, 0);
+    assert_double_equal(results_hist_percentile_us(&m, 99), 900, 0);
+    results_hist_free(&ha);
+    results_hist_free(&hb);
+    results_hist_free(&m);
     json_decref(a);
     json_decref(b);
 }
 
 static void hist_rejects_bad_input(void **state) {
     (void)state;
-    hist_t h;
+    results_hist_t h;
     char err[256];
     json_t *j = hist_json(HIST(9, 1, 3, "[[1,1,5],[2,2,3]]"));
-    assert_int_equal(hist_from_json(&h, j, err, sizeof err), -1);
+    assert_int_equal(results_hist_from_json(&h, j, err, sizeof err), -1);
     assert_non_null(strstr(err, "count"));
     json_decref(j);
     j = hist_json(HIST(2, 1, 3, "[[2,2,1],[1,1,1]]"));
-    assert_int_equal(hist_from_json(&h, j, err, sizeof err), -1);
+    assert_int_equal(results_hist_from_json(&h, j, err, sizeof err), -1);
     assert_non_null(strstr(err, "ascending"));
     json_decref(j);
     /* different resolutions do not merge */
@@ -135,12 +136,12 @@ static void hist_rejects_bad_input(void **state) {
     json_t *b = hist_json("{\"unit\":\"us\",\"lowest\":1,\"highest\":60000000,"
                           "\"significant_digits\":2,\"count\":1,\"min\":1,\"max\":1,\"sum\":1,"
                           "\"buckets\":[[1,1,1]]}");
-    hist_t ha, hb;
-    assert_int_equal(hist_from_json(&ha, a, err, sizeof err), 0);
-    assert_int_equal(hist_from_json(&hb, b, err, sizeof err), 0);
-    assert_int_equal(hist_merge(&ha, &hb, err, sizeof err), -1);
-    hist_free(&ha);
-    hist_free(&hb);
+    results_hist_t ha, hb;
+    assert_int_equal(results_hist_from_json(&ha, a, err, sizeof err), 0);
+    assert_int_equal(results_hist_from_json(&hb, b, err, sizeof err), 0);
+    assert_int_equal(results_hist_merge(&ha, &hb, err, sizeof err), -1);
+    results_hist_free(&ha);
+    results_hist_free(&hb);
     json_decref(a);
     json_decref(b);
 }
@@ -176,7 +177,7 @@ static void write_one_run(char *dir, const char *text) {
     assert_non_null(mkdtemp(dir));
     char path[4200];
     snprintf(path, sizeof path, "%s/raw/x/y/c", dir);
-    assert_int_equal(report_mkdirs(path), 0);
+    assert_int_equal(fs_mkdirs(path, 0755), 0);
     snprintf(path, sizeof path, "%s/raw/x/y/c/run-01.json", dir);
     FILE *f = fopen(path, "w");
     assert_non_null(f);

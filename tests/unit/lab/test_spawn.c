@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/fs.h"
 #include "lab/stack/spawn.h"
 #include "lab/stack/internal.h"
 
@@ -28,7 +29,7 @@ static int make_tmp(void **state) {
 
 static int remove_tmp(void **state) {
     (void)state;
-    return stack_remove_tree(tmpdir);
+    return fs_remove_tree(tmpdir);
 }
 
 static char *log_of(const char *name) {

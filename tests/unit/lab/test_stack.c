@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/fs.h"
 #include "lab/stack/stack.h"
 #include "lab/stack/cli.h"
 #include "lab/stack/internal.h"
@@ -31,7 +32,7 @@ static int make_tmp(void **state) {
 
 static int remove_tmp(void **state) {
     (void)state;
-    return stack_remove_tree(tmpdir);
+    return fs_remove_tree(tmpdir);
 }
 
 static void cli_int_accepts_only_whole_numbers_in_range(void **state) {
@@ -76,9 +77,9 @@ static void service_names_and_log_paths(void **state) {
     static lab_stack_t st;
     char dir[128], path[PATH_MAX + 32];
     snprintf(dir, sizeof dir, "%s/a/b", tmpdir);
-    assert_int_equal(lab_stack_init(&st, dir), 0); /* creates parents */
+    assert_int_equal(stack_init(&st, dir), 0); /* creates parents */
     assert_int_equal(access(dir, F_OK), 0);
-    lab_stack_log_path(&st, LAB_SVC_REDIS, path, sizeof path);
+    stack_log_path(&st, LAB_SVC_REDIS, path, sizeof path);
     char want[PATH_MAX + 32];
     snprintf(want, sizeof want, "%s/redis.log", st.dir);
     assert_string_equal(path, want);
@@ -91,8 +92,8 @@ static void failure_message_carries_the_log_tail(void **state) {
     static lab_stack_t st;
     char dir[128], log[PATH_MAX + 32];
     snprintf(dir, sizeof dir, "%s/tail", tmpdir);
-    assert_int_equal(lab_stack_init(&st, dir), 0);
-    lab_stack_log_path(&st, LAB_SVC_SERVER, log, sizeof log);
+    assert_int_equal(stack_init(&st, dir), 0);
+    stack_log_path(&st, LAB_SVC_SERVER, log, sizeof log);
     FILE *f = fopen(log, "w");
     assert_non_null(f);
     for (int i = 1; i <= 40; i++)
@@ -111,7 +112,7 @@ static void a_failing_service_is_reported_and_not_left_running(void **state) {
     static lab_stack_t st;
     char dir[128];
     snprintf(dir, sizeof dir, "%s/fail", tmpdir);
-    assert_int_equal(lab_stack_init(&st, dir), 0);
+    assert_int_equal(stack_init(&st, dir), 0);
     char *argv[] = {"sh", "-c", "echo 'FATAL: something broke'; exit 3", NULL};
     bool in_use = true;
     assert_int_equal(
@@ -137,9 +138,9 @@ static void open_reads_state_and_ignores_dead_pids(void **state) {
     static lab_stack_t st;
     char dir[128], path[256];
     snprintf(dir, sizeof dir, "%s/open", tmpdir);
-    assert_int_not_equal(lab_stack_open(&st, dir), 0); /* no such dir */
-    assert_int_equal(lab_stack_init(&st, dir), 0);
-    assert_int_not_equal(lab_stack_open(&st, dir), 0); /* no stack.env */
+    assert_int_not_equal(stack_open(&st, dir), 0); /* no such dir */
+    assert_int_equal(stack_init(&st, dir), 0);
+    assert_int_not_equal(stack_open(&st, dir), 0); /* no stack.env */
     assert_non_null(strstr(st.err, "no stack"));
     snprintf(path, sizeof path, "%s/stack.env", dir);
     FILE *f = fopen(path, "w");
@@ -154,13 +155,13 @@ static void open_reads_state_and_ignores_dead_pids(void **state) {
     assert_non_null(f);
     fprintf(f, "%d\n", (int)getpid());
     fclose(f);
-    assert_int_equal(lab_stack_open(&st, dir), 0);
+    assert_int_equal(stack_open(&st, dir), 0);
     assert_string_equal(st.server_url, "http://127.0.0.1:1234");
     assert_string_equal(st.redis_url, "redis://127.0.0.1:9");
     assert_int_equal(st.port[LAB_SVC_SERVER], 1234);
     assert_int_equal(st.pid[LAB_SVC_SERVER], 0);
     /* down with nothing running removes the state files. */
-    assert_int_equal(lab_stack_down(&st), 0);
+    assert_int_equal(stack_down(&st), 0);
     snprintf(path, sizeof path, "%s/stack.env", dir);
     assert_int_not_equal(access(path, F_OK), 0);
 }
@@ -186,16 +187,16 @@ static void programs_are_found_next_to_benchlab_or_by_env(void **state) {
     (void)state;
     char path[PATH_MAX];
     /* This binary lives in BUILD/tests/unit/lab; benchlab is in BUILD. */
-    assert_int_equal(lab_stack_find_program("benchlab", NULL, path, sizeof path), 0);
+    assert_int_equal(stack_find_program("benchlab", NULL, path, sizeof path), 0);
     assert_non_null(strstr(path, "/benchlab"));
     assert_int_equal(access(path, X_OK), 0);
     setenv("BENCHLAB_TEST_BIN", "/bin/true", 1);
-    assert_int_equal(lab_stack_find_program("x", "BENCHLAB_TEST_BIN", path, sizeof path), 0);
+    assert_int_equal(stack_find_program("x", "BENCHLAB_TEST_BIN", path, sizeof path), 0);
     assert_string_equal(path, "/bin/true");
     setenv("BENCHLAB_TEST_BIN", "/nonexistent/bin", 1);
-    assert_int_equal(lab_stack_find_program("x", "BENCHLAB_TEST_BIN", path, sizeof path), -1);
+    assert_int_equal(stack_find_program("x", "BENCHLAB_TEST_BIN", path, sizeof path), -1);
     unsetenv("BENCHLAB_TEST_BIN");
-    assert_int_equal(lab_stack_find_program("no-such-program-xyz", NULL, path, sizeof path), -1);
+    assert_int_equal(stack_find_program("no-such-program-xyz", NULL, path, sizeof path), -1);
 }
 
 static void reset_rejects_unknown_names_before_touching_anything(void **state) {
@@ -203,20 +204,20 @@ static void reset_rejects_unknown_names_before_touching_anything(void **state) {
     static lab_stack_t st;
     char dir[128];
     snprintf(dir, sizeof dir, "%s/reset", tmpdir);
-    assert_int_equal(lab_stack_init(&st, dir), 0);
+    assert_int_equal(stack_init(&st, dir), 0);
     const char *bad[] = {"../schema"};
-    assert_int_equal(lab_stack_reset(&st, bad, 1), -1);
+    assert_int_equal(stack_reset(&st, bad, 1), -1);
     assert_non_null(strstr(st.err, "unknown name '../schema'"));
     const char *unknown[] = {"orders"};
-    assert_int_equal(lab_stack_reset(&st, unknown, 1), -1);
+    assert_int_equal(stack_reset(&st, unknown, 1), -1);
     assert_non_null(strstr(st.err, "'orders'"));
     /* A bad name after a good one: nothing at all is reset (redis is not
      * running here, so flushing first would have failed differently). */
     const char *mixed[] = {"cache", "users", "Users"};
-    assert_int_equal(lab_stack_reset(&st, mixed, 3), -1);
+    assert_int_equal(stack_reset(&st, mixed, 3), -1);
     assert_non_null(strstr(st.err, "unknown name 'Users'"));
     const char *cache[] = {"cache"};
-    assert_int_equal(lab_stack_reset(&st, cache, 1), -1); /* redis not running */
+    assert_int_equal(stack_reset(&st, cache, 1), -1); /* redis not running */
     assert_non_null(strstr(st.err, "redis is not running"));
 }
 
@@ -242,10 +243,10 @@ static void failed_initdb_is_reported_and_leaves_no_cluster_dir(void **state) {
     static lab_stack_t st;
     char dir[128];
     snprintf(dir, sizeof dir, "%s/noinit/inner", tmpdir);
-    assert_int_equal(lab_stack_init(&st, dir), 0);
+    assert_int_equal(stack_init(&st, dir), 0);
     snprintf(path, sizeof path, "%s/noinit", tmpdir);
     assert_int_equal(chmod(path, 0700), 0);
-    int rc = lab_stack_start_postgres(&st);
+    int rc = stack_start_postgres(&st);
     unsetenv("BENCHLAB_PG_BIN");
     assert_int_equal(chmod(tmpdir, 0700), 0);
     assert_int_equal(rc, -1);

@@ -83,7 +83,7 @@ static void test_each_service_runs_from_its_image(void **state) {
     lab_stack_t *st = calloc(1, sizeof *st);
     char dir[512];
     snprintf(dir, sizeof dir, "%s/stack", tmp);
-    assert_int_equal(lab_stack_init(st, dir), 0);
+    assert_int_equal(stack_init(st, dir), 0);
     static const char *const images[LAB_SVC_COUNT] = {"benchlab-postgres", "benchlab-redis",
                                                       "benchlab-server", "benchlab-server"};
     for (int s = 0; s < LAB_SVC_COUNT; s++) {
@@ -182,7 +182,7 @@ static void test_native_and_unboxed_are_unchanged(void **state) {
     lab_stack_t *st = calloc(1, sizeof *st);
     char dir[512];
     snprintf(dir, sizeof dir, "%s/stack2", tmp);
-    assert_int_equal(lab_stack_init(st, dir), 0);
+    assert_int_equal(stack_init(st, dir), 0);
     int ctx = 0;
     st->hooks[LAB_SVC_SERVER].before_exec = dummy_hook;
     st->hooks[LAB_SVC_SERVER].ctx = &ctx;
