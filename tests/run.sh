@@ -28,6 +28,7 @@
 # printed in the order serial, parallel, alone, as soon as they and the ones
 # before them are done. At the end: the 10 slowest tests, the failed ones, and
 # the line "check: N passed, N failed (S s)".
+{ # (read whole before it runs: a checkout or an edit of this file meanwhile does not break it)
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build}
@@ -142,28 +143,6 @@ else
     [ "${SKIP_FORMAT:-0}" != 1 ] && format=1
 fi
 
-for bin in ${unit[@]+"${unit[@]}"}; do run_test "$bin"; done
-
-if [ ${#integ[@]} -gt 0 ]; then
-    # One private stack for every integration test.
-    if "$BUILD/benchlab" up --dir "$tmp/stack" >"$tmp/up.out" 2>"$tmp/up.err"; then
-        stack_dir="$tmp/stack"
-        while IFS='=' read -r k v; do
-            case "$k" in BENCHLAB_*) export "$k=$v" ;; esac
-        done <"$tmp/up.out"
-        export BENCHLAB_STACK_DIR="$stack_dir"
-        echo "stack up: $BENCHLAB_URL"
-    else
-        rc=$?
-        if [ "$rc" -eq 2 ] && grep -q "not implemented" "$tmp/up.err"; then
-            echo "stack: benchlab up not implemented yet; integration tests that need it skip"
-        else
-            echo "0 1 0 benchlab up" >"$tmp/res/stack.sum"
-            cat "$tmp/up.err"
-        fi
-    fi
-fi
-
 # Binaries that assert timing (p99 latencies under a flood) run alone.
 alone_bins=" test_hostile_clients "
 serial=()
@@ -180,6 +159,32 @@ for t in ${integ[@]+"${integ[@]}"}; do
     *) serial+=("$t") ;;
     esac
 done
+if [ $((${#serial[@]} + ${#alone[@]})) -gt 0 ]; then
+    # One private stack for every integration test but the parallel ones,
+    # started while the unit tests run.
+    stack_dir="$tmp/stack" # (taken down on exit, whatever happens)
+    "$BUILD/benchlab" up --dir "$stack_dir" >"$tmp/up.out" 2>"$tmp/up.err" &
+    up_pid=$!
+fi
+for bin in ${unit[@]+"${unit[@]}"}; do run_test "$bin"; done
+if [ -n "${up_pid:-}" ]; then
+    if wait "$up_pid"; then
+        while IFS='=' read -r k v; do
+            case "$k" in BENCHLAB_*) export "$k=$v" ;; esac
+        done <"$tmp/up.out"
+        export BENCHLAB_STACK_DIR="$stack_dir"
+        echo "stack up: $BENCHLAB_URL"
+    else
+        rc=$?
+        if [ "$rc" -eq 2 ] && grep -q "not implemented" "$tmp/up.err"; then
+            echo "stack: benchlab up not implemented yet; integration tests that need it skip"
+        else
+            echo "0 1 0 benchlab up" >"$tmp/res/stack.sum"
+            cat "$tmp/up.err"
+        fi
+    fi
+fi
+
 [ "$fuzz" = 1 ] && parallel=(tests/fuzz/run.sh ${parallel[@]+"${parallel[@]}"})
 
 # A pool of $jobs: serial tests one at a time, in order, each alongside at most
@@ -245,3 +250,5 @@ failed=$(awk '{ s += $2 } END { print s + 0 }' "$tmp/all.sum")
 awk '$2 > 0 { $1 = $2 = $3 = ""; sub(/^ +/, ""); print "failed: " $0 }' "$tmp/all.sum"
 echo "check: $passed passed, $failed failed ($((SECONDS - t_start)) s)"
 [ "$failed" -eq 0 ]
+exit
+}

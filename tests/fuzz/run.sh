@@ -14,7 +14,8 @@ if ! command -v clang >/dev/null; then
     echo "fuzz: clang missing (make deps installs it)" >&2
     exit 1
 fi
-${MAKE:-make} -s --no-print-directory BUILD="${BUILD:-build}" fuzz-build
+# (already built under make check and make fuzz; not a jobserver client of theirs)
+MAKEFLAGS= make -s --no-print-directory BUILD="${BUILD:-build}" fuzz-build
 
 # run NAME: one target for $secs; its log is $out/NAME.log
 run() {
