@@ -21,7 +21,8 @@
 #    one at a time, in order, each alongside at most one test of the next kind;
 #  - a script whose header has the line "# check: parallel" uses only stacks,
 #    ports and directories of its own and asserts nothing about timing: it runs
-#    alongside any other (so does the fuzz run);
+#    alongside any other (so does the fuzz run); "# check: parallel, about 90 s"
+#    says how long it takes on a quiet 2-core host: the longest start first;
 #  - a script with "# check: alone" (or a binary in alone_bins below) asserts
 #    timing: it runs after all the others, with no other test running.
 # Each test's output goes to its own log; its summary lines and seconds are
@@ -112,9 +113,11 @@ run_test() { # a script or a binary, then its lines
 # The lane a script asks for: parallel, alone or (no line) serial.
 lane_of() {
     local l
-    l=$(sed -n '1,40s/^# check: \(parallel\|alone\)$/\1/p' "$1" | head -n 1)
+    l=$(sed -n '1,40s/^# check: \(parallel\|alone\)\(, about [0-9]* s\)\{0,1\}$/\1/p' "$1" | head -n 1)
     echo "${l:-serial}"
 }
+# The seconds a parallel script says it takes ("# check: parallel, about 90 s"), else 0.
+about() { sed -n '1,40s/^# check: parallel, about \([0-9]*\) s$/\1/p' "$1" | head -n 1 | grep . || echo 0; }
 
 # --- what to run ---------------------------------------------------------------
 unit=()
@@ -185,7 +188,13 @@ if [ -n "${up_pid:-}" ]; then
     fi
 fi
 
-[ "$fuzz" = 1 ] && parallel=(tests/fuzz/run.sh ${parallel[@]+"${parallel[@]}"})
+# The longest first (so that no long one starts last), the fuzz run (about 100 s) among them.
+[ "$fuzz" = 1 ] && parallel+=(tests/fuzz/run.sh)
+if [ ${#parallel[@]} -gt 1 ]; then
+    mapfile -t parallel < <(for t in "${parallel[@]}"; do
+        if [ "$t" = tests/fuzz/run.sh ]; then echo "100 $t"; else echo "$(about "$t") $t"; fi
+    done | sort -s -k1,1nr | cut -d' ' -f2-)
+fi
 
 # A pool of $jobs: serial tests one at a time, in order, each alongside at most
 # one parallel test; then parallel ones fill the free slots. Lines are printed
