@@ -1,30 +1,33 @@
 #!/usr/bin/env bash
 # The test runner behind `make check`, `make unit` (and `make asan`).
 #
-#   tests/run.sh                 everything, in this order:
-#  1. unit tests:        $BUILD/tests/unit/*/test_*            (cmocka)
-#  2. one private stack: `benchlab up` (PostgreSQL, Redis, upstream, server)
-#  3. integration tests: $BUILD/tests/integration/*/test_*     (cmocka, env below)
-#                        tests/integration/*.sh                (exit status)
-#  4. a short fuzz run of every libFuzzer target                (tests/fuzz/run.sh)
-#  5. clang-format check of the tree
+#   tests/run.sh                 everything:
+#  - unit tests:        $BUILD/tests/unit/*/test_*            (cmocka)
+#  - one private stack: `benchlab up` (PostgreSQL, Redis, upstream, server),
+#                       started while the unit tests run
+#  - integration tests: $BUILD/tests/integration/*/test_*     (cmocka, env below)
+#                       tests/integration/*.sh                (exit status)
+#  - a short fuzz run of every libFuzzer target                (tests/fuzz/run.sh)
+#  - clang-format check of the tree
 #   tests/run.sh --unit          the unit tests only
-#   tests/run.sh TEST...         only these (test binaries or scripts; the stack
-#                                is started when one of them is an integration test)
+#   tests/run.sh TEST...         only these (test binaries or their .c files, or
+#                                scripts; the stack is started when one needs it)
 #
 # Integration tests get BENCHLAB_URL, BENCHLAB_PG, BENCHLAB_REDIS, BENCHLAB_UPSTREAM,
 # BENCHLAB_STACK_DIR and BUILD in their environment. With VALGRIND=1 every C test
 # binary runs under valgrind (leaks and errors fail the test).
 #
-# Integration tests run in a pool of CHECK_JOBS (default 2; 1 runs one at a time):
-#  - the binaries and the scripts without a "check:" line use the shared stack:
-#    one at a time, in order, each alongside at most one test of the next kind;
-#  - a script whose header has the line "# check: parallel" uses only stacks,
-#    ports and directories of its own and asserts nothing about timing: it runs
-#    alongside any other (so does the fuzz run); "# check: parallel, about 90 s"
-#    says how long it takes on a quiet 2-core host: the longest start first;
-#  - a script with "# check: alone" (or a binary in alone_bins below) asserts
-#    timing: it runs after all the others, with no other test running.
+# Tests run in a pool of CHECK_JOBS (default 2; 1 runs one at a time):
+#  - serial: the unit tests, then the integration binaries and the scripts
+#    without a "check:" line (they use the shared stack): one at a time, in
+#    order, each alongside at most one parallel test;
+#  - parallel: a script whose header has the line "# check: parallel" uses only
+#    stacks, ports and directories of its own (it gets no BENCHLAB_URL etc.) and
+#    asserts nothing about timing: it runs alongside any other (so does the fuzz
+#    run); "# check: parallel, about 90 s" says how long it takes on a quiet
+#    2-core host: the longest start first;
+#  - alone: a script with "# check: alone" (or a binary in alone_bins below)
+#    asserts timing: it runs after all the others, with no other test running.
 # Each test's output goes to its own log; its summary lines and seconds are
 # printed in the order serial, parallel, alone, as soon as they and the ones
 # before them are done. At the end: the 10 slowest tests, the failed ones, and
@@ -169,24 +172,26 @@ if [ $((${#serial[@]} + ${#alone[@]})) -gt 0 ]; then
     "$BUILD/benchlab" up --dir "$stack_dir" >"$tmp/up.out" 2>"$tmp/up.err" &
     up_pid=$!
 fi
-for bin in ${unit[@]+"${unit[@]}"}; do run_test "$bin"; done
-if [ -n "${up_pid:-}" ]; then
-    if wait "$up_pid"; then
+# Waits for the stack (once) and exports its environment.
+stack_wait() {
+    [ -n "${up_pid:-}" ] || return 0
+    [ -n "${up_rc:-}" ] || { wait "$up_pid"; up_rc=$?; }
+    if [ "$up_rc" -eq 0 ]; then
         while IFS='=' read -r k v; do
             case "$k" in BENCHLAB_*) export "$k=$v" ;; esac
         done <"$tmp/up.out"
         export BENCHLAB_STACK_DIR="$stack_dir"
         echo "stack up: $BENCHLAB_URL"
     else
-        rc=$?
-        if [ "$rc" -eq 2 ] && grep -q "not implemented" "$tmp/up.err"; then
+        if [ "$up_rc" -eq 2 ] && grep -q "not implemented" "$tmp/up.err"; then
             echo "stack: benchlab up not implemented yet; integration tests that need it skip"
         else
             echo "0 1 0 benchlab up" >"$tmp/res/stack.sum"
             cat "$tmp/up.err"
         fi
     fi
-fi
+    up_pid=""
+}
 
 # The longest first (so that no long one starts last), the fuzz run (about 100 s) among them.
 [ "$fuzz" = 1 ] && parallel+=(tests/fuzz/run.sh)
@@ -200,6 +205,8 @@ fi
 # one parallel test; then parallel ones fill the free slots. Lines are printed
 # in the order serial, parallel, alone, each as soon as it and those before
 # it are done.
+# The unit tests come first in the serial queue (they need no stack).
+serial=(${unit[@]+"${unit[@]}"} ${serial[@]+"${serial[@]}"})
 order=(${serial[@]+"${serial[@]}"} ${parallel[@]+"${parallel[@]}"})
 printed=0
 print_done() {
@@ -217,12 +224,17 @@ while :; do
     while [ "$running" -lt "$jobs" ]; do
         if [ "$serial_busy" = 0 ] && [ "$si" -lt ${#serial[@]} ]; then
             t=${serial[$si]} && si=$((si + 1)) && serial_busy=1 && c=serial
+            case $t in */tests/unit/*) ;; *) stack_wait ;; esac
         elif [ "$pi" -lt ${#parallel[@]} ]; then
             t=${parallel[$pi]} && pi=$((pi + 1)) && c=parallel
         else
             break
         fi
-        case $t in
+        case $c:$t in
+        parallel:*) # never the shared stack (it may not be up yet)
+            (unset BENCHLAB_URL BENCHLAB_PG BENCHLAB_REDIS BENCHLAB_UPSTREAM BENCHLAB_STACK_DIR
+                run_script "$t") </dev/null &
+            ;;
         *.sh) run_script "$t" </dev/null & ;;
         *) run_cmocka "$t" </dev/null & ;;
         esac
@@ -231,10 +243,16 @@ while :; do
     done
     [ "$running" -eq 0 ] && break
     wait -n -p done_pid
+    rc=$?
+    if [ "$done_pid" = "${up_pid:-}" ]; then # the stack is up (or failed)
+        up_rc=$rc
+        continue
+    fi
     running=$((running - 1))
     [ "${class_of[$done_pid]}" = serial ] && serial_busy=0
     print_done
 done
+stack_wait
 for t in ${alone[@]+"${alone[@]}"}; do run_test "$t"; done
 
 if [ "$format" = 1 ]; then
