@@ -2,7 +2,10 @@
 #
 #   make deps      install every Debian package the project needs (idempotent)
 #   make           build build/benchlab-server, build/benchlab-load, build/benchlab
-#   make check     every test (unit, integration against a private stack, short fuzz)
+#   make check     every test (unit, integration against a private stack, short fuzz);
+#                  builds on every core unless -j is given
+#   make unit      the unit tests only (seconds)
+#   make fuzz      every libFuzzer target for FUZZ_SECONDS (300) each
 #   make asan      the same tests built with AddressSanitizer + UBSan
 #   make bench     full study + report + paper   (QUICK=1 for the quick plan, RESULTS=DIR)
 #   make paper     the PDF from results/reference (or RESULTS=DIR)
@@ -56,7 +59,7 @@ SUPPORT_SRC := $(wildcard tests/support/*.c)
 TEST_BINS   := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRC) $(INTEG_SRC))
 SUPPORT_BINS:= $(patsubst %.c,$(BUILD)/%,$(SUPPORT_SRC))
 
-.PHONY: all deps check test asan fuzz bench bench-server bench-driver bench-driver-profile paper format format-check clean
+.PHONY: all deps check test unit asan fuzz fuzz-build bench bench-server bench-driver bench-driver-profile paper format format-check clean
 all: $(PROGRAMS) $(TEST_BINS) $(SUPPORT_BINS)
 
 $(BUILD)/obj/%.o: %.c
@@ -78,18 +81,47 @@ $(BUILD)/tests/%: tests/%.c $$(call prog_lib,$$(call test_prog,tests/$$*)) $(COM
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(filter %.o,$^) $(PKG_LIBS) -lcmocka
 
+# libFuzzer targets tests/fuzz/fuzz_<program>_<what>.c (clang, ASan + UBSan),
+# each linked with <program>'s objects without main.o, compiled once for all
+# of that program's targets into $(FUZZ_BUILD)/obj.
+FUZZ_BUILD  := $(BUILD)-fuzz
+FUZZ_CC     ?= clang
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -MMD -MP -Isrc -fsanitize=address,undefined \
+               $(PKG_CFLAGS) $(URING_CFLAGS)
+FUZZ_BINS   := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz_obj     = $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(1))
+fuzz_lib     = $(filter-out %/main.o,$(call fuzz_obj,$(COMMON_SRC) \
+               $(if $(filter server,$(1)),$(SERVER_SRC),$(if $(filter load,$(1)),$(LOAD_SRC),$(if $(filter lab,$(1)),$(LAB_SRC),)))))
+
+$(FUZZ_BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_%.o $$(call fuzz_lib,$$(word 1,$$(subst _, ,$$*)))
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS)
+
 deps:
 	bash ci/deps.sh
 
-check: all
+# check and unit build with -j<cores> unless make was given a -j.
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+JOBS   = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
+
+check:
+	@$(MAKE) --no-print-directory $(JOBS) all $(if $(filter 1,$(SKIP_FUZZ)),,fuzz-build)
 	BUILD=$(BUILD) bash tests/run.sh
+
+unit:
+	@$(MAKE) --no-print-directory $(JOBS) $(patsubst %.c,$(BUILD)/%,$(UNIT_SRC))
+	BUILD=$(BUILD) bash tests/run.sh --unit
 
 test: check
 
 asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" check
 
-fuzz:
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
 	BUILD=$(BUILD) FUZZ_SECONDS=$${FUZZ_SECONDS:-300} bash tests/fuzz/run.sh
 
 bench: all
@@ -114,6 +146,6 @@ format-check:
 	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-asan-fuzz
 
--include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/tests $(FUZZ_BUILD)/obj -name '*.d' 2>/dev/null)

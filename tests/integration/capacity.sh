@@ -10,6 +10,7 @@
 #     basic/01-lightweight with 0.5 s steps finds a capacity and a curve;
 #  3. bad arguments exit 2 with the flag named;
 #  4. benchlab report lists RESULTS/capacity/*.json in summary.md.
+# check: alone
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}

@@ -13,6 +13,7 @@
 # Peers: only the recovery after SIGCONT is asserted; what they do during the
 #   stall is printed (docs/peers.md records it).
 # Every stopped process gets SIGCONT on every exit path (trap).
+# check: alone
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}

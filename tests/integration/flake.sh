@@ -4,6 +4,7 @@
 # one way each must fail, each for its own reason (the message is asserted), so
 # the check is known to catch what it claims to catch.
 # Skipped inside a Nix build (the flake's own `checks`), where there is no Nix.
+# check: parallel, about 157 s
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ "${BENCHLAB_SKIP_FLAKE_CHECK:-0}" = 1 ]; then

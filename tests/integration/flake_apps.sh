@@ -13,6 +13,7 @@
 #     results: the study itself is tested by study_run.sh), then the app
 #     typesets DIR/benchlab-paper.pdf from those results; a failing study
 #     fails the app, with no paper.
+# check: parallel
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ "${BENCHLAB_SKIP_FLAKE_CHECK:-0}" = 1 ]; then

@@ -18,6 +18,7 @@
 #    with the partial-results box, and neither paper/ nor results/reference
 #    is touched.
 # A peer whose runtime is missing is left out (and said so); c-ulfius always runs.
+# check: parallel, about 77 s
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$(pwd)

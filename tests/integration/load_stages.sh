@@ -12,6 +12,7 @@
 #     --duration scales the stages;
 #  4. a server slower than the peak rate shows late iterations in the series;
 #  5. bad stages are refused (exit 2) with the flag or field named.
+# check: alone
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}

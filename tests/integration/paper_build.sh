@@ -2,6 +2,7 @@
 # The paper builds end to end from the fixture results (tests/fixtures/results-small),
 # twice, into byte-identical PDFs; every number the text quotes exists in the
 # fixture's macros; and without runs ci/paper.sh refuses to build.
+# check: parallel
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}

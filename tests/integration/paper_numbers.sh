@@ -3,6 +3,7 @@
 # result-like number: digits followed by ms, RPS, req/s, %, x or ×, or a literal
 # \num{<digits>}. Every number the text quotes must come from generated/macros.tex.
 # Checks its own pattern first on planted examples, so a broken regex cannot pass.
+# check: parallel
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 

@@ -7,6 +7,7 @@
 # and the manifest name the implementations, a peer's config name has no
 # threading model, and --implementation keeps only that implementation's
 # units. Peers whose runtime is missing are left out (SKIP when none is there).
+# check: parallel
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$(pwd)

@@ -9,6 +9,7 @@
 # saying why, what is benchlab-server's own: its body limit). The tests that
 # start a private server start the peer too (BENCHLAB_TEST_SERVER_BIN). The
 # stack is always taken down. Exit 0 when every test passed or was skipped.
+# check: parallel, about 118 s
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$(pwd)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `benchlab report` and `benchlab claims` as a user runs them: outputs, exit
 # codes, error messages; and the fixture is what its generator produces.
+# check: parallel
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}

@@ -5,6 +5,7 @@
 # --dir D`. The stack starts its services in other directories, so this
 # passes only if benchlab resolves both against the caller's directory first
 # (src/lab/cmd/cli_paths.c). Needs python3 with FastAPI (make deps).
+# check: parallel
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}

@@ -5,6 +5,7 @@
 #     the stages, recovery from the series (p99 back within 2x for 3 s);
 #  2. a soak run: a rising server_rss_mb is flagged as a leak, a flat one not;
 #  3. a run without its series, or a bad flag, is refused.
+# check: parallel
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}

@@ -11,6 +11,7 @@
 #     driver-output attempt and a clean stop; --resume with the real driver
 #     then completes the study.
 # Unboxed, no root needed, only the server (01-lightweight). About 20 s.
+# check: parallel
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}

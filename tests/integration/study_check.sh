@@ -8,6 +8,7 @@
 #  4. plan and profile files: an unknown key is refused the same way;
 #  5. a plan of good files: --dry-run exits 0 and lists its units.
 # No service is started. About 2 s.
+# check: parallel
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}

@@ -12,6 +12,7 @@
 #  4. benchlab report lists the attempt apart (summary.md), no statistic has it.
 # Needs root (mount -t tmpfs): skipped otherwise. Runs in its own mount
 # namespace (unshare -m) so the tmpfs goes away with it. About 20 s.
+# check: parallel
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}

@@ -19,6 +19,7 @@
 #  4. a container whose benchlab and `docker run` client were SIGKILLed is
 #     removed by the next run (ps --filter name=benchlab-, rm -f);
 #  5. a peer's server (--implementation fastapi) runs from its own image.
+# check: parallel, about 80 s
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}

@@ -11,6 +11,7 @@
 #     and removes their boxes and temp dir;
 #  6. bad arguments are refused with a clear message.
 # Native boxes when root (local-2core), the unboxed profile otherwise.
+# check: parallel, about 92 s
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
