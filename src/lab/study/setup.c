@@ -84,6 +84,7 @@ int study_write_peer_wrapper(const study_t *s, impl_program_t *prog) {
             "    --db-pool) export BENCHLAB_DB_POOL=\"$2\" ;;\n"
             "    --jwt-secret) export BENCHLAB_JWT_SECRET=\"$2\" ;;\n"
             "    --log-level) export BENCHLAB_LOG_LEVEL=\"$2\" ;;\n"
+            "    --threads) export BENCHLAB_THREADS=\"$2\" ;;\n"
             "    *) shift; continue ;; # --threading: a peer has one model\n"
             "    esac\n"
             "    shift 2\n"
