@@ -77,7 +77,7 @@ static int headline_table(const report_t *rep, const report_headline_t *hl, cons
     if (np) {
         fprintf(f, " & \\multicolumn{%zu}{c}{Published, other machine (", np);
         latex_escape(f, json_is_string(machine) ? json_string_value(machine) : "unknown");
-        fputs("), RPS: reference only}", f);
+        fputs("), RPS}", f);
     }
     fprintf(f, " \\\\\n\\cmidrule(lr){2-%zu}", 1 + ni);
     if (np)
