@@ -88,7 +88,12 @@ assert sorted(os.listdir(os.path.join(res, "raw", "t", f"health-{last}"))) == [l
 m = json.load(open(os.path.join(res, "manifest.json")))
 assert m["implementation"] == ",".join(impls), m["implementation"]
 assert m["completed"] is True
-print("run files: every unit passed its checks on its own implementation")
+# what each server runs on, read from its X-Benchlab-Framework header (docs/peers.md)
+fw = {n: (m.get("implementations", {}).get(n) or {}).get("framework") or "" for n in impls}
+want = {"c-ulfius": "benchlab-server ulfius/", "fastapi": "FastAPI/", "express": "Express/"}
+for n in impls:
+    assert fw[n].startswith(want[n]), (n, m.get("implementations"))
+print("run files: every unit passed its checks on its own implementation; versions:", fw)
 PY
 
 # --implementation keeps only that implementation's units

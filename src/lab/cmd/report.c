@@ -5,6 +5,7 @@
 
 #include "common/fs.h"
 #include "lab/commands.h"
+#include "lab/report/capacity_study.h"
 #include "lab/report/cli.h"
 #include "lab/study/attempts.h"
 
@@ -15,7 +16,7 @@ int cmd_report(int argc, char **argv) {
         return rc;
     rc = report_cli_load(&cli, "report");
     const results_t *r = &cli.results;
-    if (rc == 0 && r->nruns == 0) {
+    if (rc == 0 && r->nruns == 0 && !report_has_capacity_runs(cli.results_dir)) {
         fprintf(stderr, "benchlab report: no runs under %s/raw (run `benchlab run` first)\n",
                 cli.results_dir);
         rc = 1;
@@ -43,6 +44,8 @@ int cmd_report(int argc, char **argv) {
         (report_write_tables(&cli.report, &cli.claims, tables, err, sizeof err) ||
          report_write_data(&cli.report, data, err, sizeof err) ||
          report_write_macros(&cli.report, &cli.claims, &strict, macros, err, sizeof err) ||
+         report_write_capacity_study(&cli.report, cli.out_dir, macros, err, sizeof err) ||
+         report_write_impl_versions(&cli.report, tables, err, sizeof err) ||
          (strcmp(cli.summary_dir, "none") != 0 &&
           report_write_summaries(&cli.report, &cli.claims, cli.summary_dir, err, sizeof err)))) {
         fprintf(stderr, "benchlab report: %s\n", err);

@@ -299,6 +299,8 @@ static int cmp_cell_cpus(const void *a, const void *b) {
         return c;
     if (x->workers != y->workers)
         return x->workers - y->workers;
+    if (x->threads != y->threads)
+        return x->threads - y->threads;
     if (x->vus != y->vus)
         return x->vus - y->vus;
     return (x->server_cpus > y->server_cpus) - (x->server_cpus < y->server_cpus);
@@ -343,7 +345,8 @@ static int server_config_dat(const report_t *rep, const char *dir, char *err, si
         bool new_workload = i == 0 || strcmp(c->cell->scenario, cells[i - 1]->cell->scenario);
         bool new_block = new_workload || strcmp(c->implementation, cells[i - 1]->implementation) ||
                          strcmp(c->threading, cells[i - 1]->threading) ||
-                         c->workers != cells[i - 1]->workers || c->vus != cells[i - 1]->vus;
+                         c->workers != cells[i - 1]->workers || c->vus != cells[i - 1]->vus ||
+                         c->threads != cells[i - 1]->threads;
         if (new_workload) {
             char slug[256], wpath[4600];
             report_slug(c->cell->scenario + strlen(p), slug, sizeof slug);
@@ -365,14 +368,18 @@ static int server_config_dat(const report_t *rep, const char *dir, char *err, si
             const char *who = multi || peer ? c->implementation : "";
             const char *sep = multi && !peer ? " " : "";
             const char *model = peer ? "" : c->threading;
-            snprintf(label, sizeof label, "%s, %s%s%s, %d worker%s, %d VUs",
+            char threads[32] = ""; /* the plan's "threads" (Puma's), when set */
+            if (c->threads > 0)
+                snprintf(threads, sizeof threads, " x %d thread%s", c->threads,
+                         c->threads == 1 ? "" : "s");
+            snprintf(label, sizeof label, "%s, %s%s%s, %d worker%s%s, %d VUs",
                      c->cell->scenario + strlen(p), who, sep, model, c->workers,
-                     c->workers == 1 ? "" : "s", c->vus);
+                     c->workers == 1 ? "" : "s", threads, c->vus);
             fputs(i ? "\n\n" : "", f);
             quoted(f, label);
             fputs(" rps lo hi\n", f);
-            snprintf(label, sizeof label, "%s%s%s, %d worker%s, %d VUs", who, sep, model,
-                     c->workers, c->workers == 1 ? "" : "s", c->vus);
+            snprintf(label, sizeof label, "%s%s%s, %d worker%s%s, %d VUs", who, sep, model,
+                     c->workers, c->workers == 1 ? "" : "s", threads, c->vus);
             fputs(new_workload ? "" : "\n\n", wf);
             quoted(wf, label);
             fputs(" rps lo hi\n", wf);

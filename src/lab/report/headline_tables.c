@@ -2,6 +2,7 @@
  * implementations measured here side by side, the study's published numbers
  * beside them (another machine), and the ranking against the study's. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,6 +36,26 @@ static void family_rule(FILE *f, const report_headline_t *hl, size_t i) {
         fputs("\\midrule\n", f);
 }
 
+/* The implementations measured in some row (all when none is: the table
+ * then says so in every cell); the others are named below the table. */
+static size_t shown_impls(const report_headline_t *hl, size_t *shown) {
+    size_t ns = 0;
+    for (size_t k = 0; k < hl->nimpls; k++) {
+        bool measured = false;
+        for (size_t i = 0; i < hl->nrows; i++)
+            measured = measured || hl->rows[i].cells[k];
+        if (measured)
+            shown[ns++] = k;
+    }
+    if (ns == 0)
+        for (; ns < hl->nimpls; ns++)
+            shown[ns] = ns;
+    return ns;
+}
+
+/* One row per scenario with the medians and the published numbers, and
+ * under it the medians' intervals (a cell of its own: six implementations
+ * side by side fit the page without a smaller font). */
 static int headline_table(const report_t *rep, const report_headline_t *hl, const char *dir,
                           char *err, size_t errlen) {
     FILE *f = report_table_open(dir, "headline", err, errlen);
@@ -42,20 +63,21 @@ static int headline_table(const report_t *rep, const report_headline_t *hl, cons
         return -1;
     json_t *impls = json_object_get(rep->published, "implementations");
     json_t *machine = json_object_get(rep->published, "machine");
-    size_t ni = hl->nimpls, np = json_array_size(impls);
+    size_t shown[REPORT_HL_MAX_IMPL];
+    size_t ni = shown_impls(hl, shown), np = json_array_size(impls);
     fputs("\\begin{tabular}{l", f);
     for (size_t k = 0; k < ni; k++)
-        fputs("l", f);
+        fputs("r", f);
     for (size_t k = 0; k < np; k++)
         fputs("r", f);
     fprintf(f,
-            "}\n\\toprule\n & \\multicolumn{%zu}{c}{Measured here: req/s, median "
-            "[%g\\,\\%% CI]}",
+            "}\n\\toprule\n & \\multicolumn{%zu}{c}{Measured here: req/s, median, "
+            "[%g\\,\\%% CI] below}",
             ni, rep->cfg.level * 100);
     if (np) {
         fprintf(f, " & \\multicolumn{%zu}{c}{Published, other machine (", np);
         latex_escape(f, json_is_string(machine) ? json_string_value(machine) : "unknown");
-        fputs("), RPS: reference only}", f);
+        fputs("), RPS}", f);
     }
     fprintf(f, " \\\\\n\\cmidrule(lr){2-%zu}", 1 + ni);
     if (np)
@@ -63,7 +85,7 @@ static int headline_table(const report_t *rep, const report_headline_t *hl, cons
     fputs("\nScenario", f);
     for (size_t k = 0; k < ni; k++) {
         fputs(" & ", f);
-        latex_escape(f, hl->impls[k].label);
+        latex_escape(f, hl->impls[shown[k]].label);
     }
     for (size_t k = 0; k < np; k++) {
         fputs(" & ", f);
@@ -74,11 +96,13 @@ static int headline_table(const report_t *rep, const report_headline_t *hl, cons
         const report_hl_row_t *r = &hl->rows[i];
         family_rule(f, hl, i);
         latex_escape(f, r->label);
+        bool any_ci = false;
         for (size_t k = 0; k < ni; k++) {
-            const report_cell_t *c = r->cells[k];
+            const report_cell_t *c = r->cells[shown[k]];
             fputs(" & ", f);
-            value_ci(f, c ? c->rps.median : NAN, c ? c->rps.median_ci.lo : NAN,
-                     c ? c->rps.median_ci.hi : NAN);
+            value_ci(f, c ? c->rps.median : NAN, NAN, NAN);
+            any_ci =
+                any_ci || (c && isfinite(c->rps.median_ci.lo) && isfinite(c->rps.median_ci.hi));
         }
         const json_t *row = report_published_row(rep, r->published);
         if (np && !row) {
@@ -94,9 +118,38 @@ static int headline_table(const report_t *rep, const report_headline_t *hl, cons
             }
         }
         fputs(" \\\\\n", f);
+        if (!any_ci)
+            continue;
+        for (size_t k = 0; k < ni; k++) {
+            const report_cell_t *c = r->cells[shown[k]];
+            fputs(" & ", f);
+            if (c && isfinite(c->rps.median_ci.lo) && isfinite(c->rps.median_ci.hi)) {
+                fputs("[", f);
+                latex_num(f, c->rps.median_ci.lo);
+                fputs(", ", f);
+                latex_num(f, c->rps.median_ci.hi);
+                fputs("]", f);
+            }
+        }
+        for (size_t k = 0; k < np; k++)
+            fputs(" &", f);
+        fputs(" \\\\\n", f);
     }
     if (hl->nrows == 0)
         fprintf(f, "\\multicolumn{%zu}{c}{no headline scenarios configured} \\\\\n", 1 + ni + np);
+    if (ni < hl->nimpls) {
+        fprintf(f, "\\midrule\n\\multicolumn{%zu}{l}{\\textit{not measured} in this results set:",
+                1 + ni + np);
+        for (size_t k = 0, n = 0, j = 0; k < hl->nimpls; k++) {
+            while (j < ni && shown[j] < k)
+                j++;
+            if (j < ni && shown[j] == k)
+                continue;
+            fputs(n++ ? ", " : " ", f);
+            latex_escape(f, hl->impls[k].label);
+        }
+        fputs("} \\\\\n", f);
+    }
     fputs("\\bottomrule\n\\end{tabular}\n", f);
     return report_table_close(f, dir, "headline", err, errlen);
 }

@@ -149,6 +149,8 @@ static int compute_cell(report_cell_t *rc, const char *dir, const results_cell_t
     rc->server_cpus = results_json_number(params, "server_cpus");
     double w = results_json_number(params, "workers");
     rc->workers = isnan(w) ? 0 : (int)w;
+    double th_n = results_json_number(params, "threads");
+    rc->threads = isnan(th_n) ? 0 : (int)th_n;
     double vus = results_json_number(params, "vus");
     rc->vus = isnan(vus) ? 0 : (int)vus;
     json_t *th = json_object_get(params, "threading");
@@ -260,7 +262,8 @@ static int server_config_comparisons(report_t *rep) {
         const report_cell_t *c = &rep->cells[i];
         if (strncmp(c->cell->scenario, json_string_value(prefix), plen) != 0)
             continue;
-        bool is_base = !strcmp(c->threading, json_string_value(bt)) && c->workers == (int)bw;
+        bool is_base = !strcmp(c->threading, json_string_value(bt)) && c->workers == (int)bw &&
+                       c->threads == 0;
         if (is_base)
             continue;
         const report_cell_t *base = NULL;
@@ -269,7 +272,7 @@ static int server_config_comparisons(report_t *rep) {
             if (!strcmp(b->cell->scenario, c->cell->scenario) &&
                 !strcmp(b->implementation, c->implementation) && /* a peer against its own */
                 !strcmp(b->threading, json_string_value(bt)) && b->workers == (int)bw &&
-                b->server_cpus == c->server_cpus && b->vus == c->vus)
+                b->threads == 0 && b->server_cpus == c->server_cpus && b->vus == c->vus)
                 base = b;
         }
         if (!base)
@@ -311,7 +314,7 @@ static int oversubscribed_comparisons(report_t *rep) {
                 int fit = (int)ceil(b->server_cpus) < 1 ? 1 : (int)ceil(b->server_cpus);
                 if (!strcmp(b->cell->scenario, scen) && b->server_cpus == c->server_cpus &&
                     !strcmp(b->implementation, c->implementation) && b->vus == c->vus &&
-                    b->workers <= fit && b->rps.n > 0 &&
+                    b->threads == c->threads && b->workers <= fit && b->rps.n > 0 &&
                     (!best || b->rps.median > best->rps.median))
                     best = b;
             }

@@ -40,6 +40,7 @@ typedef struct report_cell {
     bool open_model;
     double rate, server_cpus; /* params (NaN when absent) */
     int workers, vus;
+    int threads; /* params.threads (Puma's threads, the pool's size), 0 = the server's default */
     const char *threading;
     const char *implementation; /* the run file's "implementation" ("" when absent) */
     /* service demand: CPU us per request of the server, postgres and redis boxes

@@ -7,6 +7,7 @@
 #include "lab/report/latex.h"
 #include "lab/report/report.h"
 #include "lab/report/capacity.h"
+#include "lab/report/capacity_study.h"
 #include "lab/report/driver_bound.h"
 #include "lab/report/stress.h"
 #include "lab/study/attempts.h"
@@ -179,6 +180,7 @@ static int write_md(const report_t *rep, const claims_t *claims, const char *dir
     report_driver_bound_md(f, rep->results);
     report_stress_md(f, rep->results);
     report_capacity_md(f, rep->results->dir);
+    report_capacity_study_md(f, rep);
     study_attempts_write_md(rep->results->dir, f);
     if (fclose(f) != 0)
         return snprintf(err, errlen, "%s: write failed", path), -1;

@@ -106,6 +106,10 @@ static int parse_run(results_run_t *run, const char *dir, const char *rel, char 
         snprintf(err, errlen, "%s:%d: %s", full, je.line, je.text);
         return -1;
     }
+    /* a capacity search's file (study/capacity_unit.h), read by report/capacity_study.c */
+    if (json_is_string(json_object_get(run->root, "kind")) &&
+        strcmp(json_string_value(json_object_get(run->root, "kind")), "capacity") == 0)
+        return 1;
     json_t *sc = json_object_get(run->root, "scenario"), *cf = json_object_get(run->root, "config"),
            *valid = json_object_get(run->root, "valid"), *num = json_object_get(run->root, "run");
     const char *bad = !json_is_string(sc)       ? "scenario: missing or not a string"
@@ -217,8 +221,9 @@ int results_load(results_t *r, const char *dir, char *err, size_t errlen) {
     for (size_t i = 0; rc == 0 && i < files.n; i++) {
         results_run_t run;
         rc = parse_run(&run, dir, files.items[i], err, errlen);
-        if (rc == 0 && json_is_true(json_object_get(run.root, "warmup"))) {
-            r->nwarmup++;
+        if (rc == 1 || (rc == 0 && json_is_true(json_object_get(run.root, "warmup")))) {
+            r->nwarmup += rc == 0;
+            rc = 0;
             json_decref(run.root);
             free(run.path);
             continue;

@@ -26,6 +26,7 @@ typedef struct impl_program {
     char name[32];
     char peer_start[PATH_MAX];      /* peers/<name>/start, "" for benchlab-server's flags */
     char server_bin[PATH_MAX + 32]; /* what the stack starts; "" = benchlab-server */
+    bool versions_read;             /* its versions are in the manifest (impl_versions.h) */
 } impl_program_t;
 
 #define STUDY_MAX_IMPLS 8
@@ -120,6 +121,9 @@ void study_calibrate_driver(study_t *s);
 /* One run: reset, driver, box statistics, validity, the file. 0, 2 a failed
  * attempt (go on), 1 the unit cannot go on, -1 fatal, -2 stopped. */
 int study_one_run(study_t *s, int ui, int run);
+/* --- capacity_unit.c: a unit with "objective_ms" (plan.h) --------------------- */
+/* One run of it: a capacity search (study/capacity.h), its run file. As study_one_run. */
+int study_capacity_run(study_t *s, int ui, int run);
 /* Do the results and stack file systems still have --min-free? 0 or -1 (said). */
 int study_space_ok(study_t *s);
 /* A run the lab could not complete for its own reasons (see run.c). */

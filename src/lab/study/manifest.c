@@ -151,6 +151,9 @@ int manifest_begin(const char *dir, const manifest_info_t *info) {
     json_object_set_new(m, "resumed_at", resumed);
     json_object_set_new(m, "ended_at", json_null());
     json_object_set_new(m, "completed", json_false());
+    json_t *impls = old ? json_object_get(old, "implementations") : NULL; /* impl_versions.h */
+    if (json_is_object(impls))
+        json_object_set(m, "implementations", impls);
     int rc = study_write_json(path, m);
     json_decref(m);
     if (old)

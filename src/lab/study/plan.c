@@ -24,7 +24,7 @@ bool plan_same_server(const plan_unit_t *a, const plan_unit_t *b) {
     return strcmp(a->implementation, b->implementation) == 0 &&
            strcmp(a->threading, b->threading) == 0 && a->workers == b->workers &&
            a->server_cpus == b->server_cpus && a->db_pool == b->db_pool &&
-           a->server_flags == b->server_flags;
+           a->threads == b->threads && a->server_flags == b->server_flags;
 }
 
 /* --- scenario discovery ------------------------------------------------- */
@@ -89,11 +89,29 @@ enum {
     K_IMPL,
     K_MINREQ,
     K_CAPACITY,
+    K_THREADS,
+    K_OBJECTIVE,
+    K_STEPS,
+    K_TOLERANCE,
     K_COUNT
 };
-static const char *const keys[K_COUNT] = {
-    "runs",    "vus",         "duration", "warmup",         "rate",         "max_vus", "threading",
-    "workers", "server_cpus", "db_pool",  "implementation", "min_requests", "capacity"};
+static const char *const keys[K_COUNT] = {"runs",
+                                          "vus",
+                                          "duration",
+                                          "warmup",
+                                          "rate",
+                                          "max_vus",
+                                          "threading",
+                                          "workers",
+                                          "server_cpus",
+                                          "db_pool",
+                                          "implementation",
+                                          "min_requests",
+                                          "capacity",
+                                          "threads",
+                                          "objective_ms",
+                                          "search_steps",
+                                          "search_tolerance"};
 
 typedef struct {
     json_t *v[K_COUNT]; /* borrowed; each a JSON array of candidate values */
@@ -116,6 +134,8 @@ static const char *check_value(int k, json_t *v) {
     case K_MAXVUS:
     case K_POOL:
     case K_MINREQ:
+    case K_THREADS:
+    case K_STEPS:
         return json_is_integer(v) && json_integer_value(v) >= 1 && json_integer_value(v) <= 100000
                    ? NULL
                    : "expected an integer >= 1";
@@ -129,7 +149,12 @@ static const char *check_value(int k, json_t *v) {
     case K_RATE:
     case K_CAPACITY:
     case K_CPUS:
+    case K_OBJECTIVE:
         return json_is_number(v) && json_number_value(v) > 0 ? NULL : "expected a number > 0";
+    case K_TOLERANCE:
+        return json_is_number(v) && json_number_value(v) > 0 && json_number_value(v) <= 1
+                   ? NULL
+                   : "expected a number > 0 and <= 1";
     case K_THREADING:
         return json_is_string(v) && threading_parse(json_string_value(v)) >= 0
                    ? NULL
@@ -214,14 +239,18 @@ static void format_config(plan_unit_t *u, const axes_t *ax) {
                                       u->threading);
     if (u->workers != 1)
         n += (size_t)snprintf(u->config + n, sizeof u->config - n, "-w%d", u->workers);
+    if (u->threads > 0)
+        n += (size_t)snprintf(u->config + n, sizeof u->config - n, "-t%d", u->threads);
     if (u->server_cpus > 0)
         n += (size_t)snprintf(u->config + n, sizeof u->config - n, "-cpu%g", u->server_cpus);
     if (u->db_pool > 0)
         n += (size_t)snprintf(u->config + n, sizeof u->config - n, "-pool%d", u->db_pool);
     if (ax->given[K_VUS])
         n += (size_t)snprintf(u->config + n, sizeof u->config - n, "-vu%d", u->vus);
-    if (u->rate > 0)
-        snprintf(u->config + n, sizeof u->config - n, "-r%g", u->rate);
+    if (u->rate > 0 && u->objective_ms <= 0)
+        n += (size_t)snprintf(u->config + n, sizeof u->config - n, "-r%g", u->rate);
+    if (u->objective_ms > 0) /* a capacity search (study/capacity_unit.h) */
+        snprintf(u->config + n, sizeof u->config - n, "-slo%gms", u->objective_ms);
 }
 
 /* One unit: the values at the given index of each axis (0 for the scalars). */
@@ -248,6 +277,10 @@ static void fill_unit(plan_unit_t *u, const axes_t *ax, const size_t at[K_COUNT]
     u->workers = (x = axis_at(ax, K_WORKERS, at[K_WORKERS])) ? (int)json_integer_value(x) : 1;
     u->server_cpus = (x = axis_at(ax, K_CPUS, at[K_CPUS])) ? json_number_value(x) : 0;
     u->db_pool = (x = axis_at(ax, K_POOL, at[K_POOL])) ? (int)json_integer_value(x) : 0;
+    u->threads = (x = axis_at(ax, K_THREADS, at[K_THREADS])) ? (int)json_integer_value(x) : 0;
+    u->objective_ms = (x = axis_at(ax, K_OBJECTIVE, at[K_OBJECTIVE])) ? json_number_value(x) : 0;
+    u->search_steps = (x = axis_at(ax, K_STEPS, 0)) ? (int)json_integer_value(x) : 0;
+    u->search_tolerance = (x = axis_at(ax, K_TOLERANCE, 0)) ? json_number_value(x) : 0;
     u->server_flags = ax->v[K_THREADING] || ax->v[K_WORKERS];
     format_config(u, ax);
 }
@@ -262,9 +295,12 @@ static int find_unit(const plan_t *p, const plan_unit_t *u) {
 
 /* The product of an entry's axes: server settings outside (implementation
  * first), scenarios, then load. */
-static int expand(plan_t *p, int *cap, const axes_t *ax, const idlist_t *matched,
-                  const char *scenarios_dir, const char *default_impl, char *err, size_t len) {
+static int expand_at(plan_t *p, int *cap, const axes_t *ax, const idlist_t *matched,
+                     const char *scenarios_dir, const char *default_impl, char *err, size_t len,
+                     size_t threads_at, size_t objective_at) {
     size_t at[K_COUNT] = {0};
+    at[K_THREADS] = threads_at;
+    at[K_OBJECTIVE] = objective_at;
     for (at[K_IMPL] = 0; at[K_IMPL] < axis_len(ax, K_IMPL); at[K_IMPL]++) {
         json_t *impl = axis_at(ax, K_IMPL, at[K_IMPL]);
         bool peer = impl_is_peer(impl ? json_string_value(impl) : default_impl);
@@ -294,6 +330,16 @@ static int expand(plan_t *p, int *cap, const axes_t *ax, const idlist_t *matched
                                     add_unit(p, cap, &u);
                                 }
     }
+    return 0;
+}
+
+/* Each server-threads value and each capacity objective: the product above. */
+static int expand(plan_t *p, int *cap, const axes_t *ax, const idlist_t *matched,
+                  const char *scenarios_dir, const char *default_impl, char *err, size_t len) {
+    for (size_t t = 0; t < axis_len(ax, K_THREADS); t++)
+        for (size_t o = 0; o < axis_len(ax, K_OBJECTIVE); o++)
+            if (expand_at(p, cap, ax, matched, scenarios_dir, default_impl, err, len, t, o) != 0)
+                return -1;
     return 0;
 }
 

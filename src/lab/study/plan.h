@@ -9,9 +9,14 @@
  *                 "server_cpus": [0.25, 1, 2], "vus": [10, 200]}]}
  *
  * Keys of "defaults" and of an entry: implementation, runs, vus, duration,
- * warmup, rate, max_vus, threading, workers, server_cpus, db_pool, min_requests
+ * warmup, rate, max_vus, threading, workers, threads (server threads per
+ * process: benchlab-server's --threads, Puma's threads; config "-tN"),
+ * server_cpus, db_pool, min_requests
  * (the fewest requests a valid run needs, validity.h), capacity (the first
- * value; docs/stress.md). A list in
+ * value; docs/stress.md), objective_ms (a list multiplies: a unit with it is a
+ * capacity search at that p99 objective, each run one search starting at
+ * "rate", steps of "duration"; config "-sloNms"; study/capacity_unit.h),
+ * search_steps and search_tolerance (the search's budget; the first value). A list in
  * an entry means every value (the entry is the product of its lists).
  * Scenario patterns are shell globs over scenario ids (the file's path under
  * scenarios/ without ".json"). Units are ordered so the server restarts as
@@ -45,10 +50,14 @@ typedef struct plan_unit {
     double capacity; /* what a staged scenario's "P%" targets refer to (--capacity); 0 = none */
     char threading[32];
     int workers;
-    double server_cpus; /* 0 = the profile's */
-    int db_pool;        /* 0 = the server's default */
-    int min_requests;   /* 0 = the profile's validity rule (validity.h) */
-    bool server_flags;  /* threading/workers were given by the plan (pass them on) */
+    double server_cpus;      /* 0 = the profile's */
+    int db_pool;             /* 0 = the server's default */
+    int threads;             /* server threads per process (--threads); 0 = the server's default */
+    double objective_ms;     /* > 0: a capacity search at this p99 objective (capacity_unit.h) */
+    int search_steps;        /* its budget of measurements; 0 = the search's default */
+    double search_tolerance; /* its bisection tolerance; 0 = the search's default */
+    int min_requests;        /* 0 = the profile's validity rule (validity.h) */
+    bool server_flags;       /* threading/workers were given by the plan (pass them on) */
 } plan_unit_t;
 
 typedef struct plan {

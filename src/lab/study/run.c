@@ -106,6 +106,8 @@ void study_service_failed(study_t *s, const char *kind, const char *why) {
  * attempt (go on), 1 the unit cannot go on, -1 fatal, -2 stopped. */
 int study_one_run(study_t *s, int ui, int run) {
     const plan_unit_t *u = &s->plan.units[ui];
+    if (u->objective_ms > 0) /* a capacity search (capacity_unit.c) */
+        return study_capacity_run(s, ui, run);
     const scenario_meta_t *m = &s->meta[ui];
     char path[PATH_MAX], summary_path[PATH_MAX + 32], log[PATH_MAX + 32], dir[PATH_MAX];
     run_file_path(s->results, u->scenario, u->config, run, path, sizeof path);

@@ -103,6 +103,8 @@ json_t *run_file_build(const plan_unit_t *u, int run, const char *implementation
         json_object_set_new(params, "max_vus", json_integer(u->max_vus));
     if (u->db_pool > 0)
         json_object_set_new(params, "db_pool", json_integer(u->db_pool));
+    if (u->threads > 0) /* the plan's "threads" (server threads per process) */
+        json_object_set_new(params, "threads", json_integer(u->threads));
     if (u->min_requests > 0)
         json_object_set_new(params, "min_requests", json_integer(u->min_requests));
     json_t *boxes = json_object();

@@ -8,6 +8,7 @@
 
 #include "lab/impl.h"
 #include "lab/stack/spawn.h"
+#include "lab/study/impl_versions.h"
 #include "lab/study/study_topology.h"
 
 static box_t *make_box(study_t *s, lab_service_t svc, double cpus_override, const char *impl) {
@@ -85,8 +86,8 @@ int study_ensure_server(study_t *s, const plan_unit_t *u) {
         return -1;
     set_hook(s, LAB_SVC_SERVER, s->boxes[LAB_SVC_SERVER]);
 
-    char workers[16], pool[16];
-    char *args[8];
+    char workers[16], pool[16], threads[16];
+    char *args[10];
     int n = 0;
     if (!*prog->peer_start || u->server_flags) {
         snprintf(workers, sizeof workers, "%d", u->workers);
@@ -100,6 +101,11 @@ int study_ensure_server(study_t *s, const plan_unit_t *u) {
         args[n++] = "--db-pool";
         args[n++] = pool;
     }
+    if (u->threads > 0) { /* the plan's "threads": Puma's threads, benchlab-server's pool */
+        snprintf(threads, sizeof threads, "%d", u->threads);
+        args[n++] = "--threads";
+        args[n++] = threads;
+    }
     lab_server_opts_t so = {.implementation = u->implementation,
                             .bin = *prog->server_bin ? prog->server_bin : NULL,
                             .args = args,
@@ -112,6 +118,14 @@ int study_ensure_server(study_t *s, const plan_unit_t *u) {
         box_track_pid(s->boxes[LAB_SVC_SERVER], s->st.pid[LAB_SVC_SERVER]);
     s->server_cfg = *u;
     s->server_up = true;
+    if (!prog->versions_read) { /* once per implementation: what it runs on */
+        char url[128], fw[256];
+        snprintf(url, sizeof url, "%s/health", s->st.server_url);
+        if (impl_versions_probe(url, fw, sizeof fw) == 0 &&
+            impl_versions_save(s->results, u->implementation,
+                               impl_versions_record(u->implementation, fw)) == 0)
+            ((impl_program_t *)prog)->versions_read = true;
+    }
     return 0;
 }
 

@@ -49,8 +49,10 @@ double study_planned_seconds(const study_t *s, int from_unit, int from_run) {
             run_file_path(s->results, u->scenario, u->config, r, path, sizeof path);
             missing += !study_file_exists(path);
         }
+        /* a capacity search (capacity_unit.c): up to its steps of duration_s each */
+        double steps = u->objective_ms > 0 ? (u->search_steps > 0 ? u->search_steps : 30) : 1;
         if (missing)
-            t += missing * (u->duration_s + overhead) +
+            t += missing * steps * (u->duration_s + overhead) +
                  (i > from_unit || from_run == 1 ? u->warmup_s : 0);
     }
     return t;

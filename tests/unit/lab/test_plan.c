@@ -64,11 +64,19 @@ static void test_quick_plan_has_every_scenario_once(void **state) {
         fail_msg("%s", err);
     int files = count_scenario_files();
     assert_true(files >= 28);
-    int c = 0, peers = 0;
+    int c = 0, peers = 0, capacity = 0;
     for (int i = 0; i < p.nunits; i++) {
         const plan_unit_t *u = &p.units[i];
         assert_int_equal(u->runs, 1);
         assert_true(u->duration_s <= 5);
+        if (u->objective_ms > 0) { /* one small capacity search (docs/stress.md) */
+            capacity++;
+            assert_string_equal(u->scenario, "basic/01-lightweight");
+            assert_string_equal(u->config, "c-ulfius-epoll-slo10ms");
+            assert_true(u->objective_ms == 10 && u->rate == 2000 && u->duration_s == 1);
+            assert_int_equal(u->search_steps, 6);
+            continue;
+        }
         if (!strcmp(u->implementation, "c-ulfius")) {
             c++;
             assert_string_equal(u->config, "c-ulfius-epoll");
@@ -83,6 +91,7 @@ static void test_quick_plan_has_every_scenario_once(void **state) {
         }
     }
     assert_int_equal(c, files);
+    assert_int_equal(capacity, 1);
     assert_true(peers >= 2 * 11); /* basic 01-08 and auth 17 a-c, for both peers */
     assert_int_equal(peers % 2, 0);
     assert_string_equal(p.name, "quick");
@@ -109,7 +118,8 @@ static void test_server_config_matrix(void **state) {
         fail_msg("%s", err);
     /* 3 scenarios x 2 threading x 3 workers x 3 CPU limits x 3 VU counts for
      * benchlab-server, then 3 x 3 x 3 x 3 for each of the 4 peers (no threading axis) */
-    assert_int_equal(p.nunits, 162 + 4 * 81);
+    /* and Puma's threads for rails: 3 x 3 workers x 2 threads x 2 CPU limits x 2 VU counts */
+    assert_int_equal(p.nunits, 162 + 4 * 81 + 72);
     assert_string_equal(p.units[0].config, "c-ulfius-epoll-cpu0.25-vu10");
     assert_string_equal(p.units[1].config, "c-ulfius-epoll-cpu0.25-vu50");
     assert_true(p.units[0].server_flags);
@@ -117,7 +127,13 @@ static void test_server_config_matrix(void **state) {
     int restarts = 0;
     for (int i = 1; i < p.nunits; i++)
         restarts += !plan_same_server(&p.units[i - 1], &p.units[i]);
-    assert_int_equal(restarts, (162 + 4 * 81) / 9 - 1);
+    assert_int_equal(restarts, (162 + 4 * 81) / 9 + 72 / 6 - 1);
+    int t = unit_index(&p, "server-config/io-sleep", "rails-w2-t16-cpu1-vu50");
+    assert_true(t >= 0);
+    assert_int_equal(p.units[t].threads, 16);
+    assert_int_equal(p.units[t].workers, 2);
+    assert_false(plan_same_server(
+        &p.units[t], &p.units[unit_index(&p, "server-config/io-sleep", "rails-w2-t1-cpu1-vu50")]));
     int found = 0;
     for (int i = 0; i < p.nunits; i++)
         found += strcmp(p.units[i].config, "c-ulfius-pool-w4-cpu2-vu200") == 0;
@@ -323,6 +339,29 @@ static void test_peer_plans(void **state) {
     plan_free(&p);
 }
 
+/* Capacity units: every implementation on the headline scenarios, the search's
+ * budget from the plan. */
+static void test_capacity_plan(void **state) {
+    (void)state;
+    plan_t p;
+    if (plan_load("capacity", scen, "c-ulfius", NULL, &p, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(p.nunits, 6 * 7);
+    for (int i = 0; i < p.nunits; i++) {
+        assert_true(p.units[i].objective_ms == 10);
+        assert_int_equal(p.units[i].search_steps, 12);
+        assert_true(p.units[i].search_tolerance == 0.1);
+        assert_int_equal(p.units[i].runs, 3);
+        assert_true(p.units[i].rate > 0);
+    }
+    int d = unit_index(&p, "basic/03-db-read", "django-slo10ms");
+    assert_true(d >= 0);
+    assert_true(p.units[d].rate == 50);
+    assert_true(unit_index(&p, "basic/01-lightweight", "c-ulfius-epoll-slo10ms") >= 0);
+    assert_true(unit_index(&p, "basic/05-external", "express-slo10ms") < 0);
+    plan_free(&p);
+}
+
 static void test_bad_plans_are_named(void **state) {
     (void)state;
     char path[] = "/tmp/benchlab-test-plan-XXXXXX.json";
@@ -357,6 +396,16 @@ static void test_bad_plans_are_named(void **state) {
                     "[\"basic/02-*\"]}]}");
     assert_int_equal(plan_load(path, scen, "c", NULL, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, "appears twice"));
+    write_tmp(path, "{\"entries\": [{\"scenarios\": [\"basic/02-json\"], \"threads\": 0}]}");
+    assert_int_equal(plan_load(path, scen, "c", NULL, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "entries[0].threads: expected an integer >= 1"));
+    write_tmp(path, "{\"entries\": [{\"scenarios\": [\"basic/02-json\"], \"objective_ms\": -1}]}");
+    assert_int_equal(plan_load(path, scen, "c", NULL, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "entries[0].objective_ms: expected a number > 0"));
+    write_tmp(path, "{\"defaults\": {\"search_tolerance\": 2}, \"entries\": [{\"scenarios\": "
+                    "[\"basic/02-json\"]}]}");
+    assert_int_equal(plan_load(path, scen, "c", NULL, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "defaults.search_tolerance: expected a number > 0 and <= 1"));
     write_tmp(path, "{\"entries\": [");
     assert_int_equal(plan_load(path, scen, "c", NULL, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, "line 1"));
@@ -464,6 +513,7 @@ int main(void) {
         cmocka_unit_test(test_implementation_key),
         cmocka_unit_test(test_peer_plans),
         cmocka_unit_test(test_stress_plan),
+        cmocka_unit_test(test_capacity_plan),
         cmocka_unit_test(test_bad_plans_are_named),
         cmocka_unit_test(test_profiles),
     };

@@ -6,12 +6,22 @@ const express = require('express');
 const multer = require('multer');
 const { HttpError, invalid, unauthorized } = require('../errors');
 
+// what the server runs on, read into the study's manifest (docs/peers.md)
+const FRAMEWORK = `Express/${(() => {
+  try {
+    return require('express/package.json').version;
+  } catch {
+    return 'unknown';
+  }
+})()} Node/${process.versions.node}`;
+
 const elapsedMs = (start) => Number(process.hrtime.bigint() - start) / 1e6;
 
 module.exports = function basicRoutes({ config }) {
   const router = express.Router();
 
   router.get('/health', (req, res) => {
+    res.set('X-Benchlab-Framework', FRAMEWORK);
     res.json({ status: 'ok', server: config.name });
   });
 

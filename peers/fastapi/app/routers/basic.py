@@ -1,11 +1,15 @@
 """Scenarios 01, 02, 05, 06, 07: health, echo, external, middleware chain, upload."""
 import asyncio
 import logging
+import platform
 import time
 import uuid
 from typing import Any, Dict, Optional
 
+import fastapi
 import httpx
+import pydantic
+import uvicorn
 from fastapi import APIRouter, Depends, File, Header, HTTPException, Request, Response, UploadFile
 from pydantic import BaseModel, StrictStr
 
@@ -13,10 +17,14 @@ from ..settings import settings
 
 router = APIRouter()
 log = logging.getLogger("benchlab.peer")
+# what the server runs on, read into the study's manifest (docs/peers.md)
+FRAMEWORK = (f"FastAPI/{fastapi.__version__} pydantic/{pydantic.VERSION} "
+             f"uvicorn/{uvicorn.__version__} Python/{platform.python_version()}")
 
 
 @router.get("/health")
-async def health():
+async def health(response: Response):
+    response.headers["X-Benchlab-Framework"] = FRAMEWORK
     return {"status": "ok", "server": settings.name}
 
 
