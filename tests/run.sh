@@ -18,6 +18,8 @@ BUILD=${BUILD:-build}
 export BUILD
 ROOT=$(pwd)
 export BENCHLAB_ROOT=$ROOT
+# Scenario 19's search corpus: small for the tests' stacks (the study's default is 200,000).
+export BENCHLAB_SEARCH_POSTS=${BENCHLAB_SEARCH_POSTS:-5000}
 
 passed=0
 failed=0

@@ -20,6 +20,7 @@
 
 #include "common/portable.h"
 #include "load/check.h"
+#include "load/check_var.h"
 #include "load/http_resp.h"
 #include "load/ioring.h"
 #include "load/rng.h"
@@ -330,6 +331,15 @@ static void run_checks(vu_t *v) {
             break;
         case CK_CONTAINS:
             ok = resp->body && memmem(resp->body, resp->body_len, c->text, strlen(c->text));
+            break;
+        case CK_EQUALS_VAR:
+            if (!parsed) {
+                json_error_t je;
+                doc = json_loadb(resp->body ? resp->body : "", resp->body_len,
+                                 JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+                parsed = 1;
+            }
+            ok = check_eval_var(c, doc, v->vals[c->var]);
             break;
         default:
             ok = parsed ? -1 : check_eval_fast(c, resp->body, resp->body_len);
