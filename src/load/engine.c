@@ -50,6 +50,7 @@ typedef struct vu {
     size_t wire_len, wire_off;
     http_resp_t resp;
     uint64_t t_sched, t_send, deadline;
+    uint64_t t_iter; /* the iteration's start (open model: its schedule) */
     int first_in_iter;
     int iter_failed; /* a transport error ended the iteration */
     ioconn_t ioc;    /* --io uring: the connection's state in the worker's ring */
@@ -206,6 +207,7 @@ static int vu_active(const vu_t *v) {
 static void vu_iteration_end(vu_t *v) {
     worker_t *w = v->w;
     w->st->iterations++;
+    hist_record(&w->st->iter_dur, (now_ns() - v->t_iter) / 1000);
     v->iter++;
     v->state = VS_IDLE;
     v->deadline = 0;
@@ -660,6 +662,7 @@ static void io_cb(struct ev_loop *loop, ev_io *io, int revents) {
 static void vu_start_iteration(vu_t *v, uint64_t t_sched) {
     worker_t *w = v->w;
     const scenario_t *s = w->s;
+    v->t_iter = w->mode == MODE_OPEN && t_sched ? t_sched : now_ns();
     if (w->mode == MODE_ONCE) {
         v->plan = w->once_list;
         v->nplan = w->once_n;
