@@ -18,7 +18,7 @@ int stack_search_posts(char *err, size_t errlen) {
     char *end = NULL;
     errno = 0;
     long v = strtol(env, &end, 10);
-    if (errno != 0 || end == env || *end != '\0' || env[0] == '-' || env[0] == '+' || v < 1 ||
+    if (errno != 0 || end == env || *end != '\0' || env[0] < '0' || env[0] > '9' || v < 1 ||
         v > 10000000) {
         snprintf(err, errlen,
                  "BENCHLAB_SEARCH_POSTS: expected an integer from 1 to 10000000, got '%s'", env);
