@@ -8,8 +8,8 @@ runs it, against any implementation (FastAPI, Express, benchlab-server).
         [--jwt-secret S] [--upstream]   (--upstream: also check /external/http)
 
 It writes (POST/PUT/DELETE /users on a row it creates, bulk_items, products,
-the Redis keys it uses) and puts bulk_items, products and the cache back as
-the seed has them. Exit 0 when every check passes; 1 otherwise, listing each
+the Redis keys it uses, a post of account 5 in account_posts) and puts
+bulk_items, products and the cache back as the seed has them. Exit 0 when every check passes; 1 otherwise, listing each
 failure.
 """
 import argparse
@@ -22,6 +22,7 @@ import math
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -496,21 +497,139 @@ def server_config(base):
                    "json_bytes"} <= set(s), s)
 
 
+def search(base):
+    """Scenario 19: like and trgm return the same rows; fts rows hold the term's
+    lexeme (the corpus's words are their own lexemes, so here fts finds the
+    same rows too); LIKE's metacharacters match themselves."""
+    def run(q, method, limit=100):
+        return request(base, "GET", f"/search/posts?q={urllib.parse.quote(q)}&method={method}&limit={limit}")
+    j = expect(run("a", "like", 1), "search: any post", 200)
+    items = (j or {}).get("items") or [{}]
+    term = (items[0].get("body") or "x").split()[0]
+    got = {}
+    for method in ("like", "trgm", "fts"):
+        j = expect(run(term, method), f"search {method} {term}", 200)
+        if not check(f"search {method}: fields", isinstance(j, dict) and j.get("method") == method
+                     and j.get("q") == term and isinstance(j.get("items"), list)
+                     and j.get("count") == len(j["items"]), j):
+            continue
+        rows = j["items"]
+        got[method] = [r.get("id") for r in rows]
+        check(f"search {method}: rows have id, title, body, created_at",
+              all(set(r) == {"id", "title", "body", "created_at"} for r in rows), rows[:1])
+        check(f"search {method}: some rows, at most limit", 1 <= len(rows) <= 100, len(rows))
+        check(f"search {method}: newest first", got[method] == sorted(got[method], reverse=True), got[method][:5])
+        if method == "fts":
+            check("search fts: every row holds the term's lexeme",
+                  all(term in r.get("body", "").lower().split() for r in rows), rows[:1])
+        else:
+            check(f"search {method}: every row contains the term",
+                  all(term in r.get("body", "").lower() for r in rows), rows[:1])
+    check("search: like and trgm return the same rows", got.get("like") == got.get("trgm"),
+          (got.get("like", [])[:5], got.get("trgm", [])[:5]))
+    check("search: fts returns those rows too (whole-word term)", got.get("fts") == got.get("like"),
+          (got.get("fts", [])[:5], got.get("like", [])[:5]))
+    for method in ("like", "trgm"):
+        j = expect(run(term.upper(), method), f"search {method} upper case", 200)
+        check(f"search {method}: case-insensitive", [r.get("id") for r in (j or {}).get("items", [])]
+              == got.get(method), j and j.get("count"))
+        # unescaped, the first two would match the term; escaped, none of these matches
+        for q in (term[:3] + "_" + term[4:], term[:3] + "%" + term[3:], term + "\\"):
+            j = expect(run(q, method, 5), f"search {method} {q!r}", 200)
+            check(f"search {method}: {q!r}: % _ \\ match themselves (no such text in the corpus)",
+                  isinstance(j, dict) and j.get("items") == [], j)
+    j = expect(run(term, "like", 3), "search limit 3", 200)
+    check("search limit 3: the 3 newest", [r.get("id") for r in (j or {}).get("items", [])]
+          == got.get("like", [])[:3], j)
+    expect(request(base, "GET", "/search/posts?method=like"), "search without q", 422)
+    expect(request(base, "GET", "/search/posts?q=&method=like"), "search empty q", 422)
+    expect(request(base, "GET", "/search/posts?q=" + "a" * 101 + "&method=like"), "search q of 101", 422)
+    expect(request(base, "GET", f"/search/posts?q={term}"), "search without method", 422)
+    expect(request(base, "GET", f"/search/posts?q={term}&method=regex"), "search bad method", 422)
+    expect(request(base, "GET", f"/search/posts?q={term}&method=fts&limit=0"), "search limit 0", 422)
+    expect(request(base, "GET", f"/search/posts?q={term}&method=fts&limit=101"), "search limit 101", 422)
+
+
+def flow(base):
+    """Scenario 20: login (bcrypt) -> token -> feed -> write -> read back."""
+    def login(email, password):
+        return request(base, "POST", "/flow/login", {"email": email, "password": password})
+    j = expect(login("account5@example.com", "benchlab-password"), "flow login", 200)
+    check("flow login: fields", isinstance(j, dict) and j.get("token_type") == "bearer"
+          and j.get("account_id") == 5 and isinstance(j.get("access_token"), str) and "elapsed_ms" in j, j)
+    token = (j or {}).get("access_token", "")
+    if token.count(".") == 2:
+        claims = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
+        check("flow jwt: sub is the account", str(claims.get("sub")) == "5", claims)
+    expect(login("account5@example.com", "wrong-password"), "flow login wrong password", 401)
+    expect(login("nobody@example.com", "benchlab-password"), "flow login unknown email", 401)
+    expect(request(base, "POST", "/flow/login", {"email": "account5@example.com"}), "flow login without password", 422)
+    expect(request(base, "POST", "/flow/login", ["account5@example.com"]), "flow login body not an object", 422)
+    auth = {"Authorization": f"Bearer {token}"}
+    j = expect(request(base, "GET", "/flow/feed?limit=5", headers=auth), "flow feed", 200)
+    items = (j or {}).get("items") or []
+    ids = [r.get("id") for r in items]
+    check("flow feed: the account's 5 newest, joined with the author",
+          isinstance(j, dict) and j.get("account_id") == 5 and len(items) == 5
+          and ids == sorted(ids, reverse=True)
+          and all(r.get("author_name") == "Account 5" and {"id", "title", "body", "created_at"} <= set(r)
+                  for r in items), j)
+    check("flow feed: next_before is the last id", (j or {}).get("next_before") == (ids[-1] if ids else None), j)
+    if ids:
+        j = expect(request(base, "GET", f"/flow/feed?limit=5&before={ids[-1]}", headers=auth), "flow feed page 2", 200)
+        more = [r.get("id") for r in (j or {}).get("items", [])]
+        check("flow feed page 2: older posts", len(more) == 5 and max(more) < ids[-1], more)
+    expect(request(base, "GET", "/flow/feed"), "flow feed without token", 401)
+    expect(request(base, "GET", "/flow/feed", headers={"Authorization": "Bearer not.a.jwt"}), "flow feed bad token", 401)
+    expect(request(base, "GET", "/flow/feed?limit=0", headers=auth), "flow feed limit 0", 422)
+    expect(request(base, "GET", "/flow/feed?limit=101", headers=auth), "flow feed limit 101", 422)
+    title = f"conformance {uuid.uuid4()}"
+    j = expect(request(base, "POST", "/flow/posts", {"title": title, "body": "hello"}, headers=auth), "flow write", 201)
+    check("flow write: the row", isinstance(j, dict) and j.get("account_id") == 5 and j.get("title") == title
+          and j.get("body") == "hello" and isinstance(j.get("id"), int) and "created_at" in j, j)
+    pid = (j or {}).get("id", 0)
+    back = expect(request(base, "GET", f"/flow/posts/{pid}", headers=auth), "flow read back", 200)
+    check("flow read back: the written row", back == j, back)
+    j = expect(request(base, "GET", "/flow/feed?limit=1", headers=auth), "flow feed after write", 200)
+    check("flow feed after write: the new post first",
+          [r.get("id") for r in (j or {}).get("items", [])] == [pid], j)
+    other = (login("account6@example.com", "benchlab-password").json or {}).get("access_token", "")
+    expect(request(base, "GET", f"/flow/posts/{pid}", headers={"Authorization": f"Bearer {other}"}),
+           "flow read another account's post", 404)
+    expect(request(base, "GET", "/flow/posts/2147483000", headers=auth), "flow read absent post", 404)
+    expect(request(base, "GET", "/flow/posts/abc", headers=auth), "flow read post id not an integer", 422)
+    expect(request(base, "GET", f"/flow/posts/{pid}"), "flow read without token", 401)
+    expect(request(base, "POST", "/flow/posts", {"title": "", "body": "x"}, headers=auth), "flow write empty title", 422)
+    expect(request(base, "POST", "/flow/posts", {"title": "t" * 201, "body": "x"}, headers=auth),
+           "flow write title of 201", 422)
+    expect(request(base, "POST", "/flow/posts", {"title": "t", "body": 5}, headers=auth), "flow write body not a string", 422)
+    expect(request(base, "POST", "/flow/posts", {"title": "t", "body": "x"}), "flow write without token", 401)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("url")
     ap.add_argument("--name", help="expected /health server name")
     ap.add_argument("--jwt-secret", help="the server's BENCHLAB_JWT_SECRET (enables more JWT checks)")
     ap.add_argument("--upstream", action="store_true", help="also check /external/http")
+    ap.add_argument("--only", help="comma-separated groups to run (e.g. search,flow); default all")
     args = ap.parse_args()
     base = args.url.rstrip("/")
     groups = [("basic", lambda: basic(base, args.name)), ("users", lambda: users(base)),
               ("columns", lambda: columns(base)), ("n-plus-one", lambda: n_plus_one(base)),
               ("bulk", lambda: bulk(base)), ("transactions", lambda: transactions(base)),
               ("cache", lambda: caching(base)), ("auth", lambda: auth(base, args.jwt_secret)),
-              ("aggregation", lambda: aggregation(base)), ("server-config", lambda: server_config(base))]
+              ("aggregation", lambda: aggregation(base)), ("server-config", lambda: server_config(base)),
+              ("search", lambda: search(base)), ("flow", lambda: flow(base))]
     if args.upstream:
         groups.append(("external-http", lambda: external_http(base)))
+    if args.only:
+        wanted = args.only.split(",")
+        unknown = [w for w in wanted if w not in {name for name, _ in groups}]
+        if unknown:
+            ap.error(f"--only: unknown group(s) {', '.join(unknown)} "
+                     f"(known: {', '.join(name for name, _ in groups)})")
+        groups = [(name, run) for name, run in groups if name in wanted]
     for name, run in groups:
         before = len(failures)
         start = time.monotonic()

@@ -40,6 +40,8 @@ export BUILD
 ROOT=$(pwd)
 export BENCHLAB_ROOT=$ROOT
 jobs=${CHECK_JOBS:-2}
+# Scenario 19's search corpus: small for the tests' stacks (the study's default is 200,000).
+export BENCHLAB_SEARCH_POSTS=${BENCHLAB_SEARCH_POSTS:-5000}
 
 tmp=$(mktemp -d /tmp/benchlab-check.XXXXXX)
 stack_dir=""

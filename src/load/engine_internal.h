@@ -55,6 +55,7 @@ typedef struct vu {
     size_t wire_len, wire_off;
     http_resp_t resp;
     uint64_t t_sched, t_send, deadline; /* ns; deadline 0: none */
+    uint64_t t_iter; /* the iteration's start (open model: its schedule), for iteration_duration */
     int first_in_iter;
     int iter_failed; /* a transport error ended the iteration */
     ioconn_t ioc;    /* --io uring: the connection's state in the worker's ring */

@@ -137,8 +137,8 @@ static void finish_block(json_t *b, const json_t *hist, double duration_s) {
 
 int summary_merge_files(char **files, int n, const char *out, int parallel) {
     json_t *res = NULL;
-    json_t *h_all = NULL, *h_service = NULL, *h_lag = NULL, *h_groups = json_object(),
-           *h_reqs = json_object();
+    json_t *h_all = NULL, *h_service = NULL, *h_lag = NULL, *h_iter = NULL,
+           *h_groups = json_object(), *h_reqs = json_object();
     double duration = 0, start = 0;
     int rc = 1;
     json_t *sources = json_array();
@@ -152,7 +152,9 @@ int summary_merge_files(char **files, int n, const char *out, int parallel) {
                      "histograms.http_req_duration") ||
             add_hist(&h_service, json_object_get(hs, "service_time"), files[i],
                      "histograms.service_time") ||
-            add_hist(&h_lag, json_object_get(hs, "send_lag"), files[i], "histograms.send_lag")) {
+            add_hist(&h_lag, json_object_get(hs, "send_lag"), files[i], "histograms.send_lag") ||
+            add_hist(&h_iter, json_object_get(hs, "iteration_duration"), files[i],
+                     "histograms.iteration_duration")) {
             json_decref(j);
             goto done;
         }
@@ -247,6 +249,16 @@ int summary_merge_files(char **files, int n, const char *out, int parallel) {
             finish_block(r, json_object_get(h_reqs, key), duration);
         }
     }
+    if (h_iter) {
+        hist_t h;
+        char err[64];
+        json_object_set(hs, "iteration_duration", h_iter);
+        if (hist_from_json(&h, h_iter, err, sizeof err) == 0) {
+            json_object_set_new(json_object_get(res, "metrics"), "iteration_duration",
+                                summary_duration_json(&h));
+            hist_free(&h);
+        }
+    }
     json_t *om = json_object_get(res, "open_model");
     if (json_is_object(om)) {
         hist_t h;
@@ -278,6 +290,7 @@ done:
     json_decref(h_all);
     json_decref(h_service);
     json_decref(h_lag);
+    json_decref(h_iter);
     json_decref(h_groups);
     json_decref(h_reqs);
     json_decref(sources);
@@ -307,6 +320,8 @@ int summary_inspect_file(const char *file) {
     printf("%-28s %10s %9s %9s %9s %9s %9s %9s %9s %9s\n", "latency (ms)", "count", "mean", "p50",
            "p90", "p95", "p99", "p99.9", "p99.99", "max");
     table_row("http_req_duration", json_object_get(hs, "http_req_duration"));
+    if (json_object_get(hs, "iteration_duration"))
+        table_row("iteration_duration", json_object_get(hs, "iteration_duration"));
     const char *k;
     json_t *v;
     json_object_foreach(json_object_get(hs, "groups"), k, v) {

@@ -177,8 +177,9 @@ static char *jstr(const json_t *j) {
 }
 
 static int load_check(ld_t *l, json_t *j, const char *path, check_t *c) {
-    static const char *const keys[] = {"name",   "status",     "json",          "equals", "exists",
-                                       "length", "min_length", "body_contains", NULL};
+    static const char *const keys[] = {"name",       "status", "json",       "equals",
+                                       "exists",     "length", "min_length", "body_contains",
+                                       "equals_var", NULL};
     char p[512], name[512];
     memset(c, 0, sizeof *c);
     if (want_object(l, j, path) || only_keys(l, j, path, keys))
@@ -221,16 +222,30 @@ static int load_check(ld_t *l, json_t *j, const char *path, check_t *c) {
             return bad(l, p,
                        "bad JSON path \"%s\" (expected e.g. \"items\", \"posts.0.id\", \"$\")", s);
         json_t *eq = json_object_get(j, "equals"), *ex = json_object_get(j, "exists"),
-               *ln = json_object_get(j, "length"), *mn = json_object_get(j, "min_length");
-        int n = (eq != NULL) + (ex != NULL) + (ln != NULL) + (mn != NULL);
+               *ln = json_object_get(j, "length"), *mn = json_object_get(j, "min_length"),
+               *ev = json_object_get(j, "equals_var");
+        int n = (eq != NULL) + (ex != NULL) + (ln != NULL) + (mn != NULL) + (ev != NULL);
         if (n != 1) {
             sub(p, sizeof p, path, "equals");
             return bad(l, p,
                        "%s (a check with \"json\" needs exactly one of \"equals\", \"exists\", "
-                       "\"length\", \"min_length\")",
+                       "\"length\", \"min_length\", \"equals_var\")",
                        n ? "too many" : "missing");
         }
-        if (eq) {
+        if (ev) {
+            const char *vn;
+            sub(p, sizeof p, path, "equals_var");
+            if (get_string(l, ev, p, &vn))
+                return -1;
+            c->var = varnames_find(&l->s->vars, vn);
+            if (c->var < 0)
+                return bad(l, p,
+                           "unknown variable '%s' (expected a name from \"variables\", "
+                           "\"iteration.let\" or an \"extract\")",
+                           vn);
+            c->kind = CK_EQUALS_VAR;
+            snprintf(name, sizeof name, "json %s == {{%.200s}}", s, vn);
+        } else if (eq) {
             c->kind = CK_EQUALS;
             c->equals = json_incref(eq);
             char *txt = jstr(eq);

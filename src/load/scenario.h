@@ -13,7 +13,15 @@
 #include "load/template.h"
 #include "load/threshold.h"
 
-enum check_kind { CK_STATUS, CK_EQUALS, CK_EXISTS, CK_LENGTH, CK_MIN_LENGTH, CK_CONTAINS };
+enum check_kind {
+    CK_STATUS,
+    CK_EQUALS,
+    CK_EXISTS,
+    CK_LENGTH,
+    CK_MIN_LENGTH,
+    CK_CONTAINS,
+    CK_EQUALS_VAR /* load/check_var.h */
+};
 
 typedef struct check {
     int kind;
@@ -23,6 +31,7 @@ typedef struct check {
     size_t nstatus;
     jpath_t path;
     json_t *equals;
+    int var; /* CK_EQUALS_VAR: the variable's index */
     int exists;
     int64_t length;
     char *text;

@@ -25,7 +25,7 @@ int stats_init(stats_t *st, size_t ngroups, size_t nreqs, size_t nchecks, int ti
         !st->req_failed || !st->check_pass || !st->check_fail)
         return -1;
     if (hist_init(&st->dur, 3) || hist_init(&st->service, 3) || hist_init(&st->lag, 3) ||
-        hist_init(&st->ts_cur, 2))
+        hist_init(&st->iter_dur, 3) || hist_init(&st->ts_cur, 2))
         return -1;
     for (size_t i = 0; i < ngroups; i++)
         if (hist_init(&st->group_dur[i], 3))
@@ -40,6 +40,7 @@ void stats_free(stats_t *st) {
     hist_free(&st->dur);
     hist_free(&st->service);
     hist_free(&st->lag);
+    hist_free(&st->iter_dur);
     for (size_t i = 0; st->group_dur && i < st->ngroups; i++)
         hist_free(&st->group_dur[i]);
     for (size_t i = 0; st->req_dur && i < st->nreqs; i++)
@@ -127,6 +128,7 @@ void stats_merge(stats_t *dst, const stats_t *src) {
     hist_merge(&dst->dur, &src->dur);
     hist_merge(&dst->service, &src->service);
     hist_merge(&dst->lag, &src->lag);
+    hist_merge(&dst->iter_dur, &src->iter_dur);
     for (size_t i = 0; i < dst->ngroups && i < src->ngroups; i++) {
         hist_merge(&dst->group_dur[i], &src->group_dur[i]);
         dst->group_reqs[i] += src->group_reqs[i];

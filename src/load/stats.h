@@ -27,6 +27,7 @@ typedef struct stats {
     hist_t *req_dur;   /* per request id */
     hist_t service;    /* open model: from the actual send */
     hist_t lag;        /* open model: actual send - scheduled start */
+    hist_t iter_dur;   /* iteration_duration: its start (open model: its schedule) to its end */
     uint64_t reqs, failed;
     uint64_t *group_reqs, *group_failed, *req_reqs, *req_failed;
     uint64_t *check_pass, *check_fail; /* per check id */

@@ -82,6 +82,7 @@ json_t *summary_build(const scenario_t *s, const engine_result_t *r, const run_i
     json_object_set_new(metrics, "http_req_failed", rate_json(st->failed, st->reqs - st->failed));
     json_object_set_new(metrics, "checks", rate_json(cpass, cfail));
     json_object_set_new(metrics, "iterations", count_json(st->iterations, d));
+    json_object_set_new(metrics, "iteration_duration", summary_duration_json(&st->iter_dur));
     json_object_set_new(root, "metrics", metrics);
 
     json_t *groups = json_object(), *hgroups = json_object(), *hreqs = json_object();
@@ -134,6 +135,7 @@ json_t *summary_build(const scenario_t *s, const engine_result_t *r, const run_i
 
     json_t *hists = json_object();
     json_object_set_new(hists, "http_req_duration", hist_to_json(&st->dur));
+    json_object_set_new(hists, "iteration_duration", hist_to_json(&st->iter_dur));
     json_object_set_new(hists, "groups", hgroups);
     json_object_set_new(hists, "requests", hreqs);
     if (s->rate > 0) {
@@ -364,6 +366,8 @@ void summary_print(const json_t *sum, FILE *out) {
         (long long)json_integer_value(json_object_get(json_object_get(m, "iterations"), "count")),
         num(m, "iterations", "rate"));
     const json_t *groups = json_object_get(json_object_get(sum, "root_group"), "groups");
+    if (json_object_get(m, "iteration_duration") && json_object_size(groups) > 1)
+        print_dur(out, "iteration_duration", json_object_get(m, "iteration_duration"));
     if (json_object_size(groups) > 1) {
         const char *name;
         json_t *g;

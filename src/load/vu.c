@@ -15,6 +15,7 @@
 #include "common/portable.h"
 #include "common/xalloc.h"
 #include "load/check.h"
+#include "load/check_var.h"
 #include "load/engine_internal.h"
 #include "load/rng.h"
 
@@ -80,6 +81,7 @@ static void vu_connect(vu_t *v) {
 void vu_start_iteration(vu_t *v, uint64_t t_sched) {
     worker_t *w = v->w;
     const scenario_t *s = w->s;
+    v->t_iter = w->mode == MODE_OPEN && t_sched ? t_sched : clock_mono_ns();
     if (w->mode == MODE_ONCE) {
         v->plan = w->once_list;
         v->nplan = w->once_n;
@@ -426,6 +428,15 @@ static void run_checks(vu_t *v) {
         case CK_CONTAINS:
             ok = resp->body && memmem(resp->body, resp->body_len, c->text, strlen(c->text));
             break;
+        case CK_EQUALS_VAR:
+            if (!parsed) {
+                json_error_t je;
+                doc = json_loadb(resp->body ? resp->body : "", resp->body_len,
+                                 JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+                parsed = 1;
+            }
+            ok = check_eval_var(c, doc, v->vals[c->var]);
+            break;
         default:
             ok = parsed ? -1 : check_eval_fast(c, resp->body, resp->body_len);
             if (ok < 0) {
@@ -527,6 +538,7 @@ void vu_error(vu_t *v, int kind, const char *msg) {
 
 static void vu_iteration_end(vu_t *v) {
     v->w->st->iterations++;
+    hist_record(&v->w->st->iter_dur, (clock_mono_ns() - v->t_iter) / 1000);
     v->iter++;
     v->state = VS_IDLE;
     v->deadline = 0;

@@ -1,6 +1,7 @@
 #include "server/routes.h"
 
 #include "common/log.h"
+#include "server/handlers/search_flow.h"
 #include "server/http/respond.h"
 
 #include <stdio.h>
@@ -47,6 +48,11 @@ static const struct route routes[] = {
     {"GET", "/cpu/hash", h_cpu_hash, 0},
     {"GET", "/cpu/json-serialize", h_cpu_json, 0},
     {"GET", "/mixed/report", h_mixed_report, 0},
+    {"GET", "/search/posts", h_search_posts, 0},
+    {"POST", "/flow/login", h_flow_login, 0},
+    {"GET", "/flow/feed", h_flow_feed, 0},
+    {"POST", "/flow/posts", h_flow_post_create, 0},
+    {"GET", "/flow/posts/{id}", h_flow_post_get, 0},
 };
 
 static struct app *the_app;

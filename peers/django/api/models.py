@@ -1,5 +1,6 @@
 """The contract's tables. The lab creates and seeds them, so Django manages
 none of them (managed = False) and has no migrations."""
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 
@@ -131,3 +132,34 @@ class Product(Table):
 
     class Meta(Table.Meta):
         db_table = "products"
+
+
+class SearchPost(Table):
+    """Scenario 19's corpus; tsv is a generated tsvector column with a GIN index."""
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField()
+    tsv = SearchVectorField()
+
+    class Meta(Table.Meta):
+        db_table = "search_posts"
+
+
+class Account(Table):
+    name = models.CharField(max_length=100)
+    email = models.CharField(max_length=255)
+    password_hash = models.CharField(max_length=100)
+    created_at = models.DateTimeField()
+
+    class Meta(Table.Meta):
+        db_table = "accounts"
+
+
+class AccountPost(Table):
+    account = models.ForeignKey(Account, on_delete=models.DO_NOTHING, related_name="posts")
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(Table.Meta):
+        db_table = "account_posts"

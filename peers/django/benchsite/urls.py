@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from api import views_basic as basic
 from api import views_cache as cache
 from api import views_data as data
+from api import views_search_flow as search_flow
 from api import views_stats as stats
 from api import views_writes as writes
 
@@ -52,6 +53,11 @@ urlpatterns = [
     route(r"cpu/hash", stats.WorkloadViewSet, get="hash"),
     route(r"cpu/json-serialize", stats.WorkloadViewSet, get="json_serialize"),
     route(r"mixed/report", stats.WorkloadViewSet, get="report"),
+    route(r"search/posts", search_flow.SearchViewSet, get="posts"),
+    route(r"flow/login", search_flow.FlowLoginViewSet, post="login"),
+    route(r"flow/feed", search_flow.FlowViewSet, get="feed"),
+    route(r"flow/posts", search_flow.FlowViewSet, post="create"),
+    route(r"flow/posts/(?P<pk>[^/]+)", search_flow.FlowViewSet, get="retrieve"),
 ]
 
 handler404 = "api.errors.not_found"

@@ -4,7 +4,7 @@ const express = require('express');
 const { makeErrorHandler, notFoundHandler } = require('./errors');
 
 const ROUTES = ['basic', 'users', 'columns', 'nplusone', 'bulk', 'transactions', 'cache', 'auth',
-  'aggregation', 'serverConfig'];
+  'aggregation', 'serverConfig', 'searchFlow'];
 
 function createApp(deps) {
   const { config } = deps;

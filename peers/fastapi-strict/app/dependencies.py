@@ -13,6 +13,7 @@ from .repositories.authors import AuthorRepository
 from .repositories.bulk_items import BulkItemRepository
 from .repositories.kv import SessionRepository, UserCacheRepository
 from .repositories.products import ProductRepository
+from .repositories.search_flow import AccountRepository, SearchRepository
 from .repositories.stats import StatsRepository
 from .repositories.users import PaginationRepository, UserRepository
 from .repositories.wide import WideTableRepository
@@ -20,6 +21,7 @@ from .services.auth import AuthService
 from .services.basics import BasicService, UpstreamService
 from .services.caching import CacheService
 from .services.reads import AuthorService, ColumnService
+from .services.search_flow import FlowService, SearchService
 from .services.stats import StatsService
 from .services.users import PaginationService, UserService
 from .services.workloads import WorkloadService
@@ -82,3 +84,11 @@ async def stats_service() -> StatsService:
 
 async def workload_service() -> WorkloadService:
     return WorkloadService(AuthorRepository(resources.pool))
+
+
+async def search_service() -> SearchService:
+    return SearchService(SearchRepository(resources.pool))
+
+
+async def flow_service() -> FlowService:
+    return FlowService(AccountRepository(resources.pool), config.jwt_secret)

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from .core import http_errors
 from .core.config import config
 from .core.resources import resources
-from .routers import auth, basic, cache, reads, stats, users, workloads, writes
+from .routers import auth, basic, cache, reads, search_flow, stats, users, workloads, writes
 
 _LEVELS = {"off": logging.CRITICAL + 1, "error": logging.ERROR, "warn": logging.WARNING,
            "warning": logging.WARNING, "info": logging.INFO, "debug": logging.DEBUG}
@@ -23,7 +23,7 @@ if config.log_level != "off":
 app = FastAPI(title="benchlab peer (FastAPI, strict layering)", docs_url=None, redoc_url=None,
               openapi_url=None)
 http_errors.install(app)
-for module in (basic, users, reads, writes, cache, auth, stats, workloads):
+for module in (basic, users, reads, writes, cache, auth, stats, workloads, search_flow):
     app.include_router(module.router)
 
 

@@ -6,8 +6,8 @@ import sys
 from fastapi import FastAPI
 
 from . import cache, db, errors
-from .routers import (aggregation, auth, basic, bulk, columns, nplusone, server_config,
-                      transactions, users)
+from .routers import (aggregation, auth, basic, bulk, columns, nplusone, search_flow,
+                      server_config, transactions, users)
 from .routers import cache as cache_routes
 from .settings import settings
 
@@ -28,7 +28,7 @@ app = FastAPI(title="benchlab peer (FastAPI)", docs_url=None, redoc_url=None,
               openapi_url=None)
 errors.install(app)
 for module in (basic, users, columns, nplusone, bulk, transactions, cache_routes, auth,
-               aggregation, server_config):
+               aggregation, server_config, search_flow):
     app.include_router(module.router)
 
 

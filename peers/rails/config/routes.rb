@@ -44,5 +44,11 @@ Rails.application.routes.draw do
     get "cpu/hash", to: "workloads#hash"
     get "cpu/json-serialize", to: "workloads#json_serialize"
     get "mixed/report", to: "workloads#mixed_report"
+
+    get "search/posts", to: "search#posts"
+    post "flow/login", to: "flow#login"
+    get "flow/feed", to: "flow#feed"
+    post "flow/posts", to: "flow#create"
+    get "flow/posts/:id", to: "flow#show"
   end
 end

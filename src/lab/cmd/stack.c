@@ -20,7 +20,9 @@ static const char up_usage[] =
     "  --implementation NAME the server's --name (default c-ulfius)\n"
     "  --server-arg ARG      append ARG to the server's command line (repeatable)\n"
     "  --upstream-delay-ms N the mock upstream's delay (default 100)\n"
-    "  --no-seed             leave the database empty (faster; for /health-only use)\n";
+    "  --no-seed             leave the database empty (faster; for /health-only use)\n"
+    "Environment: BENCHLAB_SEARCH_POSTS=N, the size of scenario 19's search corpus\n"
+    "(default 200000; seeding it takes minutes on a small host).\n";
 
 static int usage_error(const char *text) {
     fputs(text, stderr);

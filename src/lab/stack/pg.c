@@ -17,6 +17,7 @@
 #include "lab/stack/spawn.h"
 #include "lab/stack/stack.h"
 #include "lab/stack/internal.h"
+#include "lab/stack/seed_extra.h"
 
 /* The directory with initdb and postgres: $BENCHLAB_PG_BIN, else PATH, else
  * the newest /usr/lib/postgresql/<version>/bin (Debian keeps them off PATH). */
@@ -383,6 +384,8 @@ int stack_seed(lab_stack_t *st) {
     int rc = run_sql_file(st, c, dir, "schema.sql");
     if (rc == 0)
         rc = run_sql_file(st, c, dir, "seed.sql");
+    if (rc == 0)
+        rc = stack_seed_extra(st, c, dir);
     PQfinish(c);
     return rc;
 }
@@ -438,10 +441,11 @@ int stack_reset(lab_stack_t *st, const char *const *names, int n) {
             known = access(path, R_OK) == 0;
         }
         if (!known)
-            return stack_fail(st,
-                              "reset: unknown name '%s' (known: users, bulk_items, products, "
-                              "cache)",
-                              names[i]);
+            return stack_fail(
+                st,
+                "reset: unknown name '%s' (known: users, bulk_items, products, account_posts, "
+                "cache)",
+                names[i]);
     }
     PGconn *c = NULL;
     if (need_sql && !(c = connect_db(st, "benchlab")))

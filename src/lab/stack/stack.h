@@ -131,7 +131,8 @@ int stack_seed(lab_stack_t *st);
 
 /* Resets what write scenarios dirty, by name as scenario files list them in
  * "dirties": "users" (back to the seeded 1000 rows), "bulk_items" (emptied),
- * "products" (stock 1000, version 0), "cache" or "redis" (FLUSHALL). An
+ * "products" (stock 1000, version 0), "account_posts" (the seeded 20,000
+ * posts of scenario 20), "cache" or "redis" (FLUSHALL). An
  * unknown name is an error naming it. */
 int stack_reset(lab_stack_t *st, const char *const *names, int n);
 

@@ -58,6 +58,30 @@ static const struct statement statements[STMT_COUNT] = {
                              "UPDATE products SET stock = 1000, version = 0, updated_at = now()"},
     [STMT_CACHE_USER] = {"cache_user", "SELECT id, name, email FROM users WHERE id = $1"},
     [STMT_CACHE_WARM] = {"cache_warm", "SELECT id, name, email FROM users ORDER BY id LIMIT $1"},
+    /* 19: newest first; no index on created_at, so every method finds all
+     * matches before the top `limit` (as ranking by relevance would). */
+    [STMT_SEARCH_LIKE] = {"search_like", "SELECT id, title, body, created_at FROM search_posts "
+                                         "WHERE body ILIKE $1 ORDER BY created_at DESC, id DESC "
+                                         "LIMIT $2"},
+    [STMT_SEARCH_TRGM] = {"search_trgm", "SELECT id, title, body, created_at FROM search_posts "
+                                         "WHERE lower(body) LIKE lower($1) "
+                                         "ORDER BY created_at DESC, id DESC LIMIT $2"},
+    [STMT_SEARCH_FTS] = {"search_fts", "SELECT id, title, body, created_at FROM search_posts "
+                                       "WHERE tsv @@ websearch_to_tsquery('english', $1) "
+                                       "ORDER BY created_at DESC, id DESC LIMIT $2"},
+    [STMT_FLOW_ACCOUNT] = {"flow_account",
+                           "SELECT id, password_hash FROM accounts WHERE email = $1"},
+    [STMT_FLOW_FEED] = {"flow_feed",
+                        "SELECT p.id, p.title, p.body, p.created_at, a.name AS author_name "
+                        "FROM account_posts p JOIN accounts a ON a.id = p.account_id "
+                        "WHERE p.account_id = $1 AND p.id < $2 ORDER BY p.id DESC LIMIT $3"},
+    [STMT_FLOW_POST_INSERT] = {"flow_post_insert",
+                               "INSERT INTO account_posts (account_id, title, body) "
+                               "VALUES ($1, $2, $3) RETURNING id, account_id, title, body, "
+                               "created_at"},
+    [STMT_FLOW_POST_GET] = {"flow_post_get",
+                            "SELECT id, account_id, title, body, created_at "
+                            "FROM account_posts WHERE id = $1 AND account_id = $2"},
     [STMT_AGG_COUNT_STAR] = {"agg_count_star", "SELECT count(*) FROM users_wide"},
     [STMT_AGG_COUNT_ID] = {"agg_count_id", "SELECT count(id) FROM users_wide"},
     [STMT_AGG_COUNT_DISTINCT] = {"agg_count_distinct",

@@ -33,6 +33,15 @@ enum stmt_id {
     STMT_PRODUCTS_RESET,
     STMT_CACHE_USER,
     STMT_CACHE_WARM,
+    /* scenario 19: handlers/search.c */
+    STMT_SEARCH_LIKE,
+    STMT_SEARCH_TRGM,
+    STMT_SEARCH_FTS,
+    /* scenario 20: handlers/flow.c */
+    STMT_FLOW_ACCOUNT,
+    STMT_FLOW_FEED,
+    STMT_FLOW_POST_INSERT,
+    STMT_FLOW_POST_GET,
     STMT_AGG_COUNT_STAR,
     STMT_AGG_COUNT_ID,
     STMT_AGG_COUNT_DISTINCT,

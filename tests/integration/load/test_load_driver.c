@@ -219,6 +219,14 @@ static void exact_counts_checks_extraction(void **state) {
     assert_string_equal(
         json_string_value(json_object_get(json_object_get(s, "teardown"), "served")), "1201");
     assert_int_equal(geti(s, "histograms", "http_req_duration", "count"), 1200);
+    /* one iteration_duration per iteration, at least its slowest request */
+    assert_int_equal(geti(s, "histograms", "iteration_duration", "count"), 300);
+    json_t *itd = json_object_get(json_object_get(s, "metrics"), "iteration_duration");
+    json_t *rqd = json_object_get(json_object_get(s, "metrics"), "http_req_duration");
+    assert_true(json_real_value(json_object_get(itd, "max")) >=
+                json_real_value(json_object_get(rqd, "max")) * 0.99);
+    assert_true(json_real_value(json_object_get(itd, "avg")) >=
+                json_real_value(json_object_get(rqd, "avg")));
     assert_true(json_is_true(json_object_get(
         json_object_get(json_object_get(s, "thresholds"), "checks: rate==1"), "ok")));
     assert_int_equal(geti(s, "driver", "threads", NULL), 2);

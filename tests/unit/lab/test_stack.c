@@ -171,8 +171,9 @@ static void sql_files_are_found_from_the_build_tree(void **state) {
     char dir[PATH_MAX], path[PATH_MAX + 32];
     unsetenv("BENCHLAB_SQL_DIR");
     assert_int_equal(stack_sql_dir(dir, sizeof dir), 0);
-    static const char *const files[] = {"schema.sql", "seed.sql", "reset_users.sql",
-                                        "reset_bulk_items.sql", "reset_products.sql"};
+    static const char *const files[] = {
+        "schema.sql",         "seed.sql", "reset_users.sql", "reset_bulk_items.sql",
+        "reset_products.sql", "flow.sql", "search.sql",      "reset_account_posts.sql"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);
         assert_int_equal(access(path, R_OK), 0);

@@ -31,3 +31,13 @@ class UserUpdate(BaseModel):
     name: Optional[Name] = None
     email: Optional[Email] = None
     _email_shape = validator("email", allow_reuse=True)(_one_at)
+
+
+class FlowLogin(BaseModel):
+    email: constr(strict=True, min_length=1, max_length=255)
+    password: constr(strict=True, min_length=1, max_length=72)
+
+
+class FlowPost(BaseModel):
+    title: constr(strict=True, min_length=1, max_length=200)
+    body: constr(strict=True, min_length=1, max_length=10000)
