@@ -1,6 +1,6 @@
 /* The seeds after seed.sql: scenario 20's accounts (flow.sql) and scenario
  * 19's search corpus (search.sql), whose size is BENCHLAB_SEARCH_POSTS
- * (default 200,000) and whose seeding time is reported on stderr. */
+ * (default 50,000) and whose seeding time is reported on stderr. */
 #include <errno.h>
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/clock.h"
+#include "common/parse.h"
 #include "lab/stack/internal.h"
 #include "lab/stack/seed_extra.h"
 
@@ -15,11 +16,8 @@ int stack_search_posts(char *err, size_t errlen) {
     const char *env = getenv("BENCHLAB_SEARCH_POSTS");
     if (env == NULL || *env == '\0')
         return STACK_SEARCH_POSTS_DEFAULT;
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(env, &end, 10);
-    if (errno != 0 || end == env || *end != '\0' || env[0] < '0' || env[0] > '9' || v < 1 ||
-        v > 10000000) {
+    long v;
+    if (parse_long_in(env, 1, 10000000, &v) != 0) {
         snprintf(err, errlen,
                  "BENCHLAB_SEARCH_POSTS: expected an integer from 1 to 10000000, got '%s'", env);
         return -1;

@@ -7,7 +7,7 @@
 
 #include "lab/stack/stack.h"
 
-#define STACK_SEARCH_POSTS_DEFAULT 200000
+#define STACK_SEARCH_POSTS_DEFAULT 50000
 
 /* The search corpus size: BENCHLAB_SEARCH_POSTS (1..10,000,000), else the
  * default; -1 with a message in err when the variable is malformed. */
