@@ -17,6 +17,7 @@
 #include "lab/report/report.h"
 #include "lab/results/results.h"
 #include "lab/results/hist.h"
+#include "lab/results/metric.h"
 #include "lab/results/stats.h"
 
 static void near_(double a, double b, double eps, const char *file, int line) {
@@ -73,6 +74,31 @@ static void default_cell_prefers_the_same_implementation(void **state) {
     assert_ptr_equal(results_default_cell(&r, "basic/07", "c-ulfius-epoll"), &cells[5]);
     assert_ptr_equal(results_default_cell(&r, "basic/07", NULL), &cells[5]);
     assert_null(results_default_cell(&r, "basic/99", "c-ulfius-epoll"));
+}
+
+/* A spec naming scenario S and group G reads the variant cell "S@G" (G measured
+ * alone) when the results have one, else S's own cell (variants in one loop). */
+static void metric_cell_prefers_the_variant_run(void **state) {
+    (void)state;
+    results_cell_t cells[] = {
+        {.scenario = "db/11", .config = "c-ulfius-epoll"},
+        {.scenario = "db/11@eager", .config = "c-ulfius-epoll"},
+        {.scenario = "db/11@lazy", .config = "c-ulfius-epoll"},
+        {.scenario = "db/11@lazy", .config = "fastapi"},
+    };
+    results_t r = {.cells = cells, .ncells = sizeof cells / sizeof cells[0]};
+    metric_spec_t m = {.scenario = "db/11", .group = "lazy"};
+    assert_ptr_equal(metric_cell(&m, &r, "c-ulfius-epoll"), &cells[2]);
+    m.config = "fastapi";
+    assert_ptr_equal(metric_cell(&m, &r, "c-ulfius-epoll"), &cells[3]);
+    m.config = NULL;
+    m.group = "subquery"; /* no variant run: the shared loop's cell */
+    assert_ptr_equal(metric_cell(&m, &r, "c-ulfius-epoll"), &cells[0]);
+    m.group = NULL;
+    assert_ptr_equal(metric_cell(&m, &r, "c-ulfius-epoll"), &cells[0]);
+    m.scenario = "db/12";
+    m.group = "lazy";
+    assert_null(metric_cell(&m, &r, "c-ulfius-epoll"));
 }
 
 static void hist_percentiles_by_rule(void **state) {
@@ -443,6 +469,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(latex_numbers_and_escapes),
         cmocka_unit_test(default_cell_prefers_the_same_implementation),
+        cmocka_unit_test(metric_cell_prefers_the_variant_run),
         cmocka_unit_test(hist_percentiles_by_rule),
         cmocka_unit_test(hist_merge_adds_equal_buckets),
         cmocka_unit_test(hist_rejects_bad_input),
