@@ -7,6 +7,7 @@
 #include "lab/report/latex.h"
 #include "lab/report/report.h"
 #include "lab/report/capacity.h"
+#include "lab/report/dbcost.h"
 #include "lab/report/driver_bound.h"
 #include "lab/report/stress.h"
 #include "lab/study/attempts.h"
@@ -177,6 +178,7 @@ static int write_md(const report_t *rep, const claims_t *claims, const char *dir
     if (rows == 0)
         fputs("none\n", f);
     report_driver_bound_md(f, rep->results);
+    report_dbcost_md(f, rep);
     report_stress_md(f, rep->results);
     report_capacity_md(f, rep->results->dir);
     study_attempts_write_md(rep->results->dir, f);

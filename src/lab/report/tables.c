@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lab/report/dbcost.h"
 #include "lab/report/claims.h"
 #include "lab/report/coverage.h"
 #include "lab/report/validity.h"
@@ -399,6 +400,7 @@ int report_write_tables(const report_t *rep, const claims_t *claims, const char 
         basic_table(rep, dir, err, errlen) || server_config_table(rep, dir, err, errlen) ||
         host_table(rep, dir, err, errlen) || claims_table(claims, dir, err, errlen) ||
         report_validity_table(rep, dir, err, errlen) || artifact_table(claims, dir, err, errlen) ||
+        report_dbcost_table(rep, dir, err, errlen) ||
         comparisons_table(rep, dir, "comparisons", "sc/", false, err, errlen) ||
         comparisons_table(rep, dir, "comparisons-server-config", "sc/", true, err, errlen) ||
         report_write_headline_tables(rep, dir, err, errlen) ||

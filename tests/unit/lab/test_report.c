@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "lab/report/claims.h"
+#include "lab/report/dbcost.h"
 #include "lab/report/latex.h"
 #include "lab/report/report.h"
 #include "lab/results/results.h"
@@ -99,6 +100,43 @@ static void metric_cell_prefers_the_variant_run(void **state) {
     m.scenario = "db/12";
     m.group = "lazy";
     assert_null(metric_cell(&m, &r, "c-ulfius-epoll"));
+}
+
+/* The database's cost per request: medians over the valid runs that recorded
+ * "db" (calls, exec_ms, rows over the run's requests); none recorded: NaN. */
+static void dbcost_is_per_request_median(void **state) {
+    (void)state;
+    const char *text[] = {
+        "{\"db\":{\"calls\":2100,\"exec_ms\":50,\"rows\":4000},"
+        "\"summary\":{\"metrics\":{\"http_reqs\":{\"count\":100}}}}",
+        "{\"db\":{\"calls\":4200,\"exec_ms\":300,\"rows\":8000},"
+        "\"summary\":{\"metrics\":{\"http_reqs\":{\"count\":200}}}}",
+        "{\"db\":{\"calls\":2300,\"exec_ms\":10,\"rows\":4400},"
+        "\"summary\":{\"metrics\":{\"http_reqs\":{\"count\":100}}}}",
+        "{\"summary\":{\"metrics\":{\"http_reqs\":{\"count\":100}}}}",
+    };
+    results_run_t runs[4];
+    results_run_t *valid[4];
+    for (int i = 0; i < 4; i++) {
+        memset(&runs[i], 0, sizeof runs[i]);
+        runs[i].root = json_loads(text[i], 0, NULL);
+        assert_non_null(runs[i].root);
+        runs[i].summary = json_object_get(runs[i].root, "summary");
+        valid[i] = &runs[i];
+    }
+    results_cell_t c = {.scenario = "db/11@lazy", .config = "x", .valid = valid, .nvalid = 4};
+    report_dbcost_t d = report_dbcost_of(&c);
+    assert_int_equal(d.runs, 3);
+    assert_double_equal(d.calls, 21, 1e-9); /* 21, 21, 23 */
+    assert_double_equal(d.ms, 0.5, 1e-9);   /* 0.5, 1.5, 0.1 */
+    assert_double_equal(d.rows, 40, 1e-9);  /* 40, 40, 44 */
+    c.valid = valid + 3;
+    c.nvalid = 1;
+    d = report_dbcost_of(&c);
+    assert_int_equal(d.runs, 0);
+    assert_true(isnan(d.calls));
+    for (int i = 0; i < 4; i++)
+        json_decref(runs[i].root);
 }
 
 static void hist_percentiles_by_rule(void **state) {
@@ -470,6 +508,7 @@ int main(void) {
         cmocka_unit_test(latex_numbers_and_escapes),
         cmocka_unit_test(default_cell_prefers_the_same_implementation),
         cmocka_unit_test(metric_cell_prefers_the_variant_run),
+        cmocka_unit_test(dbcost_is_per_request_median),
         cmocka_unit_test(hist_percentiles_by_rule),
         cmocka_unit_test(hist_merge_adds_equal_buckets),
         cmocka_unit_test(hist_rejects_bad_input),
