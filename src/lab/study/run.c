@@ -200,6 +200,7 @@ int study_one_run(study_t *s, int ui, int run) {
     obs.host_load = host_load_of_run(s, &obs, &host_before, &host_after);
     obs.db = dbstats ? dbstats_collect(s->st.pg_dsn) : NULL;
     json_t *j = run_file_build(u, run, u->implementation, s->profile.name, s->plan.name, &obs);
+    json_object_set_new(j, "server_bound", json_boolean(m->server_bound)); /* scenario.h */
     validity_apply(&s->profile.validity, j, with_ts && study_file_exists(ts_path) ? ts_path : NULL);
     bool bound = study_flag_driver_bound(j, s->driver_ceiling, s->profile.driver_bound_fraction);
     int wrc = study_write_json(path, j);

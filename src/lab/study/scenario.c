@@ -1,4 +1,5 @@
-/* Reading "needs", "dirties" and "serial" from scenario files (see study/scenario.h). */
+/* Reading "needs", "dirties", "serial" and "server_bound" from scenario files (see
+ * study/scenario.h). */
 #include "lab/study/scenario.h"
 
 #include <jansson.h>
@@ -57,6 +58,12 @@ int scenario_meta_load(const char *path, scenario_meta_t *out, char *err, size_t
         rc = -1;
     }
     out->serial = json_is_true(serial);
+    json_t *bound = json_object_get(root, "server_bound");
+    if (!rc && bound && !json_is_boolean(bound)) {
+        snprintf(err, err_len, "%s: server_bound: expected true or false", path);
+        rc = -1;
+    }
+    out->server_bound = json_is_true(bound);
     /* "cache" lives in Redis: resetting it needs Redis running */
     for (int d = 0; d < out->ndirties; d++)
         if (strcmp(out->dirties[d], "cache") == 0 || strcmp(out->dirties[d], "redis") == 0)
