@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lab/report/driver_bound.h"
 #include "lab/report/latex.h"
 #include "lab/report/report.h"
 
@@ -79,6 +80,8 @@ static int headline_table(const report_t *rep, const report_headline_t *hl, cons
             fputs(" & ", f);
             value_ci(f, c ? c->rps.median : NAN, c ? c->rps.median_ci.lo : NAN,
                      c ? c->rps.median_ci.hi : NAN);
+            if (c)
+                report_driver_bound_mark(f, c->cell); /* a lower bound: driver_bound.h */
         }
         const json_t *row = report_published_row(rep, r->published);
         if (np && !row) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lab/report/dbcost.h"
+#include "lab/report/driver_bound.h"
 #include "lab/report/claims.h"
 #include "lab/report/coverage.h"
 #include "lab/report/validity.h"
@@ -64,6 +65,7 @@ static int summary_table(const report_t *rep, const char *dir, char *err, size_t
         latex_escape(f, c->cell->config);
         fprintf(f, " & %zu/%zu & ", c->cell->nvalid, c->cell->nvalid + c->cell->ninvalid);
         latex_num(f, c->rps.median);
+        report_driver_bound_mark(f, c->cell); /* a lower bound: driver_bound.h */
         fputs(" & ", f);
         report_interval_cov(f, &c->rps.median_ci);
         fputs(" & ", f);

@@ -149,6 +149,26 @@ static void summary_lists_driver_bound_runs(void **state) {
     assert_non_null(strstr(text, "- basic/01-lightweight / c-ulfius-epoll run 2: 950 req/s"));
     assert_null(strstr(text, "run 3"));
     free(text);
+    /* the LaTeX tables mark the cell, the captions' note says why */
+    assert_int_equal(report_cell_driver_bound(&cell), 1);
+    f = open_memstream(&text, &len);
+    report_driver_bound_mark(f, &cell);
+    report_driver_bound_macros(f, &res);
+    fclose(f);
+    assert_non_null(strstr(text, "\\textsuperscript{\\dag}\\blset{driver-bound/runs}{1}"));
+    assert_non_null(strstr(text, "\\SI{80}{\\percent} of the driver's calibrated ceiling "
+                                 "(\\num{1000} req/s)"));
+    free(text);
+    cell.nvalid = 1;
+    valid[0] = &fine; /* no flagged run: no marker, an empty note */
+    f = open_memstream(&text, &len);
+    report_driver_bound_mark(f, &cell);
+    report_driver_bound_macros(f, &res);
+    fclose(f);
+    assert_string_equal(text, "\\blset{driver-bound/runs}{0}\n\\blset{driver-bound/note}{}\n");
+    free(text);
+    valid[0] = &bound;
+    cell.nvalid = 2;
     json_decref(res.manifest);
     res.manifest = NULL; /* no calibration: said so */
     f = open_memstream(&text, &len);
