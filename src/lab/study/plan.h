@@ -11,7 +11,8 @@
  * Keys of "defaults" and of an entry: implementation, runs, vus, duration,
  * warmup, rate, max_vus, threading, workers, server_cpus, db_pool, min_requests
  * (the fewest requests a valid run needs, validity.h), capacity (the first
- * value; docs/stress.md). A list in
+ * value; docs/stress.md), load (percentages of the closed-model capacity:
+ * open-model units whose rate the study sets when they run, study/openload.h). A list in
  * an entry means every value (the entry is the product of its lists).
  * Scenario patterns are shell globs over scenario ids (the file's path under
  * scenarios/ without ".json"). Units are ordered so the server restarts as
@@ -43,6 +44,8 @@ typedef struct plan_unit {
     double rate;     /* 0 = closed model */
     int max_vus;     /* 0 = the driver's default */
     double capacity; /* what a staged scenario's "P%" targets refer to (--capacity); 0 = none */
+    double load_pct; /* "load": open model at this % of the closed-model capacity the study
+                        measured for the same scenario and config (study/openload.h); 0 = none */
     char threading[32];
     int workers;
     double server_cpus; /* 0 = the profile's */
