@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lab/report/openload.h"
 #include "lab/report/claims.h"
 #include "lab/report/latex.h"
 #include "lab/report/report.h"
@@ -179,6 +180,7 @@ static int write_md(const report_t *rep, const claims_t *claims, const char *dir
         fputs("none\n", f);
     report_driver_bound_md(f, rep->results);
     report_dbcost_md(f, rep);
+    report_openload_md(f, rep);
     report_stress_md(f, rep->results);
     report_capacity_md(f, rep->results->dir);
     study_attempts_write_md(rep->results->dir, f);

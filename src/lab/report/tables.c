@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lab/report/openload.h"
 #include "lab/report/dbcost.h"
 #include "lab/report/driver_bound.h"
 #include "lab/report/claims.h"
@@ -403,6 +404,7 @@ int report_write_tables(const report_t *rep, const claims_t *claims, const char 
         host_table(rep, dir, err, errlen) || claims_table(claims, dir, err, errlen) ||
         report_validity_table(rep, dir, err, errlen) || artifact_table(claims, dir, err, errlen) ||
         report_dbcost_table(rep, dir, err, errlen) ||
+        report_openload_table(rep, dir, err, errlen) ||
         comparisons_table(rep, dir, "comparisons", "sc/", false, err, errlen) ||
         comparisons_table(rep, dir, "comparisons-server-config", "sc/", true, err, errlen) ||
         report_write_headline_tables(rep, dir, err, errlen) ||
