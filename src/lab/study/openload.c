@@ -31,18 +31,25 @@ static int cmp_d(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+static double median(double *v, size_t n) {
+    if (n == 0)
+        return 0;
+    qsort(v, n, sizeof *v, cmp_d);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 double openload_capacity(const char *results, const char *scenario, const char *config,
-                         int *nruns) {
+                         int *nvalid) {
     char dir[PATH_MAX];
-    if (nruns)
-        *nruns = 0;
+    if (nvalid)
+        *nvalid = 0;
     if (snprintf(dir, sizeof dir, "%s/raw/%s/%s", results, scenario, config) >= (int)sizeof dir)
         return 0;
     DIR *d = opendir(dir);
     if (!d)
         return 0;
-    double *v = NULL;
-    size_t n = 0, cap = 0;
+    double *v = NULL, *inv = NULL; /* valid, invalid */
+    size_t n = 0, ni = 0, cap = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
         size_t l = strlen(e->d_name);
@@ -56,28 +63,32 @@ double openload_capacity(const char *results, const char *scenario, const char *
         json_t *rate = json_object_get(
             json_object_get(json_object_get(json_object_get(j, "summary"), "metrics"), "http_reqs"),
             "rate");
-        if (j && json_is_true(json_object_get(j, "valid")) && json_number_value(rate) > 0) {
-            if (n == cap) {
+        if (j && json_number_value(rate) > 0) {
+            if (n + ni == cap) {
                 cap = cap ? cap * 2 : 16;
-                double *grown = realloc(v, cap * sizeof *v);
-                if (!grown) {
+                double *g1 = realloc(v, cap * sizeof *v);
+                if (g1)
+                    v = g1;
+                double *g2 = realloc(inv, cap * sizeof *inv);
+                if (g2)
+                    inv = g2;
+                if (!g1 || !g2) {
                     json_decref(j);
                     break;
                 }
-                v = grown;
             }
-            v[n++] = json_number_value(rate);
+            if (json_is_true(json_object_get(j, "valid")))
+                v[n++] = json_number_value(rate);
+            else
+                inv[ni++] = json_number_value(rate);
         }
         json_decref(j);
     }
     closedir(d);
-    double med = 0;
-    if (n) {
-        qsort(v, n, sizeof *v, cmp_d);
-        med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-    }
+    double med = n ? median(v, n) : median(inv, ni);
     free(v);
-    if (nruns)
-        *nruns = (int)n;
+    free(inv);
+    if (nvalid)
+        *nvalid = (int)n;
     return med;
 }

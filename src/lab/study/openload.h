@@ -4,7 +4,8 @@
  * scenario and server configuration, the median requests/s of the valid run
  * files of "<config>" (the plan's closed units, which the run order puts
  * before the open ones). The rate is set when the run starts and recorded in
- * the run file (params.rate, params.load_pct, params.capacity_rps). */
+ * the run file (params.rate, params.load_pct, params.capacity_rps,
+ * params.capacity_valid_runs). */
 #ifndef BENCHLAB_LAB_STUDY_OPENLOAD_H
 #define BENCHLAB_LAB_STUDY_OPENLOAD_H
 
@@ -15,8 +16,12 @@
 int openload_base_config(const char *config, char *base, size_t len);
 
 /* The median requests/s over the valid run files of
- * RESULTS/raw/<scenario>/<config>/run-*.json; 0 when there is none. *nruns
- * (may be NULL) gets how many it used. */
-double openload_capacity(const char *results, const char *scenario, const char *config, int *nruns);
+ * RESULTS/raw/<scenario>/<config>/run-*.json, or, when none is valid, over
+ * all of them (a host too busy for any valid run still gives the scale of the
+ * rate; the run file says so: params.capacity_valid_runs 0); 0 when there is
+ * no run file with a rate. *nvalid (may be NULL) gets the valid runs it
+ * used, 0 when it used invalid ones. */
+double openload_capacity(const char *results, const char *scenario, const char *config,
+                         int *nvalid);
 
 #endif

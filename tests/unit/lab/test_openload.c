@@ -59,6 +59,16 @@ static void capacity_is_the_median_of_valid_closed_runs(void **state) {
     put(dir, "run-06.json.tmp", "{}");
     assert_true(openload_capacity(dir, "basic/01", "c-ulfius-epoll", &n) == 2000);
     assert_int_equal(n, 3);
+    /* no valid run: the invalid ones give the scale, and say so (n = 0) */
+    for (int i = 1; i <= 3; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "run-0%d.json", i);
+        snprintf(t, sizeof t, fmt, "false", i == 1 ? "100" : "300");
+        put(dir, name, t);
+    }
+    /* 100, 300, 300 and run 4's 9000 */
+    assert_true(openload_capacity(dir, "basic/01", "c-ulfius-epoll", &n) == 300);
+    assert_int_equal(n, 0);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     assert_int_equal(system(cmd), 0);
