@@ -9,7 +9,8 @@
  *                        shares of capacity"
  *   macros               ol/cells, ol/runs, ol/summary (a sentence, also when
  *                        there are none), ol/<scenario>/<impl>/<P>/{p50,p99,
- *                        p999,offered,achieved}
+ *                        p999,offered,achieved}, and \blopenloadtrue when
+ *                        there are some (the paper quotes numbers only then)
  * No open-model run: open-load.nodata, a "not measured" table row, and the
  * macros say so. */
 #ifndef BENCHLAB_LAB_REPORT_OPENLOAD_H

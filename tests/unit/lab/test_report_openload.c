@@ -89,6 +89,7 @@ static void rows_are_sorted_and_the_figure_has_a_block_per_implementation(void *
     assert_non_null(strstr(text, "\\blset{ol/basic/01-lightweight/fastapi/120/p99}{"));
     assert_non_null(strstr(text, "\\blset{ol/cells}{3}"));
     assert_non_null(strstr(text, "3 valid open-model runs over 3 cells (2 implementations)"));
+    assert_non_null(strstr(text, "\\blopenloadtrue"));
     free(text);
     /* none: the figure is marked not measured, the sentence says so */
     rep.ncells = 0;
@@ -101,6 +102,7 @@ static void rows_are_sorted_and_the_figure_has_a_block_per_implementation(void *
     fclose(f);
     assert_non_null(strstr(text, "\\blset{ol/cells}{0}"));
     assert_non_null(strstr(text, "has no open-model runs"));
+    assert_null(strstr(text, "blopenloadtrue"));
     assert_non_null(strstr(text, "none (no open-model run"));
     free(text);
     for (int i = 0; i < 4; i++)
