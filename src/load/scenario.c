@@ -791,12 +791,15 @@ static int load_stages(ld_t *l, json_t *doc) {
 
 static int load_top(ld_t *l, json_t *doc) {
     static const char *const keys[] = {
-        "needs",   "dirties",  "base_url",  "vus",      "duration",  "iterations", "rate",
-        "max_vus", "timeouts", "variables", "setup",    "iteration", "teardown",   "thresholds",
-        "serial",  "stages",   "capacity",  "executor", NULL};
+        "needs",   "dirties",  "base_url",  "vus",      "duration",     "iterations", "rate",
+        "max_vus", "timeouts", "variables", "setup",    "iteration",    "teardown",   "thresholds",
+        "serial",  "stages",   "capacity",  "executor", "server_bound", NULL};
     scenario_t *s = l->s;
     if (want_object(l, doc, "") || only_keys(l, doc, "", keys))
         return -1;
+    json_t *sb = json_object_get(doc, "server_bound"); /* the lab's (validity), not ours */
+    if (sb && !json_is_boolean(sb))
+        return bad(l, "server_bound", "expected true or false, found %s", typename(sb));
     static const char *const listkeys[] = {"needs", "dirties"};
     for (int k = 0; k < 2; k++) {
         json_t *v = json_object_get(doc, listkeys[k]);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `benchlab claims RESULTS --plans DIR`: one plan per claim, and each plan,
 # loaded by `benchlab run --dry-run`, names exactly the cells (scenario and
-# configuration) the claim read in the results set.
+# configuration) the claim read in the results set (for a scenario since
+# cut into one file per variant, its variants).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -20,7 +21,9 @@ for plan in "$tmp/plans"/claim-*.json; do
     BENCHLAB_ROOT=$PWD "$BUILD/benchlab" run "$plan" --profile unboxed --dry-run >"$tmp/dry" 2>&1 ||
         fail "$(basename "$plan") does not load: $(cat "$tmp/dry")"
     while read -r scenario config _; do
-        [ -d "$results/raw/$scenario/$config" ] ||
+        # a scenario since cut into one file per variant (S@variant) re-measures
+        # the cell S of results made before the cut
+        [ -d "$results/raw/$scenario/$config" ] || [ -d "$results/raw/${scenario%@*}/$config" ] ||
             fail "$(basename "$plan"): $scenario $config is not a cell of $results"
         checked=$((checked + 1))
     done < <(sed -n 's/^  \([a-z-]*\/[^ ]*\) *\([^ ]*\) *runs .*/\1 \2/p' "$tmp/dry")

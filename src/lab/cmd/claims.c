@@ -2,11 +2,13 @@
  * these results, judged on intervals (claims.h): holds, fails, inconclusive
  * or not measured, with our number, its interval, coverage and run count.
  * Exit 0 when none fails (--strict: when all hold), 1 otherwise (or on error). */
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "lab/commands.h"
 #include "lab/report/claim_plans.h"
 #include "lab/report/cli.h"
+#include "lab/study/study.h"
 
 int cmd_claims(int argc, char **argv) {
     report_cli_t cli;
@@ -35,8 +37,10 @@ int cmd_claims(int argc, char **argv) {
                cli.claims.n);
         rc = cli.claims.fails > 0 || (cli.strict && cli.claims.holds != cli.claims.n) ? 1 : 0;
         if (cli.plans_dir) {
-            char err[4200];
-            int n = claim_plans_write(&cli.claims, cli.results_dir, cli.plans_dir, err, sizeof err);
+            char err[4200], scenarios[4096];
+            bool found = study_find_scenarios(scenarios, sizeof scenarios) == 0;
+            int n = claim_plans_write(&cli.claims, cli.results_dir, found ? scenarios : NULL,
+                                      cli.plans_dir, err, sizeof err);
             if (n < 0) {
                 fprintf(stderr, "benchlab claims: %s\n", err);
                 rc = 1;

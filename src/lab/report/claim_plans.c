@@ -2,6 +2,7 @@
 #include "lab/report/claim_plans.h"
 
 #include <errno.h>
+#include <glob.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,7 +32,28 @@ static bool config_names_vus(const char *config) {
     return p && p[3] >= '0' && p[3] <= '9';
 }
 
-static json_t *cell_entry(const results_cell_t *cell, json_t *defaults) {
+/* The scenario id a plan should name for a cell: the cell's own when its file
+ * exists; for results measured before a scenario was cut into one file per
+ * variant (09, 11, 12, 13: "S@variant"), every variant, "S@*". */
+static void plan_scenario(const char *scenarios_dir, const char *scenario, char *out, size_t len) {
+    snprintf(out, len, "%s", scenario);
+    if (!scenarios_dir || strchr(scenario, '@'))
+        return;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.json", scenarios_dir, scenario);
+    FILE *f = fopen(path, "r");
+    if (f) {
+        fclose(f);
+        return;
+    }
+    snprintf(path, sizeof path, "%s/%s@*.json", scenarios_dir, scenario);
+    glob_t g;
+    if (glob(path, 0, NULL, &g) == 0 && g.gl_pathc > 0)
+        snprintf(out, len, "%s@*", scenario);
+    globfree(&g);
+}
+
+static json_t *cell_entry(const results_cell_t *cell, const char *scenarios_dir, json_t *defaults) {
     const results_run_t *run = first_run(cell);
     if (!run)
         return NULL;
@@ -46,8 +68,10 @@ static json_t *cell_entry(const results_cell_t *cell, json_t *defaults) {
             vus_in_entry = true; /* cells at other default loads: rare; names then differ */
     }
     const char *impl = json_string_value(json_object_get(run->root, "implementation"));
+    char scenario[512];
+    plan_scenario(scenarios_dir, cell->scenario, scenario, sizeof scenario);
     json_t *e =
-        json_pack("{s:[s],s:s,s:i}", "scenarios", cell->scenario, "implementation",
+        json_pack("{s:[s],s:s,s:i}", "scenarios", scenario, "implementation",
                   impl ? impl : "c-ulfius", "runs", (json_int_t)(cell->nvalid + cell->ninvalid));
     if (vus_in_entry)
         copy_param(e, params, "vus", "vus");
@@ -64,10 +88,11 @@ static json_t *cell_entry(const results_cell_t *cell, json_t *defaults) {
     return e;
 }
 
-json_t *claim_plan_json(const claim_result_t *c, const char *results_dir) {
+json_t *claim_plan_json(const claim_result_t *c, const char *results_dir,
+                        const char *scenarios_dir) {
     json_t *entries = json_array(), *defaults = json_object();
     for (size_t k = 0; k < c->ncells; k++) {
-        json_t *e = cell_entry(c->cells[k], defaults);
+        json_t *e = cell_entry(c->cells[k], scenarios_dir, defaults);
         if (e)
             json_array_append_new(entries, e);
     }
@@ -86,15 +111,15 @@ json_t *claim_plan_json(const claim_result_t *c, const char *results_dir) {
                      entries);
 }
 
-int claim_plans_write(const claims_t *claims, const char *results_dir, const char *dir, char *err,
-                      size_t errlen) {
+int claim_plans_write(const claims_t *claims, const char *results_dir, const char *scenarios_dir,
+                      const char *dir, char *err, size_t errlen) {
     if (fs_mkdirs(dir, 0755) != 0) {
         snprintf(err, errlen, "%s: cannot create: %s", dir, strerror(errno));
         return -1;
     }
     int written = 0;
     for (size_t i = 0; claims && i < claims->n; i++) {
-        json_t *plan = claim_plan_json(&claims->items[i], results_dir);
+        json_t *plan = claim_plan_json(&claims->items[i], results_dir, scenarios_dir);
         if (!plan)
             continue;
         char slug[256], path[4096];

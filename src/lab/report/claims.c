@@ -106,9 +106,7 @@ static void appendf(char **s, const char *fmt, ...) {
 
 /* Records that a claim reads the cell a metric spec resolves to. */
 static void add_cell(claim_result_t *c, const report_t *rep, const metric_spec_t *m) {
-    const results_cell_t *cell =
-        m->config ? results_find_cell(rep->results, m->scenario, m->config)
-                  : results_default_cell(rep->results, m->scenario, rep->cfg.default_config);
+    const results_cell_t *cell = metric_cell(m, rep->results, rep->cfg.default_config);
     if (!cell)
         return;
     for (size_t i = 0; i < c->ncells; i++)

@@ -11,6 +11,7 @@
 #include "common/fs.h"
 #include "common/xalloc.h"
 #include "lab/impl.h"
+#include "lab/report/openload.h"
 #include "lab/report/report.h"
 #include "lab/results/hist.h"
 
@@ -499,7 +500,8 @@ int report_write_data(const report_t *rep, const char *dir, char *err, size_t er
     }
     if (basic_dat(rep, dir, err, errlen) || headline_dat(rep, dir, err, errlen) ||
         server_config_dat(rep, dir, err, errlen) || timeseries_dat(rep, dir, err, errlen) ||
-        report_write_headline_cpu_dat(rep, dir, err, errlen))
+        report_write_headline_cpu_dat(rep, dir, err, errlen) ||
+        report_openload_dat(rep, dir, err, errlen))
         return -1;
     size_t i;
     json_t *fig;

@@ -2,6 +2,7 @@
 #include "lab/report/driver_bound.h"
 
 #include <math.h>
+#include <stdio.h>
 
 void report_driver_bound_md(FILE *f, const results_t *res) {
     fputs("\n## Driver-bound runs (lower bounds for the server)\n\n", f);
@@ -27,4 +28,33 @@ void report_driver_bound_md(FILE *f, const results_t *res) {
     }
     if (rows == 0)
         fputs("none\n", f);
+}
+
+size_t report_cell_driver_bound(const results_cell_t *c) {
+    size_t n = 0;
+    for (size_t k = 0; c && k < c->nvalid; k++)
+        n += json_is_true(json_object_get(c->valid[k]->root, "driver_bound"));
+    return n;
+}
+
+void report_driver_bound_mark(FILE *f, const results_cell_t *c) {
+    if (report_cell_driver_bound(c) > 0)
+        fputs("\\textsuperscript{\\dag}", f);
+}
+
+void report_driver_bound_macros(FILE *f, const results_t *res) {
+    size_t runs = 0;
+    for (size_t i = 0; i < res->ncells; i++)
+        runs += report_cell_driver_bound(&res->cells[i]);
+    json_t *cal = res->manifest ? json_object_get(res->manifest, "driver_calibration") : NULL;
+    double ceiling = json_number_value(json_object_get(cal, "ceiling_rps")),
+           fraction = json_number_value(json_object_get(cal, "bound_fraction"));
+    fprintf(f, "\\blset{driver-bound/runs}{%zu}\n\\blset{driver-bound/note}{", runs);
+    if (runs > 0 && ceiling > 0)
+        fprintf(f,
+                "\\textsuperscript{\\dag}\\,Driver-bound: a valid run of this cell ran above "
+                "\\SI{%.0f}{\\percent} of the driver's calibrated ceiling (\\num{%.0f} req/s), so "
+                "its throughput is a lower bound for the server, not a measurement of it.",
+                100 * fraction, ceiling);
+    fputs("}\n", f);
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lab/report/driver_bound.h"
 #include "lab/report/latex.h"
 #include "lab/report/report.h"
 
@@ -101,6 +102,8 @@ static int headline_table(const report_t *rep, const report_headline_t *hl, cons
             const report_cell_t *c = r->cells[shown[k]];
             fputs(" & ", f);
             value_ci(f, c ? c->rps.median : NAN, NAN, NAN);
+            if (c)
+                report_driver_bound_mark(f, c->cell); /* a lower bound: driver_bound.h */
             any_ci =
                 any_ci || (c && isfinite(c->rps.median_ci.lo) && isfinite(c->rps.median_ci.hi));
         }

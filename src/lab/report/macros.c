@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lab/report/openload.h"
+#include "lab/report/driver_bound.h"
 #include "lab/report/claims.h"
 #include "lab/report/latex.h"
 #include "lab/report/report.h"
@@ -331,6 +333,8 @@ int report_write_macros(const report_t *rep, const claims_t *claims, const claim
     if (report_validity_rules(r, &vr, verr, sizeof verr) == 0)
         report_validity_macros(f, &vr);
     report_driver_macros(f, rep);
+    report_driver_bound_macros(f, rep->results);
+    report_openload_macros(f, rep);
     report_missing_keys(f, rep);
     report_demand_keys(f, rep);
     if (claims) {

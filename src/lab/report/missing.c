@@ -55,11 +55,16 @@ static void collect_scenarios(const json_t *j, names_t *out) {
     }
 }
 
-/* Whether some configuration of the scenario has a valid run. */
+/* Whether some configuration of the scenario (or of one of its variants,
+ * "scenario@variant") has a valid run. */
 static bool scenario_measured(const report_t *rep, const char *scenario) {
-    for (size_t i = 0; i < rep->ncells; i++)
-        if (!strcmp(rep->cells[i].cell->scenario, scenario) && rep->cells[i].cell->nvalid > 0)
+    size_t len = strlen(scenario);
+    for (size_t i = 0; i < rep->ncells; i++) {
+        const char *s = rep->cells[i].cell->scenario;
+        if (!strncmp(s, scenario, len) && (s[len] == '\0' || s[len] == '@') &&
+            rep->cells[i].cell->nvalid > 0)
             return true;
+    }
     return false;
 }
 

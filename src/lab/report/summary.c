@@ -3,11 +3,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lab/report/openload.h"
 #include "lab/report/claims.h"
 #include "lab/report/latex.h"
 #include "lab/report/report.h"
 #include "lab/report/capacity.h"
 #include "lab/report/capacity_study.h"
+#include "lab/report/dbcost.h"
 #include "lab/report/driver_bound.h"
 #include "lab/report/stress.h"
 #include "lab/study/attempts.h"
@@ -178,6 +180,8 @@ static int write_md(const report_t *rep, const claims_t *claims, const char *dir
     if (rows == 0)
         fputs("none\n", f);
     report_driver_bound_md(f, rep->results);
+    report_dbcost_md(f, rep);
+    report_openload_md(f, rep);
     report_stress_md(f, rep->results);
     report_capacity_md(f, rep->results->dir);
     report_capacity_study_md(f, rep);

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lab/report/openload.h"
+#include "lab/report/dbcost.h"
+#include "lab/report/driver_bound.h"
 #include "lab/report/claims.h"
 #include "lab/report/coverage.h"
 #include "lab/report/validity.h"
@@ -77,6 +80,7 @@ static int summary_table(const report_t *rep, const char *dir, char *err, size_t
         latex_escape(f, c->cell->config);
         fprintf(f, " & %zu/%zu & ", c->cell->nvalid, c->cell->nvalid + c->cell->ninvalid);
         latex_num(f, c->rps.median);
+        report_driver_bound_mark(f, c->cell); /* a lower bound: driver_bound.h */
         fputs(" & ", f);
         report_interval_cov(f, &c->rps.median_ci);
         fputs(" & ", f);
@@ -413,6 +417,8 @@ int report_write_tables(const report_t *rep, const claims_t *claims, const char 
         basic_table(rep, dir, err, errlen) || server_config_table(rep, dir, err, errlen) ||
         host_table(rep, dir, err, errlen) || claims_table(claims, dir, err, errlen) ||
         report_validity_table(rep, dir, err, errlen) || artifact_table(claims, dir, err, errlen) ||
+        report_dbcost_table(rep, dir, err, errlen) ||
+        report_openload_table(rep, dir, err, errlen) ||
         comparisons_table(rep, dir, "comparisons", "sc/", false, err, errlen) ||
         comparisons_table(rep, dir, "comparisons-server-config", "sc/", true, err, errlen) ||
         report_write_headline_tables(rep, dir, err, errlen) ||

@@ -237,10 +237,28 @@ double metric_of_run(const metric_spec_t *m, const results_run_t *run) {
     return NAN;
 }
 
+const results_cell_t *metric_cell(const metric_spec_t *m, const results_t *r,
+                                  const char *default_config) {
+    if (m->group) { /* one variant per run: the scenario "S@G" measured G alone */
+        size_t len = strlen(m->scenario) + strlen(m->group) + 2;
+        char *variant = malloc(len);
+        const results_cell_t *cell = NULL;
+        if (variant) {
+            snprintf(variant, len, "%s@%s", m->scenario, m->group);
+            cell = m->config ? results_find_cell(r, variant, m->config)
+                             : results_default_cell(r, variant, default_config);
+            free(variant);
+        }
+        if (cell)
+            return cell;
+    }
+    return m->config ? results_find_cell(r, m->scenario, m->config)
+                     : results_default_cell(r, m->scenario, default_config);
+}
+
 double *metric_values(const metric_spec_t *m, const results_t *r, const char *default_config,
                       size_t *n, const results_cell_t **cellp) {
-    const results_cell_t *cell = m->config ? results_find_cell(r, m->scenario, m->config)
-                                           : results_default_cell(r, m->scenario, default_config);
+    const results_cell_t *cell = metric_cell(m, r, default_config);
     *n = 0;
     if (cellp)
         *cellp = cell;

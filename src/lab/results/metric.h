@@ -57,7 +57,15 @@ const char *metric_unit(const metric_spec_t *m);
 /* The spec's value for one run (NaN when the run lacks the data). */
 double metric_of_run(const metric_spec_t *m, const results_run_t *run);
 
-/* Resolves the cell (spec config, else `default_config`, else the first one) and
+/* The cell a spec reads: its config, else `default_config`, else the first
+ * one. A spec naming a group G of scenario S reads the cell of scenario
+ * "S@G" when the results have it (the variant G measured alone, one variant
+ * per run: scenarios/db-advanced/11-n-plus-one@lazy.json), else S's own
+ * cell (results where the variants shared one closed loop). NULL if none. */
+const results_cell_t *metric_cell(const metric_spec_t *m, const results_t *r,
+                                  const char *default_config);
+
+/* Resolves the cell (metric_cell: spec config, else `default_config`, else the first one) and
  * returns a malloc'd array of the non-NaN values over its valid runs (*n may be
  * 0; the array is NULL then). *cell gets the cell used (NULL if none). */
 double *metric_values(const metric_spec_t *m, const results_t *r, const char *default_config,

@@ -28,8 +28,10 @@ void validity_defaults(validity_rules_t *r) {
     r->max_steal = 0.05;
     r->max_load_per_cpu = 2.0;
     r->min_server_cpu = 0.80;
-    /* no I/O per request; 17-b reads the user from PostgreSQL after checking
-     * the token (PostgreSQL shares the host's CPUs), so it is not here */
+    /* for run files that do not record "server_bound" (written before the
+     * scenario files said it): no I/O per request; 17-b reads the user from
+     * PostgreSQL after checking the token (PostgreSQL shares the host's
+     * CPUs), so it is not here */
     static const char *const bound[] = {"basic/01-*", "basic/02-*", "auth/17-a-*",
                                         "server-config/cpu-*"};
     for (size_t i = 0; i < sizeof bound / sizeof bound[0]; i++)
@@ -259,9 +261,10 @@ unsigned validity_judge(const validity_rules_t *r, const json_t *run, const doub
     /* the server box below what it can use, in a closed-model run of a
      * scenario where the server is the bottleneck */
     const char *scenario = json_string_value(json_object_get(run, "scenario"));
-    bool bound = false;
-    for (int i = 0; scenario && i < r->nserver_bound && !bound; i++)
-        bound = fnmatch(r->server_bound[i], scenario, 0) == 0;
+    const json_t *recorded = json_object_get(run, "server_bound"); /* the scenario file's */
+    bool bound = json_is_true(recorded);
+    for (int i = 0; scenario && !json_is_boolean(recorded) && i < r->nserver_bound && !bound; i++)
+        bound = fnmatch(r->server_bound[i], scenario, 0) == 0; /* run files before the field */
     const json_t *rate = get(run, "params", "rate", NULL);
     const json_t *box = get(run, "boxes", "server", NULL);
     double eff = num(run, "box_limits", "server", "cpus_effective");

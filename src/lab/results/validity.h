@@ -34,7 +34,9 @@ typedef struct validity_rules {
     double max_steal;        /* 0.05 of the host's CPUs stolen by a hypervisor */
     double max_load_per_cpu; /* 2.0: 1-minute load average / CPUs */
     double min_server_cpu;   /* 0.80 of min(quota on its CPU set, workers for one-thread models) */
-    char server_bound[VALIDITY_MAX_GLOBS][96]; /* scenario globs where the server must be busy */
+    /* scenario globs where the server must be busy, for run files that do not
+     * record the scenario file's "server_bound" (that field wins) */
+    char server_bound[VALIDITY_MAX_GLOBS][96];
     int nserver_bound;
     double trend_level;   /* 0.95: the slope's interval */
     double trend_change;  /* 0.20: last third vs first third */

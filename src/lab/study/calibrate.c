@@ -87,15 +87,45 @@ int null_responder_start(const char *cpuset, int *port) {
     return pid;
 }
 
+/* The calibration's request, built in (no scenario file needed, so a study
+ * with its own --scenarios directory calibrates too): GET /health with the
+ * checks of basic/01-lightweight, so checks and histograms cost what they
+ * cost in a run. */
+const char CALIBRATE_SCENARIO[] =
+    "{\"description\": \"driver calibration (built in): GET /health\", \"vus\": 10, "
+    "\"duration\": \"3s\", \"iteration\": {\"groups\": [{\"name\": \"health\", \"requests\": "
+    "[{\"method\": \"GET\", \"path\": \"/health\", \"checks\": [{\"status\": 200}, "
+    "{\"json\": \"status\", \"equals\": \"ok\"}]}]}]}}\n";
+
+/* Writes CALIBRATE_SCENARIO to a new temporary file; its path in path. */
+static int write_scenario(char *path, size_t len) {
+    const char *tmp = getenv("TMPDIR");
+    snprintf(path, len, "%s/benchlab-calibrate-XXXXXX.json", tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemps(path, 5);
+    if (fd < 0)
+        return -1;
+    size_t n = sizeof CALIBRATE_SCENARIO - 1;
+    bool ok = write(fd, CALIBRATE_SCENARIO, n) == (ssize_t)n;
+    if (close(fd) != 0 || !ok) {
+        unlink(path);
+        return -1;
+    }
+    return 0;
+}
+
 double study_calibrate(const calib_opts_t *o, char *err, size_t err_len) {
+    char scenario[4096], url[64], vus[16], dur[32], threads[16], summary[64];
+    if (write_scenario(scenario, sizeof scenario) != 0) {
+        snprintf(err, err_len, "cannot write the calibration scenario: %s", strerror(errno));
+        return -1;
+    }
     int port;
     pid_t srv = null_responder_start(o->target_cpuset, &port);
     if (srv < 0) {
         snprintf(err, err_len, "cannot start the null responder: %s", strerror(errno));
+        unlink(scenario);
         return -1;
     }
-    char scenario[4096], url[64], vus[16], dur[32], threads[16], summary[64];
-    snprintf(scenario, sizeof scenario, "%s/basic/01-lightweight.json", o->scenarios_dir);
     snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
     snprintf(vus, sizeof vus, "%d", o->vus > 0 ? o->vus : 10);
     snprintf(dur, sizeof dur, "%gs", o->seconds > 0 ? o->seconds : CALIBRATE_DEFAULT_S);
@@ -124,6 +154,7 @@ double study_calibrate(const calib_opts_t *o, char *err, size_t err_len) {
                        .before_exec = o->driver_cpuset && *o->driver_cpuset ? box_pin_hook : NULL,
                        .ctx = (void *)o->driver_cpuset};
     int rc = spawn_run(argv, &so);
+    unlink(scenario);
     kill(srv, SIGKILL);
     waitpid(srv, NULL, 0);
     json_t *s = json_load_file(summary, 0, NULL);

@@ -1,5 +1,6 @@
 /* The driver's ceiling (docs/study.md, "Driver-bound runs"): at the start of a
- * study benchlab-load runs scenarios/basic/01-lightweight.json, on the
+ * study benchlab-load runs a built-in request (CALIBRATE_SCENARIO: GET /health
+ * with basic/01-lightweight's checks; no scenario file needed), on the
  * profile's driver CPUs and threads, against a null responder (a fixed JSON
  * answer, no work) pinned to the server's CPUs. Its request rate is recorded
  * in the manifest as "driver_calibration"; a run whose rate exceeds
@@ -17,7 +18,6 @@
 
 typedef struct calib_opts {
     const char *load_bin;
-    const char *scenarios_dir;
     const char *driver_cpuset; /* "" = not pinned */
     int driver_threads;        /* 0 = the driver's default */
     const char *target_cpuset; /* where the null responder runs; "" = not pinned */
@@ -25,6 +25,9 @@ typedef struct calib_opts {
     double seconds;
     const char *log_path; /* the driver's output; NULL = discarded */
 } calib_opts_t;
+
+/* The calibration's scenario (a driver scenario file's text). */
+extern const char CALIBRATE_SCENARIO[];
 
 /* Serves every request on 127.0.0.1 with a fixed 200 JSON answer
  * ({"status":"ok"}) from a forked process. Returns its pid and port, or -1. */

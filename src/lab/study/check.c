@@ -23,8 +23,8 @@ static int unit_argv(const plan_unit_t *u, const char *load_bin, int threads, ch
     snprintf(bufs[1], 32, "%gs", u->duration_s);
     argv[n++] = "--duration";
     argv[n++] = bufs[1];
-    if (u->rate > 0) {
-        snprintf(bufs[2], 32, "%g", u->rate);
+    if (u->rate > 0 || u->load_pct > 0) { /* a "load" unit's rate is known when it runs */
+        snprintf(bufs[2], 32, "%g", u->rate > 0 ? u->rate : 1.0);
         argv[n++] = "--rate";
         argv[n++] = bufs[2];
     }

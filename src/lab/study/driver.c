@@ -193,14 +193,13 @@ void study_calibrate_driver(study_t *s) {
         return;
     char log[PATH_MAX + 32];
     snprintf(log, sizeof log, "%s/calibration.log", s->results);
-    calib_opts_t co = {s->load_bin,
-                       s->scenarios,
-                       s->profile.driver_cpuset,
-                       s->profile.driver_threads,
-                       s->profile.boxes[LAB_SVC_SERVER].cpuset,
-                       10,
-                       s->profile.driver_calibrate_s,
-                       log};
+    calib_opts_t co = {.load_bin = s->load_bin,
+                       .driver_cpuset = s->profile.driver_cpuset,
+                       .driver_threads = s->profile.driver_threads,
+                       .target_cpuset = s->profile.boxes[LAB_SVC_SERVER].cpuset,
+                       .vus = 10,
+                       .seconds = s->profile.driver_calibrate_s,
+                       .log_path = log};
     char err[256] = "";
     progress_line(&s->progress, "calibrating the driver (%g s against a null responder)...",
                   co.seconds);

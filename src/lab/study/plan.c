@@ -93,6 +93,7 @@ enum {
     K_OBJECTIVE,
     K_STEPS,
     K_TOLERANCE,
+    K_LOAD,
     K_COUNT
 };
 static const char *const keys[K_COUNT] = {"runs",
@@ -111,7 +112,8 @@ static const char *const keys[K_COUNT] = {"runs",
                                           "threads",
                                           "objective_ms",
                                           "search_steps",
-                                          "search_tolerance"};
+                                          "search_tolerance",
+                                          "load"};
 
 typedef struct {
     json_t *v[K_COUNT]; /* borrowed; each a JSON array of candidate values */
@@ -146,6 +148,10 @@ static const char *check_value(int k, json_t *v) {
         return json_is_string(v) && plan_parse_duration(json_string_value(v)) >= 0
                    ? NULL
                    : "expected a duration like \"30s\", \"500ms\" or \"2m\"";
+    case K_LOAD:
+        return json_is_number(v) && json_number_value(v) > 0 && json_number_value(v) <= 1000
+                   ? NULL
+                   : "expected a percentage of the closed-model capacity, > 0 and <= 1000";
     case K_RATE:
     case K_CAPACITY:
     case K_CPUS:
@@ -249,6 +255,8 @@ static void format_config(plan_unit_t *u, const axes_t *ax) {
         n += (size_t)snprintf(u->config + n, sizeof u->config - n, "-vu%d", u->vus);
     if (u->rate > 0 && u->objective_ms <= 0)
         n += (size_t)snprintf(u->config + n, sizeof u->config - n, "-r%g", u->rate);
+    else if (u->load_pct > 0)
+        n += (size_t)snprintf(u->config + n, sizeof u->config - n, "-load%g", u->load_pct);
     if (u->objective_ms > 0) /* a capacity search (study/capacity_unit.h) */
         snprintf(u->config + n, sizeof u->config - n, "-slo%gms", u->objective_ms);
 }
@@ -271,6 +279,7 @@ static void fill_unit(plan_unit_t *u, const axes_t *ax, const size_t at[K_COUNT]
     u->max_vus = (x = axis_at(ax, K_MAXVUS, 0)) ? (int)json_integer_value(x) : 0;
     u->min_requests = (x = axis_at(ax, K_MINREQ, 0)) ? (int)json_integer_value(x) : 0;
     u->capacity = (x = axis_at(ax, K_CAPACITY, 0)) ? json_number_value(x) : 0;
+    u->load_pct = (x = axis_at(ax, K_LOAD, at[K_LOAD])) ? json_number_value(x) : 0;
     /* a peer ignores the threading model; its run files say epoll (its event loop) */
     x = impl_is_peer(u->implementation) ? NULL : axis_at(ax, K_THREADING, at[K_THREADING]);
     snprintf(u->threading, sizeof u->threading, "%s", x ? json_string_value(x) : "epoll");
@@ -313,22 +322,24 @@ static int expand_at(plan_t *p, int *cap, const axes_t *ax, const idlist_t *matc
                         for (int s = 0; s < matched->n; s++)
                             for (at[K_VUS] = 0; at[K_VUS] < axis_len(ax, K_VUS); at[K_VUS]++)
                                 for (at[K_RATE] = 0; at[K_RATE] < axis_len(ax, K_RATE);
-                                     at[K_RATE]++) {
-                                    plan_unit_t u;
-                                    fill_unit(&u, ax, at, matched->ids[s], scenarios_dir,
-                                              default_impl);
-                                    int dup = find_unit(p, &u);
-                                    /* an entry that only varies the threading model adds
-                                     * nothing for a peer: its unit is already there */
-                                    if (dup >= 0 && peer && ax->v[K_THREADING])
-                                        continue;
-                                    if (dup >= 0) {
-                                        snprintf(err, len, "%s: %s with %s appears twice", p->path,
-                                                 u.scenario, u.config);
-                                        return -1;
+                                     at[K_RATE]++)
+                                    for (at[K_LOAD] = 0; at[K_LOAD] < axis_len(ax, K_LOAD);
+                                         at[K_LOAD]++) {
+                                        plan_unit_t u;
+                                        fill_unit(&u, ax, at, matched->ids[s], scenarios_dir,
+                                                  default_impl);
+                                        int dup = find_unit(p, &u);
+                                        /* an entry that only varies the threading model adds
+                                         * nothing for a peer: its unit is already there */
+                                        if (dup >= 0 && peer && ax->v[K_THREADING])
+                                            continue;
+                                        if (dup >= 0) {
+                                            snprintf(err, len, "%s: %s with %s appears twice",
+                                                     p->path, u.scenario, u.config);
+                                            return -1;
+                                        }
+                                        add_unit(p, cap, &u);
                                     }
-                                    add_unit(p, cap, &u);
-                                }
     }
     return 0;
 }

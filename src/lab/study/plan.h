@@ -16,7 +16,9 @@
  * value; docs/stress.md), objective_ms (a list multiplies: a unit with it is a
  * capacity search at that p99 objective, each run one search starting at
  * "rate", steps of "duration"; config "-sloNms"; study/capacity_unit.h),
- * search_steps and search_tolerance (the search's budget; the first value). A list in
+ * search_steps and search_tolerance (the search's budget; the first value),
+ * load (percentages of the closed-model capacity: open-model units whose rate
+ * the study sets when they run, study/openload.h). A list in
  * an entry means every value (the entry is the product of its lists).
  * Scenario patterns are shell globs over scenario ids (the file's path under
  * scenarios/ without ".json"). Units are ordered so the server restarts as
@@ -48,6 +50,8 @@ typedef struct plan_unit {
     double rate;     /* 0 = closed model */
     int max_vus;     /* 0 = the driver's default */
     double capacity; /* what a staged scenario's "P%" targets refer to (--capacity); 0 = none */
+    double load_pct; /* "load": open model at this % of the closed-model capacity the study
+                        measured for the same scenario and config (study/openload.h); 0 = none */
     char threading[32];
     int workers;
     double server_cpus;      /* 0 = the profile's */

@@ -13,6 +13,7 @@
 #include "lab/study/attempts.h"
 #include "lab/study/calibrate.h"
 #include "lab/study/dbstats.h"
+#include "lab/study/openload.h"
 #include "lab/study/hostload.h"
 #include "lab/study/runfile.h"
 
@@ -114,6 +115,24 @@ int study_one_run(study_t *s, int ui, int run) {
     snprintf(summary_path, sizeof summary_path, "%s.summary.tmp", path);
     study_unit_dir(s, u, "logs", dir, sizeof dir);
     snprintf(log, sizeof log, "%s/run-%02d.log", dir, run);
+    double capacity = 0; /* an open-model unit at a share of it (study/openload.h) */
+    int capacity_valid = 0;
+    if (u->load_pct > 0) {
+        char base[sizeof u->config];
+        int nclosed = 0;
+        if (openload_base_config(u->config, base, sizeof base) == 0)
+            capacity = openload_capacity(s->results, u->scenario, base, &nclosed);
+        capacity_valid = nclosed;
+        if (!(capacity > 0)) {
+            char reason[sizeof u->config + 160];
+            snprintf(reason, sizeof reason,
+                     "no closed-model run of %s on disk to take %g%% of (plan key load)", base,
+                     u->load_pct);
+            study_failed_attempt(s, u, run, "capacity", reason, -2, false);
+            return 2;
+        }
+        s->plan.units[ui].rate = capacity * u->load_pct / 100;
+    }
     if (study_reset_dirty(s, m) != 0) {
         char reason[sizeof s->st.err + 32];
         snprintf(reason, sizeof reason, "reset failed: %s", s->st.err);
@@ -202,6 +221,13 @@ int study_one_run(study_t *s, int ui, int run) {
     obs.host_load = host_load_of_run(s, &obs, &host_before, &host_after);
     obs.db = dbstats ? dbstats_collect(s->st.pg_dsn) : NULL;
     json_t *j = run_file_build(u, run, u->implementation, s->profile.name, s->plan.name, &obs);
+    json_object_set_new(j, "server_bound", json_boolean(m->server_bound)); /* scenario.h */
+    if (capacity > 0) {
+        json_t *params = json_object_get(j, "params");
+        json_object_set_new(params, "load_pct", json_real(u->load_pct));
+        json_object_set_new(params, "capacity_rps", json_real(capacity));
+        json_object_set_new(params, "capacity_valid_runs", json_integer(capacity_valid));
+    }
     validity_apply(&s->profile.validity, j, with_ts && study_file_exists(ts_path) ? ts_path : NULL);
     bool bound = study_flag_driver_bound(j, s->driver_ceiling, s->profile.driver_bound_fraction);
     int wrc = study_write_json(path, j);

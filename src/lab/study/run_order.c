@@ -34,28 +34,35 @@ int run_order_interleaved(const plan_t *p, uint64_t seed, run_slot_t **out, size
     for (int i = 0; i < p->nunits; i++) {
         if (done[i])
             continue;
-        /* the scenario's units, in plan order, and its most runs */
-        int m = 0, trials = 0;
-        for (int j = i; j < p->nunits; j++)
-            if (!done[j] && strcmp(p->units[j].scenario, p->units[i].scenario) == 0) {
-                members[m++] = j;
-                done[j] = 1;
-                if (p->units[j].runs > trials)
-                    trials = p->units[j].runs;
-            }
         stats_rng_t rng;
         stats_rng_seed(&rng, seed ^ hash(p->units[i].scenario));
-        for (int t = 1; t <= trials; t++) {
-            /* Fisher-Yates over the units of this trial */
-            for (int a = m - 1; a > 0; a--) {
-                int b = (int)stats_rng_below(&rng, (size_t)a + 1);
-                int tmp = members[a];
-                members[a] = members[b];
-                members[b] = tmp;
+        const char *scenario = p->units[i].scenario;
+        /* phase 0: the closed and fixed-rate units; phase 1: the open-model
+         * units at a share of the closed capacity (plan key "load"), which
+         * need the closed runs on disk (study/openload.h) */
+        for (int phase = 0; phase < 2; phase++) {
+            /* the scenario's units of this phase, in plan order, and their most runs */
+            int m = 0, trials = 0;
+            for (int j = i; j < p->nunits; j++)
+                if (!done[j] && strcmp(p->units[j].scenario, scenario) == 0 &&
+                    (p->units[j].load_pct > 0) == (phase == 1)) {
+                    members[m++] = j;
+                    done[j] = 1;
+                    if (p->units[j].runs > trials)
+                        trials = p->units[j].runs;
+                }
+            for (int t = 1; t <= trials; t++) {
+                /* Fisher-Yates over the units of this trial */
+                for (int a = m - 1; a > 0; a--) {
+                    int b = (int)stats_rng_below(&rng, (size_t)a + 1);
+                    int tmp = members[a];
+                    members[a] = members[b];
+                    members[b] = tmp;
+                }
+                for (int a = 0; a < m; a++)
+                    if (t <= p->units[members[a]].runs)
+                        (*out)[k++] = (run_slot_t){members[a], t};
             }
-            for (int a = 0; a < m; a++)
-                if (t <= p->units[members[a]].runs)
-                    (*out)[k++] = (run_slot_t){members[a], t};
         }
     }
     free(members);

@@ -1,4 +1,5 @@
-/* Reading "needs", "dirties" and "serial" from scenario files (see study/scenario.h). */
+/* Reading "needs", "dirties", "serial" and "server_bound" from scenario files (see
+ * study/scenario.h). */
 #include "lab/study/scenario.h"
 
 #include <jansson.h>
@@ -37,7 +38,10 @@ static int read_meta(jsonconf_t *c, json_t *root, scenario_meta_t *out) {
             return jsonconf_bad(c, p, "expected a table name");
         snprintf(out->dirties[out->ndirties++], sizeof out->dirties[0], "%s", json_string_value(v));
     }
-    return serial ? jsonconf_bool(c, serial, "serial", &out->serial) : 0;
+    if (serial && jsonconf_bool(c, serial, "serial", &out->serial) != 0)
+        return -1;
+    json_t *bound = json_object_get(root, "server_bound");
+    return bound ? jsonconf_bool(c, bound, "server_bound", &out->server_bound) : 0;
 }
 
 int scenario_meta_load(const char *path, scenario_meta_t *out, char *err, size_t err_len) {

@@ -293,13 +293,19 @@ void study_print_dry_run(study_t *s) {
            s->backend_why, s->plan.nunits, s->total, eta);
     for (int i = 0; i < s->plan.nunits; i++) {
         const plan_unit_t *u = &s->plan.units[i];
+        char open[96] = "";
+        if (u->rate > 0)
+            snprintf(open, sizeof open, " (open model)");
+        else if (u->load_pct > 0) /* study/openload.h */
+            snprintf(open, sizeof open, " (open model at %g%% of the closed capacity)",
+                     u->load_pct);
         if (u->objective_ms > 0) /* a capacity unit (capacity_unit.c) */
             printf("  %-32s %-36s runs %d, each a capacity search: p99 <= %g ms from %g/s, "
                    "steps of %gs\n",
                    u->scenario, u->config, u->runs, u->objective_ms, u->rate, u->duration_s);
         else
             printf("  %-32s %-36s runs %d, %d VUs, %gs%s\n", u->scenario, u->config, u->runs,
-                   u->vus, u->duration_s, u->rate > 0 ? " (open model)" : "");
+                   u->vus, u->duration_s, open);
     }
     run_slot_t *slots = NULL;
     size_t n = 0;

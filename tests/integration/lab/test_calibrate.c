@@ -72,21 +72,43 @@ static void null_responder_answers_each_request(void **state) {
 static void calibration_records_a_ceiling(void **state) {
     (void)state;
     const char *build = getenv("BUILD") ? getenv("BUILD") : "build";
-    const char *root = getenv("BENCHLAB_ROOT") ? getenv("BENCHLAB_ROOT") : ".";
-    char load[512], scen[512], dir[] = "/tmp/benchlab-calib-test.XXXXXX", man[600];
+    char load[512], dir[] = "/tmp/benchlab-calib-test.XXXXXX", man[600];
     snprintf(load, sizeof load, "%s/benchlab-load", build);
-    snprintf(scen, sizeof scen, "%s/scenarios", root);
     assert_non_null(mkdtemp(dir));
+    /* the request is built in: no scenarios directory anywhere (a study with
+     * its own --scenarios calibrates too), and its temporary file is removed */
+    char *old_tmp = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
+    setenv("TMPDIR", dir, 1);
     snprintf(man, sizeof man, "%s/manifest.json", dir);
     FILE *f = fopen(man, "w");
     assert_non_null(f);
     fputs("{\"plan\": \"quick\"}\n", f);
     fclose(f);
-    calib_opts_t o = {load, scen, "", 1, "", 4, 1.0, NULL};
+    calib_opts_t o = {.load_bin = load,
+                      .driver_cpuset = "",
+                      .driver_threads = 1,
+                      .target_cpuset = "",
+                      .vus = 4,
+                      .seconds = 1.0};
     char err[256] = "";
     double c = study_calibrate(&o, err, sizeof err);
+    if (old_tmp)
+        setenv("TMPDIR", old_tmp, 1);
+    else
+        unsetenv("TMPDIR");
+    free(old_tmp);
     if (!(c > 100))
         fail_msg("ceiling %.0f req/s: %s", c, err);
+    char ls[700];
+    snprintf(ls, sizeof ls, "ls -A '%s' | grep -v '^manifest.json$' | wc -l", dir);
+    FILE *p = popen(ls, "r");
+    int left = -1;
+    assert_non_null(p);
+    assert_int_equal(fscanf(p, "%d", &left), 1);
+    pclose(p);
+    assert_int_equal(left, 0);
+    /* the built-in scenario is one the driver's strict loader accepts */
+    assert_non_null(strstr(CALIBRATE_SCENARIO, "/health"));
     assert_int_equal(study_calibrate_record(dir, &o, c, 0.8, NULL), 0);
     json_t *m = json_load_file(man, 0, NULL);
     json_t *dc = json_object_get(m, "driver_calibration");
@@ -127,6 +149,26 @@ static void summary_lists_driver_bound_runs(void **state) {
     assert_non_null(strstr(text, "- basic/01-lightweight / c-ulfius-epoll run 2: 950 req/s"));
     assert_null(strstr(text, "run 3"));
     free(text);
+    /* the LaTeX tables mark the cell, the captions' note says why */
+    assert_int_equal(report_cell_driver_bound(&cell), 1);
+    f = open_memstream(&text, &len);
+    report_driver_bound_mark(f, &cell);
+    report_driver_bound_macros(f, &res);
+    fclose(f);
+    assert_non_null(strstr(text, "\\textsuperscript{\\dag}\\blset{driver-bound/runs}{1}"));
+    assert_non_null(strstr(text, "\\SI{80}{\\percent} of the driver's calibrated ceiling "
+                                 "(\\num{1000} req/s)"));
+    free(text);
+    cell.nvalid = 1;
+    valid[0] = &fine; /* no flagged run: no marker, an empty note */
+    f = open_memstream(&text, &len);
+    report_driver_bound_mark(f, &cell);
+    report_driver_bound_macros(f, &res);
+    fclose(f);
+    assert_string_equal(text, "\\blset{driver-bound/runs}{0}\n\\blset{driver-bound/note}{}\n");
+    free(text);
+    valid[0] = &bound;
+    cell.nvalid = 2;
     json_decref(res.manifest);
     res.manifest = NULL; /* no calibration: said so */
     f = open_memstream(&text, &len);

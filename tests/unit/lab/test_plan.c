@@ -77,6 +77,11 @@ static void test_quick_plan_has_every_scenario_once(void **state) {
             assert_int_equal(u->search_steps, 6);
             continue;
         }
+        if (u->load_pct > 0) { /* the short open-model part: 01 at shares of its capacity */
+            assert_string_equal(u->scenario, "basic/01-lightweight");
+            assert_true(unit_index(&p, u->scenario, "c-ulfius-epoll") >= 0);
+            continue;
+        }
         if (!strcmp(u->implementation, "c-ulfius")) {
             c++;
             assert_string_equal(u->config, "c-ulfius-epoll");
@@ -147,10 +152,29 @@ static void test_open_model_rates(void **state) {
     if (plan_load("open-model", scen, "c-ulfius", NULL, &p, err, sizeof err) != 0)
         fail_msg("%s", err);
     assert_true(p.nunits > 0);
+    /* closed units, then open ones at 50/80/100/120 % of their capacity: each
+     * "<config>-load<P>" has its closed "<config>" (study/openload.h) */
+    int closed = 0, open = 0;
     for (int i = 0; i < p.nunits; i++) {
-        assert_true(p.units[i].rate > 0);
-        assert_non_null(strstr(p.units[i].config, "-r"));
+        const plan_unit_t *u = &p.units[i];
+        assert_true(u->rate == 0);
+        if (u->load_pct == 0) {
+            closed++;
+            assert_int_equal(open, 0); /* every closed unit comes first */
+            continue;
+        }
+        open++;
+        char want[64], base[192];
+        snprintf(want, sizeof want, "-load%g", u->load_pct);
+        assert_non_null(strstr(u->config, want));
+        snprintf(base, sizeof base, "%.*s", (int)(strstr(u->config, "-load") - u->config),
+                 u->config);
+        assert_true(unit_index(&p, u->scenario, base) >= 0);
+        assert_true(u->load_pct == 50 || u->load_pct == 80 || u->load_pct == 100 ||
+                    u->load_pct == 120);
     }
+    assert_int_equal(open, 4 * closed);
+    assert_true(closed >= 3 * 3); /* three implementations */
     plan_free(&p);
 }
 

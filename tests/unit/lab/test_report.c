@@ -14,10 +14,12 @@
 
 #include "common/fs.h"
 #include "lab/report/claims.h"
+#include "lab/report/dbcost.h"
 #include "lab/report/latex.h"
 #include "lab/report/report.h"
 #include "lab/results/results.h"
 #include "lab/results/hist.h"
+#include "lab/results/metric.h"
 #include "lab/results/stats.h"
 
 static void near_(double a, double b, double eps, const char *file, int line) {
@@ -74,6 +76,68 @@ static void default_cell_prefers_the_same_implementation(void **state) {
     assert_ptr_equal(results_default_cell(&r, "basic/07", "c-ulfius-epoll"), &cells[5]);
     assert_ptr_equal(results_default_cell(&r, "basic/07", NULL), &cells[5]);
     assert_null(results_default_cell(&r, "basic/99", "c-ulfius-epoll"));
+}
+
+/* A spec naming scenario S and group G reads the variant cell "S@G" (G measured
+ * alone) when the results have one, else S's own cell (variants in one loop). */
+static void metric_cell_prefers_the_variant_run(void **state) {
+    (void)state;
+    results_cell_t cells[] = {
+        {.scenario = "db/11", .config = "c-ulfius-epoll"},
+        {.scenario = "db/11@eager", .config = "c-ulfius-epoll"},
+        {.scenario = "db/11@lazy", .config = "c-ulfius-epoll"},
+        {.scenario = "db/11@lazy", .config = "fastapi"},
+    };
+    results_t r = {.cells = cells, .ncells = sizeof cells / sizeof cells[0]};
+    metric_spec_t m = {.scenario = "db/11", .group = "lazy"};
+    assert_ptr_equal(metric_cell(&m, &r, "c-ulfius-epoll"), &cells[2]);
+    m.config = "fastapi";
+    assert_ptr_equal(metric_cell(&m, &r, "c-ulfius-epoll"), &cells[3]);
+    m.config = NULL;
+    m.group = "subquery"; /* no variant run: the shared loop's cell */
+    assert_ptr_equal(metric_cell(&m, &r, "c-ulfius-epoll"), &cells[0]);
+    m.group = NULL;
+    assert_ptr_equal(metric_cell(&m, &r, "c-ulfius-epoll"), &cells[0]);
+    m.scenario = "db/12";
+    m.group = "lazy";
+    assert_null(metric_cell(&m, &r, "c-ulfius-epoll"));
+}
+
+/* The database's cost per request: medians over the valid runs that recorded
+ * "db" (calls, exec_ms, rows over the run's requests); none recorded: NaN. */
+static void dbcost_is_per_request_median(void **state) {
+    (void)state;
+    const char *text[] = {
+        "{\"db\":{\"calls\":2100,\"exec_ms\":50,\"rows\":4000},"
+        "\"summary\":{\"metrics\":{\"http_reqs\":{\"count\":100}}}}",
+        "{\"db\":{\"calls\":4200,\"exec_ms\":300,\"rows\":8000},"
+        "\"summary\":{\"metrics\":{\"http_reqs\":{\"count\":200}}}}",
+        "{\"db\":{\"calls\":2300,\"exec_ms\":10,\"rows\":4400},"
+        "\"summary\":{\"metrics\":{\"http_reqs\":{\"count\":100}}}}",
+        "{\"summary\":{\"metrics\":{\"http_reqs\":{\"count\":100}}}}",
+    };
+    results_run_t runs[4];
+    results_run_t *valid[4];
+    for (int i = 0; i < 4; i++) {
+        memset(&runs[i], 0, sizeof runs[i]);
+        runs[i].root = json_loads(text[i], 0, NULL);
+        assert_non_null(runs[i].root);
+        runs[i].summary = json_object_get(runs[i].root, "summary");
+        valid[i] = &runs[i];
+    }
+    results_cell_t c = {.scenario = "db/11@lazy", .config = "x", .valid = valid, .nvalid = 4};
+    report_dbcost_t d = report_dbcost_of(&c);
+    assert_int_equal(d.runs, 3);
+    assert_double_equal(d.calls, 21, 1e-9); /* 21, 21, 23 */
+    assert_double_equal(d.ms, 0.5, 1e-9);   /* 0.5, 1.5, 0.1 */
+    assert_double_equal(d.rows, 40, 1e-9);  /* 40, 40, 44 */
+    c.valid = valid + 3;
+    c.nvalid = 1;
+    d = report_dbcost_of(&c);
+    assert_int_equal(d.runs, 0);
+    assert_true(isnan(d.calls));
+    for (int i = 0; i < 4; i++)
+        json_decref(runs[i].root);
 }
 
 static void hist_percentiles_by_rule(void **state) {
@@ -444,6 +508,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(latex_numbers_and_escapes),
         cmocka_unit_test(default_cell_prefers_the_same_implementation),
+        cmocka_unit_test(metric_cell_prefers_the_variant_run),
+        cmocka_unit_test(dbcost_is_per_request_median),
         cmocka_unit_test(hist_percentiles_by_rule),
         cmocka_unit_test(hist_merge_adds_equal_buckets),
         cmocka_unit_test(hist_rejects_bad_input),

@@ -25,6 +25,35 @@ static void make_plan(plan_t *p) {
     }
 }
 
+/* Open-model units at a share of the closed capacity (plan key "load") run
+ * after every closed run of their scenario: they read its capacity from disk. */
+static void load_units_follow_the_closed_runs(void **state) {
+    (void)state;
+    plan_t p;
+    make_plan(&p);
+    p.units[0].load_pct = 80; /* a0 and a2 are open units at 80 % */
+    p.units[3].load_pct = 80;
+    run_slot_t *o = NULL;
+    size_t n = 0;
+    for (uint64_t seed = 1; seed < 20; seed++) {
+        assert_int_equal(run_order_interleaved(&p, seed, &o, &n), 0);
+        assert_int_equal(n, 3 * 5 + 2);
+        size_t last_closed = 0, first_open = n;
+        for (size_t i = 0; i < n; i++) {
+            const plan_unit_t *u = &p.units[o[i].unit];
+            if (strcmp(u->scenario, "s/a") != 0)
+                continue;
+            if (u->load_pct > 0 && i < first_open)
+                first_open = i;
+            if (u->load_pct == 0)
+                last_closed = i;
+        }
+        assert_true(last_closed < first_open);
+        free(o);
+    }
+    free(p.units);
+}
+
 static void every_run_once_trial_by_trial(void **state) {
     (void)state;
     plan_t p;
@@ -88,6 +117,7 @@ static void the_seed_decides_the_order(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_run_once_trial_by_trial),
+        cmocka_unit_test(load_units_follow_the_closed_runs),
         cmocka_unit_test(the_seed_decides_the_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,7 +22,7 @@ static void the_corpus_size_comes_from_the_environment(void **state) {
     (void)state;
     char err[200];
     assert_int_equal(size_of(NULL, err, sizeof err), STACK_SEARCH_POSTS_DEFAULT);
-    assert_int_equal(STACK_SEARCH_POSTS_DEFAULT, 200000);
+    assert_int_equal(STACK_SEARCH_POSTS_DEFAULT, 50000);
     assert_int_equal(size_of("", err, sizeof err), STACK_SEARCH_POSTS_DEFAULT);
     assert_int_equal(size_of("5000", err, sizeof err), 5000);
     assert_int_equal(size_of("1", err, sizeof err), 1);

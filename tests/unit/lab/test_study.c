@@ -212,6 +212,17 @@ static void test_scenario_meta(void **state) {
     fclose(f);
     assert_int_equal(scenario_meta_load(path, &m, err, sizeof err), -1);
     assert_non_null(strstr(err, "serial: expected true or false"));
+    assert_false(m.server_bound); /* the default */
+    f = fopen(path, "w");
+    fputs("{\"server_bound\": true}", f);
+    fclose(f);
+    assert_int_equal(scenario_meta_load(path, &m, err, sizeof err), 0);
+    assert_true(m.server_bound);
+    f = fopen(path, "w");
+    fputs("{\"server_bound\": 1}", f);
+    fclose(f);
+    assert_int_equal(scenario_meta_load(path, &m, err, sizeof err), -1);
+    assert_non_null(strstr(err, "server_bound: expected true or false"));
     unlink(path);
 }
 
@@ -243,6 +254,10 @@ static void test_committed_scenarios(void **state) {
         char err[512];
         if (scenario_meta_load(line, &m, err, sizeof err) != 0)
             fail_msg("%s", err);
+        bool cpu_only = strstr(line, "/01-lightweight.") || strstr(line, "/02-json.") ||
+                        strstr(line, "/17-a-public.") || strstr(line, "/server-config/cpu-");
+        if (cpu_only != m.server_bound)
+            fail_msg("%s: server_bound should be %s", line, cpu_only ? "true" : "false");
         if (strstr(line, "04-db-write") || strstr(line, "08-mixed")) {
             assert_string_equal(m.dirties[0], "users");
             writes++;
@@ -258,8 +273,9 @@ static void test_committed_scenarios(void **state) {
         n++;
     }
     pclose(p);
-    assert_true(n >= 28);
-    assert_int_equal(writes, 4);
+    assert_true(n >= 38);
+    /* 04, 08, and 12 and 13 one file per variant (5 bulk methods, 4 locking strategies) */
+    assert_int_equal(writes, 2 + 5 + 4);
 }
 
 int main(void) {

@@ -154,6 +154,15 @@ static void a_starved_server_box_is_invalid_where_the_server_is_the_bottleneck(v
     json_object_set_new(run, "scenario", json_string("basic/05-external"));
     assert_int_equal(judge(run, flat, 6, &reasons), 0);
     json_decref(reasons);
+    /* the scenario file's "server_bound", recorded in the run, wins over the
+     * name globs (which judge run files without it) */
+    json_object_set_new(run, "server_bound", json_true());
+    assert_int_equal(judge(run, flat, 6, &reasons), 1u << VRULE_SERVER_QUOTA);
+    json_decref(reasons);
+    json_object_set_new(run, "scenario", json_string("basic/01-lightweight"));
+    json_object_set_new(run, "server_bound", json_false());
+    assert_int_equal(judge(run, flat, 6, &reasons), 0);
+    json_decref(reasons);
     json_decref(run);
 }
 

@@ -91,6 +91,9 @@ static void errors_name_file_and_path(void **state) {
                  "exactly one VU (found 10)");
     expect_error("{\"serial\":1,\"vus\":1,\"iteration\":{\"requests\":[{\"path\":\"/x\"}]}}",
                  "serial", "true or false");
+    /* "server_bound" is the lab's (validity), checked here as a boolean */
+    expect_error("{\"server_bound\":\"yes\",\"iteration\":{\"requests\":[{\"path\":\"/x\"}]}}",
+                 "server_bound", "true or false");
     expect_error("{\"iteration\":{\"groups\":[{\"name\":\"a\",\"requests\":[{\"path\":\"/x\","
                  "\"checks\":[{\"status\":200},{\"json\":\"a\"}]}]}]}}",
                  "iteration.groups[0].requests[0].checks[1].equals", "missing");
