@@ -13,13 +13,14 @@
 
 json_t *jsonconf_load(jsonconf_t *c, bool *unreadable) {
     json_error_t je;
-    json_t *root = json_load_file(c->file, 0, &je);
+    json_t *root = json_load_file(c->file, JSON_REJECT_DUPLICATES, &je);
     if (unreadable)
         *unreadable = !root && je.line < 0;
     if (!root && je.line < 0)
         snprintf(c->err, c->errlen, "%s: cannot read it (%s)", c->file, je.text);
     else if (!root)
-        snprintf(c->err, c->errlen, "%s: line %d: %s", c->file, je.line, je.text);
+        snprintf(c->err, c->errlen, "%s: line %d, column %d: %s", c->file, je.line, je.column,
+                 je.text);
     return root;
 }
 

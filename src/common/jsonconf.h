@@ -21,7 +21,9 @@ typedef struct jsonconf {
     size_t errlen;
 } jsonconf_t;
 
-/* Parses FILE. NULL on failure with "FILE: line N: what" in err; *unreadable
+/* Parses FILE (a key given twice in one object is an error, as in
+ * benchlab-load's scenario files). NULL on failure with "FILE: line N,
+ * column M: what" in err; *unreadable
  * (when not NULL) says the file could not be opened at all, so a caller can
  * say "no plan 'x'" instead. */
 json_t *jsonconf_load(jsonconf_t *c, bool *unreadable);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -68,7 +69,13 @@ static void loading(void **state) {
     assert_null(jsonconf_load(&f, &unreadable));
     assert_false(unreadable);
     assert_non_null(strstr(err, path));
-    assert_non_null(strstr(err, ": line 2: "));
+    assert_non_null(strstr(err, ": line 2, column "));
+    fd = open(path, O_WRONLY | O_TRUNC);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "{\"a\": 1, \"a\": 2}", 16), 16);
+    close(fd);
+    assert_null(jsonconf_load(&f, &unreadable));
+    assert_non_null(strstr(err, "duplicate"));
     unlink(path);
     assert_null(jsonconf_load(&f, &unreadable));
     assert_true(unreadable);
