@@ -9,6 +9,7 @@
 #include "server/http/conn_guard.h"
 #include "server/http/deferred.h"
 #include "server/http/fast_routes.h"
+#include "server/http/fiber.h"
 #include "server/http/front.h"
 #include "server/http/mhd_errors.h"
 #include "server/http/upstream_async.h"
@@ -44,6 +45,7 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *conn)
 
 static void request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                               enum MHD_RequestTerminationCode toe) {
+    fiber_request_completed(conn); /* before ulfius frees the request below */
     upstream_async_request_completed(conn);
     conn_guard_request_completed(conn);
     users_async_request_completed(conn);
@@ -173,11 +175,12 @@ int server_run(const struct server_config *cfg, int reuse_port) {
         fprintf(stderr, "benchlab-server: cannot start the upstream client\n");
         goto out;
     }
-    /* With one thread for everything, GET /users runs its query without
-     * holding it (handlers/users_async.h). */
-    if (cfg->threading != THREADING_POOL && cfg->threading != THREADING_THREAD_PER_CONN &&
-        users_async_init(app.db, cfg->db_pool) != 0)
-        LOG_W("no asynchronous database thread (not Linux?): GET /users holds the event loop");
+    /* With one thread for everything, PostgreSQL and Redis routes wait
+     * without holding it (http/fiber.h). */
+    int one_thread =
+        cfg->threading != THREADING_POOL && cfg->threading != THREADING_THREAD_PER_CONN;
+    if (one_thread && cfg->async_deps && fiber_init() != 0)
+        LOG_W("no fiber watcher thread (not Linux?): database and cache calls hold the event loop");
     /* The header limit, /health and /echo, /external/http (http/front.h). */
     front_init(cfg->max_header, cfg->max_body, use_suspend);
     mhd_errors_set_limit(cfg->max_header);
@@ -259,6 +262,7 @@ int server_run(const struct server_config *cfg, int reuse_port) {
     deferred_shutdown();   /* resumes anything still suspended */
     upstream_async_stop(); /* upstream calls still running end, answered 503 */
     users_async_stop();    /* so do queries */
+    fiber_shutdown();      /* and database / cache waits in fibers */
     ulfius_stop_framework(&inst);
     struct conn_guard_stats gs;
     conn_guard_stats(&gs);
@@ -272,10 +276,12 @@ out:
         deferred_shutdown();
         upstream_async_stop();
         users_async_stop();
+        fiber_shutdown();
     }
     upstream_async_free();
     conn_guard_stop();
     users_async_free();
+    fiber_free();
     access_hook_disarm();
     fast_routes_free();
     db_pool_free(app.db);

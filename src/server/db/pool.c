@@ -3,10 +3,9 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "server/db/dep_guard.h"
+#include "server/http/fiber.h"
 #include "server/slots.h"
 
-#include <errno.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,25 +90,10 @@ static void close_slot(struct db_conn *c) {
 }
 
 /* Waits until pg's socket is readable (or writable); 0 ready, 1 deadline
- * passed, -1 error. */
+ * passed, -1 error. In a request fiber the event loop serves other requests
+ * meanwhile (http/fiber.h). */
 static int wait_socket(PGconn *pg, int for_write, uint64_t deadline_ns) {
-    int fd = PQsocket(pg);
-    if (fd < 0)
-        return -1;
-    for (;;) {
-        uint64_t now = clock_mono_ns();
-        if (now >= deadline_ns)
-            return 1;
-        int ms = (int)((deadline_ns - now + 999999) / 1000000);
-        struct pollfd pfd = {.fd = fd, .events = for_write ? POLLOUT : POLLIN};
-        int r = poll(&pfd, 1, ms);
-        if (r > 0)
-            return 0;
-        if (r == 0)
-            return 1;
-        if (errno != EINTR)
-            return -1;
-    }
+    return io_wait_fd(PQsocket(pg), for_write, deadline_ns);
 }
 
 static uint64_t deadline_after(int ms) {

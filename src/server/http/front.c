@@ -4,6 +4,7 @@
 #include "server/http/conn_guard.h"
 #include "server/http/early_error.h"
 #include "server/http/fast_routes.h"
+#include "server/http/fiber.h"
 #include "server/http/mhd_errors.h"
 #include "server/http/request_check.h"
 #include "server/http/upstream_async.h"
@@ -186,6 +187,8 @@ int front_access(struct MHD_Connection *conn, const char *url, const char *metho
         return 1;
     if (users_async_access(conn, url, method, upload_data, upload_data_size, con_cls, ret))
         return 1;
-    return async &&
-           upstream_async_access(conn, url, method, upload_data, upload_data_size, con_cls, ret);
+    if (async &&
+        upstream_async_access(conn, url, method, upload_data, upload_data_size, con_cls, ret))
+        return 1;
+    return fiber_access(conn, url, method, upload_data, upload_data_size, con_cls, ret);
 }
