@@ -100,7 +100,8 @@ static uint64_t deadline_after(int ms) {
     return clock_mono_ns() + (uint64_t)ms * 1000000ull;
 }
 
-PGconn *db_pool_connect_start(struct db_pool *p) {
+/* PQconnectStartParams with the pool's settings (driven with PQconnectPoll). */
+static PGconn *connect_start(struct db_pool *p) {
     /* The DSN is expanded first (expand_dbname); later keys override it. */
     const char *keys[] = {"dbname",
                           "connect_timeout",
@@ -118,7 +119,7 @@ PGconn *db_pool_connect_start(struct db_pool *p) {
  * (logged) when PostgreSQL refused, failed or did not finish in time. */
 static PGconn *open_conn(struct db_pool *p, int timeout_ms) {
     uint64_t deadline = deadline_after(timeout_ms);
-    PGconn *pg = db_pool_connect_start(p);
+    PGconn *pg = connect_start(p);
     if (pg == NULL) {
         LOG_W("postgres: connect failed: out of memory");
         return NULL;
@@ -250,14 +251,6 @@ int db_pool_in_use(struct db_pool *p) {
 
 int db_pool_down(struct db_pool *p) {
     return dep_guard_down(&p->guard);
-}
-
-int db_pool_timeout_ms(struct db_pool *p) {
-    return p->timeout_ms;
-}
-
-void db_pool_trip(struct db_pool *p) {
-    dep_guard_trip(&p->guard);
 }
 
 PGresult *db_run(struct db_conn *c, enum stmt_id id, int nparams, const char *const *params) {

@@ -8,7 +8,6 @@
 #include "server/http/mhd_errors.h"
 #include "server/http/request_check.h"
 #include "server/http/upstream_async.h"
-#include "server/handlers/users_async.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,8 +183,6 @@ int front_access(struct MHD_Connection *conn, const char *url, const char *metho
             conn_guard_body_done(conn);
     }
     if (fast_routes_access(conn, method, upload_data, upload_data_size, con_cls, ret))
-        return 1;
-    if (users_async_access(conn, url, method, upload_data, upload_data_size, con_cls, ret))
         return 1;
     if (async &&
         upstream_async_access(conn, url, method, upload_data, upload_data_size, con_cls, ret))
