@@ -30,6 +30,14 @@
 #ifdef FIBER_ASAN
 #include <sanitizer/common_interface_defs.h>
 #endif
+/* Under valgrind the stacks are registered (it would take a switch for a
+ * stack overflow otherwise); a few instructions when not under valgrind. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define FIBER_VALGRIND 1
+#endif
+#endif
 
 /* ulfius' dispatcher, libpq, jansson and the handlers need well under this;
  * pages are only backed once touched. One guard page below. */
@@ -42,6 +50,7 @@ struct fiber {
     struct suspended s; /* first: the table entry (conn, phase) */
     ucontext_t ctx;
     char *stack; /* the usable part, STACK_SIZE bytes */
+    unsigned vg_stack; /* valgrind's id of the stack */
     void *asan_fake;
     /* The final call's arguments (the strings live as long as the request). */
     const char *url, *method, *version;
@@ -155,6 +164,10 @@ static void entry(void) {
 
 static void free_fiber(struct suspended *s) {
     struct fiber *f = (struct fiber *)s;
+#ifdef FIBER_VALGRIND
+    if (f->stack != NULL)
+        VALGRIND_STACK_DEREGISTER(f->vg_stack);
+#endif
     stack_put(f->stack);
     free(f);
 }
@@ -475,6 +488,9 @@ int fiber_access(struct MHD_Connection *conn, const char *url, const char *metho
             free_fiber(&f->s);
             return 0; /* no stack: synchronous */
         }
+#ifdef FIBER_VALGRIND
+        f->vg_stack = VALGRIND_STACK_REGISTER(f->stack, f->stack + STACK_SIZE);
+#endif
         f->ctx.uc_stack.ss_sp = f->stack;
         f->ctx.uc_stack.ss_size = STACK_SIZE;
         f->ctx.uc_link = NULL;
