@@ -155,7 +155,8 @@ static int ensure_connected(struct redis_pool *p, struct redis_conn *c) {
     close_slot(c);
     c->ctx = open_ctx(p, p->timeout_ms);
     if (c->ctx == NULL) {
-        dep_guard_trip(&p->guard);
+        if (!fiber_cancelled()) /* a request given up is not Redis' fault */
+            dep_guard_trip(&p->guard);
         return -1;
     }
     return 0;
@@ -189,13 +190,16 @@ int redis_pool_in_use(struct redis_pool *p) {
 
 /* A connection error or a missed deadline: the slot reconnects, and Redis is
  * marked down until the probe gets an answer (a reply that is an error, e.g.
- * a wrong type, does not come here). */
+ * a wrong type, does not come here; nor does a wait ended because the
+ * request was given up, which only drops the connection). */
 static void mark_broken(struct redis_conn *c, int late) {
     c->broken = 1;
     if (late)
         LOG_W("redis: no answer within %d ms", c->pool->timeout_ms);
+    else if (c->ctx->err)
+        LOG_W("redis: %s", c->ctx->errstr);
     else
-        LOG_W("redis: %s", c->ctx->err ? c->ctx->errstr : "connection lost");
+        return; /* the request was given up (http/fiber.h): not Redis' fault */
     dep_guard_trip(&c->pool->guard);
 }
 

@@ -128,7 +128,9 @@ static PGconn *open_conn(struct db_pool *p, int timeout_ms) {
     while (PQstatus(pg) != CONNECTION_BAD && st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
         int w = wait_socket(pg, st == PGRES_POLLING_WRITING, deadline);
         if (w != 0) {
-            LOG_W("postgres: connect %s", w > 0 ? "timed out" : "failed");
+            LOG_W("postgres: connect %s", w > 0               ? "timed out"
+                                          : fiber_cancelled() ? "given up"
+                                                              : "failed");
             PQfinish(pg);
             return NULL;
         }
@@ -149,7 +151,8 @@ static int ensure_connected(struct db_pool *p, struct db_conn *c) {
     close_slot(c);
     c->pg = open_conn(p, p->timeout_ms);
     if (c->pg == NULL) {
-        dep_guard_trip(&p->guard);
+        if (!fiber_cancelled()) /* a request given up is not PostgreSQL's fault */
+            dep_guard_trip(&p->guard);
         return -1;
     }
     return 0;

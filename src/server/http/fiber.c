@@ -49,7 +49,7 @@ enum wait_kind { WAIT_NONE, WAIT_FD, WAIT_PARK };
 struct fiber {
     struct suspended s; /* first: the table entry (conn, phase) */
     ucontext_t ctx;
-    char *stack; /* the usable part, STACK_SIZE bytes */
+    char *stack;       /* the usable part, STACK_SIZE bytes */
     unsigned vg_stack; /* valgrind's id of the stack */
     void *asan_fake;
     /* The final call's arguments (the strings live as long as the request). */
@@ -412,6 +412,11 @@ int fiber_park(uint64_t deadline_ns) {
     if (f == NULL)
         return -1;
     return wait_in_fiber(f, -1, 0, deadline_ns);
+}
+
+int fiber_cancelled(void) {
+    struct fiber *f = current;
+    return f != NULL && (f->abandoned || atomic_load(&W.stopping));
 }
 
 void fiber_wake(struct fiber *f) {

@@ -55,6 +55,9 @@ struct fiber *fiber_self(void);
 /* In a fiber: waits until fiber_wake() or the deadline: 0 woken, 1 deadline,
  * -1 abandoned or shutting down. */
 int fiber_park(uint64_t deadline_ns);
+/* 1 in a fiber whose waits fail because its request was abandoned or the
+ * server is stopping: not the dependency's fault (do not mark it down). */
+int fiber_cancelled(void);
 /* Ends f's park (any thread); nothing when f is not parked. */
 void fiber_wake(struct fiber *f);
 
