@@ -282,6 +282,7 @@ static void *watch_loop(void *arg) {
 
 int fiber_init(void) {
 #ifdef __linux__
+    atomic_store(&W.stopping, 0); /* before the thread starts: it exits when stopping */
     W.epfd = epoll_create1(EPOLL_CLOEXEC);
     W.evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
@@ -294,7 +295,6 @@ int fiber_init(void) {
         W.epfd = W.evfd = -1;
         return -1;
     }
-    atomic_store(&W.stopping, 0);
     W.running = 1;
     F.enabled = 1;
     return 0;
@@ -340,12 +340,26 @@ struct fiber *fiber_self(void) {
     return current;
 }
 
+/* MHD_suspend_connection, made sure of: libmicrohttpd 0.9.75 takes a
+ * suspend that finds a resume not yet processed for the connection as
+ * cancelling that resume, and leaves the connection active (and our resume
+ * to come would then be lost). */
+static void suspend(struct MHD_Connection *conn) {
+    for (int i = 0; i < 3; i++) {
+        MHD_suspend_connection(conn);
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_SUSPENDED);
+        if (ci == NULL || ci->suspended)
+            return;
+    }
+}
+
 /* In a fiber: registers the wait (fd >= 0: also the socket) and switches out;
  * the result when switched back in. */
 static int wait_in_fiber(struct fiber *f, int fd, int for_write, uint64_t deadline_ns) {
     if (f->abandoned || atomic_load(&W.stopping))
         return -1;
-    MHD_suspend_connection(f->s.conn); /* first: the resume always comes after */
+    suspend(f->s.conn); /* first: the resume always comes after */
     pthread_mutex_lock(&W.mu);
     if (W.stopping) {
         pthread_mutex_unlock(&W.mu);
@@ -506,6 +520,14 @@ int fiber_access(struct MHD_Connection *conn, const char *url, const char *metho
         f->con_cls = con_cls;
         f->started = 1;
         f->s.phase = SUSPENDED_WAITING;
+    } else {
+        pthread_mutex_lock(&W.mu);
+        int waiting = f->wait != WAIT_NONE;
+        pthread_mutex_unlock(&W.mu);
+        if (waiting) { /* a call before the wait ended: nothing to do yet */
+            *ret = MHD_YES;
+            return 1;
+        }
     }
     step(f, ret);
     return 1;
