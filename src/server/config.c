@@ -18,12 +18,13 @@ const char config_usage[] =
     "  [--max-body BYTES] [--max-header BYTES] [--conn-timeout S] [--log-level "
     "off|error|warn|info|debug]\n"
     "  [--max-conns N] [--max-conns-per-ip N] [--header-timeout S] [--body-timeout S]\n"
-    "  [--jwt-secret S] [--fast-routes on|off] [--db-timeout MS] [--redis-timeout MS]\n"
+    "  [--jwt-secret S] [--fast-routes on|off] [--async-deps on|off] [--db-timeout MS] "
+    "[--redis-timeout MS]\n"
     "Environment fallbacks: BENCHLAB_LISTEN, BENCHLAB_NAME, BENCHLAB_THREADING, BENCHLAB_PG,\n"
     "BENCHLAB_REDIS, BENCHLAB_UPSTREAM, BENCHLAB_JWT_SECRET, BENCHLAB_FAST_ROUTES,\n"
     "BENCHLAB_MAX_CONNS, BENCHLAB_MAX_CONNS_PER_IP, BENCHLAB_HEADER_TIMEOUT, "
     "BENCHLAB_BODY_TIMEOUT,\n"
-    "BENCHLAB_DB_TIMEOUT, BENCHLAB_REDIS_TIMEOUT.\n";
+    "BENCHLAB_DB_TIMEOUT, BENCHLAB_REDIS_TIMEOUT, BENCHLAB_ASYNC_DEPS.\n";
 
 /* the names live in common/threading.c, in the enum's order */
 _Static_assert(THREADING_THREAD_PER_CONN + 1 == THREADING_MODEL_COUNT,
@@ -122,6 +123,7 @@ static void defaults(struct server_config *cfg) {
     cfg->header_timeout = 10;
     cfg->body_timeout = 30;
     cfg->db_timeout_ms = 1000;
+    cfg->async_deps = 1;
     cfg->redis_timeout_ms = 250;
     cfg->log_level = LOG_OFF;
     snprintf(cfg->jwt_secret, sizeof cfg->jwt_secret, "benchlab-dev-secret-change-me");
@@ -207,6 +209,9 @@ static int apply(struct server_config *cfg, const char *flag, const char *v, cha
     else if (strcmp(flag, "fast-routes") == 0) {
         bad = strcmp(v, "on") != 0 && strcmp(v, "off") != 0;
         cfg->fast_routes = strcmp(v, "on") == 0;
+    } else if (strcmp(flag, "async-deps") == 0) {
+        bad = strcmp(v, "on") != 0 && strcmp(v, "off") != 0;
+        cfg->async_deps = strcmp(v, "on") == 0;
     } else {
         snprintf(err, errlen, "unknown flag --%s (see --help)", flag);
         return -1;
@@ -229,6 +234,7 @@ static const struct {
     {"upstream", "BENCHLAB_UPSTREAM"},
     {"jwt-secret", "BENCHLAB_JWT_SECRET"},
     {"fast-routes", "BENCHLAB_FAST_ROUTES"},
+    {"async-deps", "BENCHLAB_ASYNC_DEPS"},
     {"max-conns", "BENCHLAB_MAX_CONNS"},
     {"max-conns-per-ip", "BENCHLAB_MAX_CONNS_PER_IP"},
     {"header-timeout", "BENCHLAB_HEADER_TIMEOUT"},
@@ -244,7 +250,7 @@ static int known_flag(const char *flag) {
         "upstream",         "max-body",       "max-header",   "conn-timeout",
         "log-level",        "jwt-secret",     "fast-routes",  "max-conns",
         "max-conns-per-ip", "header-timeout", "body-timeout", "db-timeout",
-        "redis-timeout"};
+        "redis-timeout",    "async-deps"};
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
         if (strcmp(flag, flags[i]) == 0)
             return 1;

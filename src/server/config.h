@@ -40,6 +40,10 @@ struct server_config {
      * the study's c-ulfius measures ulfius on every endpoint, like the peers
      * measure their frameworks; bench/server.sh measures both. */
     int fast_routes;
+    /* One-thread models: PostgreSQL and Redis routes run in request fibers
+     * and wait without holding the event loop (http/fiber.h). On by default;
+     * off gives the blocking path (each call still has its deadline). */
+    int async_deps;
     /* Deadlines of every PostgreSQL / Redis call (client side; PostgreSQL
      * also gets it as statement_timeout): a stalled dependency is answered
      * 503 within about this long (db/pool.h, cache/redis_pool.h). */

@@ -1,3 +1,37 @@
+/* One server process: pools, the ulfius instance, libmicrohttpd's flags per
+ * threading model, the signal wait and the drain.
+ *
+ * A request's path, in order (each layer can answer and end it):
+ *  1. Accept (libmicrohttpd): the connection cap and the per-address limit
+ *     (MHD_OPTION_CONNECTION_LIMIT, _PER_IP_), then MHD_OPTION_NOTIFY_CONNECTION
+ *     -> notify_connection(): http/conn_guard.c (total header and body
+ *     deadlines, eviction near the cap) and http/deferred.c (connections by
+ *     client address).
+ *  2. libmicrohttpd reads the request line and header fields. Its own error
+ *     answers (malformed head, headers too large, bad Content-Length, HTTP
+ *     version) are made JSON by http/mhd_errors.c, which interposes
+ *     MHD_create_response_from_buffer, MHD_queue_response and
+ *     MHD_lookup_connection_value_n (ELF symbol interposition).
+ *  3. MHD_OPTION_URI_LOG_CALLBACK -> uri_logger(): http/fast_routes.c claims
+ *     an exact "/health" or "/echo"; everything else gets ulfius' request
+ *     state (ulfius_uri_logger). Counted in in_flight (the drain waits for it).
+ *  4. The access handler. http/access_hook.c defines MHD_start_daemon, so the
+ *     daemon ulfius starts runs front() ahead of ulfius' dispatcher, and that
+ *     offers every call to http/front.c, in this order: a bad Content-Length
+ *     noted by mhd_errors (400/413); the header limit (431/414); at the first
+ *     call the connection guard's bookkeeping, RFC 9112 framing and smuggling
+ *     rules (http/request_check.c: 400/501) and a declared body over
+ *     --max-body (413 before it is read); then the fast routes (with
+ *     --fast-routes on); GET /external/http on a suspended connection
+ *     (http/upstream_async.c); and, in the one-thread models, the routes that
+ *     need PostgreSQL or Redis: ulfius' dispatcher run in a request fiber
+ *     (http/fiber.c), whose waits suspend the connection.
+ *  5. ulfius' dispatcher (everything not answered above): its default
+ *     endpoint is routes.c's router (404/405/413, the /protected middleware
+ *     chain), then the handler (a file in handlers/).
+ *  6. MHD_OPTION_NOTIFY_COMPLETED -> request_completed(): a fiber still
+ *     running is finished, the async and guard bookkeeping is dropped, then
+ *     ulfius frees its request. */
 #include "server/server.h"
 
 #include "common/clock.h"
@@ -9,10 +43,10 @@
 #include "server/http/conn_guard.h"
 #include "server/http/deferred.h"
 #include "server/http/fast_routes.h"
+#include "server/http/fiber.h"
 #include "server/http/front.h"
 #include "server/http/mhd_errors.h"
 #include "server/http/upstream_async.h"
-#include "server/handlers/users_async.h"
 #include "server/routes.h"
 
 #include <arpa/inet.h>
@@ -44,9 +78,9 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *conn)
 
 static void request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                               enum MHD_RequestTerminationCode toe) {
+    fiber_request_completed(conn); /* before ulfius frees the request below */
     upstream_async_request_completed(conn);
     conn_guard_request_completed(conn);
-    users_async_request_completed(conn);
     if (*con_cls != NULL)
         atomic_fetch_sub(&in_flight, 1);
     if (!fast_routes_completed(con_cls)) /* else not ulfius' to free */
@@ -173,11 +207,12 @@ int server_run(const struct server_config *cfg, int reuse_port) {
         fprintf(stderr, "benchlab-server: cannot start the upstream client\n");
         goto out;
     }
-    /* With one thread for everything, GET /users runs its query without
-     * holding it (handlers/users_async.h). */
-    if (cfg->threading != THREADING_POOL && cfg->threading != THREADING_THREAD_PER_CONN &&
-        users_async_init(app.db, cfg->db_pool) != 0)
-        LOG_W("no asynchronous database thread (not Linux?): GET /users holds the event loop");
+    /* With one thread for everything, PostgreSQL and Redis routes wait
+     * without holding it (http/fiber.h). */
+    int one_thread =
+        cfg->threading != THREADING_POOL && cfg->threading != THREADING_THREAD_PER_CONN;
+    if (one_thread && cfg->async_deps && fiber_init() != 0)
+        LOG_W("no fiber watcher thread (not Linux?): database and cache calls hold the event loop");
     /* The header limit, /health and /echo, /external/http (http/front.h). */
     front_init(cfg->max_header, cfg->max_body, use_suspend);
     mhd_errors_set_limit(cfg->max_header);
@@ -258,7 +293,7 @@ int server_run(const struct server_config *cfg, int reuse_port) {
     }
     deferred_shutdown();   /* resumes anything still suspended */
     upstream_async_stop(); /* upstream calls still running end, answered 503 */
-    users_async_stop();    /* so do queries */
+    fiber_shutdown();      /* database and cache waits in fibers end (503) */
     ulfius_stop_framework(&inst);
     struct conn_guard_stats gs;
     conn_guard_stats(&gs);
@@ -271,11 +306,11 @@ out:
     if (rc != 0) {
         deferred_shutdown();
         upstream_async_stop();
-        users_async_stop();
+        fiber_shutdown();
     }
     upstream_async_free();
     conn_guard_stop();
-    users_async_free();
+    fiber_free();
     access_hook_disarm();
     fast_routes_free();
     db_pool_free(app.db);

@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
 # Fault injection: PostgreSQL, then Redis, frozen with SIGSTOP under load, then
 # thawed with SIGCONT, on a private stack (stopping the shared stack's
-# PostgreSQL would fail the other tests). Targets: benchlab-server in every
-# threading model, and the FastAPI and Express peers when they can run.
+# PostgreSQL would fail the other tests). Targets (DEP_STALL_TARGETS): c =
+# benchlab-server in every threading model (the default), peers = the five
+# peers when they can run (tests/integration/dep_stall_peers.sh).
 #
 # benchlab-server (default deadlines: --db-timeout 1000, --redis-timeout 250):
 #   while a dependency is stopped, its routes answer 503 JSON within the
 #   deadline + margin (under load too: no request of the load loops takes
 #   longer or gets anything but 200/503), /health answers 200 (fast once the
 #   stall is detected; at most one deadline at its onset), and after SIGCONT
-#   the routes answer 200 again within a few seconds.
+#   the routes answer 200 again within a few seconds. In the one-thread
+#   models (select, poll, epoll: database and cache waits in request fibers,
+#   http/fiber.h) /health and a route without dependencies (/auth/public)
+#   are not held even at the onset (< ONE_THREAD_MAX).
+# Overlap (c targets, before the stalls): a test trigger makes inserts of
+#   e-mails 'overlap-%' sleep 300 ms in PostgreSQL; in each one-thread model
+#   two concurrent POST /users finish in < 0.5 s (one after the other would
+#   take >= 0.6 s: checked on an epoll server with --async-deps off), and a
+#   GET /users/1 sent meanwhile answers in < 0.2 s.
 # Peers: only the recovery after SIGCONT is asserted; what they do during the
 #   stall is printed (docs/peers.md records it).
 # Every stopped process gets SIGCONT on every exit path (trap).
@@ -31,6 +40,8 @@ REDIS_DEADLINE=0.25 # --redis-timeout default
 MARGIN=1.0          # scheduling on a busy 2-core machine
 HEALTH_ONSET_MAX=$(awk -v a="$DB_DEADLINE" -v b="$MARGIN" 'BEGIN { print a + b }')
 HEALTH_MAX=0.25 # median /health over the stall
+ONE_THREAD_MAX=0.7 # slowest /health and /auth/public in select/poll/epoll (blocking: >= 1 s)
+TARGETS=${DEP_STALL_TARGETS:-c}
 
 tmp=$(mktemp -d /tmp/benchlab-stall.XXXXXX)
 stopped=""
@@ -104,11 +115,13 @@ start_c() { # model [args...]
     kinds+=(c)
     uids+=(1)
 }
-start_c select
-start_c poll
-start_c epoll
-start_c pool --threads 2
-start_c thread-per-conn
+if [ "$TARGETS" = c ]; then
+    start_c select
+    start_c poll
+    start_c epoll
+    start_c pool --threads 2
+    start_c thread-per-conn
+fi
 
 start_peer() { # name
     local port
@@ -131,19 +144,36 @@ start_peer() { # name
     kinds+=(peer)
     # Each implementation caches users in its own format: its own user id,
     # so that none reads another's entry.
-    uids+=($((${#uids[@]} - 3)))
+    uids+=($((${#uids[@]} + 2)))
 }
-if [ "${DEP_STALL_PEERS:-1}" = 1 ]; then
-    if { python3 -c 'import fastapi, uvicorn, asyncpg, redis' || /usr/bin/python3 -c 'import fastapi, uvicorn, asyncpg, redis'; } 2>/dev/null; then
-        start_peer fastapi
+has_py() { python3 -c "$1" 2>/dev/null || /usr/bin/python3 -c "$1" 2>/dev/null; }
+if [ "$TARGETS" = peers ]; then
+    for p in fastapi fastapi-strict; do
+        if has_py 'import fastapi, uvicorn, asyncpg, redis'; then
+            start_peer "$p"
+        else
+            echo "note: $p peer not available (python modules missing): not tested"
+        fi
+    done
+    if has_py 'import django, rest_framework, psycopg2, django_redis, gunicorn'; then
+        start_peer django
     else
-        echo "note: fastapi peer not available (python modules missing): not tested"
+        echo "note: django peer not available (python modules missing): not tested"
+    fi
+    if ruby -e 'require "rails"; require "puma"; require "pg"; require "redis"' 2>/dev/null; then
+        start_peer rails
+    else
+        echo "note: rails peer not available (ruby gems missing): not tested"
     fi
     if command -v node >/dev/null && peers/express/install.sh >/dev/null 2>&1; then
         start_peer express
     else
         echo "note: express peer not available (node or its modules missing): not tested"
     fi
+    [ "${#names[@]}" -gt 0 ] || {
+        echo "SKIP: dep_stall (peers): no peer can run here"
+        exit 0
+    }
 fi
 for i in "${!names[@]}"; do
     [ "$(probe "${urls[$i]}/users/1" | cut -d' ' -f1)" = 200 ] || fail "${names[$i]}: /users/1 not 200 before the stall"
@@ -175,6 +205,7 @@ stall() {
     for i in "${!names[@]}"; do
         client "${urls[$i]}${route//ID/${uids[$i]}}" 20/s "$tmp/load-$label-$i.log"
         client "${urls[$i]}/health" 10/s "$tmp/health-$label-$i.log"
+        client "${urls[$i]}/auth/public" 5/s "$tmp/plain-$label-$i.log"
         [ -z "$extra" ] || client "${urls[$i]}$extra" 5/s "$tmp/extra-$label-$i.log"
     done
     sleep 1
@@ -239,8 +270,98 @@ stall() {
         grep -qv '^STAT 200 ' "$hl" && fail "$n: /health answered other than 200: {$hcodes}"
         lt "$hmax" "$HEALTH_ONSET_MAX" || fail "$n: /health took ${hmax}s during the $label stall"
         lt "$hmed" "$HEALTH_MAX" || fail "$n: /health median ${hmed}s during the $label stall"
+        local pl="$tmp/plain-$label-$i.log" ps pmax
+        ps=$(stats "$pl")
+        pmax=$(echo "$ps" | awk '{ print $(NF-1) }')
+        echo "      /auth/public codes {$(echo "$ps" | awk '{ NF -= 2; print }')} slowest ${pmax}s"
+        grep -qv '^STAT 200 ' "$pl" && fail "$n: /auth/public answered other than 200"
+        case "$n" in
+        c-select | c-poll | c-epoll)
+            lt "$hmax" "$ONE_THREAD_MAX" || fail "$n: /health held ${hmax}s (> $ONE_THREAD_MAX) in the $label stall"
+            lt "$pmax" "$ONE_THREAD_MAX" || fail "$n: /auth/public held ${pmax}s (> $ONE_THREAD_MAX) in the $label stall"
+            ;;
+        *) lt "$pmax" "$HEALTH_ONSET_MAX" || fail "$n: /auth/public took ${pmax}s in the $label stall" ;;
+        esac
     done
 }
+
+# --- overlap: slow statements of concurrent requests run at the same time --
+# psql as the stack's user; the trigger only slows the test's own e-mails.
+overlap() {
+    command -v psql >/dev/null || {
+        echo "note: psql not installed: overlap not checked"
+        return
+    }
+    if ! psql "$BENCHLAB_PG" -qAt -v ON_ERROR_STOP=1 >/dev/null 2>"$tmp/psql.err" <<'SQL'; then
+CREATE FUNCTION benchlab_test_slow() RETURNS trigger LANGUAGE plpgsql AS
+  $$ BEGIN PERFORM pg_sleep(0.3); RETURN NEW; END $$;
+CREATE TRIGGER benchlab_test_slow BEFORE INSERT ON users FOR EACH ROW
+  WHEN (NEW.email LIKE 'overlap-%') EXECUTE FUNCTION benchlab_test_slow();
+SQL
+        cat "$tmp/psql.err"
+        fail "overlap: cannot create the test trigger"
+        return
+    fi
+    local port off
+    port=$(free_port)
+    "$BUILD/benchlab-server" --listen "127.0.0.1:$port" --threading epoll --async-deps off \
+        --pg "$BENCHLAB_PG" --redis "$BENCHLAB_REDIS" --log-level warn 2>"$tmp/server-off.log" &
+    children+=($!)
+    off=$!
+    for _ in $(seq 50); do
+        [ "$(probe "http://127.0.0.1:$port/health" | cut -d' ' -f1)" = 200 ] && break
+        sleep 0.1
+    done
+    # BASE -> "pair_slowest meanwhile_seconds codes": one curl starts both slow
+    # inserts at once (--parallel-immediate), so each one's time_total counts
+    # from the same start; GET /users/1 goes out while they run.
+    pair() {
+        local body='{"name":"o","email":"overlap-%s@example.com"}' w='%{http_code} %{time_total}\n'
+        # shellcheck disable=SC2059
+        curl -s -m 5 -Z --parallel-immediate -H 'Content-Type: application/json' \
+            -o /dev/null -w "$w" -d "$(printf "$body" "$RANDOM$RANDOM-a")" "$1/users" --next \
+            -H 'Content-Type: application/json' \
+            -o /dev/null -w "$w" -d "$(printf "$body" "$RANDOM$RANDOM-b")" "$1/users" >"$tmp/ov1" 2>/dev/null &
+        local a=$!
+        sleep 0.1
+        probe "$1/users/1" >"$tmp/ov3"
+        wait "$a"
+        awk '{ c = c $1 " "; if (FILENAME != ARGV[2] && $2 > m) m = $2; if (FILENAME == ARGV[2]) g = $2 }
+             END { print m + 0, g + 0, c }' "$tmp/ov1" "$tmp/ov3"
+    }
+    local i best bestg res codes
+    for i in "${!names[@]}" off; do
+        local n_ url
+        if [ "$i" = off ]; then
+            n_="c-epoll --async-deps off"
+            url="http://127.0.0.1:$port"
+        else
+            n_=${names[$i]}
+            url=${urls[$i]}
+            case "$n_" in c-select | c-poll | c-epoll) ;; *) continue ;; esac
+        fi
+        best=9
+        bestg=9
+        for _ in 1 2 3; do # best of three on a shared machine
+            res=$(pair "$url")
+            read -r pm g codes <<<"$res"
+            [ "$codes" = "201 201 200" ] || fail "$n_: overlap requests answered {$codes}"
+            lt "$pm" "$best" && best=$pm
+            lt "$g" "$bestg" && bestg=$g
+        done
+        echo "   $n_: two concurrent 300 ms inserts: slowest ${best}s; GET /users/1 meanwhile ${bestg}s"
+        if [ "$i" = off ]; then
+            lt "$best" 0.58 && fail "$n_: two 300 ms inserts took ${best}s: the check cannot tell overlap"
+        else
+            lt "$best" 0.5 || fail "$n_: two 300 ms inserts took ${best}s (>= 0.5 s): they did not overlap"
+            lt "$bestg" 0.2 || fail "$n_: GET /users/1 took ${bestg}s behind a slow insert"
+        fi
+    done
+    kill -TERM "$off" 2>/dev/null
+    psql "$BENCHLAB_PG" -qAt -c "DROP TRIGGER benchlab_test_slow ON users; DROP FUNCTION benchlab_test_slow();
+        DELETE FROM users WHERE email LIKE 'overlap-%';" >/dev/null 2>&1
+}
+[ "$TARGETS" = c ] && overlap
 
 # /users too: in the one-thread models it takes the asynchronous path.
 stall postgres "$pg_pid" /users/1 "$DB_DEADLINE" /users

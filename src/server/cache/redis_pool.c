@@ -1,12 +1,15 @@
 #include "server/cache/redis_pool.h"
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "server/db/dep_guard.h"
+#include "server/http/fiber.h"
 #include "server/slots.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 struct redis_conn {
     redisContext *ctx;
@@ -72,23 +75,68 @@ static void close_slot(struct redis_conn *c) {
     c->broken = 0;
 }
 
-/* A new connection within the pool's deadline (connect, then every command
- * on it), with TCP keepalive; NULL when Redis refused or did not answer. */
+static uint64_t deadline_after(int ms) {
+    return clock_mono_ns() + (uint64_t)ms * 1000000ull;
+}
+
+/* Sends what the context holds, then reads until one reply is complete, by
+ * the deadline. The context is non-blocking: hiredis only parses, the waits
+ * are io_wait_fd (in a request fiber the event loop goes on meanwhile,
+ * http/fiber.h). NULL on an error or a missed deadline (*late = 1). */
+static redisReply *await_reply(redisContext *ctx, uint64_t deadline, int *late) {
+    int done = 0, w;
+    *late = 0;
+    while (!done) {
+        if (redisBufferWrite(ctx, &done) != REDIS_OK)
+            return NULL;
+        if (!done && (w = io_wait_fd(ctx->fd, 1, deadline)) != 0) {
+            *late = w > 0;
+            return NULL;
+        }
+    }
+    for (;;) {
+        void *reply = NULL;
+        if (redisGetReply(ctx, &reply) != REDIS_OK) /* from what was read */
+            return NULL;
+        if (reply != NULL)
+            return reply;
+        if ((w = io_wait_fd(ctx->fd, 0, deadline)) != 0) {
+            *late = w > 0;
+            return NULL;
+        }
+        if (redisBufferRead(ctx) != REDIS_OK)
+            return NULL;
+    }
+}
+
+/* A new connection within the deadline (connect, then SELECT), with TCP
+ * keepalive; NULL when Redis refused or did not answer. */
 static redisContext *open_ctx(struct redis_pool *p, int timeout_ms) {
-    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-    redisContext *ctx = redisConnectWithTimeout(p->host, p->port, tv);
+    uint64_t deadline = deadline_after(timeout_ms);
+    redisContext *ctx = redisConnectNonBlock(p->host, p->port);
     if (ctx == NULL || ctx->err) {
         LOG_W("redis: connect failed: %s", ctx ? ctx->errstr : "out of memory");
         if (ctx != NULL)
             redisFree(ctx);
         return NULL;
     }
-    if (redisSetTimeout(ctx, tv) != REDIS_OK || redisEnableKeepAlive(ctx) != REDIS_OK) {
+    int err = 0;
+    socklen_t len = sizeof err;
+    int w = io_wait_fd(ctx->fd, 1, deadline);
+    if (w != 0 || getsockopt(ctx->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0) {
+        LOG_W("redis: connect %s", w > 0 ? "timed out" : err ? strerror(err) : "failed");
+        redisFree(ctx);
+        return NULL;
+    }
+    if (redisEnableKeepAlive(ctx) != REDIS_OK) {
         redisFree(ctx);
         return NULL;
     }
     if (p->db != 0) {
-        redisReply *r = redisCommand(ctx, "SELECT %d", p->db);
+        int late = 0;
+        redisReply *r = redisAppendCommand(ctx, "SELECT %d", p->db) == REDIS_OK
+                            ? await_reply(ctx, deadline, &late)
+                            : NULL;
         int ok = r != NULL && r->type == REDIS_REPLY_STATUS;
         if (r != NULL)
             freeReplyObject(r);
@@ -107,7 +155,8 @@ static int ensure_connected(struct redis_pool *p, struct redis_conn *c) {
     close_slot(c);
     c->ctx = open_ctx(p, p->timeout_ms);
     if (c->ctx == NULL) {
-        dep_guard_trip(&p->guard);
+        if (!fiber_cancelled()) /* a request given up is not Redis' fault */
+            dep_guard_trip(&p->guard);
         return -1;
     }
     return 0;
@@ -139,15 +188,19 @@ int redis_pool_in_use(struct redis_pool *p) {
     return slots_in_use(&p->reserved);
 }
 
-/* A connection error or a missed deadline (hiredis: REDIS_ERR_IO with
- * EAGAIN, or REDIS_ERR_EOF): the slot reconnects, and Redis is marked down
- * until the probe gets an answer. */
-static void mark_broken(struct redis_conn *c) {
+/* A connection error or a missed deadline: the slot reconnects, and Redis is
+ * marked down until the probe gets an answer (a reply that is an error, e.g.
+ * a wrong type, does not come here; nor does a wait ended because the
+ * request was given up, which only drops the connection). */
+static void mark_broken(struct redis_conn *c, int late) {
     c->broken = 1;
-    if (c->ctx->err == REDIS_ERR_IO || c->ctx->err == REDIS_ERR_EOF) {
+    if (late)
+        LOG_W("redis: no answer within %d ms", c->pool->timeout_ms);
+    else if (c->ctx->err)
         LOG_W("redis: %s", c->ctx->errstr);
-        dep_guard_trip(&c->pool->guard);
-    }
+    else
+        return; /* the request was given up (http/fiber.h): not Redis' fault */
+    dep_guard_trip(&c->pool->guard);
 }
 
 int redis_pool_down(struct redis_pool *p) {
@@ -163,7 +216,10 @@ static int probe(void *cls) {
         open_ctx(p, p->timeout_ms < PROBE_TIMEOUT_MS ? PROBE_TIMEOUT_MS : p->timeout_ms);
     if (ctx == NULL)
         return -1;
-    redisReply *r = redisCommand(ctx, "PING");
+    int late = 0;
+    redisReply *r = redisAppendCommand(ctx, "PING") == REDIS_OK
+                        ? await_reply(ctx, deadline_after(PROBE_TIMEOUT_MS), &late)
+                        : NULL;
     int ok = r != NULL && r->type == REDIS_REPLY_STATUS;
     if (r != NULL)
         freeReplyObject(r);
@@ -174,11 +230,13 @@ static int probe(void *cls) {
 redisReply *redis_cmd(struct redis_conn *c, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    redisReply *r = redisvCommand(c->ctx, fmt, ap);
+    int rc = redisvAppendCommand(c->ctx, fmt, ap);
     va_end(ap);
-    if (r == NULL || c->ctx->err)
-        mark_broken(c);
-    return r;
+    if (rc != REDIS_OK) {
+        c->broken = 1; /* out of memory or a bad format: not Redis' fault */
+        return NULL;
+    }
+    return redis_get_reply(c);
 }
 
 int redis_append(struct redis_conn *c, const char *fmt, ...) {
@@ -187,15 +245,14 @@ int redis_append(struct redis_conn *c, const char *fmt, ...) {
     int rc = redisvAppendCommand(c->ctx, fmt, ap);
     va_end(ap);
     if (rc != REDIS_OK)
-        mark_broken(c);
+        c->broken = 1;
     return rc == REDIS_OK ? 0 : -1;
 }
 
 redisReply *redis_get_reply(struct redis_conn *c) {
-    void *reply = NULL;
-    if (redisGetReply(c->ctx, &reply) != REDIS_OK || reply == NULL) {
-        mark_broken(c);
-        return NULL;
-    }
-    return reply;
+    int late = 0;
+    redisReply *r = await_reply(c->ctx, deadline_after(c->pool->timeout_ms), &late);
+    if (r == NULL)
+        mark_broken(c, late);
+    return r;
 }

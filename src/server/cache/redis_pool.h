@@ -11,9 +11,10 @@ struct redis_conn;
 /* The default of --redis-timeout (milliseconds). */
 #define REDIS_TIMEOUT_MS_DEFAULT 250
 
-/* timeout_ms bounds connecting, every command (hiredis' socket timeouts) and
- * waiting for a free slot. A command that misses it (or a connection error)
- * breaks the slot (the request answers 503) and marks Redis down: requests
+/* timeout_ms bounds connecting, every command and waiting for a free slot.
+ * Connections are non-blocking: hiredis builds and parses, the waits are
+ * io_wait_fd (http/fiber.h), so in a request fiber the event loop goes on. A command that misses it
+ * (or a connection error) breaks the slot (the request answers 503) and marks Redis down: requests
  * get 503 at once until a background probe (PING) answers (db/dep_guard.h). */
 struct redis_pool *redis_pool_new(const char *host, int port, int db, int size, int timeout_ms);
 void redis_pool_free(struct redis_pool *pool);

@@ -3,10 +3,9 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "server/db/dep_guard.h"
+#include "server/http/fiber.h"
 #include "server/slots.h"
 
-#include <errno.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,32 +90,18 @@ static void close_slot(struct db_conn *c) {
 }
 
 /* Waits until pg's socket is readable (or writable); 0 ready, 1 deadline
- * passed, -1 error. */
+ * passed, -1 error. In a request fiber the event loop serves other requests
+ * meanwhile (http/fiber.h). */
 static int wait_socket(PGconn *pg, int for_write, uint64_t deadline_ns) {
-    int fd = PQsocket(pg);
-    if (fd < 0)
-        return -1;
-    for (;;) {
-        uint64_t now = clock_mono_ns();
-        if (now >= deadline_ns)
-            return 1;
-        int ms = (int)((deadline_ns - now + 999999) / 1000000);
-        struct pollfd pfd = {.fd = fd, .events = for_write ? POLLOUT : POLLIN};
-        int r = poll(&pfd, 1, ms);
-        if (r > 0)
-            return 0;
-        if (r == 0)
-            return 1;
-        if (errno != EINTR)
-            return -1;
-    }
+    return io_wait_fd(PQsocket(pg), for_write, deadline_ns);
 }
 
 static uint64_t deadline_after(int ms) {
     return clock_mono_ns() + (uint64_t)ms * 1000000ull;
 }
 
-PGconn *db_pool_connect_start(struct db_pool *p) {
+/* PQconnectStartParams with the pool's settings (driven with PQconnectPoll). */
+static PGconn *connect_start(struct db_pool *p) {
     /* The DSN is expanded first (expand_dbname); later keys override it. */
     const char *keys[] = {"dbname",
                           "connect_timeout",
@@ -134,7 +119,7 @@ PGconn *db_pool_connect_start(struct db_pool *p) {
  * (logged) when PostgreSQL refused, failed or did not finish in time. */
 static PGconn *open_conn(struct db_pool *p, int timeout_ms) {
     uint64_t deadline = deadline_after(timeout_ms);
-    PGconn *pg = db_pool_connect_start(p);
+    PGconn *pg = connect_start(p);
     if (pg == NULL) {
         LOG_W("postgres: connect failed: out of memory");
         return NULL;
@@ -143,7 +128,9 @@ static PGconn *open_conn(struct db_pool *p, int timeout_ms) {
     while (PQstatus(pg) != CONNECTION_BAD && st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
         int w = wait_socket(pg, st == PGRES_POLLING_WRITING, deadline);
         if (w != 0) {
-            LOG_W("postgres: connect %s", w > 0 ? "timed out" : "failed");
+            LOG_W("postgres: connect %s", w > 0               ? "timed out"
+                                          : fiber_cancelled() ? "given up"
+                                                              : "failed");
             PQfinish(pg);
             return NULL;
         }
@@ -164,7 +151,8 @@ static int ensure_connected(struct db_pool *p, struct db_conn *c) {
     close_slot(c);
     c->pg = open_conn(p, p->timeout_ms);
     if (c->pg == NULL) {
-        dep_guard_trip(&p->guard);
+        if (!fiber_cancelled()) /* a request given up is not PostgreSQL's fault */
+            dep_guard_trip(&p->guard);
         return -1;
     }
     return 0;
@@ -266,14 +254,6 @@ int db_pool_in_use(struct db_pool *p) {
 
 int db_pool_down(struct db_pool *p) {
     return dep_guard_down(&p->guard);
-}
-
-int db_pool_timeout_ms(struct db_pool *p) {
-    return p->timeout_ms;
-}
-
-void db_pool_trip(struct db_pool *p) {
-    dep_guard_trip(&p->guard);
 }
 
 PGresult *db_run(struct db_conn *c, enum stmt_id id, int nparams, const char *const *params) {

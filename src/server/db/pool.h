@@ -51,11 +51,4 @@ int db_pool_in_use(struct db_pool *pool);
 /* 1 while PostgreSQL is marked down (requests get 503 without trying). */
 int db_pool_down(struct db_pool *pool);
 
-/* For db/async.c: starting a connection with the pool's settings, the
- * deadline, and marking PostgreSQL down. */
-/* PQconnectStartParams with the pool's settings (drive it with PQconnectPoll). */
-PGconn *db_pool_connect_start(struct db_pool *pool);
-int db_pool_timeout_ms(struct db_pool *pool);
-void db_pool_trip(struct db_pool *pool);
-
 #endif

@@ -1,22 +1,9 @@
 #include "server/db/rows.h"
 
+#include "server/db/pg_types.h"
+
 #include <stdlib.h>
 #include <string.h>
-
-/* Type OIDs from pg_type.h (stable across PostgreSQL versions). */
-enum {
-    OID_BOOL = 16,
-    OID_INT8 = 20,
-    OID_INT2 = 21,
-    OID_INT4 = 23,
-    OID_JSON = 114,
-    OID_FLOAT4 = 700,
-    OID_FLOAT8 = 701,
-    OID_TIMESTAMP = 1114,
-    OID_TIMESTAMPTZ = 1184,
-    OID_NUMERIC = 1700,
-    OID_JSONB = 3802,
-};
 
 json_t *db_value(const PGresult *r, int row, int col) {
     if (PQgetisnull(r, row, col))

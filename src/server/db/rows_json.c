@@ -1,22 +1,10 @@
 #include "server/db/rows_json.h"
 
+#include "server/db/pg_types.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum {
-    OID_BOOL = 16,
-    OID_INT8 = 20,
-    OID_INT2 = 21,
-    OID_INT4 = 23,
-    OID_JSON = 114,
-    OID_FLOAT4 = 700,
-    OID_FLOAT8 = 701,
-    OID_TIMESTAMP = 1114,
-    OID_TIMESTAMPTZ = 1184,
-    OID_NUMERIC = 1700,
-    OID_JSONB = 3802,
-};
 
 static int grow(struct strbuf *s, size_t need) {
     if (s->failed)

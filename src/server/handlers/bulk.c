@@ -10,19 +10,7 @@
 
 HANDLER(h_bulk_cleanup) {
     (void)req;
-    ACQUIRE_DB(c);
-    PGresult *r = db_exec(c, "TRUNCATE bulk_items RESTART IDENTITY");
-    int rc;
-    if (db_ok(r)) {
-        json_t *o = json_object();
-        json_object_set_new(o, "message", json_string("bulk_items truncated"));
-        rc = reply_json(resp, 200, o);
-    } else {
-        rc = reply_db_failure(resp, c, r);
-    }
-    PQclear(r);
-    db_release(app->db, c);
-    return rc;
+    return reply_reset(resp, app, "TRUNCATE bulk_items RESTART IDENTITY", "bulk_items truncated");
 }
 
 /* Runs a statement and adds its affected-row count; -1 on failure (r kept in *fail). */

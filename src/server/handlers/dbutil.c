@@ -53,3 +53,19 @@ int lookup_user(struct _u_response *resp, struct app *app, long long id, char *n
     db_release(app->db, c);
     return rc;
 }
+
+int reply_reset(struct _u_response *resp, struct app *app, const char *sql, const char *message) {
+    ACQUIRE_DB(c);
+    PGresult *r = db_exec(c, sql);
+    int rc;
+    if (db_ok(r)) {
+        json_t *o = json_object();
+        json_object_set_new(o, "message", json_string(message));
+        rc = reply_json(resp, 200, o);
+    } else {
+        rc = reply_db_failure(resp, c, r);
+    }
+    PQclear(r);
+    db_release(app->db, c);
+    return rc;
+}

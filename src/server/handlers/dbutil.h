@@ -22,4 +22,7 @@ int reply_rows(struct _u_response *resp, struct app *app, enum stmt_id id, int n
  * Returns 1 found, 0 absent, -1 when it already answered (503/500). */
 int lookup_user(struct _u_response *resp, struct app *app, long long id, char *name, size_t namelen,
                 char *email, size_t emaillen);
+/* The reset routes (POST /transactions/reset, DELETE /bulk-operations/cleanup):
+ * one SQL statement without parameters, then 200 {"message": message}. */
+int reply_reset(struct _u_response *resp, struct app *app, const char *sql, const char *message);
 #endif

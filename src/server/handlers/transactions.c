@@ -15,19 +15,8 @@
 
 HANDLER(h_tx_reset) {
     (void)req;
-    ACQUIRE_DB(c);
-    PGresult *r = db_run(c, STMT_PRODUCTS_RESET, 0, NULL);
-    int rc;
-    if (db_ok(r)) {
-        json_t *o = json_object();
-        json_object_set_new(o, "message", json_string("products reset to stock 1000, version 0"));
-        rc = reply_json(resp, 200, o);
-    } else {
-        rc = reply_db_failure(resp, c, r);
-    }
-    PQclear(r);
-    db_release(app->db, c);
-    return rc;
+    return reply_reset(resp, app, statement_get(STMT_PRODUCTS_RESET)->sql,
+                       "products reset to stock 1000, version 0");
 }
 
 HANDLER(h_tx_product) {

@@ -51,6 +51,12 @@ const char *access_hook_version(void) {
     return current_version;
 }
 
+enum MHD_Result access_hook_inner(struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls) {
+    return inner(hook_cls, conn, url, method, version, upload_data, upload_data_size, con_cls);
+}
+
 void access_hook_disarm(void) {
     hook = NULL;
     hook_cls = NULL;

@@ -34,6 +34,11 @@ int access_hook_installed(void);
  * the access handler (a pointer into its read buffer, see
  * http/request_check.h); NULL before the first call on this thread. */
 const char *access_hook_version(void);
+/* From the hook: ulfius' dispatcher for this call (http/fiber.h runs it on
+ * a fiber's stack). */
+enum MHD_Result access_hook_inner(struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls);
 /* After the daemon stopped. */
 void access_hook_disarm(void);
 

@@ -4,10 +4,10 @@
 #include "server/http/conn_guard.h"
 #include "server/http/early_error.h"
 #include "server/http/fast_routes.h"
+#include "server/http/fiber.h"
 #include "server/http/mhd_errors.h"
 #include "server/http/request_check.h"
 #include "server/http/upstream_async.h"
-#include "server/handlers/users_async.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,8 +184,8 @@ int front_access(struct MHD_Connection *conn, const char *url, const char *metho
     }
     if (fast_routes_access(conn, method, upload_data, upload_data_size, con_cls, ret))
         return 1;
-    if (users_async_access(conn, url, method, upload_data, upload_data_size, con_cls, ret))
+    if (async &&
+        upstream_async_access(conn, url, method, upload_data, upload_data_size, con_cls, ret))
         return 1;
-    return async &&
-           upstream_async_access(conn, url, method, upload_data, upload_data_size, con_cls, ret);
+    return fiber_access(conn, url, method, upload_data, upload_data_size, con_cls, ret);
 }

@@ -1,6 +1,7 @@
 #include "server/http/mhd_errors.h"
 
 #include "server/http/early_error.h"
+#include "server/http/fiber.h"
 
 #include <dlfcn.h>
 #include <microhttpd.h>
@@ -102,6 +103,8 @@ struct MHD_Response *MHD_create_response_from_buffer(size_t size, void *buffer,
 
 enum MHD_Result MHD_queue_response(struct MHD_Connection *conn, unsigned int status,
                                    struct MHD_Response *response) {
+    if (fiber_abandoned(conn))
+        return MHD_NO; /* the request's connection is closing (http/fiber.h) */
     if (response == NULL || response != pending.resp)
         return real_queue(conn, status, response);
     pending.resp = NULL;

@@ -1,6 +1,6 @@
 /* The bookkeeping shared by the requests that wait, suspended, for an
- * asynchronous call (GET /users on the async database path, GET
- * /external/http): one entry per request, found by its connection (MHD runs
+ * asynchronous call (GET /external/http, the request fibers of
+ * http/fiber.h): one entry per request, found by its connection (MHD runs
  * one request at a time per connection), through the phases RECEIVING (between
  * the first and the final access-handler call), WAITING (suspended; the call
  * runs) and DONE (the call ended; resumed, the next handler call answers).

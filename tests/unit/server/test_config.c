@@ -29,7 +29,8 @@ static int clear_env(void **state) {
                           "BENCHLAB_JWT_SECRET",     "BENCHLAB_FAST_ROUTES",
                           "BENCHLAB_MAX_CONNS",      "BENCHLAB_MAX_CONNS_PER_IP",
                           "BENCHLAB_HEADER_TIMEOUT", "BENCHLAB_BODY_TIMEOUT",
-                          "BENCHLAB_DB_TIMEOUT",     "BENCHLAB_REDIS_TIMEOUT"};
+                          "BENCHLAB_DB_TIMEOUT",     "BENCHLAB_REDIS_TIMEOUT",
+                          "BENCHLAB_ASYNC_DEPS"};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
         unsetenv(vars[i]);
     return 0;
@@ -147,7 +148,8 @@ static void test_bad_values_name_the_flag(void **state) {
         {"--redis", "http://h:1"},   {"--upstream", "ftp://x"},     {"--max-body", "0"},
         {"--log-level", "verbose"},  {"--conn-timeout", "1e3"},     {"--max-header", "100"},
         {"--max-header", "2000000"}, {"--fast-routes", "yes"},      {"--db-timeout", "5"},
-        {"--db-timeout", "1s"},      {"--redis-timeout", "0"},      {"--redis-timeout", "700000"}};
+        {"--db-timeout", "1s"},      {"--redis-timeout", "0"},      {"--redis-timeout", "700000"},
+        {"--async-deps", "1"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(parse(&cfg, err, sizeof err, 3, bad[i].flag, bad[i].value), -1);
         assert_non_null(strstr(err, bad[i].flag + 2));
@@ -181,6 +183,15 @@ static void test_dependency_deadlines(void **state) {
     assert_non_null(strstr(err, "BENCHLAB_DB_TIMEOUT"));
     unsetenv("BENCHLAB_DB_TIMEOUT");
     unsetenv("BENCHLAB_REDIS_TIMEOUT");
+    /* Waits without holding the event loop: on unless turned off. */
+    assert_int_equal(parse(&cfg, err, sizeof err, 1), 0);
+    assert_int_equal(cfg.async_deps, 1);
+    assert_int_equal(parse(&cfg, err, sizeof err, 3, "--async-deps", "off"), 0);
+    assert_int_equal(cfg.async_deps, 0);
+    setenv("BENCHLAB_ASYNC_DEPS", "off", 1);
+    assert_int_equal(parse(&cfg, err, sizeof err, 1), 0);
+    assert_int_equal(cfg.async_deps, 0);
+    unsetenv("BENCHLAB_ASYNC_DEPS");
 }
 
 static void test_threading_names_round_trip(void **state) {
