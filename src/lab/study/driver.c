@@ -4,6 +4,7 @@
 #include "lab/study/internal.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -153,13 +154,16 @@ static int run_drivers(study_t *s, char *const argv[], const char *const paths[]
         json_t *drivers = json_array();
         for (int i = 0; i < nd; i++) {
             const topo_host_t *h = topology_driver_host(&s->profile.topo, i);
-            json_array_append_new(drivers, json_pack("{s:s,s:f,s:f}", "host", h ? h->name : "",
-                                                     "start_at_host_clock", starts[i],
+            /* milliseconds as integers: Unix seconds as reals lose them in a summary */
+            json_array_append_new(drivers, json_pack("{s:s,s:I,s:f}", "host", h ? h->name : "",
+                                                     "start_at_host_ms",
+                                                     (json_int_t)llround(starts[i] * 1e3),
                                                      "clock_offset_s", starts[i] - agreed));
         }
         json_object_set_new(sum, "start",
-                            json_pack("{s:f,s:f,s:o}", "agreed_unix_s", agreed, "lead_s",
-                                      DRIVERS_LEAD_S, "drivers", drivers));
+                            json_pack("{s:I,s:f,s:o}", "agreed_unix_ms",
+                                      (json_int_t)llround(agreed * 1e3), "lead_s", DRIVERS_LEAD_S,
+                                      "drivers", drivers));
         study_write_json(summary, sum);
         json_decref(sum);
     }

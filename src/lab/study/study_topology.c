@@ -110,7 +110,7 @@ char **study_topology_driver_i(const profile_t *p, box_backend_t backend, char *
     static char vals[5][PATH_MAX + 16];
     char *args[64];
     int k = 0;
-    for (int a = 0; argv[a] && k < 62; a++) {
+    for (int a = 0; argv[a] && k < 60; a++) { /* room for --start-at T and the NULL */
         const char *o = argv[a], *v = argv[a + 1];
         if (v && (strcmp(o, "--vus") == 0 || strcmp(o, "--max-vus") == 0)) {
             long long x = share(atoll(v), n, i);
@@ -250,7 +250,10 @@ int study_topology_fetch(const box_t *box, box_backend_t backend, const char *fi
     if (rc == 0)
         return 0;
     eout[strcspn(eout, "\n")] = '\0';
-    snprintf(err, len, "`%s %s cp %s %s` %s %d: %s", pre[0], n > 1 ? box_endpoint(box) : "", src,
-             dest, rc == -3 ? "timed out after" : "exited", rc == -3 ? 60 : rc, eout);
+    char cmd[1024] = "";
+    for (int k = 0; argv[k]; k++)
+        snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), "%s%s", k ? " " : "", argv[k]);
+    snprintf(err, len, "`%s` %s %d: %s", cmd, rc == -3 ? "timed out after" : "exited",
+             rc == -3 ? 60 : rc, eout);
     return -1;
 }
