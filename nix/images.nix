@@ -93,6 +93,7 @@ let
       contents = [
         launcher
         dockerTools.binSh
+        coreutils # `head` of the cgroup files: statistics on other hosts (docs/multi-host.md)
         dockerTools.fakeNss
       ];
       fakeRootCommands = ''
@@ -120,6 +121,7 @@ in
     contents = [
       programs.server
       programs.labBin # `benchlab upstream`, the mock upstream
+      coreutils # `head` of the cgroup files: statistics on other hosts (docs/multi-host.md)
       dockerTools.fakeNss
     ];
     config = {
@@ -136,6 +138,7 @@ in
     contents = [
       postgresql
       postgresStart
+      coreutils # `head` of the cgroup files: statistics on other hosts
       dockerTools.fakeNss
     ];
     fakeRootCommands = ''
@@ -156,6 +159,7 @@ in
     tag = "latest";
     contents = [
       redis
+      coreutils # `head` of the cgroup files: statistics on other hosts
       dockerTools.fakeNss
     ];
     config = {

@@ -11,6 +11,7 @@
 
 #include "load/engine.h"
 #include "load/limits.h"
+#include "load/start_at.h"
 #include "load/summary.h"
 #include "common/parse.h"
 #include "common/xalloc.h"
@@ -25,7 +26,7 @@ static void usage(FILE *out) {
         "usage: benchlab-load run FILE [--base-url URL] [--vus N] [--duration D] [--iterations N]\n"
         "                         [--rate R] [--max-vus N] [--threads T] [--io uring|epoll|auto]\n"
         "                         [--stages D:T,D:T,...] [--capacity R] [--summary-export PATH]\n"
-        "                         [--timeseries PATH] [--quiet]\n"
+        "                         [--timeseries PATH] [--start-at UNIX_SECONDS] [--quiet]\n"
         "       benchlab-load verify FILE --base-url URL\n"
         "       benchlab-load check FILE [run's flags]   (the file and flags, no request sent)\n"
         "       benchlab-load merge A.json B.json ... --out C.json [--parallel]\n"
@@ -39,6 +40,7 @@ typedef struct cli {
     double capacity; /* --capacity: what "P%" stage targets refer to */
     long vus, iterations, max_vus, threads;
     double duration, rate;
+    double start_at; /* --start-at: the load starts then (0 = at once; start_at.h) */
     int quiet;
     int io; /* enum engine_io */
 } cli_t;
@@ -95,7 +97,10 @@ static int parse_cli(int argc, char **argv, cli_t *c) {
             c->timeseries = v;
         else if (strcmp(a, "--stages") == 0)
             c->stages = v;
-        else if (strcmp(a, "--capacity") == 0) {
+        else if (strcmp(a, "--start-at") == 0) {
+            if (start_at_parse(v, &c->start_at))
+                return -1;
+        } else if (strcmp(a, "--capacity") == 0) {
             char *end;
             errno = 0;
             c->capacity = strtod(v, &end);
@@ -317,8 +322,11 @@ static int check_capacity(const cli_t *c, const scenario_t *s) {
     return -1;
 }
 
+static volatile sig_atomic_t stopping;
+
 static void on_signal(int sig) {
     (void)sig;
+    stopping = 1;
     engine_interrupt();
 }
 
@@ -361,6 +369,8 @@ static int cmd_run(int argc, char **argv) {
         rc = 1;
         goto out;
     }
+    if (c.start_at > 0) /* the start agreed with the other drivers */
+        start_at_wait(c.start_at, &stopping);
     engine_opts_t o = {c.threads > 0 ? (int)c.threads : 1, !c.quiet && isatty(STDERR_FILENO),
                        c.timeseries != NULL, engine_io_resolve(c.io)};
     engine_result_t res;

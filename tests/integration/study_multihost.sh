@@ -8,7 +8,11 @@
 # client host. Checks:
 #  1. a plan over the server (app), PostgreSQL, Redis and the upstream (db)
 #     and the driver (client, as a benchlab-load container) writes valid run
-#     files; the manifest records the three hosts, engines and roles;
+#     files, whose summaries were fetched from the driver's container
+#     (docker cp) and whose boxes' statistics came from each host's engine
+#     (docker exec; server_cpu_us_per_request > 0); the manifest records the
+#     three hosts, engines, roles, kernel, CPU model, clock offsets and the
+#     client->server RTT;
 #  2. each engine ran what its host holds (the command lines are printed),
 #     with --network host, its role's --cpuset-cpus, and the addresses of the
 #     hosts the other services run on;
@@ -16,10 +20,15 @@
 #     the client's address, PostgreSQL's host from the app's;
 #  4. two drivers (client and client2, 10.213.0.4) split the VUs 2+2, their
 #     summaries merged (benchlab-load merge --parallel) into one valid run
-#     file, the server seeing both clients' addresses;
+#     file, the server seeing both clients' addresses; both were given one
+#     start time (--start-at), client2's shifted by its engine's clock offset
+#     (0.5 s, which the lab measured);
 #  5. an engine that does not answer stops the study before it starts,
 #     naming the host, the engine and the command;
-#  6. nothing is left in any namespace; the namespaces are removed.
+#  6. a host that disappears mid-run (the db's processes killed, its engine
+#     no longer answering) makes that run a failed attempt (host-lost, naming
+#     the host), no run file, and the study stops with nothing left running;
+#  7. nothing is left in any namespace; the namespaces are removed.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
@@ -77,6 +86,7 @@ for h in "${hosts[@]}"; do
     ip -n "$ns_br" link set "p-$h" up
     echo "netns $ns" >"$work/engines/$h.sock"
 done
+echo "clock_offset 0.5" >>"$work/engines/client2.sock"
 
 mkdir -p "$work/bin"
 ln -s "$ROOT/tests/support/fake-docker" "$work/bin/docker"
@@ -138,14 +148,30 @@ cat "$work/run1.out"
 for s in basic/01-lightweight basic/04-db-write caching/15-cache basic/05-external-http; do
     f=$res/raw/$s/c-ulfius-epoll/run-01.json
     [ -f "$f" ] || fail "missing $f"
-    python3 - "$f" <<'PY' || fail "bad run file $f"
+    python3 - "$f" "$s" <<'PY' || fail "bad run file $f"
 import json, sys
 j = json.load(open(sys.argv[1]))
 assert j["valid"] is True, j["invalid_reasons"]
 assert j["summary"]["metrics"]["http_reqs"]["count"] > 0
 assert j["summary"]["metrics"].get("http_req_failed", {}).get("rate", 0) == 0, j["summary"]["metrics"]["http_req_failed"]
+# the boxes' statistics, read through each host's engine
+b = j["boxes"]
+assert b["server"]["available"] is True and b["server"]["cpu_user_s"] + b["server"]["cpu_sys_s"] > 0, b["server"]
+assert b["server"]["memory_peak_bytes"] > 0, b["server"]
+assert j["server_cpu_us_per_request"] and j["server_cpu_us_per_request"] > 0, j.get("server_cpu_us_per_request")
+if sys.argv[2] == "basic/04-db-write":
+    assert b["postgres"]["available"] is True and b["postgres"]["cpu_user_s"] + b["postgres"]["cpu_sys_s"] > 0, b["postgres"]
+print(f"{sys.argv[2]}: server {j['server_cpu_us_per_request']:.0f} us CPU/request (from app's engine)")
 PY
+    ts=${f%.json}.timeseries.jsonl
+    [ -s "$ts" ] || fail "no per-second file fetched for $s"
 done
+# the driver's outputs came out of its container on the client host
+grep -qE "^docker@$tag-client \| cp \| benchlab-[0-9]+-driver-[0-9]+:/tmp/benchlab-summary.json \| $res/raw/" \
+    "$work/state/calls.log" || fail "no docker cp of the driver's summary"
+grep -qE "^docker@$tag-app \| exec \| benchlab-[0-9]+-server-[0-9]+ \| head " "$work/state/calls.log" ||
+    fail "no docker exec for the server's statistics"
+[ -z "$(ls "$work/state/host-$tag-client/fs" 2>/dev/null)" ] || fail "driver containers left on the client"
 python3 - "$res/manifest.json" "$work" <<'PY' || fail "bad manifest"
 import json, sys
 m = json.load(open(sys.argv[1]))
@@ -157,13 +183,26 @@ assert sorted(h["db"]["roles"]) == ["postgres", "redis", "upstream"], h
 for name, v in h.items():
     assert v["engine"] == f"unix://{sys.argv[2]}/engines/{name}.sock", v
     assert "netns" in v["engine_version"], v
+    assert v["kernel"] and v["ncpu"] >= 1 and v["mem_bytes"] > 0, v
+    assert v["cpu_model"], v
+    # one clock here: the offset measured is 0 within its uncertainty (the
+    # half-width of the bracket around the engine's answer)
+    assert abs(v["clock_offset_s"]) <= v["clock_offset_uncertainty_s"] + 0.01, v
+rtt = m["topology"]["rtt"]
+assert rtt["from"] == "client" and rtt["to"] == "app" and rtt["samples"] >= 5, rtt
+assert rtt["target"].startswith("10.213.0.2:") and 0 < rtt["min_ms"] <= rtt["median_ms"] < 100, rtt
+print(f"RTT client->app {rtt['median_ms']:.3f} ms (median of {rtt['samples']} TCP connects)")
 PY
 
 # --- 2. what each engine ran ---------------------------------------------------------
 echo "--- the command lines the lab issued, per host ---"
 for h in "${hosts[@]}"; do
     echo "[$h]"
-    grep "^docker@$tag-$h | " "$work/state/calls.log" | grep -v " | inspect | " | sed 's/ | / /g; s/^/  /'
+    grep "^docker@$tag-$h | " "$work/state/calls.log" | grep -v -e " | inspect | " -e " | exec | " |
+        sed 's/ | / /g; s/^/  /'
+    n=$(grep -c "^docker@$tag-$h | exec | " "$work/state/calls.log")
+    [ "$n" = 0 ] || echo "  (and $n of: $(grep -m1 "^docker@$tag-$h | exec | " "$work/state/calls.log" |
+        sed 's/ | / /g; s/ benchlab-[0-9]*-[a-z]*-[0-9]* / NAME /'))"
 done
 python3 - "$work/state" "$tag" "${addr[app]}" "${addr[db]}" <<'PY' || fail "containers run wrongly"
 import os, sys
@@ -174,6 +213,8 @@ for host, roles in want.items():
     d = os.path.join(state, f"host-{tag}-{host}", "runs")
     seen = set()
     for name in os.listdir(d):
+        if name.split("-")[2] == "probe":
+            continue  # the facts and RTT probes (benchlab-load containers)
         rec = {"arg": []}
         for line in open(os.path.join(d, name)):
             k, _, v = line.rstrip("\n").partition(" ")
@@ -213,6 +254,7 @@ p["hosts"]["client2"] = {"engine": f"unix://{sys.argv[3]}/engines/client2.sock",
 p["driver"]["host"] = ["client", "client2"]
 json.dump(p, open(sys.argv[2], "w"))
 PY
+rm -f "$work/state/host-$tag-client/runs/"* # section 1's driver containers
 cat >"$work/plan2.json" <<'PLAN'
 {"defaults": {"runs": 1, "vus": 4, "duration": "2s", "warmup": "0s"},
  "entries": [{"scenarios": ["basic/01-lightweight"]}]}
@@ -240,14 +282,28 @@ assert j["summary"]["metrics"]["http_reqs"]["count"] > 0
 # the run file's summary is the two drivers' summaries merged side by side
 assert j["summary"].get("merge_mode") == "parallel", j["summary"].get("merge_mode")
 assert len(j["summary"]["merged_from"]) == 2, j["summary"]["merged_from"]
-vus = {}
+vus, start = {}, {}
 for host in ("client", "client2"):
     d = os.path.join(sys.argv[2], f"host-{sys.argv[3]}-{host}", "runs")
     for name in os.listdir(d):
         args = [l[4:].rstrip("\n") for l in open(os.path.join(d, name)) if l.startswith("arg ")]
-        if args[1] == "run":
+        if len(args) > 1 and args[1] == "run":
             vus[host] = int(args[args.index("--vus") + 1])
+            start[host] = float(args[args.index("--start-at") + 1])
 assert vus == {"client": 2, "client2": 2}, vus
+# one agreed start, each in its host's clock (client2's engine is 0.5 s ahead,
+# measured within its uncertainty)
+st = j["summary"]["start"]
+m = json.load(open(os.path.join(os.path.dirname(sys.argv[1]), "../../../../manifest.json")))
+off = {h: m["topology"]["hosts"][h]["clock_offset_s"] for h in ("client", "client2")}
+unc = {h: m["topology"]["hosts"][h]["clock_offset_uncertainty_s"] for h in ("client", "client2")}
+assert abs(off["client2"] - 0.5) <= unc["client2"] + 0.01, (off, unc)
+for h in ("client", "client2"):
+    assert abs(start[h] - (st["agreed_unix_ms"] / 1e3 + off[h])) < 0.003, (h, start, st, off)
+    d = [x for x in st["drivers"] if x["host"] == h][0]
+    assert abs(d["start_at_host_ms"] / 1e3 - start[h]) < 0.002, (d, start)
+print(f"start at {st['agreed_unix_ms'] / 1e3:.3f}: --start-at client {start['client']:.3f}, "
+      f"client2 {start['client2']:.3f} (its clock, measured {off['client2']:+.3f} +- {unc['client2']:.3f} s)")
 PY
     fail "two drivers: bad run file or split"
 for c in client client2; do
@@ -268,7 +324,49 @@ grep -q "host db: the engine unix://$work/engines/gone.sock does not answer: \`d
 grep -q "no run started" "$work/run2.out" || fail "no 'no run started'"
 [ ! -e "$work/res-gone/raw" ] || fail "runs were started"
 
-# --- 6. nothing left --------------------------------------------------------------------
+# --- 6. a host that disappears mid-run ---------------------------------------------------
+cat >"$work/plan3.json" <<'PLAN'
+{"defaults": {"runs": 2, "vus": 2, "duration": "5s", "warmup": "0s"},
+ "entries": [{"scenarios": ["basic/04-db-write"]}]}
+PLAN
+rm -f "$work/state/host-$tag-client/runs/"*
+(
+    # once the driver's run container is up: the db host goes (its engine
+    # stops answering, its processes die)
+    for _ in $(seq 1 1200); do
+        grep -lqx "arg run" "$work/state/host-$tag-client/runs/"benchlab-*-driver-* 2>/dev/null && break
+        sleep 0.1
+    done
+    sleep 1.5
+    mv "$work/engines/db.sock" "$work/engines/db.gone"
+    for p in $(ip netns pids "$tag-db"); do kill -KILL "$p" 2>/dev/null; done
+    echo "db gone at $(date +%T.%N)"
+) >"$work/gone.log" 2>&1 &
+poll_pid=$!
+ip netns exec "$tag-client" timeout 300 "$lab" run "$work/plan3.json" --profile "$profile" \
+    --results "$work/res3" --min-free 0 >"$work/run4.out" 2>&1
+rc=$?
+wait "$poll_pid" 2>/dev/null
+poll_pid=""
+cat "$work/gone.log" "$work/run4.out"
+mv "$work/engines/db.gone" "$work/engines/db.sock"
+[ "$rc" = 1 ] || fail "a lost host: exit $rc, expected 1"
+python3 - "$work/res3" <<'PY' || fail "the lost host's run was not a failed attempt"
+import json, os, sys
+lines = [json.loads(l) for l in open(os.path.join(sys.argv[1], "attempts.jsonl"))]
+assert len(lines) == 1 and lines[0]["kind"] == "host-lost" and lines[0]["run"] == 1, lines
+assert "host db: the engine unix://" in lines[0]["reason"] and "stopped answering" in lines[0]["reason"], lines
+assert not os.path.exists(os.path.join(sys.argv[1], "raw/basic/04-db-write/c-ulfius-epoll/run-01.json"))
+m = json.load(open(os.path.join(sys.argv[1], "manifest.json")))
+assert m["completed"] is False and m["runs_on_disk"] == 0 and m["failed_attempts"] == 1, m
+print("lost host:", lines[0]["reason"][:110])
+PY
+for h in client app; do
+    left=$(find "$work/state/host-$tag-$h" -name '*.pid')
+    [ -z "$left" ] || fail "containers left on $h after the lost host: $left"
+done
+
+# --- 7. nothing left --------------------------------------------------------------------
 left=$(find "$work/state" -name '*.pid' -o -name '*.exited')
 [ -z "$left" ] || fail "containers left behind: $left"
 for h in "${hosts[@]}"; do

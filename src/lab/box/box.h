@@ -97,6 +97,9 @@ typedef struct box_run {
     /* Appended to the container's name: a one-off command next to the
      * service's own container (initdb before postgres); NULL = none. */
     const char *name_suffix;
+    /* No --rm: the container stays after its command ends, so its files can
+     * be fetched (`ENGINE cp NAME:PATH DEST`) before box_destroy's rm -f. */
+    bool keep;
 } box_run_t;
 
 /* The argv to spawn for a command in this box: argv itself for native boxes;

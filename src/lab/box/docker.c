@@ -231,6 +231,9 @@ static int inspect(const box_t *b, long *pid, bool *oom) {
 /* The cgroup is looked up once per tracked pid (one `inspect`); after that a
  * sample is a few file reads, as for native boxes. */
 static int docker_stats(box_t *b, box_stats_t *out) {
+    /* an engine named by a topology: another host's pids (box/docker_exec.c) */
+    if (*b->endpoint)
+        return box_docker_exec_stats(b, out);
     if (b->cgroup_version == 0 || b->cgroup_for != b->tracked) {
         long pid;
         bool oom = false;
@@ -424,7 +427,8 @@ char **box_command_run(const box_t *b, char *const argv[], const box_run_t *run,
         for (int i = 0; i < np; i++)
             bad |= push(v, &n, cap, pre[i]);
         bad |= push(v, &n, cap, "run");
-        bad |= push(v, &n, cap, "--rm");
+        if (!run || !run->keep)
+            bad |= push(v, &n, cap, "--rm");
         /* a small init as pid 1: forwards SIGTERM/SIGINT and reaps */
         bad |= push(v, &n, cap, "--init");
         bad |= push(v, &n, cap, "--name");

@@ -58,6 +58,10 @@ int box_path_exists(const char *path);
 int box_kill_procs(const char *dir);
 /* The calling process's cgroup path for a v1 controller ("memory") or v2 (""). */
 int box_self_cgroup(const char *controller, char *out, size_t len);
+/* A container's counters read inside it through its engine (`ENGINE exec
+ * NAME head ...` of its cgroup files; box/docker_exec.c), for engines on
+ * other hosts. 0 (available set), or -1 when nothing could be read. */
+int box_docker_exec_stats(box_t *b, box_stats_t *out);
 /* Writes the decimal pid to path with open/write/close only. */
 int box_write_pid(const char *path, pid_t pid);
 

@@ -10,6 +10,7 @@
 #include "lab/report/driver_bound.h"
 #include "lab/report/claims.h"
 #include "lab/report/coverage.h"
+#include "lab/report/host_topology.h"
 #include "lab/report/validity.h"
 #include "lab/report/latex.h"
 #include "common/fs.h"
@@ -356,6 +357,7 @@ static int host_table(const report_t *rep, const char *dir, char *err, size_t er
             fputs("unknown", f);
         fputs(" \\\\\n", f);
     }
+    report_host_topology_rows(f, rep->results->manifest); /* several hosts: one row each */
     fputs("\\bottomrule\n\\end{tabular}\n", f);
     return report_table_close(f, dir, "host", err, errlen);
 }

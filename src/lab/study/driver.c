@@ -4,6 +4,7 @@
 #include "lab/study/internal.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -12,7 +13,9 @@
 
 #include "lab/stack/spawn.h"
 #include "lab/study/calibrate.h"
+#include "lab/study/runfile.h"
 #include "lab/study/study_topology.h"
+#include "lab/study/topology_facts.h"
 
 /* Waits for a child, stopping it on a stop signal or after timeout_s.
  * Returns its status (exit code or 128+signal), -2 when stopped for a
@@ -41,20 +44,61 @@ static int wait_child(pid_t pid, double timeout_s, cpu_series_t *cpu) {
     }
 }
 
+/* Why the last driver's outputs could not be fetched from its host. */
+static char fetch_err[1024];
+
+const char *study_driver_fetch_error(void) {
+    return fetch_err;
+}
+
+/* A driver container's outputs into summary and timeseries (either NULL:
+ * not wanted) when it ran (status 0, or 99: thresholds failed); rc
+ * otherwise, or STUDY_DRIVER_FETCH_FAILED with the reason in fetch_err. */
+static int fetch_outputs(study_t *s, const box_t *box, int rc, const char *summary,
+                         const char *timeseries) {
+    if (!box || (rc != 0 && rc != 99))
+        return rc;
+    char err[900];
+    if (summary &&
+        study_topology_fetch(box, s->backend, STUDY_TOPO_SUMMARY, summary, err, sizeof err) != 0) {
+        snprintf(fetch_err, sizeof fetch_err, "the driver's summary: %s", err);
+        return STUDY_DRIVER_FETCH_FAILED;
+    }
+    if (timeseries && study_topology_fetch(box, s->backend, STUDY_TOPO_TIMESERIES, timeseries, err,
+                                           sizeof err) != 0) {
+        snprintf(fetch_err, sizeof fetch_err, "the driver's per-second file: %s", err);
+        return STUDY_DRIVER_FETCH_FAILED;
+    }
+    return rc;
+}
+
+/* Seconds between the drivers' start commands and the start they agree on:
+ * room for each engine to start its container. */
+#define DRIVERS_LEAD_S 2.0
+
 /* Several drivers (a topology's "driver.host" array): each a container on
- * its host with its share of the load, started together; their summaries
- * merged into summary (`benchlab-load merge --parallel`). The first
- * failing driver's status, else merge's. */
+ * its host with its share of the load, all starting at one agreed time
+ * (now + DRIVERS_LEAD_S in our clock, given to each in its host's clock:
+ * + that host's measured offset); their summaries fetched and merged into
+ * summary (`benchlab-load merge --parallel`), with the start recorded in it
+ * ("start"). The first failing driver's status, else merge's. */
 static int run_drivers(study_t *s, char *const argv[], const char *const paths[],
-                       const char *summary, const char *log, double limit, cpu_series_t *cpu) {
+                       const char *summary, const char *timeseries, const char *log, double limit,
+                       cpu_series_t *cpu) {
     int nd = topology_ndrivers(&s->profile.topo), rc = 0;
     pid_t pids[TOPO_MAX_HOSTS];
     box_t *boxes[TOPO_MAX_HOSTS] = {0};
     char logs[TOPO_MAX_HOSTS][PATH_MAX + 8], parts[TOPO_MAX_HOSTS][PATH_MAX + 8], err[1024];
+    double starts[TOPO_MAX_HOSTS];
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    double agreed = (double)now.tv_sec + (double)now.tv_nsec / 1e9 + DRIVERS_LEAD_S;
     int started = 0;
     for (int i = 0; i < nd; i++) {
-        char **cmd = study_topology_driver_i(&s->profile, s->backend, argv, paths, i, &boxes[i],
-                                             err, sizeof err);
+        const topo_host_t *h = topology_driver_host(&s->profile.topo, i);
+        starts[i] = agreed + topo_facts_clock_offset(h ? (int)(h - s->profile.topo.hosts) : -1);
+        char **cmd = study_topology_driver_i(&s->profile, s->backend, argv, paths, i, starts[i],
+                                             &boxes[i], err, sizeof err);
         if (!cmd) {
             progress_line(&s->progress, "benchlab run: driver %d: %s", i, err);
             rc = -1;
@@ -73,11 +117,16 @@ static int run_drivers(study_t *s, char *const argv[], const char *const paths[]
     }
     if (cpu && started)
         cpu_series_start(cpu, cpu->box, study_mono_s());
+    int status[TOPO_MAX_HOSTS];
     for (int i = 0; i < started; i++) {
-        int r = wait_child(pids[i], limit, i == 0 ? cpu : NULL);
-        if (rc == 0 && r != 0 && r != 99)
-            rc = r;
+        status[i] = wait_child(pids[i], limit, i == 0 ? cpu : NULL);
+        if (rc == 0 && status[i] != 0 && status[i] != 99)
+            rc = status[i];
     }
+    for (int i = 0; i < started && rc == 0; i++)
+        if (fetch_outputs(s, boxes[i], status[i], parts[i], i == 0 ? timeseries : NULL) ==
+            STUDY_DRIVER_FETCH_FAILED)
+            rc = STUDY_DRIVER_FETCH_FAILED;
     for (int i = 0; i < nd; i++)
         if (boxes[i])
             box_destroy(boxes[i]);
@@ -100,6 +149,24 @@ static int run_drivers(study_t *s, char *const argv[], const char *const paths[]
     rc = pid < 0 ? -1 : wait_child(pid, 60, NULL);
     for (int i = 0; i < nd; i++)
         unlink(parts[i]);
+    json_t *sum = rc == 0 || rc == 99 ? json_load_file(summary, 0, NULL) : NULL;
+    if (sum) { /* when they were told to start (docs/multi-host.md) */
+        json_t *drivers = json_array();
+        for (int i = 0; i < nd; i++) {
+            const topo_host_t *h = topology_driver_host(&s->profile.topo, i);
+            /* milliseconds as integers: Unix seconds as reals lose them in a summary */
+            json_array_append_new(drivers, json_pack("{s:s,s:I,s:f}", "host", h ? h->name : "",
+                                                     "start_at_host_ms",
+                                                     (json_int_t)llround(starts[i] * 1e3),
+                                                     "clock_offset_s", starts[i] - agreed));
+        }
+        json_object_set_new(sum, "start",
+                            json_pack("{s:I,s:f,s:o}", "agreed_unix_ms",
+                                      (json_int_t)llround(agreed * 1e3), "lead_s", DRIVERS_LEAD_S,
+                                      "drivers", drivers));
+        study_write_json(summary, sum);
+        json_decref(sum);
+    }
     return rc;
 }
 
@@ -160,7 +227,7 @@ int study_run_driver(study_t *s, const plan_unit_t *u, const char *mode, double 
     const char *paths[] = {u->scenario_path, summary ? summary : log, timeseries ? timeseries : log,
                            NULL};
     if (topology_ndrivers(&s->profile.topo) > 1 && summary)
-        return run_drivers(s, argv, paths, summary, log,
+        return run_drivers(s, argv, paths, summary, timeseries, log,
                            (duration_s >= 0 ? duration_s : u->duration_s) + 120, cpu);
     char **remote =
         study_topology_driver(&s->profile, s->backend, argv, paths, &dbox, derr, sizeof derr);
@@ -182,8 +249,10 @@ int study_run_driver(study_t *s, const plan_unit_t *u, const char *mode, double 
     if (cpu)
         cpu_series_start(cpu, cpu->box, study_mono_s());
     int drc = wait_child(pid, strcmp(mode, "verify") == 0 ? 300 : limit, cpu);
-    if (dbox)
+    if (dbox) { /* its outputs from its host, then the container removed */
+        drc = fetch_outputs(s, dbox, drc, summary, timeseries);
         box_destroy(dbox);
+    }
     return drc;
 }
 

@@ -114,6 +114,10 @@ void study_mark_dirty(study_t *s, const scenario_meta_t *m);
 int study_run_driver(study_t *s, const plan_unit_t *u, const char *mode, double duration_s,
                      const char *summary, const char *timeseries, cpu_series_t *cpu,
                      const char *log);
+/* study_run_driver's status when a driver ran on its host but its outputs
+ * could not be fetched from there (study_driver_fetch_error says why). */
+#define STUDY_DRIVER_FETCH_FAILED -4
+const char *study_driver_fetch_error(void);
 /* The driver's ceiling against a null responder (study/calibrate.h), into s->driver_ceiling. */
 void study_calibrate_driver(study_t *s);
 

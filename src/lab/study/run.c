@@ -16,6 +16,7 @@
 #include "lab/study/openload.h"
 #include "lab/study/hostload.h"
 #include "lab/study/runfile.h"
+#include "lab/study/topology_facts.h"
 
 /* What each box was given for unit u; "cpus_effective" is what the quota
  * can really use on its CPU set (a 2-CPU quota on one pinned CPU is 1). */
@@ -140,6 +141,9 @@ int study_one_run(study_t *s, int ui, int run) {
         return -1;
     }
 
+    if (s->profile.topo.nhosts > 0) /* once: driver host -> server (topology_facts.h) */
+        topo_facts_rtt(&s->profile, s->backend, s->results, s->st.server_url);
+
     run_observed_t obs;
     memset(&obs, 0, sizeof obs);
     box_stats_t before[LAB_SVC_COUNT];
@@ -171,6 +175,21 @@ int study_one_run(study_t *s, int ui, int run) {
         if (with_ts)
             unlink(ts_path);
         return -2;
+    }
+    /* several hosts: one that stopped answering during the run (its engine
+     * gone) spoilt it, and the study cannot go on; a driver's outputs that
+     * could not be fetched from its host are the lab's failure too */
+    char herr[1100] = "";
+    bool lost = s->profile.topo.nhosts > 0 &&
+                topo_hosts_alive(&s->profile, s->backend, herr, sizeof herr) != 0;
+    if (lost || rc == STUDY_DRIVER_FETCH_FAILED) {
+        if (!lost)
+            snprintf(herr, sizeof herr, "%s", study_driver_fetch_error());
+        unlink(summary_path);
+        if (with_ts)
+            unlink(ts_path);
+        study_failed_attempt(s, u, run, lost ? "host-lost" : "driver-fetch", herr, rc, true);
+        return -1;
     }
     /* the driver could not start (-1, 126, 127), refused the load (2: the
      * process has less than `check` saw), could not write its summary (3)

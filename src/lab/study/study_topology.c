@@ -12,6 +12,7 @@
 
 #include "common/xalloc.h"
 #include "lab/stack/spawn.h"
+#include "lab/study/topology_facts.h"
 
 static char versions[TOPO_MAX_HOSTS][64];
 
@@ -63,6 +64,7 @@ int study_topology_preflight(profile_t *p, box_backend_t backend, char *err, siz
         }
         snprintf(versions[i], sizeof versions[i], "%s", out);
         box_sweep_stale_containers_at(backend, h->engine);
+        topo_facts_probe(p, backend, i); /* kernel, CPU model, clock offset */
     }
     return 0;
 }
@@ -97,8 +99,8 @@ static long long share(long long n, int parts, int i) {
 }
 
 char **study_topology_driver_i(const profile_t *p, box_backend_t backend, char *const argv[],
-                               const char *const paths[], int i, box_t **box, char *err,
-                               size_t len) {
+                               const char *const paths[], int i, double start_at, box_t **box,
+                               char *err, size_t len) {
     *box = NULL;
     int n = topology_ndrivers(&p->topo);
     const topo_host_t *h = topology_driver_host(&p->topo, i);
@@ -106,10 +108,10 @@ char **study_topology_driver_i(const profile_t *p, box_backend_t backend, char *
         snprintf(err, len, "no driver %d", i);
         return NULL;
     }
-    static char vals[4][PATH_MAX + 16];
+    static char vals[5][PATH_MAX + 16];
     char *args[64];
     int k = 0;
-    for (int a = 0; argv[a] && k < 62; a++) {
+    for (int a = 0; argv[a] && k < 60; a++) { /* room for --start-at T and the NULL */
         const char *o = argv[a], *v = argv[a + 1];
         if (v && (strcmp(o, "--vus") == 0 || strcmp(o, "--max-vus") == 0)) {
             long long x = share(atoll(v), n, i);
@@ -134,6 +136,11 @@ char **study_topology_driver_i(const profile_t *p, box_backend_t backend, char *
             args[k++] = (char *)o;
         }
     }
+    if (start_at > 0) { /* the agreed start, in this host's clock */
+        snprintf(vals[4], sizeof vals[4], "%.3f", start_at);
+        args[k++] = "--start-at";
+        args[k++] = vals[4];
+    }
     args[k] = NULL;
     return driver_on(p, backend, h, args, paths, box, err, len);
 }
@@ -148,12 +155,13 @@ static char **driver_on(const profile_t *p, box_backend_t backend, const topo_ho
     *box = box_create(backend, "driver", &lim, err, len);
     if (!*box)
         return NULL;
-    /* the directories of the scenario file (and its family's, for files it
-     * names) and of the outputs, at their own paths */
+    /* the directory of the scenario file (and its family's, for files it
+     * names) at its own path; the outputs stay in the container's /tmp
+     * (fetched with study_topology_fetch) */
     static char dirs[8][PATH_MAX];
     const char *mounts[9];
     int nm = 0;
-    for (int i = 0; paths[i] && nm < 8; i++) {
+    for (int i = 0; paths[i] && nm < 8 && i < 1; i++) {
         char tmp[PATH_MAX], abs[PATH_MAX];
         snprintf(tmp, sizeof tmp, "%s", paths[i]);
         const char *d = dirname(tmp);
@@ -182,11 +190,20 @@ static char **driver_on(const profile_t *p, box_backend_t backend, const topo_ho
     }
     const char *env = getenv("BENCHLAB_LOAD_BIN");
     args[0] = env && *env ? (char *)env : "benchlab-load";
-    for (int i = 1; i < argc; i++)
+    static char scenario[PATH_MAX];
+    for (int i = 1; i < argc; i++) {
         args[i] = argv[i];
-    /* relative paths (results/...) mean the same in there: -w our cwd, mounted */
+        if (i == 2 && realpath(argv[i], scenario)) /* run|verify FILE: its path in there */
+            args[i] = scenario;
+        if (i > 1 && (strcmp(argv[i - 1], "--summary-export") == 0 ||
+                      strcmp(argv[i - 1], "--timeseries") == 0))
+            args[i] = strcmp(argv[i - 1], "--timeseries") == 0 ? STUDY_TOPO_TIMESERIES
+                                                               : STUDY_TOPO_SUMMARY;
+    }
+    /* our cwd too, at its path (files a scenario names relative to it); the
+     * working directory is the image's (/tmp), where the outputs go */
     static char cwd[PATH_MAX];
-    box_run_t run = {.mounts = mounts};
+    box_run_t run = {.mounts = mounts, .keep = true};
     if (getcwd(cwd, sizeof cwd) && nm < 8) {
         bool dup = false;
         for (int k = 0; k < nm; k++)
@@ -195,7 +212,6 @@ static char **driver_on(const profile_t *p, box_backend_t backend, const topo_ho
             mounts[nm++] = cwd;
             mounts[nm] = NULL;
         }
-        run.cwd = cwd;
     }
     char **cmd = box_command_run(*box, args, &run, err, len);
     free(args);
@@ -212,5 +228,33 @@ json_t *study_topology_json(const profile_t *p) {
     for (int i = 0; hosts && i < p->topo.nhosts; i++)
         json_object_set_new(json_object_get(hosts, p->topo.hosts[i].name), "engine_version",
                             *versions[i] ? json_string(versions[i]) : json_null());
+    if (j)
+        topo_facts_json(p, j);
     return j;
+}
+
+int study_topology_fetch(const box_t *box, box_backend_t backend, const char *file,
+                         const char *dest, char *err, size_t len) {
+    const char *pre[3];
+    int n = box_engine_argv(backend, box_endpoint(box), pre);
+    char src[256];
+    snprintf(src, sizeof src, "%s:%s/%s", box_name(box), STUDY_TOPO_OUTDIR, file);
+    char *argv[8];
+    for (int k = 0; k < n; k++)
+        argv[k] = (char *)pre[k];
+    argv[n] = "cp";
+    argv[n + 1] = src;
+    argv[n + 2] = (char *)dest;
+    argv[n + 3] = NULL;
+    char out[256], eout[512];
+    int rc = topo_run_capture(argv, 60, out, sizeof out, eout, sizeof eout);
+    if (rc == 0)
+        return 0;
+    eout[strcspn(eout, "\n")] = '\0';
+    char cmd[1024] = "";
+    for (int k = 0; argv[k]; k++)
+        snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), "%s%s", k ? " " : "", argv[k]);
+    snprintf(err, len, "`%s` %s %d: %s", cmd, rc == -3 ? "timed out after" : "exited",
+             rc == -3 ? 60 : rc, eout);
+    return -1;
 }
