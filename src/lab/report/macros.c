@@ -14,6 +14,7 @@
  *   pub/machine, pub/averaging, pub/date  where and how they were measured
  *   hl/..., rank-...            the headline comparison (see headline_keys)
  *   claims/total|holds|fails|inconclusive|notmeasured|point-holds|point-fails,
+ *   prose/<id>                  a direction word chosen from an interval (prose.h)
  *   study/..., host/... */
 #include <math.h>
 #include <stdbool.h>
@@ -24,6 +25,7 @@
 #include "lab/report/driver_bound.h"
 #include "lab/report/claims.h"
 #include "lab/report/latex.h"
+#include "lab/report/prose.h"
 #include "lab/report/report.h"
 #include "lab/report/coverage.h"
 #include "lab/report/validity.h"
@@ -337,6 +339,7 @@ int report_write_macros(const report_t *rep, const claims_t *claims, const claim
     report_openload_macros(f, rep);
     report_missing_keys(f, rep);
     report_demand_keys(f, rep);
+    report_prose_keys(f, rep);
     if (claims) {
         key_int(f, "claims/total", (long long)claims->n);
         key_int(f, "claims/holds", (long long)claims->holds);

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lab/report/openload.h"
@@ -102,6 +103,43 @@ static int summary_table(const report_t *rep, const char *dir, char *err, size_t
     return report_table_close(f, dir, "summary", err, errlen);
 }
 
+/* The median over the cell's valid runs of one metric of a group (and request). */
+static double group_median(const report_t *rep, const report_cell_t *c, const char *group,
+                           const char *request, enum metric_kind kind, double pct) {
+    metric_spec_t m = {.kind = kind,
+                       .percentile = pct,
+                       .scenario = (char *)c->cell->scenario,
+                       .config = (char *)c->cell->config,
+                       .group = (char *)group,
+                       .request = (char *)request,
+                       .per_request = 1};
+    size_t n;
+    double *v = metric_values(&m, rep->results, rep->cfg.default_config, &n, NULL);
+    stats_summary_t st;
+    stats_summarize(v, n, rep->cfg.level, &st);
+    stats_apply_min_runs(&st, rep->cfg.min_runs);
+    free(v);
+    return st.median;
+}
+
+/* The requests of a group in the cell's first valid run that has them: a group
+ * with several requests (setup, cleanup and the measured call) is printed one
+ * row per request, so no row mixes a cleanup DELETE with the call it measures. */
+static json_t *group_requests(const report_cell_t *c, const char *group) {
+    for (size_t i = 0; i < c->cell->nvalid; i++) {
+        json_t *g = json_object_get(
+            json_object_get(json_object_get(c->cell->valid[i]->summary, "root_group"), "groups"),
+            group);
+        json_t *r = json_object_get(g, "requests");
+        if (json_is_object(r))
+            return r;
+    }
+    return NULL;
+}
+
+/* Every number is the median of the runs' values (as the text and the
+ * figures quote them, with intervals): requests/s, the run's p50/p95/p99 and
+ * mean latency. The merged-histogram percentiles are in the every-cell table. */
 static int groups_table(const report_t *rep, const char *dir, const char *family, char *err,
                         size_t errlen) {
     char name[512], slug[256];
@@ -110,9 +148,9 @@ static int groups_table(const report_t *rep, const char *dir, const char *family
     FILE *f = report_table_open(dir, name, err, errlen);
     if (!f)
         return -1;
-    fputs("\\begin{tabular}{llrrrrr}\n\\toprule\n"
-          "Scenario & Group & req/s & p50 & p95 & p99 & mean \\\\\n"
-          " & & median & \\multicolumn{4}{c}{ms, merged runs} \\\\\n\\midrule\n",
+    fputs("\\begin{tabular}{@{}llrrrrr@{}}\n\\toprule\n"
+          "Scenario & Group: request & req/s & p50 & p95 & p99 & mean \\\\\n"
+          " & & \\multicolumn{5}{c@{}}{median of the runs (latency in ms)} \\\\\n\\midrule\n",
           f);
     size_t flen = strlen(family);
     for (size_t i = 0; i < rep->ncells; i++) {
@@ -120,23 +158,37 @@ static int groups_table(const report_t *rep, const char *dir, const char *family
         if (strncmp(c->cell->scenario, family, flen) != 0 || c->cell->scenario[flen] != '/' ||
             report_find_cell(rep, c->cell->scenario, NULL) != c)
             continue; /* one row set per scenario: its default configuration */
+        bool first = true;
         for (size_t g = 0; g < c->ngroups; g++) {
-            const report_group_t *rg = &c->groups[g];
-            if (g == 0)
-                latex_escape(f, c->cell->scenario + flen + 1);
-            fputs(" & ", f);
-            latex_escape(f, rg->name);
-            fputs(" & ", f);
-            latex_num(f, rg->rps.median);
-            fputs(" & ", f);
-            latex_num(f, rg->pct_ms[0]);
-            fputs(" & ", f);
-            latex_num(f, rg->pct_ms[2]);
-            fputs(" & ", f);
-            latex_num(f, rg->pct_ms[3]);
-            fputs(" & ", f);
-            latex_num(f, rg->mean_ms);
-            fputs(" \\\\\n", f);
+            const char *group = c->groups[g].name;
+            json_t *reqs = group_requests(c, group);
+            size_t nr = json_object_size(reqs) > 1 ? json_object_size(reqs) : 1;
+            const char *rname = NULL;
+            void *it = nr > 1 ? json_object_iter(reqs) : NULL;
+            for (size_t r = 0; r < nr; r++, it = it ? json_object_iter_next(reqs, it) : NULL) {
+                rname = it ? json_object_iter_key(it) : NULL;
+                if (first)
+                    latex_escape(f, c->cell->scenario + flen + 1);
+                first = false;
+                fputs(" & ", f);
+                latex_escape(f, group);
+                if (rname) {
+                    /* "POST /bulk-operations/insert-raw" -> "insert-raw" */
+                    const char *slash = strrchr(rname, '/');
+                    fputs(": ", f);
+                    latex_escape(f, slash ? slash + 1 : rname);
+                }
+                fputs(" & ", f);
+                latex_num(f, group_median(rep, c, group, rname, METRIC_RPS, 0));
+                static const double pcts[] = {50, 95, 99};
+                for (int k = 0; k < 3; k++) {
+                    fputs(" & ", f);
+                    latex_num(f, group_median(rep, c, group, rname, METRIC_PERCENTILE, pcts[k]));
+                }
+                fputs(" & ", f);
+                latex_num(f, group_median(rep, c, group, rname, METRIC_MEAN, 0));
+                fputs(" \\\\\n", f);
+            }
         }
     }
     fputs("\\bottomrule\n\\end{tabular}\n", f);
