@@ -146,10 +146,21 @@ int report_validity_table(const struct report *rep, const char *dir, char *err, 
     FILE *f = report_table_open(dir, "validity", err, errlen);
     if (!f)
         return -1;
-    fputs("\\begin{tabular}{llrrrr}\n\\toprule\n"
-          "Scenario & Configuration & valid/all & Driver busiest thread (\\%, max) & "
-          "Server box (cores, median) & Load phase / planned (max) \\\\\n\\midrule\n",
-          f);
+    /* a longtable, as the every-cell table: one row per cell, across pages
+     * (the paper's appendix gives \blvaliditycaption, on one-column pages) */
+    static const char head[] = "Scenario & Configuration & Runs & Driver busiest & Server box & "
+                               "Load phase / \\\\\n"
+                               " & & valid/all & thread (\\%, max) & (cores, median) & planned "
+                               "(max) \\\\\n";
+    fprintf(f,
+            "\\begin{longtable}{@{}llrrrr@{}}\n"
+            "\\caption{\\blvaliditycaption}\\label{tab:validity}\\\\\n"
+            "\\toprule\n%s\\midrule\n\\endfirsthead\n"
+            "\\multicolumn{6}{@{}l}{\\textit{Table~\\ref{tab:validity}, continued}}\\\\\n"
+            "\\toprule\n%s\\midrule\n\\endhead\n"
+            "\\midrule\n\\multicolumn{6}{r@{}}{\\textit{continued on the next page}}\\\\\n"
+            "\\endfoot\n\\bottomrule\n\\endlastfoot\n",
+            head, head);
     for (size_t i = 0; i < rep->ncells; i++) {
         const results_cell_t *c = rep->cells[i].cell;
         latex_escape(f, c->scenario);
@@ -165,7 +176,7 @@ int report_validity_table(const struct report *rep, const char *dir, char *err, 
     }
     if (rep->ncells == 0)
         fputs("\\multicolumn{6}{c}{not measured} \\\\\n", f);
-    fputs("\\bottomrule\n\\end{tabular}\n", f);
+    fputs("\\end{longtable}\n", f);
     return report_table_close(f, dir, "validity", err, errlen);
 }
 
