@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/xalloc.h"
 #include "lab/report/latex.h"
 
 static double num_of(const json_t *o, const char *k) {
@@ -25,15 +26,15 @@ static cap_group_t *group_of(cap_study_t *cs, const json_t *root) {
     for (size_t i = 0; i < cs->n; i++)
         if (!strcmp(cs->g[i].scenario, scen) && !strcmp(cs->g[i].config, cfg))
             return &cs->g[i];
-    cap_group_t *g = realloc(cs->g, (cs->n + 1) * sizeof *g);
+    cap_group_t *g = xrealloc(cs->g, (cs->n + 1) * sizeof *g);
     if (!g)
         return NULL;
     cs->g = g;
     g = &cs->g[cs->n++];
     memset(g, 0, sizeof *g);
-    g->scenario = strdup(scen);
-    g->config = strdup(cfg);
-    g->implementation = strdup(str_of(root, "implementation"));
+    g->scenario = xstrdup(scen);
+    g->config = xstrdup(cfg);
+    g->implementation = xstrdup(str_of(root, "implementation"));
     g->objective_ms = num_of(json_object_get(root, "capacity"), "objective_p99_ms");
     return g;
 }
@@ -65,7 +66,7 @@ int cap_study_load(cap_study_t *cs, const char *results_dir, double level, size_
             globfree(&gl);
             return -1;
         }
-        json_t **r = realloc(cs->roots, (cs->nroots + 1) * sizeof *r);
+        json_t **r = xrealloc(cs->roots, (cs->nroots + 1) * sizeof *r);
         if (!r) {
             json_decref(root);
             break;
@@ -79,7 +80,7 @@ int cap_study_load(cap_study_t *cs, const char *results_dir, double level, size_
         cap_group_t *g = group_of(cs, root);
         if (!g)
             break;
-        double *c = realloc(g->capacity, (g->n + 1) * sizeof *c);
+        double *c = xrealloc(g->capacity, (g->n + 1) * sizeof *c);
         if (!c)
             break;
         g->capacity = c;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
 #include "lab/report/latex.h"
 #include "lab/report/report.h"
 
@@ -24,7 +25,7 @@ report_dbcost_t report_dbcost_of(const results_cell_t *c) {
     report_dbcost_t out = {NAN, NAN, NAN, 0};
     double *v[3];
     for (int k = 0; k < 3; k++)
-        v[k] = malloc((c->nvalid ? c->nvalid : 1) * sizeof(double));
+        v[k] = xmalloc((c->nvalid ? c->nvalid : 1) * sizeof(double));
     if (!v[0] || !v[1] || !v[2])
         goto done;
     static const char *const field[3] = {"db.calls", "db.exec_ms", "db.rows"};

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/xalloc.h"
 #include "lab/report/latex.h"
 #include "lab/report/report.h"
 
@@ -56,7 +57,7 @@ static ol_row_t *rows_of(const report_t *rep, size_t *n) {
         double load = c->cell->nvalid ? median_param(c->cell, "load_pct") : NAN;
         if (!(load > 0))
             continue;
-        ol_row_t *grown = realloc(rows, (*n + 1) * sizeof *rows);
+        ol_row_t *grown = xrealloc(rows, (*n + 1) * sizeof *rows);
         if (!grown)
             break;
         rows = grown;

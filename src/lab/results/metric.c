@@ -241,7 +241,7 @@ const results_cell_t *metric_cell(const metric_spec_t *m, const results_t *r,
                                   const char *default_config) {
     if (m->group) { /* one variant per run: the scenario "S@G" measured G alone */
         size_t len = strlen(m->scenario) + strlen(m->group) + 2;
-        char *variant = malloc(len);
+        char *variant = xmalloc(len);
         const results_cell_t *cell = NULL;
         if (variant) {
             snprintf(variant, len, "%s@%s", m->scenario, m->group);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/xalloc.h"
 #include "lab/stack/spawn.h"
 #include "lab/study/capacity.h"
 #include "lab/study/runfile.h"
@@ -80,7 +81,7 @@ static int measure(double rate, void *vctx, capacity_point_t *p) {
 
 int study_capacity_run(study_t *s, int ui, int run) {
     const plan_unit_t *u = &s->plan.units[ui];
-    cap_run_t *c = calloc(1, sizeof *c);
+    cap_run_t *c = xcalloc(1, sizeof *c);
     if (!c)
         return -1;
     c->s = s;

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
+
 int openload_base_config(const char *config, char *base, size_t len) {
     const char *at = strstr(config, "-load");
     const char *last = NULL;
@@ -66,10 +68,10 @@ double openload_capacity(const char *results, const char *scenario, const char *
         if (j && json_number_value(rate) > 0) {
             if (n + ni == cap) {
                 cap = cap ? cap * 2 : 16;
-                double *g1 = realloc(v, cap * sizeof *v);
+                double *g1 = xrealloc(v, cap * sizeof *v);
                 if (g1)
                     v = g1;
-                double *g2 = realloc(inv, cap * sizeof *inv);
+                double *g2 = xrealloc(inv, cap * sizeof *inv);
                 if (g2)
                     inv = g2;
                 if (!g1 || !g2) {
