@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# check: parallel
 # `benchlab claims RESULTS --plans DIR`: one plan per claim, and each plan,
 # loaded by `benchlab run --dry-run`, names exactly the cells (scenario and
 # configuration) the claim read in the results set (for a scenario since

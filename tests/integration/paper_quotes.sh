@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# check: parallel
 # Each number the paper's text quotes (\result{val/...}, \result{s/...},
 # \result{cmp/...}) is the one in the generated table it refers to: runs
 # `benchlab report` on the fixture and compares macros.tex with the tables

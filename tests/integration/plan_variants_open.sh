@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# check: parallel
 # The study's plans through `benchlab run --dry-run` (nothing starts):
 #  1. one variant per run: the quick plan lists every variant of 09, 11, 12
 #     and 13 as its own unit (db-advanced/S@variant) and no shared-loop file;

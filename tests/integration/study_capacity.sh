@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# check: alone
 # A capacity unit in a study (docs/stress.md, "Capacity in a study"), about
 # 40 s: a plan with objective_ms runs a tiny capacity search (1 s steps, at
 # most 4, a lax 1 s objective: on a loaded 2-core host /health's p99 at 200/s

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# check: parallel
 # benchlab run over three "hosts" (a topology profile, docs/multi-host.md):
 # each host is a network namespace this test creates (client 10.213.0.1, app
 # .2, db .3 on a bridge in a fourth namespace; nothing is routed outside
