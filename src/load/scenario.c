@@ -2,102 +2,28 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "load/limits.h"
+#include "common/jsonconf.h"
 #include "common/xalloc.h"
+#include "load/limits.h"
 
 /* Field paths in messages are cut at the buffer size on purpose. */
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
 
+/* The scenario file's reader: common/jsonconf.h's strict checks ("FILE:
+ * path.to.field: expected ..., found ...") with the scenario being built. */
 typedef struct ld {
-    const char *file;
-    char *err;
-    size_t errlen;
+    jsonconf_t c;
     scenario_t *s;
 } ld_t;
-
-static int bad(ld_t *l, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int bad(ld_t *l, const char *path, const char *fmt, ...) {
-    char what[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    snprintf(l->err, l->errlen, "%s: %s: %s", l->file, *path ? path : "(top level)", what);
-    return -1;
-}
-
-static const char *typename(const json_t *j) {
-    if (!j)
-        return "missing";
-    switch (json_typeof(j)) {
-    case JSON_OBJECT:
-        return "an object";
-    case JSON_ARRAY:
-        return "an array";
-    case JSON_STRING:
-        return "a string";
-    case JSON_INTEGER:
-    case JSON_REAL:
-        return "a number";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "a boolean";
-    default:
-        return "null";
-    }
-}
-
-/* path + "." + key (or "[i]") into out */
-static void sub(char *out, size_t n, const char *path, const char *key) {
-    snprintf(out, n, "%s%s%s", path, *path ? "." : "", key);
-}
-static void idx(char *out, size_t n, const char *path, size_t i) {
-    snprintf(out, n, "%s[%zu]", path, i);
-}
-
-/* Unknown keys are errors; "description" is allowed everywhere. */
-static int only_keys(ld_t *l, json_t *obj, const char *path, const char *const *allowed) {
-    const char *key;
-    json_t *v;
-    json_object_foreach(obj, key, v) {
-        int ok = strcmp(key, "description") == 0;
-        for (const char *const *a = allowed; !ok && *a; a++)
-            ok = strcmp(key, *a) == 0;
-        if (!ok) {
-            char p[512], list[512] = "";
-            sub(p, sizeof p, path, key);
-            for (const char *const *a = allowed; *a; a++) {
-                strncat(list, *a, sizeof list - strlen(list) - 3);
-                strncat(list, ", ", sizeof list - strlen(list) - 1);
-            }
-            strncat(list, "description", sizeof list - strlen(list) - 1);
-            return bad(l, p, "unknown key (allowed here: %s)", list);
-        }
-    }
-    return 0;
-}
-
-static int want_object(ld_t *l, json_t *j, const char *path) {
-    if (!json_is_object(j))
-        return bad(l, path, "expected an object, found %s", typename(j));
-    return 0;
-}
-
-static int get_string(ld_t *l, json_t *j, const char *path, const char **out) {
-    if (!json_is_string(j))
-        return bad(l, path, "expected a string, found %s", typename(j));
-    *out = json_string_value(j);
-    return 0;
-}
 
 /* The optional "name" of a check or request at path: 1 and a copy in *out when
  * given, 0 when absent, -1 (error reported) when it is not a string. */
@@ -107,18 +33,18 @@ static int optional_name(ld_t *l, json_t *j, const char *path, char **out) {
         return 0;
     char p[512];
     const char *s = NULL;
-    sub(p, sizeof p, path, "name");
-    if (get_string(l, nm, p, &s))
+    jsonconf_key(p, sizeof p, path, "name");
+    if (jsonconf_string(&l->c, nm, p, &s))
         return -1;
     *out = xstrdup(s);
     return 1;
 }
 
 static int get_int(ld_t *l, json_t *j, const char *path, int64_t min, int64_t *out) {
-    if (!json_is_integer(j) || json_integer_value(j) < min)
-        return bad(l, path, "expected an integer >= %lld, found %s", (long long)min,
-                   json_is_integer(j) ? "a smaller one" : typename(j));
-    *out = json_integer_value(j);
+    long long v;
+    if (jsonconf_int(&l->c, j, path, min, LLONG_MAX, &v) != 0)
+        return -1;
+    *out = (int64_t)v;
     return 0;
 }
 
@@ -131,8 +57,8 @@ static int get_duration(ld_t *l, json_t *j, const char *path, double *out) {
     if (json_is_string(j) && parse_duration(json_string_value(j), out) == 0 &&
         *out <= LOAD_MAX_DURATION_S)
         return 0;
-    return bad(
-        l, path,
+    return jsonconf_bad(
+        &l->c, path,
         "expected a duration such as \"30s\", \"500ms\", \"2m\" or seconds (at most 7 days)");
 }
 
@@ -148,27 +74,28 @@ static int int_list(ld_t *l, json_t *j, const char *path, int **out, size_t *n) 
             json_t *e = json_array_get(j, i);
             if (!json_is_integer(e)) {
                 char p[512];
-                idx(p, sizeof p, path, i);
-                return bad(l, p, "expected an integer status, found %s", typename(e));
+                jsonconf_index(p, sizeof p, path, i);
+                return jsonconf_bad(&l->c, p, "expected an integer status, found %s",
+                                    jsonconf_type(e));
             }
             (*out)[i] = (int)json_integer_value(e);
         }
     } else {
-        return bad(l, path, "expected a status code or a non-empty array of them");
+        return jsonconf_bad(&l->c, path, "expected a status code or a non-empty array of them");
     }
     for (size_t i = 0; i < *n; i++)
         if ((*out)[i] < 100 || (*out)[i] > 599)
-            return bad(l, path, "status %d is not in 100..599", (*out)[i]);
+            return jsonconf_bad(&l->c, path, "status %d is not in 100..599", (*out)[i]);
     return 0;
 }
 
 static int tmpl(ld_t *l, json_t *j, const char *path, tmpl_t *t) {
     const char *s = NULL;
     char e[400];
-    if (get_string(l, j, path, &s))
+    if (jsonconf_string(&l->c, j, path, &s))
         return -1;
     if (tmpl_compile(t, s, &l->s->vars, e, sizeof e))
-        return bad(l, path, "%s", e);
+        return jsonconf_bad(&l->c, path, "%s", e);
     return 0;
 }
 
@@ -182,15 +109,16 @@ static int load_check(ld_t *l, json_t *j, const char *path, check_t *c) {
                                        "equals_var", NULL};
     char p[512], name[512];
     memset(c, 0, sizeof *c);
-    if (want_object(l, j, path) || only_keys(l, j, path, keys))
+    if (jsonconf_object(&l->c, j, path) || jsonconf_only_keys(&l->c, j, path, keys))
         return -1;
     json_t *st = json_object_get(j, "status"), *js = json_object_get(j, "json"),
            *bc = json_object_get(j, "body_contains");
     int kinds = (st != NULL) + (js != NULL) + (bc != NULL);
     if (kinds != 1)
-        return bad(l, path, "a check needs exactly one of \"status\", \"json\", \"body_contains\"");
+        return jsonconf_bad(&l->c, path,
+                            "a check needs exactly one of \"status\", \"json\", \"body_contains\"");
     if (st) {
-        sub(p, sizeof p, path, "status");
+        jsonconf_key(p, sizeof p, path, "status");
         if (int_list(l, st, p, &c->statuses, &c->nstatus))
             return -1;
         c->kind = CK_STATUS;
@@ -199,50 +127,52 @@ static int load_check(ld_t *l, json_t *j, const char *path, check_t *c) {
         free(txt);
         if (json_object_get(j, "equals") || json_object_get(j, "exists") ||
             json_object_get(j, "length") || json_object_get(j, "min_length"))
-            return bad(l, path,
-                       "\"equals\", \"exists\", \"length\", \"min_length\" go with \"json\"");
+            return jsonconf_bad(
+                &l->c, path, "\"equals\", \"exists\", \"length\", \"min_length\" go with \"json\"");
     } else if (bc) {
         const char *s;
-        sub(p, sizeof p, path, "body_contains");
-        if (get_string(l, bc, p, &s))
+        jsonconf_key(p, sizeof p, path, "body_contains");
+        if (jsonconf_string(&l->c, bc, p, &s))
             return -1;
         c->kind = CK_CONTAINS;
         c->text = xstrdup(s);
         snprintf(name, sizeof name, "body contains \"%.400s\"", s);
         if (json_object_get(j, "equals") || json_object_get(j, "exists") ||
             json_object_get(j, "length") || json_object_get(j, "min_length"))
-            return bad(l, path,
-                       "\"equals\", \"exists\", \"length\", \"min_length\" go with \"json\"");
+            return jsonconf_bad(
+                &l->c, path, "\"equals\", \"exists\", \"length\", \"min_length\" go with \"json\"");
     } else {
         const char *s;
-        sub(p, sizeof p, path, "json");
-        if (get_string(l, js, p, &s))
+        jsonconf_key(p, sizeof p, path, "json");
+        if (jsonconf_string(&l->c, js, p, &s))
             return -1;
         if (jpath_parse(&c->path, s))
-            return bad(l, p,
-                       "bad JSON path \"%s\" (expected e.g. \"items\", \"posts.0.id\", \"$\")", s);
+            return jsonconf_bad(
+                &l->c, p, "bad JSON path \"%s\" (expected e.g. \"items\", \"posts.0.id\", \"$\")",
+                s);
         json_t *eq = json_object_get(j, "equals"), *ex = json_object_get(j, "exists"),
                *ln = json_object_get(j, "length"), *mn = json_object_get(j, "min_length"),
                *ev = json_object_get(j, "equals_var");
         int n = (eq != NULL) + (ex != NULL) + (ln != NULL) + (mn != NULL) + (ev != NULL);
         if (n != 1) {
-            sub(p, sizeof p, path, "equals");
-            return bad(l, p,
-                       "%s (a check with \"json\" needs exactly one of \"equals\", \"exists\", "
-                       "\"length\", \"min_length\", \"equals_var\")",
-                       n ? "too many" : "missing");
+            jsonconf_key(p, sizeof p, path, "equals");
+            return jsonconf_bad(
+                &l->c, p,
+                "%s (a check with \"json\" needs exactly one of \"equals\", \"exists\", "
+                "\"length\", \"min_length\", \"equals_var\")",
+                n ? "too many" : "missing");
         }
         if (ev) {
             const char *vn;
-            sub(p, sizeof p, path, "equals_var");
-            if (get_string(l, ev, p, &vn))
+            jsonconf_key(p, sizeof p, path, "equals_var");
+            if (jsonconf_string(&l->c, ev, p, &vn))
                 return -1;
             c->var = varnames_find(&l->s->vars, vn);
             if (c->var < 0)
-                return bad(l, p,
-                           "unknown variable '%s' (expected a name from \"variables\", "
-                           "\"iteration.let\" or an \"extract\")",
-                           vn);
+                return jsonconf_bad(&l->c, p,
+                                    "unknown variable '%s' (expected a name from \"variables\", "
+                                    "\"iteration.let\" or an \"extract\")",
+                                    vn);
             c->kind = CK_EQUALS_VAR;
             snprintf(name, sizeof name, "json %s == {{%.200s}}", s, vn);
         } else if (eq) {
@@ -252,14 +182,15 @@ static int load_check(ld_t *l, json_t *j, const char *path, check_t *c) {
             snprintf(name, sizeof name, "json %s == %.400s", s, txt);
             free(txt);
         } else if (ex) {
-            sub(p, sizeof p, path, "exists");
+            jsonconf_key(p, sizeof p, path, "exists");
             if (!json_is_boolean(ex))
-                return bad(l, p, "expected true or false, found %s", typename(ex));
+                return jsonconf_bad(&l->c, p, "expected true or false, found %s",
+                                    jsonconf_type(ex));
             c->kind = CK_EXISTS;
             c->exists = json_is_true(ex);
             snprintf(name, sizeof name, "json %s %s", s, c->exists ? "exists" : "is absent");
         } else {
-            sub(p, sizeof p, path, ln ? "length" : "min_length");
+            jsonconf_key(p, sizeof p, path, ln ? "length" : "min_length");
             if (get_int(l, ln ? ln : mn, p, 0, &c->length))
                 return -1;
             c->kind = ln ? CK_LENGTH : CK_MIN_LENGTH;
@@ -294,7 +225,7 @@ static int load_multipart(ld_t *l, json_t *j, const char *path, request_t *r) {
     static const char *const keys[] = {"name", "filename", "content_type", "size", "value", NULL};
     char p[512];
     if (!json_is_array(j) || json_array_size(j) == 0)
-        return bad(l, path, "expected a non-empty array of parts");
+        return jsonconf_bad(&l->c, path, "expected a non-empty array of parts");
     static const char boundary[] = "benchlab-load-boundary-7d1f3a";
     tmpl_t *t = &r->body;
     memset(t, 0, sizeof *t);
@@ -302,17 +233,17 @@ static int load_multipart(ld_t *l, json_t *j, const char *path, request_t *r) {
     json_t *part;
     json_array_foreach(j, i, part) {
         char pp[512];
-        idx(pp, sizeof pp, path, i);
-        if (want_object(l, part, pp) || only_keys(l, part, pp, keys))
+        jsonconf_index(pp, sizeof pp, path, i);
+        if (jsonconf_object(&l->c, part, pp) || jsonconf_only_keys(&l->c, part, pp, keys))
             return -1;
         const char *name;
-        sub(p, sizeof p, pp, "name");
-        if (get_string(l, json_object_get(part, "name"), p, &name))
+        jsonconf_key(p, sizeof p, pp, "name");
+        if (jsonconf_string(&l->c, json_object_get(part, "name"), p, &name))
             return -1;
         json_t *size = json_object_get(part, "size"), *value = json_object_get(part, "value");
         if ((size != NULL) == (value != NULL))
-            return bad(l, pp,
-                       "a part needs exactly one of \"size\" (a generated file) or \"value\"");
+            return jsonconf_bad(
+                &l->c, pp, "a part needs exactly one of \"size\" (a generated file) or \"value\"");
         buf_t h = {0};
         buf_adds(&h, "--");
         buf_adds(&h, boundary);
@@ -322,18 +253,18 @@ static int load_multipart(ld_t *l, json_t *j, const char *path, request_t *r) {
         if (size) {
             int64_t n;
             const char *filename = "file.bin", *ctype = "application/octet-stream";
-            sub(p, sizeof p, pp, "size");
+            jsonconf_key(p, sizeof p, pp, "size");
             if (get_int(l, size, p, 0, &n))
                 return buf_free(&h), -1;
             if (n > (64 << 20))
-                return buf_free(&h), bad(l, p, "at most 64 MiB");
+                return buf_free(&h), jsonconf_bad(&l->c, p, "at most 64 MiB");
             json_t *fn = json_object_get(part, "filename"),
                    *ct = json_object_get(part, "content_type");
-            sub(p, sizeof p, pp, "filename");
-            if (fn && get_string(l, fn, p, &filename))
+            jsonconf_key(p, sizeof p, pp, "filename");
+            if (fn && jsonconf_string(&l->c, fn, p, &filename))
                 return buf_free(&h), -1;
-            sub(p, sizeof p, pp, "content_type");
-            if (ct && get_string(l, ct, p, &ctype))
+            jsonconf_key(p, sizeof p, pp, "content_type");
+            if (ct && jsonconf_string(&l->c, ct, p, &ctype))
                 return buf_free(&h), -1;
             buf_adds(&h, "; filename=\"");
             buf_adds(&h, filename);
@@ -349,11 +280,12 @@ static int load_multipart(ld_t *l, json_t *j, const char *path, request_t *r) {
             free(data);
         } else {
             if (json_object_get(part, "filename") || json_object_get(part, "content_type"))
-                return buf_free(&h), bad(l, pp, "\"filename\"/\"content_type\" go with \"size\"");
+                return buf_free(&h),
+                       jsonconf_bad(&l->c, pp, "\"filename\"/\"content_type\" go with \"size\"");
             buf_adds(&h, "\r\n\r\n");
             tmpl_add_lit(t, h.p, h.len);
             tmpl_t v;
-            sub(p, sizeof p, pp, "value");
+            jsonconf_key(p, sizeof p, pp, "value");
             if (tmpl(l, value, p, &v))
                 return buf_free(&h), -1;
             tmpl_append(t, &v);
@@ -378,31 +310,32 @@ static int load_request(ld_t *l, json_t *j, const char *path, request_t *r) {
                                        "checks", "extract", NULL};
     char p[512];
     memset(r, 0, sizeof *r);
-    if (want_object(l, j, path) || only_keys(l, j, path, keys))
+    if (jsonconf_object(&l->c, j, path) || jsonconf_only_keys(&l->c, j, path, keys))
         return -1;
     const char *method = "GET", *pathstr;
     json_t *m = json_object_get(j, "method");
-    sub(p, sizeof p, path, "method");
-    if (m && get_string(l, m, p, &method))
+    jsonconf_key(p, sizeof p, path, "method");
+    if (m && jsonconf_string(&l->c, m, p, &method))
         return -1;
     if (!valid_token(method))
-        return bad(l, p, "\"%s\" is not an HTTP method", method);
+        return jsonconf_bad(&l->c, p, "\"%s\" is not an HTTP method", method);
     r->method = xstrdup(method);
     for (char *c = r->method; *c; c++)
         *c = (char)toupper((unsigned char)*c);
     r->head = strcmp(r->method, "HEAD") == 0;
-    sub(p, sizeof p, path, "path");
-    if (get_string(l, json_object_get(j, "path"), p, &pathstr))
+    jsonconf_key(p, sizeof p, path, "path");
+    if (jsonconf_string(&l->c, json_object_get(j, "path"), p, &pathstr))
         return -1;
     if (pathstr[0] != '/')
-        return bad(l, p, "must start with \"/\"");
+        return jsonconf_bad(&l->c, p, "must start with \"/\"");
     for (const char *c = pathstr; *c; c++) {
         if (c[0] == '{' && c[1] == '{' && strstr(c, "}}")) { /* {{rand 1 10}}: spaces allowed */
             c = strstr(c, "}}") + 1;
             continue;
         }
         if ((unsigned char)*c <= ' ' || *c == 0x7f)
-            return bad(l, p, "spaces and control characters are not allowed (percent-encode them)");
+            return jsonconf_bad(
+                &l->c, p, "spaces and control characters are not allowed (percent-encode them)");
     }
     if (tmpl(l, json_object_get(j, "path"), p, &r->path))
         return -1;
@@ -417,17 +350,17 @@ static int load_request(ld_t *l, json_t *j, const char *path, request_t *r) {
     }
     json_t *hs = json_object_get(j, "headers");
     if (hs) {
-        sub(p, sizeof p, path, "headers");
-        if (want_object(l, hs, p))
+        jsonconf_key(p, sizeof p, path, "headers");
+        if (jsonconf_object(&l->c, hs, p))
             return -1;
         r->headers = xcalloc(json_object_size(hs) + 1, sizeof *r->headers);
         const char *key;
         json_t *v;
         json_object_foreach(hs, key, v) {
             char hp[600];
-            sub(hp, sizeof hp, p, key);
+            jsonconf_key(hp, sizeof hp, p, key);
             if (!valid_token(key))
-                return bad(l, hp, "not a valid header name");
+                return jsonconf_bad(&l->c, hp, "not a valid header name");
             header_t *h = &r->headers[r->nheaders];
             if (tmpl(l, v, hp, &h->value))
                 return -1;
@@ -435,47 +368,48 @@ static int load_request(ld_t *l, json_t *j, const char *path, request_t *r) {
             r->nheaders++;
             const char *s = json_string_value(v);
             if (strchr(s, '\r') || strchr(s, '\n'))
-                return bad(l, hp, "a header value cannot contain CR or LF");
+                return jsonconf_bad(&l->c, hp, "a header value cannot contain CR or LF");
         }
     }
     json_t *body = json_object_get(j, "body"), *js = json_object_get(j, "json"),
            *mp = json_object_get(j, "multipart");
     if ((body != NULL) + (js != NULL) + (mp != NULL) > 1)
-        return bad(l, path, "at most one of \"body\", \"json\", \"multipart\"");
+        return jsonconf_bad(&l->c, path, "at most one of \"body\", \"json\", \"multipart\"");
     if (body) {
-        sub(p, sizeof p, path, "body");
+        jsonconf_key(p, sizeof p, path, "body");
         if (tmpl(l, body, p, &r->body))
             return -1;
         r->body_kind = BODY_TEXT;
     } else if (js) {
         char e[400];
-        sub(p, sizeof p, path, "json");
+        jsonconf_key(p, sizeof p, path, "json");
         if (tmpl_compile_json(&r->body, js, &l->s->vars, e, sizeof e))
-            return bad(l, p, "%s", e);
+            return jsonconf_bad(&l->c, p, "%s", e);
         r->body_kind = BODY_JSON;
         r->content_type = xstrdup("application/json");
     } else if (mp) {
-        sub(p, sizeof p, path, "multipart");
+        jsonconf_key(p, sizeof p, path, "multipart");
         if (load_multipart(l, mp, p, r))
             return -1;
     }
     json_t *ex = json_object_get(j, "expected_status");
     if (ex) {
-        sub(p, sizeof p, path, "expected_status");
+        jsonconf_key(p, sizeof p, path, "expected_status");
         if (int_list(l, ex, p, &r->expected, &r->nexpected))
             return -1;
     }
     json_t *cks = json_object_get(j, "checks");
     if (cks) {
-        sub(p, sizeof p, path, "checks");
+        jsonconf_key(p, sizeof p, path, "checks");
         if (!json_is_array(cks))
-            return bad(l, p, "expected an array of checks, found %s", typename(cks));
+            return jsonconf_bad(&l->c, p, "expected an array of checks, found %s",
+                                jsonconf_type(cks));
         r->checks = xcalloc(json_array_size(cks) + 1, sizeof *r->checks);
         size_t i;
         json_t *c;
         json_array_foreach(cks, i, c) {
             char cp[600];
-            idx(cp, sizeof cp, p, i);
+            jsonconf_index(cp, sizeof cp, p, i);
             if (load_check(l, c, cp, &r->checks[i])) {
                 r->nchecks = i + 1;
                 return -1;
@@ -490,8 +424,8 @@ static int load_request(ld_t *l, json_t *j, const char *path, request_t *r) {
     }
     json_t *xt = json_object_get(j, "extract");
     if (xt) {
-        sub(p, sizeof p, path, "extract");
-        if (want_object(l, xt, p))
+        jsonconf_key(p, sizeof p, path, "extract");
+        if (jsonconf_object(&l->c, xt, p))
             return -1;
         size_t n = json_object_size(xt);
         r->extract_var = xcalloc(n + 1, sizeof *r->extract_var);
@@ -501,11 +435,11 @@ static int load_request(ld_t *l, json_t *j, const char *path, request_t *r) {
         json_object_foreach(xt, key, v) {
             char xp[600];
             const char *s;
-            sub(xp, sizeof xp, p, key);
-            if (get_string(l, v, xp, &s))
+            jsonconf_key(xp, sizeof xp, p, key);
+            if (jsonconf_string(&l->c, v, xp, &s))
                 return -1;
             if (jpath_parse(&r->extract_path[r->nextract], s))
-                return bad(l, xp, "bad JSON path \"%s\"", s);
+                return jsonconf_bad(&l->c, xp, "bad JSON path \"%s\"", s);
             r->extract_var[r->nextract++] = varnames_find(&l->s->vars, key);
         }
         if (n) {
@@ -518,14 +452,15 @@ static int load_request(ld_t *l, json_t *j, const char *path, request_t *r) {
 
 static int load_request_list(ld_t *l, json_t *j, const char *path, request_t **out, size_t *n) {
     if (!json_is_array(j))
-        return bad(l, path, "expected an array of requests, found %s", typename(j));
+        return jsonconf_bad(&l->c, path, "expected an array of requests, found %s",
+                            jsonconf_type(j));
     *n = 0;
     *out = xcalloc(json_array_size(j) + 1, sizeof **out);
     size_t i;
     json_t *r;
     json_array_foreach(j, i, r) {
         char p[512];
-        idx(p, sizeof p, path, i);
+        jsonconf_index(p, sizeof p, path, i);
         int rc = load_request(l, r, p, &(*out)[i]);
         *n = i + 1;
         if (rc)
@@ -541,17 +476,18 @@ static int collect_vars(ld_t *l, json_t *j, const char *path) {
         json_t *v;
         json_object_foreach(j, key, v) {
             char p[512];
-            sub(p, sizeof p, path, key);
+            jsonconf_key(p, sizeof p, path, key);
             if (strcmp(key, "extract") == 0 && json_is_object(v)) {
                 const char *name;
                 json_t *ignored;
                 json_object_foreach(v, name, ignored) {
                     char vp[600];
-                    sub(vp, sizeof vp, p, name);
+                    jsonconf_key(vp, sizeof vp, p, name);
                     if (!varname_valid(name))
-                        return bad(l, vp,
-                                   "bad variable name (letters, digits, _; not vu, iter, rand, "
-                                   "now_ms, uuid, raw)");
+                        return jsonconf_bad(
+                            &l->c, vp,
+                            "bad variable name (letters, digits, _; not vu, iter, rand, "
+                            "now_ms, uuid, raw)");
                     varnames_add(&l->s->vars, name);
                 }
             } else if (strcmp(key, "json") != 0 && strcmp(key, "equals") != 0 &&
@@ -564,7 +500,7 @@ static int collect_vars(ld_t *l, json_t *j, const char *path) {
         json_t *v;
         json_array_foreach(j, i, v) {
             char p[512];
-            idx(p, sizeof p, path, i);
+            jsonconf_index(p, sizeof p, path, i);
             if (collect_vars(l, v, p))
                 return -1;
         }
@@ -581,26 +517,26 @@ static int load_iteration(ld_t *l, json_t *j) {
     static const char *const gkeys[] = {"name", "weight", "requests", NULL};
     scenario_t *s = l->s;
     if (!j)
-        return bad(l, "iteration", "missing (what one iteration does is required)");
-    if (want_object(l, j, "iteration") || only_keys(l, j, "iteration", keys))
+        return jsonconf_bad(&l->c, "iteration", "missing (what one iteration does is required)");
+    if (jsonconf_object(&l->c, j, "iteration") || jsonconf_only_keys(&l->c, j, "iteration", keys))
         return -1;
     json_t *pick = json_object_get(j, "pick"), *groups = json_object_get(j, "groups"),
            *reqs = json_object_get(j, "requests");
     if (pick) {
         const char *v;
-        if (get_string(l, pick, "iteration.pick", &v))
+        if (jsonconf_string(&l->c, pick, "iteration.pick", &v))
             return -1;
         if (strcmp(v, "weighted") == 0)
             s->weighted = 1;
         else if (strcmp(v, "sequence") != 0)
-            return bad(l, "iteration.pick", "expected \"sequence\" or \"weighted\"");
+            return jsonconf_bad(&l->c, "iteration.pick", "expected \"sequence\" or \"weighted\"");
     }
     json_t *think = json_object_get(j, "think_time");
     if (think && get_duration(l, think, "iteration.think_time", &s->think_time_s))
         return -1;
     json_t *let = json_object_get(j, "let");
     if (let) {
-        if (want_object(l, let, "iteration.let"))
+        if (jsonconf_object(&l->c, let, "iteration.let"))
             return -1;
         s->let_var = xcalloc(json_object_size(let) + 1, sizeof *s->let_var);
         s->let_val = xcalloc(json_object_size(let) + 1, sizeof *s->let_val);
@@ -608,14 +544,14 @@ static int load_iteration(ld_t *l, json_t *j) {
         json_t *v;
         json_object_foreach(let, name, v) {
             char p[512];
-            sub(p, sizeof p, "iteration.let", name);
+            jsonconf_key(p, sizeof p, "iteration.let", name);
             if (tmpl(l, v, p, &s->let_val[s->nlet]))
                 return -1;
             s->let_var[s->nlet++] = varnames_find(&s->vars, name);
         }
     }
     if ((groups != NULL) == (reqs != NULL))
-        return bad(l, "iteration", "needs exactly one of \"groups\" or \"requests\"");
+        return jsonconf_bad(&l->c, "iteration", "needs exactly one of \"groups\" or \"requests\"");
     if (reqs) {
         s->groups = xcalloc(1, sizeof *s->groups);
         s->ngroups = 1;
@@ -625,44 +561,44 @@ static int load_iteration(ld_t *l, json_t *j) {
                               &s->groups[0].nrequests))
             return -1;
         if (s->groups[0].nrequests == 0)
-            return bad(l, "iteration.requests", "needs at least one request");
+            return jsonconf_bad(&l->c, "iteration.requests", "needs at least one request");
     } else {
         if (!json_is_array(groups) || json_array_size(groups) == 0)
-            return bad(l, "iteration.groups", "expected a non-empty array of groups");
+            return jsonconf_bad(&l->c, "iteration.groups", "expected a non-empty array of groups");
         s->groups = xcalloc(json_array_size(groups), sizeof *s->groups);
         size_t i;
         json_t *g;
         json_array_foreach(groups, i, g) {
             char gp[128], p[256];
-            idx(gp, sizeof gp, "iteration.groups", i);
-            if (want_object(l, g, gp) || only_keys(l, g, gp, gkeys))
+            jsonconf_index(gp, sizeof gp, "iteration.groups", i);
+            if (jsonconf_object(&l->c, g, gp) || jsonconf_only_keys(&l->c, g, gp, gkeys))
                 return -1;
             group_t *G = &s->groups[i];
             s->ngroups = i + 1;
             const char *name;
-            sub(p, sizeof p, gp, "name");
-            if (get_string(l, json_object_get(g, "name"), p, &name))
+            jsonconf_key(p, sizeof p, gp, "name");
+            if (jsonconf_string(&l->c, json_object_get(g, "name"), p, &name))
                 return -1;
             if (!valid_group_name(name))
-                return bad(l, p, "letters, digits, '_', '-', '.' only");
+                return jsonconf_bad(&l->c, p, "letters, digits, '_', '-', '.' only");
             for (size_t k = 0; k < i; k++)
                 if (strcmp(s->groups[k].name, name) == 0)
-                    return bad(l, p, "duplicate group name \"%s\"", name);
+                    return jsonconf_bad(&l->c, p, "duplicate group name \"%s\"", name);
             G->name = xstrdup(name);
             G->weight = 1;
             json_t *w = json_object_get(g, "weight");
             if (w) {
-                sub(p, sizeof p, gp, "weight");
+                jsonconf_key(p, sizeof p, gp, "weight");
                 if (!json_is_number(w) || !(json_number_value(w) > 0))
-                    return bad(l, p, "expected a number > 0");
+                    return jsonconf_bad(&l->c, p, "expected a number > 0");
                 G->weight = json_number_value(w);
             }
-            sub(p, sizeof p, gp, "requests");
+            jsonconf_key(p, sizeof p, gp, "requests");
             if (load_request_list(l, json_object_get(g, "requests"), p, &G->requests,
                                   &G->nrequests))
                 return -1;
             if (G->nrequests == 0)
-                return bad(l, p, "needs at least one request");
+                return jsonconf_bad(&l->c, p, "needs at least one request");
         }
     }
     size_t nreq = 0, nck = 0;
@@ -693,7 +629,7 @@ static int load_iteration(ld_t *l, json_t *j) {
 
 static int load_thresholds(ld_t *l, json_t *j) {
     scenario_t *s = l->s;
-    if (want_object(l, j, "thresholds"))
+    if (jsonconf_object(&l->c, j, "thresholds"))
         return -1;
     size_t total = 0;
     const char *key;
@@ -702,21 +638,22 @@ static int load_thresholds(ld_t *l, json_t *j) {
     s->thresholds = xcalloc(total + 1, sizeof *s->thresholds);
     json_object_foreach(j, key, v) {
         char p[512];
-        sub(p, sizeof p, "thresholds", key);
+        jsonconf_key(p, sizeof p, "thresholds", key);
         size_t n = json_is_array(v) ? json_array_size(v) : 1;
         for (size_t i = 0; i < n; i++) {
             json_t *e = json_is_array(v) ? json_array_get(v, i) : v;
             char ep[600], err[400];
             if (json_is_array(v))
-                idx(ep, sizeof ep, p, i);
+                jsonconf_index(ep, sizeof ep, p, i);
             else
                 snprintf(ep, sizeof ep, "%s", p);
             if (!json_is_string(e))
-                return bad(l, ep, "expected a threshold expression such as \"p(95)<100\", found %s",
-                           typename(e));
+                return jsonconf_bad(
+                    &l->c, ep, "expected a threshold expression such as \"p(95)<100\", found %s",
+                    jsonconf_type(e));
             if (threshold_parse(&s->thresholds[s->nthresholds], key, json_string_value(e), err,
                                 sizeof err))
-                return bad(l, ep, "%s", err);
+                return jsonconf_bad(&l->c, ep, "%s", err);
             threshold_t *t = &s->thresholds[s->nthresholds++];
             if (t->group) {
                 size_t g;
@@ -724,7 +661,7 @@ static int load_thresholds(ld_t *l, json_t *j) {
                     if (strcmp(s->groups[g].name, t->group) == 0)
                         break;
                 if (g == s->ngroups)
-                    return bad(l, ep, "no group named \"%s\"", t->group);
+                    return jsonconf_bad(&l->c, ep, "no group named \"%s\"", t->group);
             }
         }
     }
@@ -738,7 +675,8 @@ static int load_stages(ld_t *l, json_t *doc) {
     if ((v = json_object_get(doc, "capacity"))) {
         if (!json_is_number(v) || !(json_number_value(v) > 0) ||
             !(json_number_value(v) <= LOAD_MAX_RATE))
-            return bad(l, "capacity", "expected a number > 0 and at most %.0f", LOAD_MAX_RATE);
+            return jsonconf_bad(&l->c, "capacity", "expected a number > 0 and at most %.0f",
+                                LOAD_MAX_RATE);
         s->capacity = json_number_value(v);
     }
     if ((v = json_object_get(doc, "executor"))) {
@@ -748,28 +686,30 @@ static int load_stages(ld_t *l, json_t *doc) {
         else if (strcmp(e, "ramping-arrival-rate") == 0)
             s->executor = 2;
         else
-            return bad(l, "executor", "expected \"ramping-vus\" or \"ramping-arrival-rate\"");
+            return jsonconf_bad(&l->c, "executor",
+                                "expected \"ramping-vus\" or \"ramping-arrival-rate\"");
     }
     if (!(v = json_object_get(doc, "stages")))
         return 0;
     if (!json_is_array(v) || json_array_size(v) == 0)
-        return bad(l, "stages", "expected a non-empty array of {\"duration\", \"target\"}");
+        return jsonconf_bad(&l->c, "stages",
+                            "expected a non-empty array of {\"duration\", \"target\"}");
     if (s->serial)
-        return bad(l, "stages", "a serial scenario runs with exactly one VU");
+        return jsonconf_bad(&l->c, "stages", "a serial scenario runs with exactly one VU");
     s->stages.st = xcalloc(json_array_size(v), sizeof *s->stages.st);
     size_t i;
     json_t *e;
     json_array_foreach(v, i, e) {
         char p[64], q[80];
-        idx(p, sizeof p, "stages", i);
+        jsonconf_index(p, sizeof p, "stages", i);
         static const char *const keys[] = {"duration", "target", NULL};
-        if (want_object(l, e, p) || only_keys(l, e, p, keys))
+        if (jsonconf_object(&l->c, e, p) || jsonconf_only_keys(&l->c, e, p, keys))
             return -1;
         stage_t *st = &s->stages.st[s->stages.n];
         json_t *d = json_object_get(e, "duration"), *t = json_object_get(e, "target");
         snprintf(q, sizeof q, "%s.duration", p);
         if (!d)
-            return bad(l, q, "missing");
+            return jsonconf_bad(&l->c, q, "missing");
         if (get_duration(l, d, q, &st->duration_s))
             return -1;
         snprintf(q, sizeof q, "%s.target", p);
@@ -781,7 +721,8 @@ static int load_stages(ld_t *l, json_t *doc) {
             size_t len = strlen(ts);
             st->target = len > 1 && ts[len - 1] == '%' ? strtod(ts, &end) : -1;
             if (st->target < 0 || !isfinite(st->target) || end != ts + len - 1)
-                return bad(l, q, "expected a number >= 0 or a percentage such as \"150%%\"");
+                return jsonconf_bad(&l->c, q,
+                                    "expected a number >= 0 or a percentage such as \"150%%\"");
             st->percent = 1;
         }
         s->stages.n++;
@@ -795,29 +736,30 @@ static int load_top(ld_t *l, json_t *doc) {
         "max_vus", "timeouts", "variables", "setup",    "iteration",    "teardown",   "thresholds",
         "serial",  "stages",   "capacity",  "executor", "server_bound", NULL};
     scenario_t *s = l->s;
-    if (want_object(l, doc, "") || only_keys(l, doc, "", keys))
+    if (jsonconf_object(&l->c, doc, "") || jsonconf_only_keys(&l->c, doc, "", keys))
         return -1;
     json_t *sb = json_object_get(doc, "server_bound"); /* the lab's (validity), not ours */
     if (sb && !json_is_boolean(sb))
-        return bad(l, "server_bound", "expected true or false, found %s", typename(sb));
+        return jsonconf_bad(&l->c, "server_bound", "expected true or false, found %s",
+                            jsonconf_type(sb));
     static const char *const listkeys[] = {"needs", "dirties"};
     for (int k = 0; k < 2; k++) {
         json_t *v = json_object_get(doc, listkeys[k]);
         if (!v)
             continue;
         if (!json_is_array(v))
-            return bad(l, listkeys[k], "expected an array of strings");
+            return jsonconf_bad(&l->c, listkeys[k], "expected an array of strings");
         size_t i;
         json_t *e;
         json_array_foreach(v, i, e) if (!json_is_string(e)) {
             char p[64];
-            idx(p, sizeof p, listkeys[k], i);
-            return bad(l, p, "expected a string, found %s", typename(e));
+            jsonconf_index(p, sizeof p, listkeys[k], i);
+            return jsonconf_bad(&l->c, p, "expected a string, found %s", jsonconf_type(e));
         }
     }
     const char *url = "http://127.0.0.1:8080";
     json_t *v;
-    if ((v = json_object_get(doc, "base_url")) && get_string(l, v, "base_url", &url))
+    if ((v = json_object_get(doc, "base_url")) && jsonconf_string(&l->c, v, "base_url", &url))
         return -1;
     s->base_url = xstrdup(url);
     int64_t n;
@@ -826,15 +768,17 @@ static int load_top(ld_t *l, json_t *doc) {
         if (get_int(l, v, "vus", 1, &n))
             return -1;
         if (n > LOAD_MAX_VUS)
-            return bad(l, "vus", "at most %d", LOAD_MAX_VUS);
+            return jsonconf_bad(&l->c, "vus", "at most %d", LOAD_MAX_VUS);
         s->vus = (int)n;
     }
     if ((v = json_object_get(doc, "serial"))) {
         if (!json_is_boolean(v))
-            return bad(l, "serial", "expected true or false, found %s", typename(v));
+            return jsonconf_bad(&l->c, "serial", "expected true or false, found %s",
+                                jsonconf_type(v));
         s->serial = json_is_true(v);
         if (s->serial && s->vus != 1)
-            return bad(l, "vus", "a serial scenario runs with exactly one VU (found %d)", s->vus);
+            return jsonconf_bad(&l->c, "vus",
+                                "a serial scenario runs with exactly one VU (found %d)", s->vus);
     }
     s->duration_s = 30;
     if ((v = json_object_get(doc, "duration")) && get_duration(l, v, "duration", &s->duration_s))
@@ -842,12 +786,13 @@ static int load_top(ld_t *l, json_t *doc) {
     if ((v = json_object_get(doc, "iterations")) && get_int(l, v, "iterations", 1, &s->iterations))
         return -1;
     if (s->iterations > LOAD_MAX_ITERATIONS)
-        return bad(l, "iterations", "at most %d", LOAD_MAX_ITERATIONS);
+        return jsonconf_bad(&l->c, "iterations", "at most %d", LOAD_MAX_ITERATIONS);
     if ((v = json_object_get(doc, "rate"))) {
         if (!json_is_number(v) || !(json_number_value(v) > 0) ||
             !(json_number_value(v) <= LOAD_MAX_RATE))
-            return bad(l, "rate", "expected a number > 0 and at most %.0f (iterations per second)",
-                       LOAD_MAX_RATE);
+            return jsonconf_bad(&l->c, "rate",
+                                "expected a number > 0 and at most %.0f (iterations per second)",
+                                LOAD_MAX_RATE);
         s->rate = json_number_value(v);
     }
     s->max_vus = s->vus > 100 ? s->vus : 100;
@@ -855,7 +800,7 @@ static int load_top(ld_t *l, json_t *doc) {
         if (get_int(l, v, "max_vus", 1, &n))
             return -1;
         if (n > LOAD_MAX_VUS)
-            return bad(l, "max_vus", "at most %d", LOAD_MAX_VUS);
+            return jsonconf_bad(&l->c, "max_vus", "at most %d", LOAD_MAX_VUS);
         s->max_vus = (int)n;
     }
     if (load_stages(l, doc))
@@ -864,7 +809,7 @@ static int load_top(ld_t *l, json_t *doc) {
     s->request_timeout_s = 30;
     if ((v = json_object_get(doc, "timeouts"))) {
         static const char *const tk[] = {"connect", "request", NULL};
-        if (want_object(l, v, "timeouts") || only_keys(l, v, "timeouts", tk))
+        if (jsonconf_object(&l->c, v, "timeouts") || jsonconf_only_keys(&l->c, v, "timeouts", tk))
             return -1;
         json_t *c = json_object_get(v, "connect"), *r = json_object_get(v, "request");
         if (c && get_duration(l, c, "timeouts.connect", &s->connect_timeout_s))
@@ -872,21 +817,23 @@ static int load_top(ld_t *l, json_t *doc) {
         if (r && get_duration(l, r, "timeouts.request", &s->request_timeout_s))
             return -1;
         if (s->connect_timeout_s <= 0 || s->request_timeout_s <= 0)
-            return bad(l, "timeouts", "timeouts must be > 0");
+            return jsonconf_bad(&l->c, "timeouts", "timeouts must be > 0");
     }
     json_t *vars = json_object_get(doc, "variables");
     if (vars) {
-        if (want_object(l, vars, "variables"))
+        if (jsonconf_object(&l->c, vars, "variables"))
             return -1;
         const char *key;
         json_t *val;
         json_object_foreach(vars, key, val) {
             char p[512];
-            sub(p, sizeof p, "variables", key);
+            jsonconf_key(p, sizeof p, "variables", key);
             if (!varname_valid(key))
-                return bad(l, p, "bad variable name (letters, digits, _; not a reserved word)");
+                return jsonconf_bad(&l->c, p,
+                                    "bad variable name (letters, digits, _; not a reserved word)");
             if (!json_is_string(val) && !json_is_number(val))
-                return bad(l, p, "expected a string or a number, found %s", typename(val));
+                return jsonconf_bad(&l->c, p, "expected a string or a number, found %s",
+                                    jsonconf_type(val));
             varnames_add(&s->vars, key);
         }
     }
@@ -896,9 +843,10 @@ static int load_top(ld_t *l, json_t *doc) {
         json_t *val;
         json_object_foreach(let, key, val) {
             char p[512];
-            sub(p, sizeof p, "iteration.let", key);
+            jsonconf_key(p, sizeof p, "iteration.let", key);
             if (!varname_valid(key))
-                return bad(l, p, "bad variable name (letters, digits, _; not a reserved word)");
+                return jsonconf_bad(&l->c, p,
+                                    "bad variable name (letters, digits, _; not a reserved word)");
             varnames_add(&s->vars, key);
         }
     }
@@ -948,7 +896,7 @@ scenario_t *scenario_parse(const char *name, const char *text, size_t len, char 
     scenario_t *s = xcalloc(1, sizeof *s);
     s->file = xstrdup(name);
     s->doc = doc;
-    ld_t l = {name, err, errlen, s};
+    ld_t l = {{name, err, errlen}, s};
     if (load_top(&l, doc) ||
         scenario_set_base_url(s, s->base_url, err + strlen(err), errlen - strlen(err))) {
         if (!*err)
