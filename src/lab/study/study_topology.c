@@ -62,7 +62,7 @@ int study_topology_preflight(profile_t *p, box_backend_t backend, char *err, siz
                      pid > 0 && WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
             return -1;
         }
-        snprintf(versions[i], sizeof versions[i], "%s", out);
+        snprintf(versions[i], sizeof versions[i], "%.*s", (int)sizeof versions[i] - 1, out);
         box_sweep_stale_containers_at(backend, h->engine);
         topo_facts_probe(p, backend, i); /* kernel, CPU model, clock offset */
     }

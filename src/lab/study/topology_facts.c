@@ -232,7 +232,7 @@ void topo_facts_probe(const profile_t *p, box_backend_t backend, int i) {
                              err, sizeof err);
     model[strcspn(model, "\n")] = '\0';
     if (rc == 0 && *model) {
-        snprintf(f->cpu_model, sizeof f->cpu_model, "%s", model);
+        snprintf(f->cpu_model, sizeof f->cpu_model, "%.*s", (int)sizeof f->cpu_model - 1, model);
         *f->cpu_error = '\0';
     } else {
         err[strcspn(err, "\n")] = '\0';
