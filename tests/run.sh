@@ -42,6 +42,13 @@ export BENCHLAB_ROOT=$ROOT
 jobs=${CHECK_JOBS:-2}
 
 tmp=$(mktemp -d /tmp/benchlab-check.XXXXXX)
+# Every stack of this check copies one seeded cluster, built by the first
+# (docs/stack.md, "Seeded cluster template"); CHECK_PG_TEMPLATE=0: each seeds its own.
+if [ "${CHECK_PG_TEMPLATE:-1}" = 1 ]; then
+    export BENCHLAB_PG_TEMPLATE=$tmp/pg-template
+else
+    unset BENCHLAB_PG_TEMPLATE
+fi
 stack_dir=""
 t_start=$SECONDS
 
