@@ -44,6 +44,13 @@ jobs=${CHECK_JOBS:-2}
 export BENCHLAB_SEARCH_POSTS=${BENCHLAB_SEARCH_POSTS:-5000}
 
 tmp=$(mktemp -d /tmp/benchlab-check.XXXXXX)
+# Every stack of this check copies one seeded cluster, built by the first
+# (docs/stack.md, "Seeded cluster template"); CHECK_PG_TEMPLATE=0: each seeds its own.
+if [ "${CHECK_PG_TEMPLATE:-1}" = 1 ]; then
+    export BENCHLAB_PG_TEMPLATE=$tmp/pg-template
+else
+    unset BENCHLAB_PG_TEMPLATE
+fi
 stack_dir=""
 t_start=$SECONDS
 

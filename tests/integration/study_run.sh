@@ -130,12 +130,18 @@ PY
     done
 done
 python3 - "$res/manifest.json" <<'PY' || fail "bad manifest"
-import json, sys
+import json, os, sys
 m = json.load(open(sys.argv[1]))
 assert m["completed"] is True and m["runs_on_disk"] == 4 and m["planned_runs"] == 4, m
 assert m["host"]["cores"] >= 1 and m["host"]["kernel"]
 assert m["versions"]["libpq"] and m["versions"]["ulfius"] and m["ended_at"]
 assert m["plan"] == "small"
+# a copy of the seeded template (tests/run.sh sets the variable) is recorded, else nothing
+t = m.get("pg_template")
+if os.environ.get("BENCHLAB_PG_TEMPLATE"):
+    assert len(t) == 1 and len(t[0]["key"]) == 64 and t[0]["at"], t
+else:
+    assert t is None, t
 PY
 # the write scenario's rows were reset before each run: 04 sees a fresh table,
 # and 01 never saw more (its runs are valid above)

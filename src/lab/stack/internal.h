@@ -54,6 +54,11 @@ int stack_spawn_and_wait(lab_stack_t *st, lab_service_t svc, char *const argv[],
 /* Rewrites DIR/stack.env from st (atomically). */
 int stack_write_env(const lab_stack_t *st);
 
+/* initdb's options after -D DIR (pg.c); part of the key of a seeded cluster
+ * template (pg_template.c), so a change here never reuses an old template. */
+#define STACK_PG_INITDB_OPTIONS                                                                    \
+    "-U", "benchlab", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"
+
 /* Probes. */
 bool stack_probe_postgres(lab_stack_t *st);
 bool stack_probe_redis(lab_stack_t *st);

@@ -18,6 +18,7 @@
 #include "lab/stack/stack.h"
 #include "lab/stack/internal.h"
 #include "lab/stack/seed_extra.h"
+#include "lab/stack/pg_template.h"
 
 /* The directory with initdb and postgres: $BENCHLAB_PG_BIN, else PATH, else
  * the newest /usr/lib/postgresql/<version>/bin (Debian keeps them off PATH). */
@@ -168,8 +169,7 @@ static int run_initdb(lab_stack_t *st, const char *bindir, const char *user, con
     unlink(log);
     /* --no-sync only skips fsync of the fresh files at the end of initdb; the
      * server itself runs with default durability settings. */
-    char *argv[] = {initdb, "-D",   st->pg_data,   "-U",        "benchlab", "--auth=trust",
-                    "-E",   "UTF8", "--no-locale", "--no-sync", NULL};
+    char *argv[] = {initdb, "-D", st->pg_data, STACK_PG_INITDB_OPTIONS, NULL};
     (void)user; /* stack_prepare_spawn: the same stack_service_user */
     spawn_opts_t o = {.log_path = log};
     char **owned;
@@ -267,7 +267,11 @@ int stack_start_postgres(lab_stack_t *st) {
         return stack_fail(st, "postgres failed to start: no initdb/postgres found (set "
                               "BENCHLAB_PG_BIN, or install the postgresql package)");
     const char *user = stack_service_user(st, LAB_SVC_POSTGRES);
-    if (choose_data_dir(st, user, cwd, sizeof cwd) != 0 || run_initdb(st, bindir, user, cwd) != 0)
+    if (choose_data_dir(st, user, cwd, sizeof cwd) != 0)
+        return -1;
+    /* A copy of the seeded template ($BENCHLAB_PG_TEMPLATE) instead of initdb. */
+    if (stack_pg_template_restore(st, bindir, user) == 1 ? allow_other_hosts(st) != 0
+                                                         : run_initdb(st, bindir, user, cwd) != 0)
         return -1;
     char postgres[PATH_MAX + 16];
     snprintf(postgres, sizeof postgres, "%s%spostgres", bindir, *bindir ? "/" : "");
@@ -374,6 +378,10 @@ static int run_sql_file(lab_stack_t *st, PGconn *c, const char *dir, const char 
 }
 
 int stack_seed(lab_stack_t *st) {
+    /* A copy of the seeded template holds what the seed makes, ANALYZE's
+     * statistics too (its key covers the SQL files): nothing to do. */
+    if (*st->pg_template_key)
+        return 0;
     char dir[PATH_MAX];
     if (stack_sql_dir(dir, sizeof dir) != 0)
         return stack_fail(st, "seed: SQL files not found (set BENCHLAB_SQL_DIR to the "

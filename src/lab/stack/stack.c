@@ -446,6 +446,7 @@ static void stop_started(lab_stack_t *st, const pid_t *was) {
 int stack_up(lab_stack_t *st, const lab_server_opts_t *server_opts) {
     pid_t was[LAB_SVC_COUNT];
     memcpy(was, st->pid, sizeof was);
+    st->pg_use_template |= !st->skip_seed;
     int rc = stack_start_postgres(st);
     if (rc == 0 && !st->skip_seed)
         rc = stack_seed(st);

@@ -75,6 +75,10 @@ typedef struct lab_stack {
     int upstream_delay_ms; /* the mock upstream's delay; default 100 */
     int ready_timeout_ms;  /* how long a start may take to answer; default 60000 */
     bool skip_seed;        /* stack_up: create nothing in the database */
+    /* stack_start_postgres: with $BENCHLAB_PG_TEMPLATE set, copy a seeded
+     * cluster from there instead of initdb (stack/pg_template.h). stack_up
+     * sets it unless skip_seed; a study sets it. */
+    bool pg_use_template;
     /* The IPv4 address each service listens on and is reached at (a
      * topology's host address, topology.h); "" = 127.0.0.1. A service on
      * another address also lets in clients of its subnets (PostgreSQL: a
@@ -92,6 +96,8 @@ typedef struct lab_stack {
     char err[4096];         /* why the last failing call failed */
     /* PostgreSQL preloads pg_stat_statements and the database has the extension */
     bool pg_stat_statements;
+    /* The key of the template the cluster was copied from; "" = initdb here */
+    char pg_template_key[72];
 } lab_stack_t;
 
 /* "postgres", "redis", "upstream", "server". */

@@ -35,4 +35,8 @@ int manifest_begin(const char *dir, const manifest_info_t *info);
 int manifest_finish(const char *dir, bool completed, int runs_done, int runs_invalid,
                     int failed_attempts);
 
+/* This session's database is a copy of the seeded template KEY
+ * ($BENCHLAB_PG_TEMPLATE): appends {"key", "at"} to "pg_template". 0 or -1. */
+int manifest_note_pg_template(const char *dir, const char *key);
+
 #endif

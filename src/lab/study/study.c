@@ -327,6 +327,7 @@ int study_run(const study_opts_t *o) {
         goto cleanup;
     }
     s->stack_inited = true;
+    s->st.pg_use_template = true; /* only with $BENCHLAB_PG_TEMPLATE (docs/stack.md) */
     study_topology_addresses(&s->profile, &s->st);
     bool peers = false;
     for (int i = 0; i < s->nprogs; i++)
@@ -364,6 +365,8 @@ int study_run(const study_opts_t *o) {
             rc = 1;
             goto cleanup;
         }
+        if (*s->st.pg_template_key)
+            manifest_note_pg_template(s->results, s->st.pg_template_key);
     }
     int skipped = 0;
     if (runs_order) {
