@@ -129,6 +129,10 @@ let
       install -m755 ${labBin}/bin/benchlab $out/share/benchlab/bin/benchlab
       cp -R --no-preserve=mode ${labBin}/share/benchlab/scenarios $out/share/benchlab/scenarios
       ln -s ${labBin}/share/benchlab/sql $out/share/benchlab/sql
+      # a study runs every peer through peers/as-server (benchlab-server's flags
+      # -> the launcher's environment); a POSIX sh script
+      mkdir -p $out/share/benchlab/peers
+      install -m755 ${src}/peers/as-server $out/share/benchlab/peers/as-server
       ${lib.concatMapStringsSep "\n" (name: ''
         mkdir -p $out/share/benchlab/peers/${name}
         ln -s ${lib.getExe peers.launchers.${name}} $out/share/benchlab/peers/${name}/start

@@ -39,7 +39,7 @@ BUILD=${BUILD:-build}
 export BUILD
 ROOT=$(pwd)
 export BENCHLAB_ROOT=$ROOT
-jobs=${CHECK_JOBS:-2}
+jobs=${CHECK_JOBS:-3} # tests wait on services and sleeps more than they compute: 3 at a time on 2 cores
 # Scenario 19's search corpus: small for the tests' stacks (the study's default is 200,000).
 export BENCHLAB_SEARCH_POSTS=${BENCHLAB_SEARCH_POSTS:-5000}
 

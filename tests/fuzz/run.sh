@@ -7,7 +7,7 @@
 # Seeds come from tests/fuzz/corpus/<target>/ when present.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-secs=${FUZZ_SECONDS:-10}
+secs=${FUZZ_SECONDS:-5}
 jobs=${FUZZ_JOBS:-1}
 out=${BUILD:-build}-fuzz
 if ! command -v clang >/dev/null; then

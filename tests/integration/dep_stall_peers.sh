@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# check: parallel, about 200 s
+# check: alone
 # The dependency-stall test (tests/integration/dep_stall.sh) for the peers:
 # FastAPI, FastAPI-strict, Django, Rails and Express, each when it can run
 # here. Only the recovery after SIGCONT is asserted; what each framework does

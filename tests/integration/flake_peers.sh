@@ -284,6 +284,8 @@ grep -qE 'install -m755 /nix/store/[^ ]*-benchlab-bin-[^ ]*/bin/benchlab \$out/s
 # shellcheck disable=SC2016
 grep -qE 'cp -R --no-preserve=mode /nix/store/[^ ]*/share/benchlab/scenarios \$out/share/benchlab/scenarios' "$tmp/lab-install" ||
     fail "the lab does not copy the scenarios beside its benchlab"
+grep -qE 'install -m755 /nix/store/[^ ]*/peers/as-server \$out/share/benchlab/peers/as-server' "$tmp/lab-install" ||
+    fail "the lab does not install peers/as-server (a study runs every peer through it)"
 # The same layout with local files, run from outside any working copy.
 tree=$tmp/lab/share/benchlab
 mkdir -p "$tree/bin" "$tree/peers/fastapi" "$tree/peers/express" "$tmp/elsewhere"
@@ -291,6 +293,7 @@ cp "$BUILD/benchlab" "$tree/bin/benchlab"
 # the lab's wrapper sets BENCHLAB_LOAD_BIN (run --dry-run checks the scenarios with it)
 loadbin=$(cd "$BUILD" && pwd)/benchlab-load
 cp -R scenarios "$tree/scenarios"
+cp peers/as-server "$tree/peers/as-server"
 ln -s "$tmp/benchlab-peer-fastapi" "$tree/peers/fastapi/start"
 ln -s "$tmp/benchlab-peer-express" "$tree/peers/express/start"
 for name in fastapi express; do

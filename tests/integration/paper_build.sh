@@ -33,8 +33,10 @@ pages=$(pdfinfo "$pdf" | sed -n 's/^Pages: *//p')
 cmp "$pdf" "$tmp/b/paper/main.pdf" || { echo "two builds differ: the PDF is not reproducible"; exit 1; }
 
 pdftotext "$pdf" "$tmp/paper.txt"
-# the fixture holds every quoted key, so no "n/m" placeholder may appear
-if grep -n 'n/m' "$tmp/paper.txt"; then
+# the fixture holds every quoted key, so no "n/m" placeholder may appear (but
+# the partial-results box explains the placeholder when the fixture lacks a
+# scenario the paper discusses)
+if grep -n 'n/m' "$tmp/paper.txt" | grep -v 'mark the numbers it lacks'; then
     echo "the text quotes a result the report did not write (see the warnings in main.log):"
     grep 'no result for key' "$tmp/a/paper/main.log" || true
     exit 1

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# check: alone
 # `benchlab up` leaves nothing behind on any failure (docs/stack.md). Each
 # failure point in turn:
 #   1. --dir names a regular file;
