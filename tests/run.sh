@@ -17,7 +17,7 @@
 # BENCHLAB_STACK_DIR and BUILD in their environment. With VALGRIND=1 every C test
 # binary runs under valgrind (leaks and errors fail the test).
 #
-# Tests run in a pool of CHECK_JOBS (default 2; 1 runs one at a time):
+# Tests run in a pool of CHECK_JOBS (default 3; 1 runs one at a time):
 #  - serial: the unit tests, then the integration binaries and the scripts
 #    without a "check:" line (they use the shared stack): one at a time, in
 #    order, each alongside at most one parallel test;
