@@ -101,19 +101,27 @@ static int token_eq(const char *v, size_t n, const char *tok, size_t tn) {
 }
 #define TOKEN_EQ(v, n, lit) token_eq(v, n, lit, sizeof lit - 1)
 
+/* The next token of a comma-separated header value from *i on: its bounds in
+ * [*start, *end), blanks trimmed. 0 when none is left. */
+static int next_token(const char *v, size_t n, size_t *i, size_t *start, size_t *end) {
+    while (*i < n && (v[*i] == ' ' || v[*i] == '\t' || v[*i] == ','))
+        (*i)++;
+    if (*i >= n)
+        return 0;
+    *start = *i;
+    while (*i < n && v[*i] != ',')
+        (*i)++;
+    *end = *i;
+    while (*end > *start && (v[*end - 1] == ' ' || v[*end - 1] == '\t'))
+        (*end)--;
+    return 1;
+}
+
 /* The tokens of a comma-separated Connection value: *close / *keepalive set
  * when "close" / "keep-alive" is among them (one pass). */
 static void connection_tokens(const char *v, size_t n, int *close, int *keepalive) {
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
-            i++;
-        size_t start = i;
-        while (i < n && v[i] != ',')
-            i++;
-        size_t end = i;
-        while (end > start && (v[end - 1] == ' ' || v[end - 1] == '\t'))
-            end--;
+    size_t i = 0, start, end;
+    while (next_token(v, n, &i, &start, &end)) {
         if (TOKEN_EQ(v + start, end - start, "close"))
             *close = 1;
         else if (TOKEN_EQ(v + start, end - start, "keep-alive"))
@@ -123,19 +131,10 @@ static void connection_tokens(const char *v, size_t n, int *close, int *keepaliv
 
 /* Does a comma-separated header value contain the token? */
 static int has_token(const char *v, size_t n, const char *tok, size_t tn) {
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
-            i++;
-        size_t start = i;
-        while (i < n && v[i] != ',')
-            i++;
-        size_t end = i;
-        while (end > start && (v[end - 1] == ' ' || v[end - 1] == '\t'))
-            end--;
+    size_t i = 0, start, end;
+    while (next_token(v, n, &i, &start, &end))
         if (token_eq(v + start, end - start, tok, tn))
             return 1;
-    }
     return 0;
 }
 

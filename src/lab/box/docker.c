@@ -82,10 +82,7 @@ static int on_path(const char *prog) {
     return 0;
 }
 
-/* Starts argv (searched in PATH) with its stdout on a pipe and its stderr on
- * /dev/null; returns the pipe's read end (the caller reads it, closes it and
- * reaps *pid), or -1 when it could not be started. */
-static int spawn_reader(char *const argv[], pid_t *pid) {
+int box_spawn_reader(char *const argv[], pid_t *pid) {
     int fds[2];
     if (pipe(fds) != 0)
         return -1;
@@ -107,7 +104,7 @@ static int spawn_reader(char *const argv[], pid_t *pid) {
 /* Runs argv, returns its exit status with the first line of stdout in out. */
 static int capture(char *const argv[], char *out, size_t len) {
     pid_t pid;
-    int fd = spawn_reader(argv, &pid);
+    int fd = box_spawn_reader(argv, &pid);
     if (fd < 0)
         return -1;
     size_t got = 0;
@@ -312,7 +309,7 @@ int box_sweep_stale_containers_at(box_backend_t backend, const char *endpoint) {
         argv[na++] = ps[i];
     argv[na] = NULL;
     pid_t pid;
-    int fd = spawn_reader(argv, &pid);
+    int fd = box_spawn_reader(argv, &pid);
     if (fd < 0)
         return 0;
     FILE *f = fdopen(fd, "r");

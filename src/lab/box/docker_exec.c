@@ -8,7 +8,6 @@
  * /sys/fs/cgroup/CONTROLLER). The images need `head` (coreutils). */
 #include <errno.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +15,6 @@
 #include <unistd.h>
 
 #include "lab/box/internal.h"
-
-extern char **environ;
 
 static const char *const files[] = {
     /* v2 */
@@ -32,30 +29,18 @@ static const char *const files[] = {
 /* Runs argv with stdout into out (NUL-terminated, truncated to len), stderr
  * discarded. Its exit status, or -1 when it could not run. */
 static int run_out(char *const argv[], char *out, size_t len) {
-    int fds[2];
-    if (pipe(fds) != 0)
-        return -1;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", 1 /* O_WRONLY */, 0);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
     pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    if (rc != 0) {
-        close(fds[0]);
+    int fd = box_spawn_reader(argv, &pid);
+    if (fd < 0)
         return -1;
-    }
     size_t got = 0;
     ssize_t r;
     char sink[512];
-    while (got + 1 < len && (r = read(fds[0], out + got, len - 1 - got)) > 0)
+    while (got + 1 < len && (r = read(fd, out + got, len - 1 - got)) > 0)
         got += (size_t)r;
-    while (read(fds[0], sink, sizeof sink) > 0)
+    while (read(fd, sink, sizeof sink) > 0)
         ;
-    close(fds[0]);
+    close(fd);
     out[got] = '\0';
     int status;
     while (waitpid(pid, &status, 0) < 0)

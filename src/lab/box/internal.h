@@ -62,6 +62,11 @@ int box_self_cgroup(const char *controller, char *out, size_t len);
  * NAME head ...` of its cgroup files; box/docker_exec.c), for engines on
  * other hosts. 0 (available set), or -1 when nothing could be read. */
 int box_docker_exec_stats(box_t *b, box_stats_t *out);
+
+/* Starts argv (searched in PATH) with its stdout on a pipe and its stderr on
+ * /dev/null; returns the pipe's read end (the caller reads it, closes it and
+ * reaps *pid), or -1 when it could not be started (box/docker.c). */
+int box_spawn_reader(char *const argv[], pid_t *pid);
 /* Writes the decimal pid to path with open/write/close only. */
 int box_write_pid(const char *path, pid_t pid);
 
